@@ -1,0 +1,3 @@
+"""jointprobe."""
+
+__version__ = "0.1.0"

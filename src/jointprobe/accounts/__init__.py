@@ -1,0 +1,23 @@
+"""Users, roles and API tokens (C1)."""
+
+from jointprobe.accounts.service import (
+    ROLES,
+    authenticate_password,
+    authenticate_token,
+    create_token,
+    create_user,
+    get_user,
+    list_users,
+    revoke_token,
+)
+
+__all__ = [
+    "ROLES",
+    "authenticate_password",
+    "authenticate_token",
+    "create_token",
+    "create_user",
+    "get_user",
+    "list_users",
+    "revoke_token",
+]

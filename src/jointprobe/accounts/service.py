@@ -1,0 +1,117 @@
+"""Users with roles; API tokens kept only as SHA-256 hashes; Argon2id passwords."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+import nacl.exceptions
+import nacl.pwhash
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jointprobe.audit import record
+from jointprobe.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from jointprobe.store.tables import ApiToken, User
+from jointprobe.timeutil import utcnow
+
+ROLES = ("analyst", "supervisor", "liaison", "chemist", "admin")
+TOKEN_PREFIX = "jp_"
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(f"jointprobe-token:{token}".encode()).hexdigest()
+
+
+def create_user(
+    session: Session,
+    username: str,
+    role: str,
+    *,
+    display_name: str = "",
+    password: str | None = None,
+    actor: str = "system",
+) -> User:
+    if not _USERNAME.match(username):
+        raise InvalidInput(
+            "username must be 2-64 characters of a-z, 0-9, '.', '_' or '-'", where=username
+        )
+    if role not in ROLES:
+        raise InvalidInput(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise Conflict(f"user {username!r} already exists")
+    user = User(username=username, role=role, display_name=display_name or username)
+    if password is not None:
+        set_password(user, password)
+    session.add(user)
+    session.flush()
+    record(session, actor, "create", "user", username, {"role": role})
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < 8:
+        raise InvalidInput("password must have at least 8 characters")
+    user.password_hash = nacl.pwhash.argon2id.str(
+        password.encode(),
+        opslimit=nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE,
+        memlimit=nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE,
+    ).decode()
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def create_token(session: Session, username: str, label: str = "", actor: str = "system") -> str:
+    """Issue a token; only its hash is stored, the token is returned once."""
+    user = get_user(session, username)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), label=label))
+    session.flush()
+    record(session, actor, "create", "token", username, {"label": label})
+    return token
+
+
+def revoke_token(session: Session, token: str, actor: str = "system") -> None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None:
+        raise NotFound("no such token")
+    row.revoked_at = utcnow()
+    record(session, actor, "update", "token", str(row.id), {"revoked": True})
+
+
+def authenticate_token(session: Session, token: str | None) -> User:
+    if not token:
+        raise Unauthorized("missing API token", code="auth.missing_token")
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None:
+        raise Unauthorized("invalid API token", code="auth.invalid_token")
+    if row.revoked_at is not None:
+        raise Unauthorized("API token has been revoked", code="auth.revoked_token")
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise Unauthorized("user is disabled", code="auth.user_disabled")
+    return user
+
+
+def authenticate_password(session: Session, username: str, password: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    ok = False
+    if user is not None and user.password_hash and user.active:
+        try:
+            ok = nacl.pwhash.verify(user.password_hash.encode(), password.encode())
+        except nacl.exceptions.InvalidkeyError:
+            ok = False
+    if not ok or user is None:
+        raise Unauthorized("wrong user name or password", code="auth.bad_credentials")
+    return user

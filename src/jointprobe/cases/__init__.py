@@ -1,0 +1,27 @@
+"""Cases, members (need-to-know) and case events (C1)."""
+
+from jointprobe.cases.events import EVENT_KINDS, OUTCOMES, EventIn, add_event, list_events
+from jointprobe.cases.service import (
+    CaseIn,
+    add_member,
+    can_see_case,
+    create_case,
+    get_case,
+    list_cases,
+    visible_case,
+)
+
+__all__ = [
+    "EVENT_KINDS",
+    "OUTCOMES",
+    "CaseIn",
+    "EventIn",
+    "add_event",
+    "add_member",
+    "can_see_case",
+    "create_case",
+    "get_case",
+    "list_cases",
+    "list_events",
+    "visible_case",
+]

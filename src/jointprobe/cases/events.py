@@ -1,0 +1,138 @@
+"""Case events: seizures, arrests, charges, court outcomes, lab results, notes."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jointprobe.audit import record
+from jointprobe.cases.marking import check_marking
+from jointprobe.cases.service import visible_case
+from jointprobe.errors import InvalidInput
+from jointprobe.store.tables import CaseEvent, Entity, EventPerson, User
+
+EVENT_KINDS = (
+    "referral",
+    "investigation",
+    "arrest",
+    "seizure",
+    "charge",
+    "court_outcome",
+    "lab_result",
+    "note",
+)
+OUTCOMES = ("death_with_reprieve", "death", "life", "fixed_term", "suspended", "acquitted")
+UNITS = ("mg", "g", "kg", "t", "ml", "l", "tablets", "units")
+
+
+class EventIn(BaseModel):
+    kind: str
+    title: str = ""
+    occurred_on: date | None = None
+    place: str | None = None
+    substance: str | None = None
+    quantity: Decimal | None = Field(default=None, ge=0)
+    unit: str | None = None
+    outcome: str | None = None
+    term_months: int | None = Field(default=None, ge=0, le=1200)
+    related_event_id: int | None = None
+    people: list[str] = Field(default_factory=list)
+    details: dict[str, Any] = Field(default_factory=dict)
+    tlp: str = "AMBER"
+    handling: dict[str, Any] = Field(default_factory=dict)
+    grading: str | None = None
+    fictional: bool = False
+    source: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value not in EVENT_KINDS:
+            raise ValueError(f"unknown event kind {value!r}; use one of {', '.join(EVENT_KINDS)}")
+        return value
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str | None) -> str | None:
+        if value is not None and value not in UNITS:
+            raise ValueError(f"unknown unit {value!r}; use one of {', '.join(UNITS)}")
+        return value
+
+    @field_validator("outcome")
+    @classmethod
+    def _outcome(cls, value: str | None) -> str | None:
+        if value is not None and value not in OUTCOMES:
+            raise ValueError(f"unknown court outcome {value!r}; use one of {', '.join(OUTCOMES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EventIn:
+        if self.kind == "seizure" and (self.quantity is None or not self.unit):
+            raise ValueError("a seizure needs a quantity and a unit")
+        if self.quantity is not None and not self.unit:
+            raise ValueError("a quantity needs a unit")
+        if self.kind == "court_outcome" and not self.outcome:
+            raise ValueError("a court outcome needs an outcome")
+        if self.outcome in ("fixed_term", "suspended") and self.term_months is None:
+            if "term_range_months" not in self.details:
+                raise ValueError("a fixed or suspended term needs term_months")
+        return self
+
+
+def add_event(session: Session, actor: User, case_id: str, data: EventIn) -> CaseEvent:
+    case = visible_case(session, actor, case_id)
+    tlp, handling, grading = check_marking(data.tlp, data.handling, data.grading)
+    for entity_id in data.people:
+        entity = session.get(Entity, entity_id)
+        if entity is None:
+            raise InvalidInput(f"event names unknown entity {entity_id!r}")
+    if data.related_event_id is not None:
+        related = session.get(CaseEvent, data.related_event_id)
+        if related is None or related.case_id != case.id:
+            raise InvalidInput(f"no event {data.related_event_id} in case {case.id}")
+    event = CaseEvent(
+        case_id=case.id,
+        kind=data.kind,
+        title=data.title,
+        occurred_on=data.occurred_on,
+        place=data.place,
+        substance=data.substance,
+        quantity=data.quantity,
+        unit=data.unit,
+        outcome=data.outcome,
+        term_months=data.term_months,
+        related_event_id=data.related_event_id,
+        details=data.details,
+        created_by=actor.id,
+        tlp=tlp,
+        handling=handling,
+        grading=grading,
+        fictional=data.fictional,
+        source=data.source,
+    )
+    session.add(event)
+    session.flush()
+    for entity_id in data.people:
+        session.add(EventPerson(event_id=event.id, entity_id=entity_id))
+    record(session, actor.username, "create", "event", str(event.id), {"case": case.id})
+    return event
+
+
+def list_events(session: Session, actor: User, case_id: str) -> list[CaseEvent]:
+    case = visible_case(session, actor, case_id)
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    return list(session.scalars(query.order_by(CaseEvent.occurred_on, CaseEvent.id)))
+
+
+def event_people(session: Session, event_id: int) -> list[Entity]:
+    query = (
+        select(Entity)
+        .join(EventPerson, EventPerson.entity_id == Entity.id)
+        .where(EventPerson.event_id == event_id)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,60 @@
+"""Markings stored on every item: TLP 2.0 label, handling codes, Admiralty grade.
+
+This module validates what is stored; the exchange enforces what may travel.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jointprobe.errors import InvalidInput
+
+TLP_LABELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+HANDLING_KEYS = {
+    "onward_disclosure": ("originator_consent", "permitted"),
+    "use": ("intelligence_only", "evidential"),
+}
+_GRADE = re.compile(r"^[A-F][1-6]$")
+
+
+def check_marking(
+    tlp: str, handling: dict[str, Any] | None, grading: str | None
+) -> tuple[str, dict[str, Any], str | None]:
+    """Validate and normalise a marking; raise InvalidInput naming the bad part."""
+    label = tlp.strip().upper().removeprefix("TLP:")
+    if label not in TLP_LABELS:
+        raise InvalidInput(f"unknown TLP label {tlp!r}; use one of {', '.join(TLP_LABELS)}")
+    clean: dict[str, Any] = {}
+    for key, value in (handling or {}).items():
+        if key == "expires":
+            clean[key] = str(value)
+            continue
+        allowed = HANDLING_KEYS.get(key)
+        if allowed is None:
+            raise InvalidInput(f"unknown handling code {key!r}")
+        if value not in allowed:
+            raise InvalidInput(f"handling {key} must be one of {', '.join(allowed)}")
+        clean[key] = value
+    grade = grading.strip().upper() if grading else None
+    if grade is not None and not _GRADE.match(grade):
+        raise InvalidInput(
+            f"Admiralty grade {grading!r} must be a source letter A-F and a digit 1-6, e.g. B2"
+        )
+    return label, clean, grade
+
+
+def describe(tlp: str, handling: dict[str, Any], grading: str | None) -> str:
+    """One line for banners and tables: ``TLP:AMBER · intelligence only · B2``."""
+    parts = [f"TLP:{tlp}"]
+    if handling.get("use") == "intelligence_only":
+        parts.append("intelligence only")
+    elif handling.get("use") == "evidential":
+        parts.append("evidential use allowed")
+    if handling.get("onward_disclosure") == "originator_consent":
+        parts.append("no onward disclosure without originator consent")
+    if handling.get("expires"):
+        parts.append(f"expires {handling['expires']}")
+    if grading:
+        parts.append(grading)
+    return " · ".join(parts)

@@ -1,0 +1,104 @@
+"""Cases and need-to-know: a user sees a case only as a member or a supervisor.
+
+``visible_case`` is the one place that decides; every adapter goes through it.
+A case the user may not see is reported as not found, never as forbidden.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jointprobe.audit import record
+from jointprobe.cases.marking import check_marking
+from jointprobe.errors import Conflict, NotFound
+from jointprobe.store.tables import Case, CaseMember, User
+
+
+class CaseIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    summary: str = ""
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    tlp: str = "AMBER"
+    handling: dict[str, Any] = Field(default_factory=dict)
+    grading: str | None = None
+    fictional: bool = False
+    source: str | None = None
+
+
+def can_see_case(session: Session, user: User, case: Case) -> bool:
+    if user.role == "supervisor":
+        return True
+    member = session.get(CaseMember, (case.id, user.id))
+    return member is not None
+
+
+def visible_case(session: Session, user: User, case_id: str) -> Case:
+    case = session.get(Case, case_id)
+    if case is None or not can_see_case(session, user, case):
+        raise NotFound(f"no case {case_id!r}")
+    return case
+
+
+def create_case(session: Session, actor: User, data: CaseIn) -> Case:
+    tlp, handling, grading = check_marking(data.tlp, data.handling, data.grading)
+    case_id = data.id or f"case-{secrets.token_hex(4)}"
+    if session.get(Case, case_id) is not None:
+        raise Conflict(f"case {case_id!r} already exists")
+    case = Case(
+        id=case_id,
+        title=data.title,
+        summary=data.summary,
+        created_by=actor.id,
+        tlp=tlp,
+        handling=handling,
+        grading=grading,
+        fictional=data.fictional,
+        source=data.source,
+    )
+    session.add(case)
+    session.flush()
+    session.add(CaseMember(case_id=case.id, user_id=actor.id))
+    record(session, actor.username, "create", "case", case.id, {"title": data.title})
+    return case
+
+
+def get_case(session: Session, actor: User, case_id: str) -> Case:
+    """Read a case (need-to-know enforced) and record the read in the audit log."""
+    case = visible_case(session, actor, case_id)
+    record(session, actor.username, "read", "case", case.id)
+    return case
+
+
+def list_cases(session: Session, actor: User) -> list[Case]:
+    query = select(Case).order_by(Case.created_at)
+    if actor.role != "supervisor":
+        query = query.join(CaseMember, CaseMember.case_id == Case.id).where(
+            CaseMember.user_id == actor.id
+        )
+    return list(session.scalars(query))
+
+
+def add_member(session: Session, actor: User, case_id: str, username: str) -> None:
+    case = visible_case(session, actor, case_id)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    if session.get(CaseMember, (case.id, user.id)) is not None:
+        raise Conflict(f"{username} is already a member of {case.id}")
+    session.add(CaseMember(case_id=case.id, user_id=user.id))
+    record(session, actor.username, "update", "case", case.id, {"added_member": username})
+
+
+def members(session: Session, case_id: str) -> list[str]:
+    rows = session.scalars(
+        select(User.username)
+        .join(CaseMember, CaseMember.user_id == User.id)
+        .where(CaseMember.case_id == case_id)
+        .order_by(User.username)
+    )
+    return list(rows)

@@ -1,0 +1,1 @@
+"""C9: the operator's command line (Typer + Rich), one module per command group."""

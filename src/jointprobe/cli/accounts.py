@@ -1,0 +1,60 @@
+"""``user`` and ``token`` groups."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from jointprobe.accounts import ROLES, create_token, create_user, list_users, revoke_token
+from jointprobe.cli.context import console, node_session
+from jointprobe.node import OPERATOR
+
+user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens (stored only as hashes).", no_args_is_help=True)
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    username: str,
+    role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}."),
+    display_name: str = typer.Option("", help="Full name."),
+    password: str | None = typer.Option(None, help="Password for the web sign-in."),
+) -> None:
+    """Add a user."""
+    with node_session(ctx, OPERATOR) as (_node, session, actor):
+        create_user(
+            session,
+            username,
+            role,
+            display_name=display_name,
+            password=password,
+            actor=actor.username,
+        )
+    console.print(f"[green]user {username}[/] ({role}) added")
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context) -> None:
+    """List users."""
+    with node_session(ctx, OPERATOR) as (_node, session, _actor):
+        table = Table("user", "role", "name", "active")
+        for user in list_users(session):
+            table.add_row(user.username, user.role, user.display_name, str(user.active))
+    console.print(table)
+
+
+@token_app.command("create")
+def token_create(ctx: typer.Context, username: str, label: str = "") -> None:
+    """Issue a token for USERNAME; it is printed once and stored only as a hash."""
+    with node_session(ctx, OPERATOR) as (_node, session, actor):
+        token = create_token(session, username, label, actor=actor.username)
+    typer.echo(token)
+
+
+@token_app.command("revoke")
+def token_revoke(ctx: typer.Context, token: str) -> None:
+    """Revoke a token."""
+    with node_session(ctx, OPERATOR) as (_node, session, actor):
+        revoke_token(session, token, actor=actor.username)
+    console.print("[green]token revoked[/]")

@@ -1,0 +1,70 @@
+"""The ``jointprobe`` command. Errors become a red message and a non-zero exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer._click.core import Context as ClickContext
+from typer.core import TyperGroup
+
+from jointprobe import __version__
+from jointprobe.cli import accounts, audit, cases, demo, entities, node
+from jointprobe.cli.context import err_console
+from jointprobe.errors import JointprobeError
+
+
+class _Group(TyperGroup):
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except JointprobeError as exc:
+            err_console.print(f"[bold red]error[/] [dim]({exc.code})[/] {exc}")
+            ctx.exit(exc.exit_code)
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="jointprobe: a node for joint cross-border counter-narcotics investigations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data_dir: Path | None = typer.Option(
+        None,
+        "--data-dir",
+        envvar="JOINTPROBE_DATA_DIR",
+        help="Node data directory (default ~/.local/share/jointprobe).",
+    ),
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        envvar="JOINTPROBE_DATABASE_URL",
+        help="Database URL (default: SQLite in the data dir).",
+    ),
+) -> None:
+    ctx.obj = {"data_dir": data_dir, "database_url": database_url}
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+node.register(app)
+demo.register(app)
+app.add_typer(accounts.user_app, name="user")
+app.add_typer(accounts.token_app, name="token")
+app.add_typer(cases.app, name="case")
+app.add_typer(entities.app, name="entity")
+app.add_typer(audit.app, name="audit")
+
+
+def run() -> None:
+    app()

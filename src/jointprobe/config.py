@@ -1,0 +1,65 @@
+"""Settings: built once from ``JOINTPROBE_*`` variables and passed in.
+
+Each setting is documented in ``docs/settings.md``; a test fails when one is
+missing there. No other module reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("~/.local/share/jointprobe").expanduser()
+
+
+class Settings(BaseSettings):
+    """Node settings. Field names map to ``JOINTPROBE_<NAME>`` variables."""
+
+    model_config = SettingsConfigDict(env_prefix="JOINTPROBE_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=DEFAULT_DATA_DIR,
+        description="Folder holding the node's database, keys and files.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the node database; default: SQLite node.db in data_dir.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `jointprobe serve` binds to.")
+    port: int = Field(default=8700, description="Port `jointprobe serve` listens on.")
+    max_body_bytes: int = Field(
+        default=5_000_000, description="Largest request body the API accepts, in bytes."
+    )
+    replay_window_seconds: int = Field(
+        default=600,
+        description="How far a message's created time may be from the receiver's clock.",
+    )
+    session_secret: str | None = Field(
+        default=None,
+        description="Secret for signing web sessions; default: generated and kept in data_dir.",
+    )
+    test_database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL the test suite uses for its PostgreSQL runs (tests only).",
+    )
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir.expanduser() / 'node.db'}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides winning."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)  # type: ignore[arg-type]
+
+
+def environment_names() -> list[str]:
+    """Every ``JOINTPROBE_*`` variable the settings read."""
+    return [f"JOINTPROBE_{name.upper()}" for name in Settings.model_fields]
+
+
+__all__ = ["DEFAULT_DATA_DIR", "Settings", "environment_names", "load_settings"]

@@ -1,0 +1,99 @@
+"""A node: one agency, one database. ``init_node`` creates it, ``open_node`` finds it."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from jointprobe.accounts.service import create_user
+from jointprobe.audit import record
+from jointprobe.config import Settings
+from jointprobe.errors import ConfigError, Conflict, InvalidInput
+from jointprobe.store.engine import make_engine, session_factory
+from jointprobe.store.migrate import upgrade_to_head
+from jointprobe.store.tables import NodeIdentity
+
+OPERATOR = "operator"
+_NODE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+@dataclass
+class Node:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    identity: NodeIdentity
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on any error."""
+        with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _prepare_data_dir(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create data dir: {exc.strerror}", where=str(data_dir)) from exc
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise ConfigError("data dir is not writable by this user", where=str(data_dir))
+
+
+def init_node(settings: Settings, node_id: str, name: str, country: str) -> Node:
+    """Create the node's store (migrated to head), identity and operator account."""
+    if not _NODE_ID.match(node_id):
+        raise InvalidInput("node id must be 2-63 characters of a-z, 0-9 and '-'", where=node_id)
+    if not re.fullmatch(r"[A-Za-z]{2}", country):
+        raise InvalidInput("country must be an ISO 3166 two-letter code", where=country)
+    if settings.database_url is None:
+        _prepare_data_dir(settings.data_dir)
+    engine = make_engine(settings.resolved_database_url())
+    upgrade_to_head(engine)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        existing = session.query(NodeIdentity).first()
+        if existing is not None:
+            raise Conflict(
+                f"a node ({existing.id}) is already initialised here",
+                where=str(settings.data_dir),
+            )
+        identity = NodeIdentity(id=node_id, name=name, country=country.upper())
+        session.add(identity)
+        create_user(session, OPERATOR, "admin", display_name="Node operator (CLI)")
+        record(session, "system", "create", "node", node_id, {"name": name, "country": country})
+        session.commit()
+    return Node(settings, engine, sessions, identity)
+
+
+def open_node(settings: Settings) -> Node:
+    url = settings.resolved_database_url()
+    if settings.database_url is None and not (settings.data_dir / "node.db").exists():
+        raise ConfigError(
+            "no node here; create one with `jointprobe init`", where=str(settings.data_dir)
+        )
+    engine = make_engine(url)
+    if not inspect(engine).has_table("node_identity"):
+        raise ConfigError("database holds no jointprobe node; run `jointprobe init`")
+    upgrade_to_head(engine)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        identity = session.query(NodeIdentity).first()
+    if identity is None:
+        raise ConfigError("node is not initialised; run `jointprobe init`")
+    return Node(settings, engine, sessions, identity)

@@ -1,0 +1,1 @@
+"""Demo scenarios built from public reporting, with sources."""

@@ -1,0 +1,62 @@
+"""Cases, members and events. Need-to-know is decided in ``cases.service``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from jointprobe.cases import (
+    CaseIn,
+    EventIn,
+    add_event,
+    add_member,
+    create_case,
+    get_case,
+    list_cases,
+    list_events,
+)
+from jointprobe.cases.events import event_people
+from jointprobe.cases.service import members
+from jointprobe.store.tables import CaseEvent
+from jointprobe.web.api.schemas import CaseDetail, CaseOut, EventOut, MemberIn
+from jointprobe.web.deps import SessionDep, UserDep
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+
+def _event_out(session: SessionDep, event: CaseEvent) -> EventOut:
+    out = EventOut.model_validate(event)
+    out.people = [person.id for person in event_people(session, event.id)]
+    return out
+
+
+@router.get("", response_model=list[CaseOut])
+def cases_index(session: SessionDep, user: UserDep) -> list[CaseOut]:
+    return [CaseOut.model_validate(case) for case in list_cases(session, user)]
+
+
+@router.post("", response_model=CaseOut, status_code=201)
+def cases_create(body: CaseIn, session: SessionDep, user: UserDep) -> CaseOut:
+    return CaseOut.model_validate(create_case(session, user, body))
+
+
+@router.get("/{case_id}", response_model=CaseDetail)
+def cases_show(case_id: str, session: SessionDep, user: UserDep) -> CaseDetail:
+    case = get_case(session, user, case_id)
+    detail = CaseDetail.model_validate({**CaseOut.model_validate(case).model_dump(), "members": []})
+    detail.members = members(session, case.id)
+    return detail
+
+
+@router.post("/{case_id}/members", status_code=204)
+def cases_add_member(case_id: str, body: MemberIn, session: SessionDep, user: UserDep) -> None:
+    add_member(session, user, case_id, body.username)
+
+
+@router.get("/{case_id}/events", response_model=list[EventOut])
+def events_index(case_id: str, session: SessionDep, user: UserDep) -> list[EventOut]:
+    return [_event_out(session, event) for event in list_events(session, user, case_id)]
+
+
+@router.post("/{case_id}/events", response_model=EventOut, status_code=201)
+def events_create(case_id: str, body: EventIn, session: SessionDep, user: UserDep) -> EventOut:
+    return _event_out(session, add_event(session, user, case_id, body))

@@ -1,0 +1,48 @@
+"""Entities as FollowTheMoney JSON."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from jointprobe.entities import add_entity, get_entity
+from jointprobe.store.tables import Entity
+from jointprobe.web.api.schemas import EntityIn, EntityOut
+from jointprobe.web.deps import SessionDep, UserDep
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+
+
+def _out(row: Entity) -> EntityOut:
+    return EntityOut(
+        id=row.id,
+        schema_name=row.schema,
+        caption=row.caption,
+        properties=row.properties,
+        case_id=row.case_id,
+        tlp=row.tlp,
+        handling=row.handling,
+        grading=row.grading,
+        fictional=row.fictional,
+        source=row.source,
+    )
+
+
+@router.post("", response_model=EntityOut, status_code=201)
+def entities_create(body: EntityIn, session: SessionDep, user: UserDep) -> EntityOut:
+    row = add_entity(
+        session,
+        user,
+        body.entity,
+        case_id=body.case_id,
+        tlp=body.tlp,
+        handling=body.handling,
+        grading=body.grading,
+        fictional=body.fictional,
+        source=body.source,
+    )
+    return _out(row)
+
+
+@router.get("/{entity_id}", response_model=EntityOut)
+def entities_show(entity_id: str, session: SessionDep, user: UserDep) -> EntityOut:
+    return _out(get_entity(session, user, entity_id))

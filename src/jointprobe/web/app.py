@@ -1,0 +1,30 @@
+"""The app factory: ``create_app(node) -> FastAPI``. Routers only connect input to services."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from jointprobe import __version__
+from jointprobe.node import Node
+from jointprobe.web.api import cases, entities
+from jointprobe.web.api import node as node_api
+from jointprobe.web.errors import install_error_handlers
+from jointprobe.web.limits import BodyLimitMiddleware
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(node: Node) -> FastAPI:
+    app = FastAPI(
+        title=f"jointprobe node {node.identity.id}",
+        version=__version__,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.node = node
+    install_error_handlers(app)
+    for module in (node_api, cases, entities):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
+    return app

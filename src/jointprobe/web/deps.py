@@ -1,0 +1,39 @@
+"""Request dependencies: the node, a session per request, the signed-in user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from jointprobe.accounts.service import authenticate_token
+from jointprobe.node import Node
+from jointprobe.store.tables import User
+
+
+def get_node(request: Request) -> Node:
+    node: Node = request.app.state.node
+    return node
+
+
+def get_session(node: Annotated[Node, Depends(get_node)]) -> Iterator[Session]:
+    with node.session() as session:
+        yield session
+
+
+def current_user(
+    session: Annotated[Session, Depends(get_session)],
+    authorization: Annotated[str | None, Header()] = None,
+) -> User:
+    token = None
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        token = value.strip() if scheme.lower() == "bearer" else None
+    return authenticate_token(session, token)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+UserDep = Annotated[User, Depends(current_user)]
+NodeDep = Annotated[Node, Depends(get_node)]

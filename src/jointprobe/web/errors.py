@@ -1,0 +1,49 @@
+"""One map from errors to JSON responses: ``{"code": ..., "message": ...}``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jointprobe.errors import JointprobeError
+
+_HTTP_CODES = {
+    400: "request.bad",
+    401: "auth.unauthorized",
+    403: "auth.forbidden",
+    404: "not_found",
+    405: "request.method_not_allowed",
+    409: "conflict",
+    413: "request.too_large",
+    422: "request.invalid",
+}
+
+
+def _jointprobe_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, JointprobeError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+
+def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for err in exc.errors():
+        place = ".".join(str(part) for part in err.get("loc", ()))
+        problems.append(f"{place}: {err.get('msg', 'invalid')}")
+    body = {"code": "request.invalid", "message": "; ".join(problems) or "invalid request"}
+    return JSONResponse(body, status_code=422)
+
+
+def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http.error")
+    return JSONResponse({"code": code, "message": str(exc.detail)}, status_code=exc.status_code)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(JointprobeError, _jointprobe_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
