@@ -1,0 +1,212 @@
+"""The bodies of each message kind (docs/protocol.md §5), validated with pydantic.
+
+Bodies are checked on arrival, after decryption; a body that does not validate
+makes the message ``envelope.malformed`` (recorded as rejected, never applied).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from jointprobe.exchange.errors import MalformedEnvelope
+from jointprobe.exchange.markings import Marking
+from jointprobe.exchange.wire import parse_time
+
+Text = Annotated[str, Field(max_length=20_000)]
+Short = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MarkingField(Body):
+    """A marking as it travels; :meth:`parsed` gives the :class:`Marking`."""
+
+    tlp: str
+    originator: str
+    use: Literal["intelligence", "evidential"] = "intelligence"
+    consent: list[str] = Field(default_factory=list, max_length=64)
+    expires: str | None = None
+    grading: str | None = None
+
+    @classmethod
+    def of(cls, marking: Marking) -> MarkingField:
+        return cls(**marking.to_dict())
+
+    def parsed(self) -> Marking:
+        return Marking.from_dict(self.model_dump())
+
+    @model_validator(mode="after")
+    def _check(self) -> MarkingField:
+        self.parsed()
+        return self
+
+
+class SelectorRef(Body):
+    type: Short
+    value: Short
+
+
+class Item(Body):
+    """A selector or a FollowTheMoney entity, with its own marking."""
+
+    item_id: Short
+    type: Literal["selector", "entity"]
+    selector: SelectorRef | None = None
+    entity: dict[str, Any] | None = None
+    note: Text | None = None
+    marking: MarkingField
+
+
+class ReferralBody(Body):
+    title: Short
+    narrative: Text
+    requested_action: Text
+    due: str
+    case_ref: Short | None = None
+    items: list[Item] = Field(default_factory=list, max_length=10_000)
+    marking: MarkingField
+
+    @field_validator("due")
+    @classmethod
+    def _due(cls, value: str) -> str:
+        _time(value, "due")
+        return value
+
+
+class AckBody(Body):
+    decision: Literal["accept", "decline"]
+    reason: Text = ""
+    case_ref: Short | None = None
+
+
+class StatusBody(Body):
+    state: Short
+    note: Text = ""
+    marking: MarkingField
+
+
+OutcomeType = Literal[
+    "arrest", "seizure", "charge", "indictment", "sentence", "investigation", "other"
+]
+
+
+class Outcome(Body):
+    type: OutcomeType
+    description: Text
+    date: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class OutcomeBody(Body):
+    outcomes: list[Outcome] = Field(min_length=1, max_length=10_000)
+    marking: MarkingField
+
+
+class RfiBody(Body):
+    question: Text
+    items: list[Item] = Field(default_factory=list, max_length=10_000)
+    due: str | None = None
+    marking: MarkingField
+
+
+class RfiResponseBody(Body):
+    answer: Text
+    items: list[Item] = Field(default_factory=list, max_length=10_000)
+    marking: MarkingField
+
+
+class NoticeBody(Body):
+    topic: Short
+    text: Text = ""
+    card_update: dict[str, Any] | None = None
+    marking: MarkingField
+
+
+class ReceiptResult(Body):
+    id: str
+    digest: str
+    status: Literal["applied", "held", "duplicate", "rejected"]
+    code: str | None = None
+
+
+class ReceiptBody(Body):
+    received: str
+    results: list[ReceiptResult] = Field(max_length=100_000)
+
+
+BODIES: dict[str, type[Body]] = {
+    "referral": ReferralBody,
+    "receipt": ReceiptBody,
+    "ack": AckBody,
+    "status": StatusBody,
+    "outcome": OutcomeBody,
+    "rfi": RfiBody,
+    "rfi-response": RfiResponseBody,
+    "notice": NoticeBody,
+}
+
+
+def parse_body(kind: str, body: dict[str, Any]) -> Body:
+    """Validate a decrypted body; translate pydantic's error at the edge."""
+    try:
+        return BODIES[kind].model_validate(body)
+    except (ValidationError, MalformedEnvelope) as exc:
+        raise MalformedEnvelope(f"the {kind} body is invalid: {_first_error(exc)}") from exc
+    except KeyError as exc:
+        raise MalformedEnvelope(f"unknown kind {kind!r}") from exc
+
+
+def markings_of(body: Body) -> list[Marking]:
+    """Every marking a body carries: its own and its items'."""
+    found: list[Marking] = []
+    marking = getattr(body, "marking", None)
+    if isinstance(marking, MarkingField):
+        found.append(marking.parsed())
+    for item in getattr(body, "items", None) or []:
+        found.append(item.marking.parsed())
+    return found
+
+
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError) and exc.errors():
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        return f"{where}: {error['msg']}"
+    return str(exc)
+
+
+def _time(value: str, name: str) -> datetime:
+    return parse_time(value, field=name)
+
+
+__all__ = [
+    "BODIES",
+    "AckBody",
+    "Body",
+    "Item",
+    "MarkingField",
+    "NoticeBody",
+    "Outcome",
+    "OutcomeBody",
+    "ReceiptBody",
+    "ReceiptResult",
+    "ReferralBody",
+    "RfiBody",
+    "RfiResponseBody",
+    "SelectorRef",
+    "StatusBody",
+    "markings_of",
+    "parse_body",
+]

@@ -1,0 +1,104 @@
+"""Low-level wire helpers: canonical JSON, base64url, times, ids, signing prefixes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+import rfc8785
+
+from jointprobe.exchange.errors import MalformedEnvelope
+
+VERSION = "jp/1"
+SUPPORTED_VERSIONS = (VERSION,)
+
+#: Domain-separation prefixes: what a signature is for is part of what is signed.
+PREFIX_ENVELOPE = b"jointprobe/jp1/envelope\x00"
+PREFIX_CARD = b"jointprobe/jp1/card\x00"
+PREFIX_CARD_UPDATE = b"jointprobe/jp1/card-update\x00"
+PREFIX_FINGERPRINT = b"jointprobe/jp1/fingerprint\x00"
+
+NODE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+MESSAGE_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def canonical(value: Any) -> bytes:
+    """RFC 8785 canonical JSON bytes of ``value``."""
+    try:
+        return rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
+        raise MalformedEnvelope(f"value cannot be canonicalised: {type(exc).__name__}") from exc
+
+
+def b64e(data: bytes) -> str:
+    """base64url without padding."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64d(text: object, *, field: str, length: int | None = None) -> bytes:
+    """Decode base64url without padding; ``field`` names it in the error."""
+    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]*", text):
+        raise MalformedEnvelope(f"{field} is not base64url")
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise MalformedEnvelope(f"{field} is not base64url") from exc
+    if length is not None and len(data) != length:
+        raise MalformedEnvelope(f"{field} must be {length} bytes")
+    return data
+
+
+def sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def new_id() -> str:
+    """A fresh message id: 128 random bits, 32 hex digits."""
+    return secrets.token_hex(16)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_time(moment: datetime) -> str:
+    """RFC 3339 UTC with milliseconds and ``Z``."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+
+
+def parse_time(text: object, *, field: str) -> datetime:
+    """Parse an RFC 3339 UTC time written with ``Z``."""
+    if not isinstance(text, str) or not _TIME.match(text):
+        raise MalformedEnvelope(f"{field} is not an RFC 3339 UTC time")
+    try:
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise MalformedEnvelope(f"{field} is not a valid time") from exc
+
+
+def check_node_id(value: object, *, field: str) -> str:
+    if not isinstance(value, str) or not NODE_ID.match(value):
+        raise MalformedEnvelope(f"{field} is not a valid node id")
+    return value
+
+
+FINGERPRINT_BYTES = 20
+
+
+def fingerprint_of(node_id: str, sign_public: bytes, box_public: bytes) -> str:
+    """The fingerprint naming a node's keys, e.g. ``3F2A-91BC-…`` (10 groups of 4)."""
+    keys = {"sign": b64e(sign_public), "box": b64e(box_public)}
+    material = canonical({"node_id": node_id, "keys": keys})
+    digest = sha256(PREFIX_FINGERPRINT + material)[:FINGERPRINT_BYTES].hex().upper()
+    return "-".join(digest[i : i + 4] for i in range(0, len(digest), 4))
