@@ -1,0 +1,136 @@
+"""Readings of romanised Chinese names: pinyin, Wade-Giles and Cantonese spellings.
+
+A Latin name has Chinese readings only when one end of it is a known
+Chinese surname (or a comma marks the surname). Each given-name syllable is
+mapped to the pinyin syllables it can spell in each system; a token without
+hyphens is cut into syllables when it is not already pinyin.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import islice, product
+
+from jointprobe.entities.names._tables import tables
+from jointprobe.entities.names.reading import Reading
+
+_PER_SYSTEM = 24
+_TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5]\b")
+_NOT_NAME = re.compile(r"[^a-z'\-\s,]+")
+
+
+def fold_latin(name: str) -> str:
+    """Lower case without accents or tone marks; ü as v; apostrophes and hyphens kept."""
+    text = name.replace("ü", "v").replace("Ü", "V").replace("’", "'").replace("‘", "'")
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = _TONE_DIGITS.sub("", plain)
+    return " ".join(_NOT_NAME.sub(" ", plain).split())
+
+
+_SYSTEMS = ("pinyin", "wade-giles", "cantonese")
+BySystem = dict[str, list[str]]  # system -> pinyin spellings
+
+
+def _syllable_options(syllable: str) -> BySystem:
+    t = tables()
+    bare = syllable.replace("'", "")
+    out: BySystem = {}
+    if bare in t.pinyin:
+        out["pinyin"] = [bare]
+    elif bare.startswith(("ly", "ny")) and bare.replace("yu", "v") in t.pinyin:
+        out["pinyin"] = [bare.replace("yu", "v")]
+    wade = sorted(t.wade_giles.get(syllable, frozenset()) | t.wade_giles.get(bare, frozenset()))
+    if wade:
+        out["wade-giles"] = wade
+    if bare in t.cantonese:
+        out["cantonese"] = sorted(t.cantonese[bare])
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _segment(token: str) -> tuple[tuple[str, ...], ...]:
+    """Cut a hyphen-less token into known syllables, fewest pieces only (at most 3 ways)."""
+    t = tables()
+    inventory = t.pinyin | t.wade_giles.keys() | t.cantonese.keys()
+    best: list[list[tuple[str, ...]]] = [[] for _ in range(len(token) + 1)]
+    best[0] = [()]
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - 7), end):
+            piece = token[start:end]
+            if best[start] and piece in inventory:
+                best[end] += [seg + (piece,) for seg in best[start][:3]]
+        if best[end]:
+            shortest = min(len(seg) for seg in best[end])
+            best[end] = [seg for seg in best[end] if len(seg) == shortest][:3]
+    return tuple(best[len(token)])
+
+
+def _token_options(token: str) -> BySystem:
+    """Pinyin spellings (syllables joined) a romanised token may stand for, per system."""
+    token = token.strip("-'")
+    if "-" in token:
+        cuts: list[tuple[str, ...]] = [tuple(p for p in token.split("-") if p)]
+    else:
+        cuts = list(_segment(token.replace("'", "")))
+    out: dict[str, dict[str, None]] = {}
+    for cut in cuts:
+        per_syllable = [_syllable_options(s) for s in cut]
+        for system in _SYSTEMS:
+            lists = [options.get(system) for options in per_syllable]
+            if all(lists):
+                for combo in islice(product(*[x for x in lists if x]), 16):
+                    out.setdefault(system, {})["".join(combo)] = None
+    return {system: list(spellings) for system, spellings in out.items()}
+
+
+def _surname_options(token: str) -> BySystem:
+    t = tables()
+    bare = token.replace("-", "").replace("'", "")
+    if bare in t.compound_surnames.values():
+        return {"pinyin": [bare]}
+    if bare not in t.latin_surnames and token not in t.latin_surnames:
+        return {}
+    return _syllable_options(token) or _token_options(token)
+
+
+def _readings(surname: str, given: list[str], surname_first: bool) -> list[Reading]:
+    sur_options = _surname_options(surname)
+    given_options = [_token_options(tok) for tok in given]
+    if not sur_options or not given or not all(given_options):
+        return []
+    out: dict[str, Reading] = {}
+    for system in _SYSTEMS:
+        lists = [sur_options.get(system)] + [g.get(system) for g in given_options]
+        if not all(lists):
+            continue
+        for combo in islice(product(*[x for x in lists if x]), _PER_SYSTEM):
+            reading = Reading(combo[0], "".join(combo[1:]), system, surname_first)
+            out.setdefault(reading.key, reading)
+    if not out:  # mixed spellings: surname in one system, given name in another
+        merged = [
+            sorted({p for ps in o.values() for p in ps}) for o in [sur_options, *given_options]
+        ]
+        for combo in islice(product(*merged), _PER_SYSTEM):
+            reading = Reading(combo[0], "".join(combo[1:]), "cantonese", surname_first)
+            out.setdefault(reading.key, reading)
+    return list(out.values())
+
+
+def latin_readings(name: str) -> list[Reading]:
+    """Chinese readings of a Latin-script name; empty when it does not look Chinese."""
+    folded = fold_latin(name)
+    if "," in folded:
+        before, _, after = folded.partition(",")
+        sur, given = before.split(), after.replace(",", " ").split()
+        if len(sur) == 1 and given:
+            return _readings(sur[0], given, True)
+        return []
+    tokens = folded.split()
+    if len(tokens) < 2:
+        return []
+    readings = _readings(tokens[0], tokens[1:], True)
+    readings += _readings(tokens[-1], tokens[:-1], False)
+    return readings

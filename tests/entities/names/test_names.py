@@ -1,0 +1,68 @@
+import pytest
+
+from jointprobe.entities.names import compare_names, name_keys, surname_pinyin
+from jointprobe.errors import InvalidSelector
+
+
+def test_chinese_name_and_its_pinyin_share_a_key() -> None:
+    assert "zh:zheng|fujing" in name_keys("郑富京")
+    assert "zh:zheng|fujing" in name_keys("ZHENG, Fujing")
+    assert name_keys("郑富京") == name_keys("鄭富京")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["Zheng Fujing", "Fujing ZHENG", "Zhèng Fùjīng", "zheng4 fu4 jing1", "Zheng Fu-jing"],
+)
+def test_pinyin_variants_share_the_key(spelling: str) -> None:
+    assert "zh:zheng|fujing" in name_keys(spelling)
+
+
+def test_surname_reading_table_overrides_the_default_reading() -> None:
+    assert surname_pinyin("单") == "shan"
+    assert surname_pinyin("曾") == "zeng"
+    assert surname_pinyin("解") == "xie"
+    assert surname_pinyin("区") == "ou"
+    assert "zh:shan|tianfang" in name_keys("单田芳")
+    assert "zh:ouyang|nana" in name_keys("欧阳娜娜")
+
+
+def test_reasons_name_the_route() -> None:
+    match = compare_names("郑富京", "Zheng Fujing")
+    assert match.reason == "郑富京 = Zheng Fujing: pinyin of the Chinese name"
+    assert match.score >= 0.95
+    assert "Wade-Giles" in compare_names("郑富京", "Cheng Fu-ching").reason
+    assert "Cantonese" in compare_names("曾志伟", "Tsang Chi-wai").reason
+    assert "Cantonese" in compare_names("陈大文", "Chan Tai Man").reason
+    assert "traditional/simplified" in compare_names("郑富京", "鄭富京").reason
+
+
+def test_zheng_is_not_zhang() -> None:
+    match = compare_names("Zheng Fujing", "Zhang Fujing")
+    assert match.score < 0.5
+    assert "Zheng and Zhang" in match.reason
+    assert compare_names("郑富京", "张富京").score < 0.5
+
+
+def test_confusable_guard_does_not_block_true_matches() -> None:
+    assert compare_names("Zhang Wei", "张伟").score >= 0.9
+
+
+def test_latin_names_fold_order_and_case() -> None:
+    assert compare_names("John Smith", "SMITH, John").score >= 0.95
+    assert 0.5 < compare_names("John Smith", "Jon Smith").score < 0.9
+    assert compare_names("John Smith", "Maria Lopez").score < 0.5
+
+
+def test_empty_and_symbol_only_names_are_refused() -> None:
+    with pytest.raises(InvalidSelector, match="empty"):
+        name_keys("  ")
+    with pytest.raises(InvalidSelector, match="no letters"):
+        name_keys("!!!")
+    assert compare_names("", "Zheng").score == 0.0
+
+
+def test_mixed_script_name_gets_both_keys() -> None:
+    keys = name_keys("郑富京 (ZHENG Fujing)")
+    assert "zh:zheng|fujing" in keys
+    assert "lt:fujing zheng" in keys
