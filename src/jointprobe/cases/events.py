@@ -126,7 +126,7 @@ def add_event(session: Session, actor: User, case_id: str, data: EventIn) -> Cas
 def list_events(session: Session, actor: User, case_id: str) -> list[CaseEvent]:
     case = visible_case(session, actor, case_id)
     query = select(CaseEvent).where(CaseEvent.case_id == case.id)
-    return list(session.scalars(query.order_by(CaseEvent.occurred_on, CaseEvent.id)))
+    return list(session.scalars(query.order_by(CaseEvent.occurred_on.nulls_last(), CaseEvent.id)))
 
 
 def event_people(session: Session, event_id: int) -> list[Entity]:

@@ -86,7 +86,7 @@ def entity_import(
     finally:
         node.close()
     for number, message in report.errors:
-        err_console.print(f"[red]{path.name}:{number}[/] {message}")
+        err_console.print(f"[red]{path.name}:{number}[/] {message}", soft_wrap=True)
     if report.rolled_back:
         err_console.print("[bold red]strict import: nothing imported[/]")
         raise typer.Exit(code=2)

@@ -20,7 +20,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except JointprobeError as exc:
-            err_console.print(f"[bold red]error[/] [dim]({exc.code})[/] {exc}")
+            err_console.print(f"[bold red]error[/] [dim]({exc.code})[/] {exc}", soft_wrap=True)
             ctx.exit(exc.exit_code)
 
 

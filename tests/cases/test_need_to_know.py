@@ -1,0 +1,44 @@
+from typing import Any
+
+import pytest
+
+from jointprobe.cases import CaseIn, add_member, create_case, get_case, list_cases
+from jointprobe.errors import Conflict, NotFound
+from jointprobe.node import Node
+
+
+def test_non_member_gets_not_found_and_member_sees_case(node: Node, make_user: Any) -> None:
+    alice = make_user(node, "alice")
+    bob = make_user(node, "bob")
+    boss = make_user(node, "boss", "supervisor")
+    with node.session() as session:
+        create_case(session, alice, CaseIn(title="Diana", id="diana"))
+    with node.session() as session:
+        with pytest.raises(NotFound) as info:
+            get_case(session, bob, "diana")
+        assert info.value.status == 404
+        assert list_cases(session, bob) == []
+        assert get_case(session, boss, "diana").title == "Diana"
+        add_member(session, alice, "diana", "bob")
+    with node.session() as session:
+        assert get_case(session, bob, "diana").id == "diana"
+        assert [c.id for c in list_cases(session, bob)] == ["diana"]
+
+
+def test_admin_without_membership_does_not_see_case(node: Node, make_user: Any) -> None:
+    alice = make_user(node, "alice")
+    admin = make_user(node, "root", "admin")
+    with node.session() as session:
+        create_case(session, alice, CaseIn(title="Diana", id="diana"))
+        with pytest.raises(NotFound):
+            get_case(session, admin, "diana")
+
+
+def test_duplicate_case_id_conflicts_and_writes_nothing(node: Node, make_user: Any) -> None:
+    alice = make_user(node, "alice")
+    with node.session() as session:
+        create_case(session, alice, CaseIn(title="one", id="c1"))
+    with pytest.raises(Conflict), node.session() as session:
+        create_case(session, alice, CaseIn(title="two", id="c1"))
+    with node.session() as session:
+        assert get_case(session, alice, "c1").title == "one"

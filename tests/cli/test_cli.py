@@ -1,0 +1,75 @@
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from jointprobe.cli.main import app
+
+runner = CliRunner()
+
+
+def jp(data_dir: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--data-dir", str(data_dir), *args])
+    return result.exit_code, result.output
+
+
+def test_init_user_token_case_entity_audit(tmp_path: Path) -> None:
+    d = tmp_path / "us"
+    code, out = jp(d, "init", "--node-id", "us-hsi", "--name", "HSI", "--country", "US")
+    assert code == 0, out
+    assert jp(d, "user", "add", "alice", "--role", "analyst")[0] == 0
+    code, token = jp(d, "token", "create", "alice")
+    assert code == 0 and token.strip().startswith("jp_")
+    assert jp(d, "case", "create", "Diana", "--id", "diana", "--as", "alice")[0] == 0
+    person = json.dumps({"id": "p1", "schema": "Person", "properties": {"name": ["Diana"]}})
+    assert jp(d, "entity", "add", person, "--case", "diana", "--as", "alice")[0] == 0
+    code, out = jp(d, "entity", "show", "p1", "--as", "alice")
+    assert code == 0 and "Diana" in out
+    code, out = jp(d, "case", "show", "diana")  # operator is not a member
+    assert code == 3 and "no case 'diana'" in out
+    code, out = jp(d, "audit", "verify")
+    assert code == 0 and "intact" in out
+
+
+def test_clear_errors_and_exit_codes(tmp_path: Path) -> None:
+    d = tmp_path / "n"
+    code, out = jp(d, "case", "list")
+    assert code != 0 and "jointprobe init" in out
+    jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "CN")
+    code, out = jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "CN")
+    assert code == 4 and "already initialised" in out
+    code, out = jp(d, "user", "add", "xavier", "--role", "wizard")
+    assert code == 2 and "unknown role" in out
+    code, out = jp(d, "entity", "add", "{nope")
+    assert code == 2 and "malformed JSON" in out
+    code, out = jp(tmp_path / "m", "init", "--node-id", "BAD ID", "--name", "N", "--country", "US")
+    assert code == 2
+
+
+def test_entity_import_reports_line_numbers(tmp_path: Path) -> None:
+    d = tmp_path / "n"
+    jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "US")
+    f = tmp_path / "in.jsonl"
+    good = json.dumps({"id": "a", "schema": "Person", "properties": {"name": ["A"]}})
+    f.write_text(good + "\n{broken\n" + json.dumps({"id": "b", "schema": "Nope"}) + "\n")
+    code, out = jp(d, "entity", "import", str(f))
+    assert code == 1
+    assert "in.jsonl:2" in out and "in.jsonl:3" in out and "1 imported" in out
+    code, out = jp(d, "entity", "import", str(f), "--strict")
+    assert code == 2 and "nothing imported" in out
+    code, out = jp(d, "entity", "import", str(tmp_path / "missing.jsonl"))
+    assert code == 2 and "no such file" in out
+
+
+def test_audit_verify_fails_on_tampering(tmp_path: Path) -> None:
+    import sqlite3
+
+    d = tmp_path / "n"
+    jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "US")
+    jp(d, "user", "add", "alice", "--role", "analyst")
+    con = sqlite3.connect(d / "node.db")
+    con.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 2")
+    con.commit()
+    con.close()
+    code, out = jp(d, "audit", "verify")
+    assert code == 9 and "row 2: content edited" in out

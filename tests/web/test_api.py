@@ -1,0 +1,120 @@
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from jointprobe.accounts import create_token, revoke_token
+from jointprobe.node import Node
+from jointprobe.web import create_app
+
+
+@pytest.fixture
+def api(node: Node, make_user: Any) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    tokens = {}
+    for name, role in (("alice", "analyst"), ("bob", "analyst"), ("boss", "supervisor")):
+        make_user(node, name, role)
+        with node.session() as session:
+            tokens[name] = create_token(session, name)
+    with TestClient(create_app(node)) as client:
+        yield client, tokens
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_case_flow_and_need_to_know_404(api: Any) -> None:
+    client, tokens = api
+    r = client.post(
+        "/api/v1/cases", json={"title": "Diana", "id": "diana"}, headers=auth(tokens["alice"])
+    )
+    assert r.status_code == 201, r.text
+    assert client.get("/api/v1/cases/diana", headers=auth(tokens["alice"])).json()["members"] == [
+        "alice"
+    ]
+    r = client.get("/api/v1/cases/diana", headers=auth(tokens["bob"]))
+    assert r.status_code == 404
+    assert r.json() == {"code": "not_found", "message": "no case 'diana'"}
+    assert client.get("/api/v1/cases/diana", headers=auth(tokens["boss"])).status_code == 200
+    r = client.post(
+        "/api/v1/cases/diana/members", json={"username": "bob"}, headers=auth(tokens["alice"])
+    )
+    assert r.status_code == 204
+    assert client.get("/api/v1/cases/diana", headers=auth(tokens["bob"])).status_code == 200
+
+
+def test_events_and_entities_through_the_api(api: Any) -> None:
+    client, tokens = api
+    h = auth(tokens["alice"])
+    client.post("/api/v1/cases", json={"title": "x", "id": "c"}, headers=h)
+    person = {"id": "p1", "schema": "Person", "properties": {"name": ["Liu Yong"]}}
+    r = client.post("/api/v1/entities", json={"entity": person, "case_id": "c"}, headers=h)
+    assert r.status_code == 201 and r.json()["caption"] == "Liu Yong"
+    event = {"kind": "court_outcome", "outcome": "death_with_reprieve", "people": ["p1"]}
+    r = client.post("/api/v1/cases/c/events", json=event, headers=h)
+    assert r.status_code == 201 and r.json()["people"] == ["p1"]
+    assert client.get("/api/v1/entities/p1", headers=auth(tokens["bob"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [
+        ({}, "auth.missing_token"),
+        ({"Authorization": "Bearer jp_wrong"}, "auth.invalid_token"),
+        ({"Authorization": "Basic abc"}, "auth.missing_token"),
+    ],
+)
+def test_bad_tokens_get_401_with_stable_code(api: Any, headers: dict[str, str], code: str) -> None:
+    client, _tokens = api
+    r = client.get("/api/v1/cases", headers=headers)
+    assert r.status_code == 401
+    assert r.json()["code"] == code
+
+
+def test_revoked_token_gets_401(api: Any, node: Node) -> None:
+    client, tokens = api
+    with node.session() as session:
+        revoke_token(session, tokens["bob"])
+    r = client.get("/api/v1/cases", headers=auth(tokens["bob"]))
+    assert r.status_code == 401 and r.json()["code"] == "auth.revoked_token"
+
+
+def test_error_bodies_have_code_and_message(api: Any) -> None:
+    client, tokens = api
+    h = auth(tokens["alice"])
+    client.post("/api/v1/cases", json={"title": "x", "id": "c"}, headers=h)
+    r = client.post("/api/v1/cases", json={"title": "x", "id": "c"}, headers=h)
+    assert r.status_code == 409 and r.json()["code"] == "conflict"
+    r = client.post("/api/v1/cases/c/events", json={"kind": "seizure", "quantity": "-3"}, headers=h)
+    assert r.status_code == 422 and r.json()["code"] == "request.invalid"
+    r = client.post("/api/v1/entities", json={"entity": {"id": "x", "schema": "Nope"}}, headers=h)
+    assert r.status_code == 422 and r.json()["code"] == "entity.invalid"
+    r = client.post(
+        "/api/v1/cases", content=b"{bad json", headers={**h, "content-type": "application/json"}
+    )
+    assert r.status_code == 422 and r.json()["code"] == "request.invalid"
+    r = client.get("/api/v1/audit/verify", headers=h)
+    assert r.status_code == 403 and r.json()["code"] == "auth.forbidden"
+    r = client.get("/api/v1/nowhere", headers=h)
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    r = client.get("/api/v1/cases/c/events", headers=h)
+    assert r.status_code == 200
+
+
+def test_oversized_body_is_refused_with_413(node: Node, make_user: Any) -> None:
+    node.settings.max_body_bytes = 1000
+    make_user(node, "alice")
+    with node.session() as session:
+        token = create_token(session, "alice")
+    with TestClient(create_app(node)) as client:
+        r = client.post("/api/v1/cases", json={"title": "x" * 5000}, headers=auth(token))
+    assert r.status_code == 413 and r.json()["code"] == "request.too_large"
+
+
+def test_openapi_schema_is_versioned(api: Any) -> None:
+    client, tokens = api
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/cases/{case_id}" in schema["paths"]
+    boss = auth(tokens["boss"])
+    assert client.get("/api/v1/audit/verify", headers=boss).json()["ok"] is True
