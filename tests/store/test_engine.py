@@ -1,4 +1,8 @@
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,13 +25,30 @@ def test_malformed_database_url_is_a_config_error() -> None:
         make_engine("not a url at all")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
-def test_data_dir_without_write_permission_is_refused(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
-    with pytest.raises(ConfigError) as info:
-        init_node(Settings(data_dir=locked), "us-x", "X", "US")
-    assert "not writable" in info.value.message
+def _unprivileged() -> list[str]:
+    """Run as nobody when we are root (root ignores directory permissions)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: cannot drop privileges")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_data_dir_without_write_permission_is_refused() -> None:
+    with tempfile.TemporaryDirectory() as top:
+        Path(top).chmod(0o755)  # traversable by the unprivileged user
+        locked = Path(top) / "locked"
+        locked.mkdir(mode=0o555)
+        _init_in_locked(locked)
+
+
+def _init_in_locked(locked: Path) -> None:
+    cmd = [*_unprivileged(), sys.executable, "-m", "jointprobe.cli", "--data-dir", str(locked)]
+    cmd += ["init", "--node-id", "us-x", "--name", "X", "--country", "US"]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert result.returncode == ConfigError.exit_code, result.stderr
+    assert "not writable" in result.stderr
+    assert list(locked.iterdir()) == []
 
 
 def test_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:

@@ -1,0 +1,5 @@
+"""``python -m jointprobe.cli``."""
+
+from jointprobe.cli.main import run
+
+run()
