@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
+LINT_PATHS := $(wildcard src tests bench)
 
 .PHONY: demo test lint typecheck pytest browsers bench clean
 
@@ -17,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/jointprobe demo $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
