@@ -1,0 +1,6 @@
+class SimilarSubstance:
+    pass
+
+
+def similar() -> None:
+    raise NotImplementedError
