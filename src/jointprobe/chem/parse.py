@@ -48,7 +48,7 @@ def read_structure(text: str) -> tuple[Any, str]:
 
 
 def _read_smiles(smiles: str) -> Any:
-    if any(c.isspace() for c in smiles):
+    if " " in smiles or "\t" in smiles:
         smiles = smiles.split()[0]  # "SMILES name" lines: the first token is the structure
     with rdBase.BlockLogs():
         mol = Chem.MolFromSmiles(smiles, sanitize=False)
@@ -57,7 +57,7 @@ def _read_smiles(smiles: str) -> Any:
         raise _smiles_error(smiles, messages)
     _sanitize(mol, lambda: Chem.MolFromSmiles(smiles, sanitize=False))
     if "[H" in smiles or "[2H" in smiles:
-        mol = Chem.RemoveHs(mol, sanitize=False)
+        mol = _drop_hs(mol)
     return mol
 
 
@@ -97,7 +97,15 @@ def _read_molblock(block: str) -> Any:
         detail = "; ".join(m for m in messages if m.strip()) or "malformed MOL block"
         raise UnparseableStructure(f"MOL block does not read: {detail}", where="MOL block")
     _sanitize(mol, lambda: Chem.MolFromMolBlock(block, sanitize=False, removeHs=False))
-    return Chem.RemoveHs(mol, sanitize=False)
+    return _drop_hs(mol)
+
+
+def _drop_hs(mol: Any) -> Any:
+    """Make explicit hydrogens implicit, keeping ring information valid."""
+    out = Chem.RemoveHs(mol, sanitize=False)
+    out.UpdatePropertyCache(strict=False)
+    Chem.GetSymmSSSR(out)
+    return out
 
 
 def _sanitize(mol: Any, reread: Callable[[], Any]) -> None:

@@ -92,6 +92,7 @@ def _keep_largest_organic(std: Standardized) -> None:
                 "component is classified; classify the others separately)"
             )
     std.mol = parent
+    _refresh(std.mol)
 
 
 def _has_charge(mol: Any) -> bool:
@@ -102,15 +103,29 @@ def _neutralize(std: Standardized) -> None:
     global _uncharger
     if _uncharger is None:
         _uncharger = rdMolStandardize.Uncharger()
-    before = Chem.GetFormalCharge(std.mol), _charged_atoms(std.mol)
+    before = _charged_atoms(std.mol)
     with rdBase.BlockLogs():
-        std.mol = _uncharger.uncharge(std.mol)
-    std.neutralized = (Chem.GetFormalCharge(std.mol), _charged_atoms(std.mol)) != before
+        uncharged = _uncharger.uncharge(std.mol)
+    if _charged_atoms(uncharged) != before or Chem.GetFormalCharge(
+        uncharged
+    ) != Chem.GetFormalCharge(std.mol):
+        std.mol = uncharged
+        std.neutralized = True
+        _refresh(std.mol)
+
+
+def _refresh(mol: Any) -> None:
+    """Recompute valences and ring information on a molecule built by a standardiser."""
+    mol.UpdatePropertyCache(strict=False)
+    Chem.GetSymmSSSR(mol)
 
 
 def _charged_atoms(mol: Any) -> int:
     return sum(1 for atom in mol.GetAtoms() if atom.GetFormalCharge())
 
 
+_CARBON = Chem.MolFromSmarts("[#6]")
+
+
 def _is_organic(mol: Any) -> bool:
-    return any(atom.GetAtomicNum() == 6 for atom in mol.GetAtoms())
+    return bool(mol.HasSubstructMatch(_CARBON))
