@@ -36,6 +36,21 @@ class Settings(BaseSettings):
         default=600,
         description="How far a message's created time may be from the receiver's clock.",
     )
+    endpoint: str | None = Field(
+        default=None,
+        description="URL peers use to reach this node, written on its node card; "
+        "default: http://HOST:PORT.",
+    )
+    key_passphrase: str | None = Field(
+        default=None,
+        description="Passphrase that seals the node's key file (Argon2id + secretbox); "
+        "default: the key file is unsealed (mode 0600).",
+    )
+    delivery_interval_seconds: float = Field(
+        default=0.5,
+        description="How often a serving node looks for outbox messages queued by other "
+        "processes (messages queued in-process are sent at once).",
+    )
     session_secret: str | None = Field(
         default=None,
         description="Secret for signing web sessions; default: generated and kept in data_dir.",

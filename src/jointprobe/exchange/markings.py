@@ -191,6 +191,34 @@ class Decision:
 ALLOWED = Decision(True, "allowed")
 
 
+def marking_from_store(
+    tlp: str, handling: dict[str, Any] | None, grading: str | None, *, originator: str
+) -> Marking:
+    """The marking of an item as the node store keeps it (``cases.marking`` codes)."""
+    handling = handling or {}
+    consent = {ANY_PEER} if handling.get("onward_disclosure") == "permitted" else set()
+    consent |= set(handling.get("consent", []))
+    expires = handling.get("expires")
+    return Marking(
+        tlp=Tlp.parse(tlp),
+        originator=str(handling.get("originator", originator)),
+        use=Use.EVIDENTIAL if handling.get("use") == "evidential" else Use.INTELLIGENCE,
+        consent=frozenset(consent),
+        expires=_expiry(str(expires)) if expires else None,
+        grading=Grading.parse(grading) if grading else None,
+    )
+
+
+def _expiry(text: str) -> datetime:
+    try:
+        return parse_time(text, field="expires")
+    except MalformedEnvelope:
+        from datetime import UTC
+
+        moment = datetime.fromisoformat(text)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def may_release(
     marking: Marking,
     recipient: str | None,
@@ -217,7 +245,8 @@ def may_release(
             f"TLP:{marking.tlp.value} exceeds the agreement with {recipient} "
             f"(at most TLP:{max_tlp.value})",
         )
-    if recipient is not None and holder != marking.originator and marking.tlp is not Tlp.CLEAR:
+    onward = recipient not in (None, marking.originator) and holder != marking.originator
+    if recipient is not None and onward and marking.tlp is not Tlp.CLEAR:
         named = recipient in marking.consent
         anyone = ANY_PEER in marking.consent and marking.tlp is not Tlp.RED
         if not (named or anyone):
@@ -246,6 +275,7 @@ __all__ = [
     "Purpose",
     "Tlp",
     "Use",
+    "marking_from_store",
     "may_release",
     "require_release",
 ]

@@ -1,0 +1,261 @@
+"""The idempotent inbox: record each message once, apply it once, in sequence order.
+
+``receive`` runs the checks of docs/protocol.md §4 on a batch (or a single
+envelope), records authenticated messages and applies every message whose turn
+has come, all in one transaction; then it signs a receipt.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from jointprobe.audit import record
+from jointprobe.errors import JointprobeError
+from jointprobe.exchange.db import write_session
+from jointprobe.exchange.envelope import (
+    Envelope,
+    TrustedPeer,
+    authorise,
+    envelope_from_dict,
+    load_json,
+    open_envelope,
+    verify,
+)
+from jointprobe.exchange.errors import (
+    AUTHENTICATED_REJECTIONS,
+    EnvelopeError,
+    ExchangeError,
+    MalformedEnvelope,
+    MarkingForbidden,
+    ReplayedEnvelope,
+)
+from jointprobe.exchange.keys import NodeKeys
+from jointprobe.exchange.markings import may_release
+from jointprobe.exchange.payloads import Body, markings_of, parse_body
+from jointprobe.exchange.peers import revoked_only
+from jointprobe.exchange.receipts import Result, make_receipt
+from jointprobe.exchange.tables import InboxEntry, Peer
+from jointprobe.node import Node
+from jointprobe.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What a handler gets: the message as recorded and its validated body."""
+
+    entry: InboxEntry
+    body: Body
+    me: str
+
+
+Handler = Callable[[Session, Applied], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that applies messages of ``kind``."""
+
+    def register(func: Handler) -> Handler:
+        HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+@dataclass
+class Received:
+    """The answer to a delivery: per-envelope results and the signed receipt."""
+
+    results: list[Result] = field(default_factory=list)
+    receipt: Envelope | None = None
+    errors: list[ExchangeError | None] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "results": [r.to_dict() for r in self.results],
+            "receipt": self.receipt.to_dict() if self.receipt else None,
+        }
+
+
+def receive(
+    node: Node, keys: NodeKeys, raw: bytes, *, now: datetime | None = None
+) -> tuple[Received, bool]:
+    """Parse the body; a JSON array is a batch, an object a single envelope."""
+    data = load_json(raw, max_bytes=node.settings.max_body_bytes)
+    if isinstance(data, list):
+        if not data:
+            raise MalformedEnvelope("a batch holds at least one envelope")
+        return receive_batch(node, keys, data, now=now), True
+    return receive_batch(node, keys, [data], now=now), False
+
+
+def receive_batch(
+    node: Node, keys: NodeKeys, items: list[Any], *, now: datetime | None = None
+) -> Received:
+    now = now or utcnow()
+    answer = Received()
+    with write_session(node) as session:
+        intake = _Intake(session, keys, now, node.settings.replay_window_seconds)
+        for item in items:
+            result, error = intake.take(item)
+            answer.results.append(result)
+            answer.errors.append(error)
+        intake.apply_in_order()
+        for index, result in enumerate(answer.results):
+            entry = intake.recorded.get(result.id)
+            if entry is not None and answer.errors[index] is None:
+                status = "applied" if entry.state == "applied" else entry.state
+                answer.results[index] = Result(result.id, result.digest, status, entry.error_code)
+        if intake.peer is not None:
+            record(
+                session,
+                f"peer:{intake.peer.node_id}",
+                "receive",
+                "exchange",
+                intake.peer.node_id,
+                {"messages": len(items), "recorded": len(intake.recorded)},
+            )
+    if intake.peer is not None:
+        answer.receipt = make_receipt(keys, intake.peer, answer.results, now=now)
+    return answer
+
+
+class _Intake:
+    def __init__(self, session: Session, keys: NodeKeys, now: datetime, window: float) -> None:
+        self.session, self.keys, self.now, self.window = session, keys, now, window
+        self.peer: TrustedPeer | None = None
+        self.recorded: dict[str, InboxEntry] = {}
+        self.bodies: dict[str, Body] = {}
+        self._peers: dict[str, TrustedPeer | None] = {}
+
+    def lookup(self, node_id: str) -> TrustedPeer | None:
+        if node_id not in self._peers:
+            row = self.session.get(Peer, node_id)
+            self._peers[node_id] = revoked_only(row) if row is not None else None
+        return self._peers[node_id]
+
+    def take(self, item: Any) -> tuple[Result, ExchangeError | None]:
+        ident = str(item.get("id", ""))[:32] if isinstance(item, dict) else ""
+        try:
+            envelope = envelope_from_dict(item)
+            peer = verify(
+                envelope, peers=self.lookup, me=self.keys.node_id, now=self.now,
+                window_seconds=self.window,
+            )  # fmt: skip
+            if self.peer is not None and peer.node_id != self.peer.node_id:
+                raise MalformedEnvelope("a batch comes from one sender")
+            self.peer = peer
+        except EnvelopeError as exc:
+            return Result(ident, "", "rejected", exc.code), exc
+        return self._record(envelope, peer)
+
+    def _record(self, envelope: Envelope, peer: TrustedPeer) -> tuple[Result, ExchangeError | None]:
+        digest = envelope.digest()
+        earlier = self.recorded.get(envelope.id) or self.session.scalar(
+            select(InboxEntry).where(
+                InboxEntry.sender == envelope.sender, InboxEntry.message_id == envelope.id
+            )
+        )
+        if earlier is not None:
+            replay = ReplayedEnvelope(f"message {envelope.id} was already received")
+            return Result(envelope.id, earlier.digest, "duplicate", replay.code), replay
+        seq = envelope.seq_for(self.keys.node_id)
+        if seq is None:
+            wrong = MalformedEnvelope("receipts are answers, not inbox messages")
+            return Result(envelope.id, digest, "rejected", wrong.code), wrong
+        taken = self.session.scalar(
+            select(InboxEntry.id).where(InboxEntry.sender == envelope.sender, InboxEntry.seq == seq)
+        )
+        if taken is not None or any(
+            e.seq == seq and e.sender == envelope.sender for e in self.recorded.values()
+        ):
+            reused = ReplayedEnvelope(f"sequence number {seq} was already used")
+            return Result(envelope.id, digest, "rejected", reused.code), reused
+        entry = InboxEntry(
+            message_id=envelope.id,
+            sender=envelope.sender,
+            seq=seq,
+            kind=envelope.kind,
+            conversation_id=envelope.conversation_id,
+            in_reply_to=envelope.in_reply_to,
+            created=envelope.created,
+            received_at=self.now,
+            state="held",
+            digest=digest,
+            envelope=json.dumps(envelope.to_dict(), separators=(",", ":")),
+        )
+        error: ExchangeError | None = None
+        try:
+            authorise(envelope, peer)
+            message = open_envelope(envelope, self.keys)
+            body = parse_body(envelope.kind, message.body)
+            self._check_markings(body, peer)
+            entry.body = message.body
+            self.bodies[envelope.id] = body
+        except AUTHENTICATED_REJECTIONS as exc:
+            entry.state, entry.error_code, error = "rejected", exc.code, exc
+        self.session.add(entry)
+        self.recorded[envelope.id] = entry
+        return Result(envelope.id, digest, entry.state, entry.error_code), error
+
+    def _check_markings(self, body: Body, peer: TrustedPeer) -> None:
+        """The sender may not send us more than our agreement with it allows."""
+        for marking in markings_of(body):
+            decision = may_release(
+                marking, self.keys.node_id, holder=peer.node_id, now=self.now,
+                max_tlp=peer.agreement.max_tlp,
+            )  # fmt: skip
+            if not decision:
+                raise MarkingForbidden(decision.reason)
+
+    def apply_in_order(self) -> None:
+        if self.peer is None or not self.recorded:
+            return
+        sender = self.peer.node_id
+        self.session.flush()
+        row = self.session.get(Peer, sender, with_for_update=True)
+        assert row is not None
+        pending = {
+            e.seq: e
+            for e in self.session.scalars(
+                select(InboxEntry).where(
+                    InboxEntry.sender == sender,
+                    InboxEntry.state.in_(("held", "rejected")),
+                    InboxEntry.seq > row.in_seq,
+                )
+            )
+        }
+        position = row.in_seq
+        while position + 1 in pending:
+            entry = pending[position + 1]
+            if entry.state == "held":
+                self._apply(entry)
+            position += 1
+        if position != row.in_seq:
+            self.session.execute(
+                update(Peer).where(Peer.node_id == sender).values(in_seq=position),
+                execution_options={"synchronize_session": False},
+            )
+            row.in_seq = position
+
+    def _apply(self, entry: InboxEntry) -> None:
+        handler = HANDLERS.get(entry.kind)
+        body = self.bodies.get(entry.message_id) or parse_body(entry.kind, entry.body or {})
+        try:
+            with self.session.begin_nested():
+                if handler is not None:
+                    handler(self.session, Applied(entry, body, self.keys.node_id))
+        except JointprobeError as exc:
+            entry.state, entry.error_code = "rejected", f"apply:{exc.code}"[:64]
+            return
+        entry.state, entry.applied_at = "applied", self.now
+
+
+__all__ = ["HANDLERS", "Applied", "Received", "handles", "receive", "receive_batch"]

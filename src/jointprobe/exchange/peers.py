@@ -1,0 +1,197 @@
+"""Trusted peers: added by card and operator-given fingerprint, with an agreement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jointprobe.audit import record
+from jointprobe.errors import Conflict, NotFound
+from jointprobe.exchange.card import CardUpdate, NodeCard
+from jointprobe.exchange.envelope import KINDS, Agreement, TrustedPeer
+from jointprobe.exchange.errors import CardError, MalformedEnvelope
+from jointprobe.exchange.markings import Tlp
+from jointprobe.exchange.tables import OutboxEntry, Peer
+
+DEFAULT_KINDS = tuple(k for k in KINDS if k != "receipt")
+
+
+def add_peer(
+    session: Session,
+    card_data: Any,
+    fingerprint: str,
+    *,
+    kinds: list[str] | None = None,
+    max_tlp: str = "AMBER",
+    actor: str = "operator",
+) -> Peer:
+    """Trust a peer: the card must carry the fingerprint the operator was given."""
+    card = NodeCard.from_dict(card_data)
+    card.require_fingerprint(fingerprint)
+    allowed = list(kinds or DEFAULT_KINDS)
+    unknown = set(allowed) - set(KINDS)
+    if unknown:
+        raise MalformedEnvelope(f"unknown kinds in agreement: {sorted(unknown)}")
+    tlp = Tlp.parse(max_tlp)
+    existing = session.get(Peer, card.node_id)
+    if existing is not None:
+        raise Conflict(f"peer {card.node_id} is already trusted; use `peer update` to rotate")
+    peer = Peer(
+        node_id=card.node_id,
+        name=card.name,
+        country=card.country,
+        endpoint=card.endpoint,
+        card=card.to_dict(),
+        fingerprint=card.fingerprint,
+        revoked=[],
+        allowed_kinds=allowed,
+        max_tlp=tlp.value,
+        active=True,
+        out_seq=0,
+        in_seq=0,
+        failures=0,
+        batch_limit=500,
+    )
+    session.add(peer)
+    session.flush()
+    record(
+        session,
+        actor,
+        "create",
+        "peer",
+        card.node_id,
+        {"fingerprint": card.fingerprint, "kinds": allowed, "max_tlp": tlp.value},
+    )
+    return peer
+
+
+def set_agreement(
+    session: Session,
+    node_id: str,
+    *,
+    kinds: list[str] | None = None,
+    max_tlp: str | None = None,
+    actor: str = "operator",
+) -> Peer:
+    peer = get_peer(session, node_id)
+    if kinds is not None:
+        peer.allowed_kinds = list(kinds)
+    if max_tlp is not None:
+        peer.max_tlp = Tlp.parse(max_tlp).value
+    record(session, actor, "update", "peer", node_id, {"kinds": kinds, "max_tlp": max_tlp})
+    return peer
+
+
+def apply_card_update(session: Session, data: Any, *, actor: str = "operator") -> Peer:
+    """Rotate a peer's keys: the update must be signed by the key we trust now."""
+    update = CardUpdate.from_dict(data)
+    peer = get_peer(session, update.card.node_id)
+    new_card = update.verify(NodeCard.from_dict(peer.card))
+    old = peer.fingerprint
+    peer.card = new_card.to_dict()
+    peer.fingerprint = new_card.fingerprint
+    peer.endpoint = new_card.endpoint
+    peer.revoked = [*peer.revoked, old]
+    record(session, actor, "update", "peer", peer.node_id, {"rotated_from": old})
+    return peer
+
+
+def revoke_peer(session: Session, node_id: str, *, actor: str = "operator") -> Peer:
+    """Stop trusting a peer's current key (it must send a new card to be trusted again)."""
+    peer = get_peer(session, node_id)
+    peer.revoked = [*peer.revoked, peer.fingerprint]
+    peer.active = False
+    record(session, actor, "update", "peer", node_id, {"revoked": peer.fingerprint})
+    return peer
+
+
+def get_peer(session: Session, node_id: str) -> Peer:
+    peer = session.get(Peer, node_id)
+    if peer is None:
+        raise NotFound(f"no peer {node_id!r}")
+    return peer
+
+
+def list_peers(session: Session) -> list[Peer]:
+    return list(session.scalars(select(Peer).order_by(Peer.node_id)))
+
+
+def trusted(peer: Peer) -> TrustedPeer | None:
+    """The peer as the envelope checks see it; ``None`` if it is not active."""
+    if not peer.active:
+        return None
+    try:
+        card = NodeCard.from_dict(peer.card)
+    except CardError:
+        return None
+    agreement = Agreement(frozenset(peer.allowed_kinds), Tlp.parse(peer.max_tlp))
+    return TrustedPeer(card, agreement, frozenset(peer.revoked))
+
+
+def revoked_only(peer: Peer) -> TrustedPeer | None:
+    """A revoked peer still answers 'revoked key' rather than 'unknown sender'."""
+    if peer.active:
+        return trusted(peer)
+    card = NodeCard.from_dict(peer.card)
+    return TrustedPeer(card, Agreement(frozenset()), frozenset(peer.revoked))
+
+
+@dataclass(frozen=True)
+class PeerStatus:
+    node_id: str
+    name: str
+    endpoint: str
+    fingerprint: str
+    queued: int
+    delivered: int
+    rejected: int
+    failing_since: datetime | None
+    last_error: str | None
+    last_delivered_at: datetime | None
+    next_attempt_at: datetime | None
+
+
+def peer_status(session: Session) -> list[PeerStatus]:
+    """Per peer: queued, delivered, failing since, last error."""
+    counts: dict[tuple[str, str], int] = {}
+    rows = session.execute(
+        select(OutboxEntry.peer_id, OutboxEntry.state, func.count()).group_by(
+            OutboxEntry.peer_id, OutboxEntry.state
+        )
+    )
+    for peer_id, state, count in rows:
+        counts[(peer_id, state)] = count
+    return [
+        PeerStatus(
+            node_id=p.node_id,
+            name=p.name,
+            endpoint=p.endpoint,
+            fingerprint=p.fingerprint,
+            queued=counts.get((p.node_id, "queued"), 0),
+            delivered=counts.get((p.node_id, "delivered"), 0),
+            rejected=counts.get((p.node_id, "rejected"), 0),
+            failing_since=p.failing_since,
+            last_error=p.last_error,
+            last_delivered_at=p.last_delivered_at,
+            next_attempt_at=p.next_attempt_at,
+        )
+        for p in list_peers(session)
+    ]
+
+
+__all__ = [
+    "DEFAULT_KINDS",
+    "PeerStatus",
+    "add_peer",
+    "apply_card_update",
+    "get_peer",
+    "list_peers",
+    "peer_status",
+    "revoke_peer",
+    "set_agreement",
+    "trusted",
+]

@@ -1,0 +1,58 @@
+"""The background deliverer of a serving node: a thread that drains the outbox.
+
+Messages queued in this process wake it at once (after their transaction
+commits); messages queued by other processes (the CLI) are found by polling
+every ``delivery_interval_seconds``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import httpx
+
+from jointprobe.errors import JointprobeError
+from jointprobe.exchange.identity import node_keys
+from jointprobe.exchange.outbox import deliver_outbox, on_enqueue, remove_listener
+from jointprobe.node import Node
+
+log = logging.getLogger(__name__)
+
+
+class Deliverer:
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.keys = node_keys(node)
+        self.interval = node.settings.delivery_interval_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="jointprobe-deliverer", daemon=True)
+
+    def start(self) -> None:
+        on_enqueue(self._wake.set)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        remove_listener(self._wake.set)
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        with httpx.Client(timeout=30.0) as client:
+            while not self._stop.is_set():
+                self._wake.clear()
+                try:
+                    deliver_outbox(self.node, self.keys, client=client)
+                except JointprobeError as exc:
+                    log.warning("outbox delivery failed: %s (%s)", exc.code, exc.message)
+                except Exception:  # a bug must not stop delivery for good
+                    log.exception("outbox delivery crashed; retrying")
+                self._wake.wait(self.interval)
+
+
+__all__ = ["Deliverer"]

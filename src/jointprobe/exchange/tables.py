@@ -1,0 +1,152 @@
+"""Exchange tables on the node store's metadata (migration 0002_exchange).
+
+Peers with their pinned cards and agreements, the durable outbox, the
+idempotent inbox, receipts, and the referral workflow with its timeline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jointprobe.store.tables import Base
+from jointprobe.timeutil import utcnow
+
+
+class Peer(Base):
+    """A trusted peer node: pinned card, agreement, sequence counters, delivery state."""
+
+    __tablename__ = "exchange_peers"
+    node_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str] = mapped_column(String(8))
+    endpoint: Mapped[str] = mapped_column(String(500))
+    card: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    revoked: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    allowed_kinds: Mapped[list[Any]] = mapped_column(JSON)
+    max_tlp: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    out_seq: Mapped[int] = mapped_column(Integer, default=0)
+    in_seq: Mapped[int] = mapped_column(Integer, default=0)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    batch_limit: Mapped[int] = mapped_column(Integer, default=500)
+
+
+class OutboxEntry(Base):
+    """One message for one peer, queued in the transaction that produced it."""
+
+    __tablename__ = "exchange_outbox"
+    __table_args__ = (
+        UniqueConstraint("peer_id", "seq", name="uq_outbox_peer_seq"),
+        UniqueConstraint("peer_id", "message_id", name="uq_outbox_peer_message"),
+        Index("ix_outbox_peer_state_seq", "peer_id", "state", "seq"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(String(32), index=True)
+    peer_id: Mapped[str] = mapped_column(ForeignKey("exchange_peers.node_id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    envelope: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    receipt_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_receipts.id"))
+
+
+class Receipt(Base):
+    """A signed receipt as received: the proof of delivery of a batch."""
+
+    __tablename__ = "exchange_receipts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    peer_id: Mapped[str] = mapped_column(String(64), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    envelope: Mapped[str] = mapped_column(Text)
+
+
+class InboxEntry(Base):
+    """A message received from a peer: recorded once, applied once, in sequence order."""
+
+    __tablename__ = "exchange_inbox"
+    __table_args__ = (
+        UniqueConstraint("sender", "message_id", name="uq_inbox_sender_message"),
+        UniqueConstraint("sender", "seq", name="uq_inbox_sender_seq"),
+        Index("ix_inbox_sender_state_seq", "sender", "state", "seq"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(String(32))
+    sender: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    conversation_id: Mapped[str] = mapped_column(String(32), index=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(32))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64))
+    body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    envelope: Mapped[str] = mapped_column(Text)
+
+
+class Referral(Base):
+    """A referral or request for information, seen from this node, per counterpart."""
+
+    __tablename__ = "exchange_referrals"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    peer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    type: Mapped[str] = mapped_column(String(16), default="referral")
+    direction: Mapped[str] = mapped_column(String(3))
+    case_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    remote_case_ref: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300))
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    requested_action: Mapped[str] = mapped_column(Text, default="")
+    due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    marking: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReferralEvent(Base):
+    """The timeline of a referral: sent, acknowledged, statuses, outcomes, answers."""
+
+    __tablename__ = "exchange_referral_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    referral_id: Mapped[str] = mapped_column(String(32), index=True)
+    peer_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+__all__ = ["InboxEntry", "OutboxEntry", "Peer", "Receipt", "Referral", "ReferralEvent"]

@@ -1,0 +1,217 @@
+"""The exchange API: the inbox peers post envelopes to, this node's card, referrals.
+
+The inbox is authenticated by the envelopes' signatures, not by user tokens;
+everything else needs a user. Handlers only connect input to ``exchange``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from jointprobe.exchange.db import write_session
+from jointprobe.exchange.errors import ReplayedEnvelope
+from jointprobe.exchange.identity import node_keys, own_card
+from jointprobe.exchange.inbox import receive
+from jointprobe.exchange.peers import peer_status
+from jointprobe.exchange.runner import Deliverer
+from jointprobe.exchange.tables import Referral
+from jointprobe.exchange.workflow import (
+    ReferralIn,
+    acknowledge,
+    get_referral,
+    list_referrals,
+    send_outcome,
+    send_referral,
+    send_status,
+    timeline,
+)
+from jointprobe.node import Node
+from jointprobe.store.tables import User
+from jointprobe.timeutil import utcnow
+from jointprobe.web.deps import NodeDep, SessionDep, UserDep
+
+router = APIRouter(prefix="/exchange", tags=["exchange"])
+
+
+@router.post("/inbox")
+async def inbox(request: Request, node: NodeDep) -> JSONResponse:
+    """Envelopes from peers: one (a JSON object) or a batch (a JSON array)."""
+    raw = await request.body()
+    keys = node_keys(node)
+    answer, batch = await run_in_threadpool(receive, node, keys, raw)
+    if batch:
+        return JSONResponse(answer.to_dict())
+    result, error = answer.results[0], answer.errors[0]
+    receipt = answer.receipt.to_dict() if answer.receipt else None
+    if error is None:
+        return JSONResponse({"status": result.status, "receipt": receipt})
+    if receipt is None:
+        raise error
+    status = 409 if isinstance(error, ReplayedEnvelope) else error.status
+    body = {**error.to_dict(), "status": result.status, "receipt": receipt}
+    return JSONResponse(body, status_code=status)
+
+
+@router.get("/card")
+def card(node: NodeDep) -> dict[str, Any]:
+    """This node's public card (compare its fingerprint out of band before trusting it)."""
+    card = own_card(node)
+    return {"card": card.to_dict(), "fingerprint": card.fingerprint}
+
+
+class PeerStatusOut(BaseModel):
+    node_id: str
+    name: str
+    endpoint: str
+    fingerprint: str
+    queued: int
+    delivered: int
+    rejected: int
+    failing_since: datetime | None
+    last_error: str | None
+    last_delivered_at: datetime | None
+
+
+@router.get("/peers", response_model=list[PeerStatusOut])
+def peers(session: SessionDep, _user: UserDep) -> list[PeerStatusOut]:
+    return [PeerStatusOut.model_validate(s, from_attributes=True) for s in peer_status(session)]
+
+
+class ReferralOut(BaseModel):
+    id: str
+    peer_id: str
+    type: str
+    direction: str
+    case_id: str | None
+    remote_case_ref: str | None
+    title: str
+    narrative: str
+    requested_action: str
+    due: datetime | None
+    state: str
+    reason: str | None
+    items: list[Any]
+    marking: dict[str, Any]
+    created_at: datetime
+
+
+class TimelineOut(BaseModel):
+    kind: str
+    at: datetime
+    summary: str
+    message_id: str | None
+
+
+class ReferralDetail(ReferralOut):
+    timeline: list[TimelineOut] = Field(default_factory=list)
+
+
+def _out(referral: Referral) -> ReferralOut:
+    return ReferralOut.model_validate(referral, from_attributes=True)
+
+
+def _user(session: Any, user: User) -> User:
+    merged: User = session.merge(user)
+    return merged
+
+
+@router.post("/referrals", status_code=201)
+def referrals_create(body: ReferralIn, node: NodeDep, user: UserDep) -> dict[str, str]:
+    with write_session(node) as session:
+        referral_id = send_referral(session, _user(session, user), node_keys(node), body)
+    return {"id": referral_id}
+
+
+@router.get("/referrals", response_model=list[ReferralOut])
+def referrals_index(
+    session: SessionDep, _user: UserDep, direction: str | None = None, overdue: bool = False
+) -> list[ReferralOut]:
+    rows = list_referrals(session, direction=direction, overdue_at=utcnow() if overdue else None)
+    return [_out(r) for r in rows]
+
+
+@router.get("/referrals/{referral_id}", response_model=ReferralDetail)
+def referrals_show(referral_id: str, session: SessionDep, _user: UserDep) -> ReferralDetail:
+    referral = get_referral(session, referral_id)
+    detail = ReferralDetail.model_validate(_out(referral).model_dump())
+    detail.timeline = [
+        TimelineOut.model_validate(e, from_attributes=True) for e in timeline(session, referral.id)
+    ]
+    return detail
+
+
+class AckIn(BaseModel):
+    decision: str = Field(pattern="^(accept|decline)$")
+    reason: str = ""
+    case_id: str | None = None
+
+
+class StatusIn(BaseModel):
+    state: str = Field(min_length=1, max_length=300)
+    note: str = ""
+    tlp: str = "AMBER"
+
+
+class OutcomeIn(BaseModel):
+    outcomes: list[dict[str, Any]] = Field(min_length=1)
+    tlp: str = "AMBER"
+    use: str = "intelligence"
+
+
+@router.post("/referrals/{referral_id}/ack", status_code=201)
+def referrals_ack(referral_id: str, body: AckIn, node: NodeDep, user: UserDep) -> dict[str, str]:
+    with write_session(node) as session:
+        message_id = acknowledge(
+            session, _user(session, user), node_keys(node), referral_id,
+            decision=body.decision, reason=body.reason, case_id=body.case_id,
+        )  # fmt: skip
+    return {"message_id": message_id}
+
+
+@router.post("/referrals/{referral_id}/status", status_code=201)
+def referrals_status(
+    referral_id: str, body: StatusIn, node: NodeDep, user: UserDep
+) -> dict[str, str]:
+    with write_session(node) as session:
+        message_id = send_status(
+            session, _user(session, user), node_keys(node), referral_id,
+            state=body.state, note=body.note, tlp=body.tlp,
+        )  # fmt: skip
+    return {"message_id": message_id}
+
+
+@router.post("/referrals/{referral_id}/outcome", status_code=201)
+def referrals_outcome(
+    referral_id: str, body: OutcomeIn, node: NodeDep, user: UserDep
+) -> dict[str, str]:
+    with write_session(node) as session:
+        message_id = send_outcome(
+            session, _user(session, user), node_keys(node), referral_id,
+            outcomes=body.outcomes, tlp=body.tlp, use=body.use,
+        )  # fmt: skip
+    return {"message_id": message_id}
+
+
+def install(app: FastAPI, node: Node) -> None:
+    """Mount the exchange router and run the outbox deliverer while the app runs."""
+    from jointprobe.web.app import API_PREFIX
+
+    app.include_router(router, prefix=API_PREFIX)
+    deliverer: dict[str, Deliverer] = {}
+
+    def start() -> None:
+        deliverer["running"] = Deliverer(node)
+        deliverer["running"].start()
+
+    def stop() -> None:
+        if "running" in deliverer:
+            deliverer.pop("running").stop()
+
+    app.router.add_event_handler("startup", start)
+    app.router.add_event_handler("shutdown", stop)
