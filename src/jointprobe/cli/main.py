@@ -10,7 +10,7 @@ from typer._click.core import Context as ClickContext
 from typer.core import TyperGroup
 
 from jointprobe import __version__
-from jointprobe.cli import accounts, audit, cases, demo, entities, node
+from jointprobe.cli import accounts, audit, cases, demo, entities, node, peer, referral
 from jointprobe.cli.context import err_console
 from jointprobe.errors import JointprobeError
 
@@ -64,6 +64,8 @@ app.add_typer(accounts.token_app, name="token")
 app.add_typer(cases.app, name="case")
 app.add_typer(entities.app, name="entity")
 app.add_typer(audit.app, name="audit")
+app.add_typer(peer.app, name="peer")
+app.add_typer(referral.app, name="referral")
 
 
 def run() -> None:

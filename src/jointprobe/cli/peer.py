@@ -1,0 +1,123 @@
+"""``peer``: this node's card, trusting peers by fingerprint, delivery state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from jointprobe.cli.context import console, settings
+from jointprobe.exchange.db import write_session
+from jointprobe.exchange.identity import node_keys, own_card
+from jointprobe.exchange.outbox import deliver_outbox
+from jointprobe.exchange.peers import add_peer, apply_card_update, list_peers, peer_status
+from jointprobe.node import open_node
+
+app = typer.Typer(help="Peers: node cards, fingerprints, agreements, delivery state.")
+
+
+@app.command("card")
+def card(
+    ctx: typer.Context,
+    out: Path | None = typer.Option(None, "--out", help="Write the card to this file."),
+) -> None:
+    """Print this node's card and fingerprint (creates the node keys on first use)."""
+    node = open_node(settings(ctx))
+    try:
+        node_card = own_card(node, node_keys(node))
+        text = json.dumps(node_card.to_dict(), indent=2)
+        if out:
+            out.write_text(text + "\n", encoding="utf-8")
+            console.print(f"card written to {out}")
+        else:
+            typer.echo(text)
+        console.print(f"fingerprint: [bold]{node_card.fingerprint}[/]")
+    finally:
+        node.close()
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    card_file: Path = typer.Argument(..., help="The peer's card (JSON file)."),
+    fingerprint: str = typer.Option(..., "--fingerprint", help="Fingerprint obtained out of band."),
+    kinds: str | None = typer.Option(
+        None, "--kinds", help="Comma-separated kinds the agreement allows (default: all)."
+    ),
+    max_tlp: str = typer.Option("AMBER", "--max-tlp", help="Highest TLP the peer may receive."),
+) -> None:
+    """Trust a peer, only if its card has the fingerprint you were given."""
+    data = json.loads(card_file.read_text(encoding="utf-8"))
+    node = open_node(settings(ctx))
+    try:
+        with write_session(node) as session:
+            peer = add_peer(
+                session,
+                data,
+                fingerprint,
+                kinds=[k.strip() for k in kinds.split(",")] if kinds else None,
+                max_tlp=max_tlp,
+            )
+            console.print(
+                f"[green]trusted[/] {peer.node_id} ({peer.name}, {peer.country}) at "
+                f"{peer.endpoint}; kinds: {', '.join(peer.allowed_kinds)}; max TLP:{peer.max_tlp}"
+            )
+    finally:
+        node.close()
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    update_file: Path = typer.Argument(..., help="A card update signed by the peer's old key."),
+) -> None:
+    """Apply a peer's key rotation (the old key must have signed it)."""
+    data = json.loads(update_file.read_text(encoding="utf-8"))
+    node = open_node(settings(ctx))
+    try:
+        with write_session(node) as session:
+            peer = apply_card_update(session, data)
+            console.print(f"[green]rotated[/] {peer.node_id}: now {peer.fingerprint}")
+    finally:
+        node.close()
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """Trusted peers and their agreements."""
+    node = open_node(settings(ctx))
+    try:
+        with node.session() as session:
+            table = Table("peer", "name", "endpoint", "fingerprint", "kinds", "max TLP")
+            for p in list_peers(session):
+                table.add_row(
+                    p.node_id, p.name, p.endpoint, p.fingerprint, ",".join(p.allowed_kinds),
+                    p.max_tlp,
+                )  # fmt: skip
+            console.print(table)
+    finally:
+        node.close()
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    deliver: bool = typer.Option(False, "--deliver", help="Try to deliver queued messages now."),
+) -> None:
+    """Per peer: queued, delivered, rejected, failing since, last error."""
+    node = open_node(settings(ctx))
+    try:
+        if deliver:
+            deliver_outbox(node, node_keys(node))
+        with node.session() as session:
+            table = Table("peer", "queued", "delivered", "rejected", "failing since", "last error")
+            for s in peer_status(session):
+                table.add_row(
+                    s.node_id, str(s.queued), str(s.delivered), str(s.rejected),
+                    str(s.failing_since or "-"), s.last_error or "-",
+                )  # fmt: skip
+            console.print(table)
+    finally:
+        node.close()

@@ -1,0 +1,172 @@
+"""``referral``: send, list (and the overdue list), show, acknowledge, report back."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import typer
+from rich.table import Table
+
+from jointprobe.accounts import get_user
+from jointprobe.cli.context import AsOption, console, settings
+from jointprobe.exchange.db import write_session
+from jointprobe.exchange.identity import node_keys
+from jointprobe.exchange.markings import Marking
+from jointprobe.exchange.workflow import (
+    ReferralIn,
+    SelectorIn,
+    acknowledge,
+    get_referral,
+    list_referrals,
+    send_outcome,
+    send_referral,
+    send_status,
+    timeline,
+)
+from jointprobe.node import open_node
+from jointprobe.timeutil import utcnow
+
+app = typer.Typer(help="Referrals between nodes: leads out, acknowledgements and outcomes back.")
+
+
+@app.command("send")
+def send(
+    ctx: typer.Context,
+    case_id: str = typer.Option(..., "--case"),
+    to: list[str] = typer.Option(..., "--to", help="Peer node id (repeat for several)."),
+    title: str = typer.Option(..., "--title"),
+    narrative: str = typer.Option("", "--narrative"),
+    action: str = typer.Option("", "--action", help="The action requested of the peer."),
+    due_days: int = typer.Option(14, "--due-days", help="Days until a response is due."),
+    selector: list[str] = typer.Option([], "--selector", help="TYPE:VALUE, e.g. phone:+86…"),
+    entity: list[str] = typer.Option([], "--entity", help="Entity id from the case."),
+    tlp: str = typer.Option("AMBER", "--tlp"),
+    grading: str | None = typer.Option(None, "--grading", help="Admiralty code, e.g. B2."),
+    username: str = AsOption,
+) -> None:
+    """Refer selectors and entities of a case to one or more peers."""
+    selectors = []
+    for text in selector:
+        kind, _, value = text.partition(":")
+        selectors.append(SelectorIn(type=kind, value=value, grading=grading))
+    data = ReferralIn(
+        case_id=case_id, to=to, title=title, narrative=narrative, requested_action=action,
+        due=utcnow() + timedelta(days=due_days), selectors=selectors, entity_ids=entity,
+        tlp=tlp, grading=grading,
+    )  # fmt: skip
+    node = open_node(settings(ctx))
+    try:
+        with write_session(node) as session:
+            referral_id = send_referral(session, get_user(session, username), node_keys(node), data)
+        console.print(f"[green]queued[/] referral {referral_id} to {', '.join(to)}")
+    finally:
+        node.close()
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    direction: str | None = typer.Option(None, "--direction", help="in or out"),
+    overdue: bool = typer.Option(False, "--overdue", help="Only open referrals past due."),
+) -> None:
+    """Referrals with their state, due date and marking."""
+    node = open_node(settings(ctx))
+    try:
+        with node.session() as session:
+            rows = list_referrals(
+                session, direction=direction, overdue_at=utcnow() if overdue else None
+            )
+            table = Table("id", "dir", "peer", "title", "state", "due", "marking")
+            for r in rows:
+                banner = Marking.from_dict(r.marking).banner(now=utcnow())
+                table.add_row(
+                    r.id[:12], r.direction, r.peer_id, r.title, r.state,
+                    str(r.due.date()) if r.due else "-", banner,
+                )  # fmt: skip
+            console.print(table)
+    finally:
+        node.close()
+
+
+@app.command("show")
+def show(ctx: typer.Context, referral_id: str) -> None:
+    """A referral, its items (each with its marking) and its timeline."""
+    node = open_node(settings(ctx))
+    try:
+        with node.session() as session:
+            r = get_referral(session, referral_id)
+            console.print(f"[bold]{r.title}[/] ({r.direction} {r.peer_id}, {r.state})")
+            console.print(Marking.from_dict(r.marking).banner(now=utcnow()))
+            for item in r.items:
+                what = item.get("selector") or item.get("entity", {}).get("id")
+                banner = Marking.from_dict(item["marking"]).banner(now=utcnow())
+                console.print(f"  • {json.dumps(what, ensure_ascii=False)}  [dim]{banner}[/]")
+            for e in timeline(session, r.id):
+                console.print(f"  {e.at:%Y-%m-%d %H:%M} {e.kind:<12} {e.summary}")
+    finally:
+        node.close()
+
+
+@app.command("ack")
+def ack(
+    ctx: typer.Context,
+    referral_id: str,
+    decline: bool = typer.Option(False, "--decline"),
+    reason: str = typer.Option("", "--reason"),
+    case_id: str | None = typer.Option(None, "--case", help="Link to this node's case."),
+    username: str = AsOption,
+) -> None:
+    """Accept (default) or decline a received referral."""
+    node = open_node(settings(ctx))
+    try:
+        with write_session(node) as session:
+            acknowledge(
+                session, get_user(session, username), node_keys(node), referral_id,
+                decision="decline" if decline else "accept", reason=reason, case_id=case_id,
+            )  # fmt: skip
+        console.print("[green]acknowledgement queued[/]")
+    finally:
+        node.close()
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    referral_id: str,
+    state: str = typer.Option(..., "--state"),
+    note: str = typer.Option("", "--note"),
+    username: str = AsOption,
+) -> None:
+    """Report the state of your work on a received referral."""
+    node = open_node(settings(ctx))
+    try:
+        with write_session(node) as session:
+            send_status(
+                session, get_user(session, username), node_keys(node), referral_id,
+                state=state, note=note,
+            )  # fmt: skip
+        console.print("[green]status queued[/]")
+    finally:
+        node.close()
+
+
+@app.command("outcome")
+def outcome(
+    ctx: typer.Context,
+    referral_id: str,
+    kind: str = typer.Option(..., "--type", help="arrest, seizure, charge, sentence, …"),
+    description: str = typer.Option(..., "--description"),
+    username: str = AsOption,
+) -> None:
+    """Report an outcome (arrest, seizure, sentence…) back to the referring node."""
+    node = open_node(settings(ctx))
+    try:
+        with write_session(node) as session:
+            send_outcome(
+                session, get_user(session, username), node_keys(node), referral_id,
+                outcomes=[{"type": kind, "description": description}],
+            )  # fmt: skip
+        console.print("[green]outcome queued[/]")
+    finally:
+        node.close()
