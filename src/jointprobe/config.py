@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         default=None,
         description="Secret for signing web sessions; default: generated and kept in data_dir.",
     )
+    session_max_age_seconds: int = Field(
+        default=8 * 3600,
+        ge=60,
+        description="How long a web sign-in lasts before the user must sign in again.",
+    )
     test_database_url: str | None = Field(
         default=None,
         description="PostgreSQL URL the test suite uses for its PostgreSQL runs (tests only).",

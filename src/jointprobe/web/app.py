@@ -11,6 +11,7 @@ from jointprobe.web.api import exchange as exchange_api
 from jointprobe.web.api import node as node_api
 from jointprobe.web.errors import install_error_handlers
 from jointprobe.web.limits import BodyLimitMiddleware
+from jointprobe.web.pages import build_pages
 
 API_PREFIX = "/api/v1"
 
@@ -29,4 +30,5 @@ def create_app(node: Node) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     exchange_api.install(app, node)
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
+    app.mount("/", build_pages(node))  # web pages: matched after every API route
     return app

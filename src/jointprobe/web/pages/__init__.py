@@ -1,0 +1,39 @@
+"""The web pages (C9): server-rendered with Jinja2, mounted by ``create_app``.
+
+``build_pages(node)`` returns a sub-application with its own error pages
+(HTML, or JSON under ``/api``), the session signer and ``/static``. The API
+routers in ``web/api`` are matched first; everything else comes here.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from jointprobe.node import Node
+from jointprobe.web.pages import auth, cases, chemistry, cooperation, dashboard, graph
+from jointprobe.web.pages.errors import install_page_errors
+from jointprobe.web.session import SessionSigner, load_secret
+
+ROUTERS = (auth, dashboard, cases, graph, chemistry, cooperation)
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("jointprobe.web") / "static"))
+
+
+def build_pages(node: Node) -> FastAPI:
+    pages = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    pages.state.node = node
+    pages.state.signer = SessionSigner(load_secret(node.settings))
+    install_page_errors(pages)
+    for module in ROUTERS:
+        pages.include_router(module.router)
+    pages.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    return pages
+
+
+__all__ = ["build_pages"]

@@ -1,0 +1,40 @@
+"""The dashboard: the user's cases and the latest outcomes in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from jointprobe.cases.events import list_events
+from jointprobe.cases.service import list_cases
+from jointprobe.store.tables import Case, CaseEvent, User
+
+OUTCOME_KINDS = ("arrest", "seizure", "charge", "court_outcome", "lab_result")
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    events: int
+    last_event: date | None
+
+
+@dataclass
+class Dashboard:
+    cases: list[CaseRow] = field(default_factory=list)
+    outcomes: list[tuple[Case, CaseEvent]] = field(default_factory=list)
+
+
+def dashboard(session: Session, user: User, outcomes: int = 12) -> Dashboard:
+    board = Dashboard()
+    found: list[tuple[Case, CaseEvent]] = []
+    for case in list_cases(session, user):
+        events = list_events(session, user, case.id)
+        dated = [e.occurred_on for e in events if e.occurred_on is not None]
+        board.cases.append(CaseRow(case, len(events), max(dated, default=None)))
+        found.extend((case, e) for e in events if e.kind in OUTCOME_KINDS)
+    found.sort(key=lambda pair: (pair[1].occurred_on or date.min, pair[1].id), reverse=True)
+    board.outcomes = found[:outcomes]
+    return board

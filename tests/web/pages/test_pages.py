@@ -1,0 +1,111 @@
+import html
+
+from fastapi.testclient import TestClient
+
+from .conftest import csrf_of, sign_in
+
+FENTANYL = "CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1"
+
+
+def test_dashboard_lists_the_users_cases_and_recent_outcomes(analyst: TestClient) -> None:
+    r = analyst.get("/")
+    assert r.status_code == 200
+    assert "/cases/xingtai-2017" in r.text
+    assert "bob-case" not in r.text
+    assert "court outcome" in r.text
+
+
+def test_case_page_shows_timeline_members_entities_and_markings(analyst: TestClient) -> None:
+    r = analyst.get("/cases/xingtai-2017")
+    assert r.status_code == 200
+    text = r.text
+    assert 'class="marking tlp-amber' in text and "TLP:AMBER" in text
+    assert ">A1<" in text  # Admiralty grade shown
+    assert "FICTIONAL" in text
+    assert "Liu Yong" in text
+    assert "11.9 kg" in text
+    assert "<li>analyst</li>" in text
+
+
+def test_a_case_the_user_may_not_see_is_not_found(analyst: TestClient) -> None:
+    r = analyst.get("/cases/bob-case")
+    assert r.status_code == 404
+    assert "no case 'bob-case'" in html.unescape(r.text)
+    assert analyst.get("/cases/bob-case/graph").status_code == 404
+    assert analyst.get("/cases/bob-case/graph.json").status_code == 404
+
+
+def test_a_supervisor_sees_every_case(client: TestClient) -> None:
+    sign_in(client, "boss")
+    assert client.get("/cases/bob-case").status_code == 200
+
+
+def test_graph_json_holds_the_case_network_and_filters_by_schema(analyst: TestClient) -> None:
+    data = analyst.get("/cases/xingtai-2017/graph.json").json()
+    ids = {n["data"]["id"] for n in data["nodes"]}
+    assert {"xt-diana", "xt-diana-phone"} <= ids
+    schemata = {n["data"]["schema"] for n in data["nodes"]}
+    assert "Membership" not in schemata and "UnknownLink" not in schemata
+    assert any(e["data"]["label"] == "tried to buy from" for e in data["edges"])
+    only = analyst.get("/cases/xingtai-2017/graph.json?schema=Company").json()
+    assert {n["data"]["schema"] for n in only["nodes"]} == {"Company"}
+
+
+def test_expanding_a_node_leaves_out_what_the_user_may_not_see(client: TestClient) -> None:
+    sign_in(client, "analyst")
+    around = client.get("/cases/xingtai-2017/graph.json?around=xt-diana").json()
+    ids = {n["data"]["id"] for n in around["nodes"]}
+    assert "xt-diana-phone" in ids and "bob-informant" not in ids
+    client.cookies.clear()
+    sign_in(client, "boss")
+    around = client.get("/cases/xingtai-2017/graph.json?around=xt-diana").json()
+    assert "bob-informant" in {n["data"]["id"] for n in around["nodes"]}
+
+
+def test_graph_page_reads_without_javascript(analyst: TestClient) -> None:
+    r = analyst.get("/cases/xingtai-2017/graph?around=xt-diana-phone")
+    assert r.status_code == 200
+    assert 'id="graph-data"' in r.text
+    assert "/cases/xingtai-2017/graph?around=xt-diana" in r.text  # plain links expand too
+
+
+def test_graph_json_without_session_is_401_json(client: TestClient) -> None:
+    r = client.get("/cases/xingtai-2017/graph.json")
+    assert r.status_code == 401 and r.json()["code"] == "web.sign_in_required"
+
+
+def test_chemistry_classifies_a_pasted_smiles(analyst: TestClient) -> None:
+    token = csrf_of(analyst.get("/chemistry").text)
+    r = analyst.post("/chemistry", data={"structure": FENTANYL, "csrf_token": token})
+    assert r.status_code == 200
+    assert "United States" in r.text and "Controlled" in r.text
+    assert "21 U.S.C. 812" in r.text
+    assert 'src="data:image/svg+xml;base64,' in r.text
+
+
+def test_chemistry_explains_a_structure_it_cannot_read(analyst: TestClient) -> None:
+    token = csrf_of(analyst.get("/chemistry").text)
+    r = analyst.post("/chemistry", data={"structure": "C1CC(", "csrf_token": token})
+    assert r.status_code == 422
+    assert 'role="alert"' in r.text
+
+
+def test_chemistry_without_csrf_token_is_refused(analyst: TestClient) -> None:
+    assert analyst.post("/chemistry", data={"structure": FENTANYL}).status_code == 403
+
+
+def test_cooperation_shows_the_funnel(analyst: TestClient) -> None:
+    r = analyst.get("/cooperation")
+    assert r.status_code == 200
+    assert 'data-stage="conviction"' in r.text and 'data-count="9"' in r.text
+
+
+def test_unknown_page_is_an_html_404_and_unknown_api_path_stays_json(
+    analyst: TestClient,
+) -> None:
+    assert analyst.get("/nowhere").headers["content-type"].startswith("text/html")
+    assert analyst.get("/api/v1/nowhere").json()["code"] == "not_found"
+
+
+def test_static_files_are_served(client: TestClient) -> None:
+    assert client.get("/static/app.css").status_code == 200
