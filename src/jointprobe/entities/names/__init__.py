@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jointprobe.entities.names.company import company_keys
 from jointprobe.entities.names.compare import NameMatch, compare_names
 from jointprobe.entities.names.han import han_readings, surname_pinyin
 from jointprobe.entities.names.keys import name_keys, readings
@@ -11,6 +12,7 @@ from jointprobe.entities.names.reading import Reading
 __all__ = [
     "NameMatch",
     "Reading",
+    "company_keys",
     "compare_names",
     "fold_latin",
     "han_readings",

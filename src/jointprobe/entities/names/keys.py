@@ -12,6 +12,7 @@ Two kinds of key, distinguishable by prefix:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jointprobe.entities.names.han import han_readings
 from jointprobe.entities.names.latin import fold_latin, latin_readings
@@ -49,10 +50,15 @@ def name_keys(name: str) -> set[str]:
     """Every key under which ``name`` should be found (see the module docstring)."""
     if not name or not name.strip():
         raise InvalidSelector("empty name", where="name")
+    return set(_name_keys(name))
+
+
+@lru_cache(maxsize=65536)
+def _name_keys(name: str) -> frozenset[str]:
     keys = {f"zh:{reading.key}" for reading in readings(name)}
     latin = latin_key(name)
     if latin:
         keys.add(f"lt:{latin}")
     if not keys:
         raise InvalidSelector(f"{name!r} has no letters or characters to match on", where="name")
-    return keys
+    return frozenset(keys)

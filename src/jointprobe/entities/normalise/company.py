@@ -32,7 +32,9 @@ _HAN_FORMS = (
     "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "总公司", "分公司", "公司",
     "集团", "株式会社", "合伙企业", "厂",
 )  # fmt: skip
-_LATIN_SORTED = sorted({tuple(f.split()) for f in _LATIN_FORMS}, key=len, reverse=True)
+_BY_LAST_WORD: dict[str, list[tuple[str, ...]]] = {}
+for _form in sorted({tuple(f.split()) for f in _LATIN_FORMS}, key=len, reverse=True):
+    _BY_LAST_WORD.setdefault(_form[-1], []).append(_form)
 _PUNCT = re.compile(r"[^\w\s]+|_")
 
 
@@ -46,7 +48,7 @@ def _strip_latin_forms(words: list[str]) -> list[str]:
     changed = True
     while changed and words:
         changed = False
-        for form in _LATIN_SORTED:
+        for form in _BY_LAST_WORD.get(words[-1], ()):
             n = len(form)
             if len(words) > n and tuple(words[-n:]) == form:
                 words = words[:-n]

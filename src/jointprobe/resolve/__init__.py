@@ -1,0 +1,1 @@
+"""Entity resolution (C3): instant selector hits, batch linkage, analyst judgements."""

@@ -1,0 +1,1 @@
+"""Importers that turn outside files into FtM entities or linkage records."""

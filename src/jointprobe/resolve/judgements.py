@@ -1,0 +1,190 @@
+"""Analyst judgements on candidate pairs, and the canonical ids they imply.
+
+Like nomenklatura's resolver, a judgement is an edge between two ids:
+``positive`` (same entity), ``negative`` (not the same), ``unsure``, or
+``candidate`` (proposed by linkage, not yet judged). Positive edges join ids
+into clusters; each cluster has one minted ``canon-…`` id, kept for good, so
+references to it stay valid as the cluster grows. A negative edge between two
+clusters forbids merging them; confirming across it is a :class:`Conflict`.
+
+The table lives in its own metadata (``RESOLVE_METADATA``) and is created on
+first use, so the node store's migrations need not know about it yet.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import DateTime, Float, Index, Integer, MetaData, String, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from jointprobe.errors import Conflict, InvalidInput
+from jointprobe.timeutil import utcnow
+
+RESOLVE_METADATA = MetaData()
+CANON_PREFIX = "canon-"
+JUDGEMENTS = ("positive", "negative", "unsure", "candidate")
+
+
+class _Base(DeclarativeBase):
+    metadata = RESOLVE_METADATA
+
+
+class JudgementRow(_Base):
+    __tablename__ = "resolve_judgements"
+    __table_args__ = (Index("ix_resolve_judgements_pair", "left_id", "right_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    left_id: Mapped[str] = mapped_column(String(128), index=True)
+    right_id: Mapped[str] = mapped_column(String(128), index=True)
+    judgement: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    user: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    left_id: str
+    right_id: str
+    score: float | None
+    source: str
+
+
+def ensure_tables(session: Session) -> None:
+    """Create the judgements table if this database has none yet."""
+    RESOLVE_METADATA.create_all(session.connection(), checkfirst=True)
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    if a == b:
+        raise InvalidInput(f"cannot judge {a!r} against itself")
+    return (a, b) if a < b else (b, a)
+
+
+def _latest(session: Session) -> dict[tuple[str, str], JudgementRow]:
+    latest: dict[tuple[str, str], JudgementRow] = {}
+    for row in session.scalars(select(JudgementRow).order_by(JudgementRow.id)):
+        latest[(row.left_id, row.right_id)] = row
+    return latest
+
+
+class Resolver:
+    """Clusters from the latest judgement of every pair (loaded once per call site)."""
+
+    def __init__(self, edges: Iterable[tuple[str, str, str]]) -> None:
+        self.parent: dict[str, str] = {}
+        self.negative: set[tuple[str, str]] = set()
+        for left, right, judgement in edges:
+            if judgement == "positive":
+                self._union(left, right)
+            elif judgement == "negative":
+                self.negative.add((left, right))
+
+    def find(self, node: str) -> str:
+        while self.parent.get(node, node) != node:
+            node = self.parent[node]
+        return node
+
+    def _union(self, a: str, b: str) -> None:
+        self.parent.setdefault(a, a)
+        self.parent.setdefault(b, b)
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[ra] = rb
+
+    def members(self, node: str) -> set[str]:
+        root = self.find(node)
+        return {n for n in set(self.parent) | {node} if self.find(n) == root}
+
+    def canonical(self, node: str) -> str:
+        canon = sorted(m for m in self.members(node) if m.startswith(CANON_PREFIX))
+        return canon[0] if canon else node
+
+    def forbidden(self, a: str, b: str) -> tuple[str, str] | None:
+        ma, mb = self.members(a), self.members(b)
+        for left, right in self.negative:
+            if (left in ma and right in mb) or (left in mb and right in ma):
+                return left, right
+        return None
+
+
+def resolver(session: Session) -> Resolver:
+    ensure_tables(session)
+    rows = _latest(session).values()
+    return Resolver((r.left_id, r.right_id, r.judgement) for r in rows)
+
+
+def _add(session: Session, a: str, b: str, judgement: str, user: str, **kw: object) -> None:
+    left, right = _pair(a, b)
+    session.add(JudgementRow(left_id=left, right_id=right, judgement=judgement, user=user, **kw))
+
+
+def decide(session: Session, user: str, a: str, b: str, judgement: str) -> str:
+    """Record ``user``'s judgement on ``a``/``b``; return ``a``'s canonical id afterwards."""
+    if judgement not in JUDGEMENTS[:3]:
+        raise InvalidInput(f"judgement must be one of {', '.join(JUDGEMENTS[:3])}")
+    res = resolver(session)
+    same = res.find(a) == res.find(b)
+    if judgement == "negative" and same:
+        raise Conflict(f"{a} and {b} are already merged as {res.canonical(a)}; split them first")
+    if judgement == "positive" and not same:
+        blocked = res.forbidden(a, b)
+        if blocked:
+            raise Conflict(f"{blocked[0]} and {blocked[1]} were judged different; cannot merge")
+        _add(session, a, b, "positive", user)
+        canon_a, canon_b = res.canonical(a), res.canonical(b)
+        if not canon_a.startswith(CANON_PREFIX) and not canon_b.startswith(CANON_PREFIX):
+            canon_a = f"{CANON_PREFIX}{secrets.token_hex(8)}"
+            _add(session, a, canon_a, "positive", user)
+        elif canon_a.startswith(CANON_PREFIX) and canon_b.startswith(CANON_PREFIX):
+            _add(session, canon_a, canon_b, "positive", user)
+    elif not (judgement == "positive" and same):
+        _add(session, a, b, judgement, user)
+    session.flush()
+    return resolver(session).canonical(a)
+
+
+def record_candidates(
+    session: Session, pairs: Iterable[tuple[str, str, float]], *, source: str, user: str = "linkage"
+) -> int:
+    """Store linkage candidates not already judged; return how many were new."""
+    latest = _latest_pairs(session)
+    added = 0
+    for a, b, score in pairs:
+        key = _pair(a, b)
+        if key in latest:
+            continue
+        latest.add(key)
+        _add(session, a, b, "candidate", user, score=score, source=source)
+        added += 1
+    session.flush()
+    return added
+
+
+def _latest_pairs(session: Session) -> set[tuple[str, str]]:
+    ensure_tables(session)
+    return set(_latest(session))
+
+
+def pending(session: Session, *, limit: int = 50) -> list[Candidate]:
+    """Candidates still waiting for an analyst, best score first."""
+    ensure_tables(session)
+    rows = [r for r in _latest(session).values() if r.judgement == "candidate"]
+    rows.sort(key=lambda r: -(r.score or 0.0))
+    return [Candidate(r.left_id, r.right_id, r.score, r.source) for r in rows[:limit]]
+
+
+def history(session: Session, a: str, b: str) -> list[tuple[str, str, datetime]]:
+    """Every judgement on a pair, oldest first: (judgement, user, when)."""
+    ensure_tables(session)
+    left, right = _pair(a, b)
+    query = (
+        select(JudgementRow)
+        .where(JudgementRow.left_id == left, JudgementRow.right_id == right)
+        .order_by(JudgementRow.id)
+    )
+    return [(r.judgement, r.user, r.created_at) for r in session.scalars(query)]

@@ -1,0 +1,159 @@
+"""Splink models: jointprobe's (with the cross-script name layer) and a plain baseline.
+
+Both are built from the roles present in the data. The plain model is what
+a careful newcomer would configure — Splink's ``NameComparison`` on names,
+exact date of birth and postcode — and is kept to measure the name layer
+against, in the same run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+from splink.internals.comparison_creator import ComparisonCreator
+
+LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
+
+
+@dataclass
+class ModelPlan:
+    """Settings plus the training recipe that goes with them."""
+
+    settings: SettingsCreator
+    deterministic_rules: list[Any]  # BlockingRuleCreator
+    em_rules: list[Any]  # BlockingRuleCreator
+    recall: float = 0.7
+    notes: list[str] = field(default_factory=list)
+
+
+def _has(columns: set[str], *names: str) -> bool:
+    return all(n in columns for n in names)
+
+
+def _name_layer() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_levels=[
+            cll.NullLevel("name_fold"),
+            cll.ExactMatchLevel("name_fold"),
+            cll.ArrayIntersectLevel("zh_keys", min_intersection=1).configure(
+                label_for_charts="same Chinese reading (characters, pinyin, Wade-Giles, Cantonese)"
+            ),
+            cll.ExactMatchLevel("lt_key").configure(label_for_charts="same words, other order"),
+            cll.JaroWinklerLevel("name_fold", 0.92),
+            cll.And(
+                cll.ArrayIntersectLevel("surnames", min_intersection=1),
+                cll.JaroWinklerLevel("py_name", 0.9),
+            ).configure(label_for_charts="same surname, given name's pinyin within a typo"),
+            cll.ArrayIntersectLevel("surnames", min_intersection=1).configure(
+                label_for_charts="same surname reading"
+            ),
+            cll.JaroWinklerLevel("name_fold", 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _dob() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.ExactMatchLevel("dob"),
+            cll.DamerauLevenshteinLevel("dob", 1),
+            cll.DamerauLevenshteinLevel("dob", 2),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _exact_or_typo(column: str, distance: int = 1) -> ComparisonCreator:
+    return cl.LevenshteinAtThresholds(column, [distance])
+
+
+def jointprobe_model(columns: set[str], link_type: LinkType) -> ModelPlan:
+    """jointprobe's model for the roles in ``columns`` (after :func:`add_features`)."""
+    comparisons: list[Any] = []
+    blocking: list[Any] = []
+    if _has(columns, "first_name", "last_name"):
+        comparisons += [
+            cl.ForenameSurnameComparison("first_name", "last_name"),
+        ]
+        blocking += [block_on("first_name"), block_on("last_name")]
+    else:
+        comparisons.append(_name_layer())
+        blocking += [block_on("zh_keys", arrays_to_explode=["zh_keys"]), block_on("lt_key")]
+        name_rule = block_on("name_key")
+    if "dob" in columns:
+        comparisons.append(_dob())
+        blocking.append(block_on("dob"))
+    for column in ("phone", "email"):
+        if column in columns:
+            comparisons.append(cl.ExactMatch(column))
+            blocking.append(block_on(column))
+    if "postcode" in columns:
+        comparisons.append(_exact_or_typo("postcode"))
+        blocking.append(block_on("postcode"))
+    if "address" in columns:
+        comparisons.append(cl.JaroWinklerAtThresholds("address", [0.95, 0.8]))
+    if "city_fold" in columns:
+        comparisons.append(cl.ExactMatch("city_fold"))
+    elif "city" in columns:
+        comparisons.append(cl.JaroWinklerAtThresholds("city", [0.9]))
+    if "state" in columns:
+        comparisons.append(cl.ExactMatch("state"))
+    if "id_number" in columns:
+        comparisons.append(cl.LevenshteinAtThresholds("id_number", [1, 2]))
+        blocking.append(block_on("id_number"))
+    if _has(columns, "first_name", "last_name"):
+        name_rule = blocking[0]
+    date_rule = block_on("dob") if "dob" in columns else blocking[-1]
+    deterministic = [block_on("dob", "name_key")] if "dob" in columns else [block_on("name_key")]
+    if _has(columns, "first_name", "last_name", "dob"):
+        deterministic = [block_on("first_name", "last_name", "dob")]
+    settings = SettingsCreator(
+        link_type=link_type,
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking,
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+    em_rules = [date_rule, block_on("phone") if "phone" in columns else name_rule]
+    return ModelPlan(settings, deterministic, em_rules, recall=0.6)
+
+
+def plain_model(columns: set[str], link_type: LinkType) -> ModelPlan:
+    """The baseline: Splink's NameComparison on names, exact dates and postcodes."""
+    comparisons: list[Any] = []
+    blocking: list[Any] = []
+    names = (
+        ["first_name", "last_name"] if _has(columns, "first_name", "last_name") else ["name_raw"]
+    )
+    for column in names:
+        comparisons.append(cl.NameComparison(column))
+        blocking.append(block_on(column))
+    for column in ("dob", "postcode", "phone", "email"):
+        if column in columns:
+            comparisons.append(cl.ExactMatch(column))
+            blocking.append(block_on(column))
+    if "city" in columns:
+        comparisons.append(cl.ExactMatch("city"))
+    settings = SettingsCreator(
+        link_type=link_type,
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking,
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+    em = [block_on("dob")] if "dob" in columns else [blocking[-1]]
+    em.append(block_on(names[-1]))
+    return ModelPlan(settings, [block_on(*names, "dob")] if "dob" in columns else em[:1], em)
+
+
+def settings_dict(plan: ModelPlan, dialect: str) -> dict[str, Any]:
+    """The plan's settings as a plain dict for ``dialect`` (for saving next to results)."""
+    return plan.settings.get_settings(dialect).as_dict()  # type: ignore[no-any-return,no-untyped-call]
