@@ -103,6 +103,7 @@ def receive_batch(
     answer = Received()
     with write_session(node) as session:
         intake = _Intake(session, keys, now, node.settings.replay_window_seconds)
+        intake.preload(items)
         for item in items:
             result, error = intake.take(item)
             answer.results.append(result)
@@ -133,7 +134,18 @@ class _Intake:
         self.peer: TrustedPeer | None = None
         self.recorded: dict[str, InboxEntry] = {}
         self.bodies: dict[str, Body] = {}
+        self._slots: dict[str, tuple[int, set[int]]] = {}
+        self.known: dict[tuple[str, str], InboxEntry] = {}
         self._peers: dict[str, TrustedPeer | None] = {}
+
+    def preload(self, items: list[Any]) -> None:
+        """Load, in one query, what the inbox already holds for this batch's ids."""
+        ids = [i.get("id") for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
+        self.known = {}
+        for start in range(0, len(ids), 500):
+            query = select(InboxEntry).where(InboxEntry.message_id.in_(ids[start : start + 500]))
+            for entry in self.session.scalars(query):
+                self.known[(entry.sender, entry.message_id)] = entry
 
     def lookup(self, node_id: str) -> TrustedPeer | None:
         if node_id not in self._peers:
@@ -158,11 +170,7 @@ class _Intake:
 
     def _record(self, envelope: Envelope, peer: TrustedPeer) -> tuple[Result, ExchangeError | None]:
         digest = envelope.digest()
-        earlier = self.recorded.get(envelope.id) or self.session.scalar(
-            select(InboxEntry).where(
-                InboxEntry.sender == envelope.sender, InboxEntry.message_id == envelope.id
-            )
-        )
+        earlier = self.recorded.get(envelope.id) or self.known.get((envelope.sender, envelope.id))
         if earlier is not None:
             replay = ReplayedEnvelope(f"message {envelope.id} was already received")
             return Result(envelope.id, earlier.digest, "duplicate", replay.code), replay
@@ -170,9 +178,7 @@ class _Intake:
         if seq is None:
             wrong = MalformedEnvelope("receipts are answers, not inbox messages")
             return Result(envelope.id, digest, "rejected", wrong.code), wrong
-        taken = self.session.scalar(
-            select(InboxEntry.id).where(InboxEntry.sender == envelope.sender, InboxEntry.seq == seq)
-        )
+        taken = seq if self._taken(envelope.sender, seq) else None
         if taken is not None or any(
             e.seq == seq and e.sender == envelope.sender for e in self.recorded.values()
         ):
@@ -204,6 +210,18 @@ class _Intake:
         self.session.add(entry)
         self.recorded[envelope.id] = entry
         return Result(envelope.id, digest, entry.state, entry.error_code), error
+
+    def _taken(self, sender: str, seq: int) -> bool:
+        """Was ``seq`` from ``sender`` recorded before this batch? (applied slots or pending)"""
+        if sender not in self._slots:
+            row = self.session.get(Peer, sender)
+            applied = row.in_seq if row is not None else 0
+            later = self.session.scalars(
+                select(InboxEntry.seq).where(InboxEntry.sender == sender, InboxEntry.seq > applied)
+            )
+            self._slots[sender] = (applied, set(later))
+        done, pending = self._slots[sender]
+        return seq <= done or seq in pending
 
     def _check_markings(self, body: Body, peer: TrustedPeer) -> None:
         """The sender may not send us more than our agreement with it allows."""

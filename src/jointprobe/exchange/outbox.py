@@ -9,8 +9,10 @@ delivered; failures back off exponentially with jitter, per peer.
 from __future__ import annotations
 
 import json
+import os
 import random
 import secrets
+import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -177,7 +179,7 @@ def deliver_peer(
     owner: str | None = None,
 ) -> PeerDelivery:
     """Send one batch of a peer's queued messages and record the receipt."""
-    owner = owner or secrets.token_hex(8)
+    owner = owner or lease_owner()
     report = PeerDelivery(peer_id)
     claim = _claim(node, peer_id, owner, clock())
     if claim is None:
@@ -203,12 +205,37 @@ def deliver_peer(
         _release(node, peer_id, owner)
 
 
+def lease_owner() -> str:
+    """Who holds a lease: host, process id and a random part."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _holder_is_dead(owner: str | None) -> bool:
+    """A lease held by a process of this host that no longer runs may be taken over."""
+    if not owner or owner.count(":") != 2:
+        return False
+    host, pid, _ = owner.split(":")
+    if host != socket.gethostname()[:30] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def _claim(node: Node, peer_id: str, owner: str, now: datetime) -> _Claim | None:
     with write_session(node) as session:
+        holder = session.scalar(select(Peer.lease_owner).where(Peer.node_id == peer_id))
+        free = or_(Peer.lease_until.is_(None), Peer.lease_until < now)
+        if _holder_is_dead(holder):
+            free = or_(free, Peer.lease_owner == holder)
         got = session.execute(  # type: ignore[attr-defined]
             update(Peer)
             .where(Peer.node_id == peer_id)
-            .where(or_(Peer.lease_until.is_(None), Peer.lease_until < now))
+            .where(free)
             .values(lease_owner=owner, lease_until=now + timedelta(seconds=LEASE_SECONDS)),
             execution_options={"synchronize_session": False},
         ).rowcount
@@ -289,10 +316,13 @@ def _settle(
         session.add(stored)
         session.flush()
         delivered: list[int] = []
+        ids = [row[0] for row in claim.rows]
+        entries = {
+            e.id: e for e in session.scalars(select(OutboxEntry).where(OutboxEntry.id.in_(ids)))
+        }
         for row_id, message_id, _seq, _text, digest, _attempts, _created in claim.rows:
             result = receipt.get(message_id)
-            entry = session.get(OutboxEntry, row_id)
-            assert entry is not None
+            entry = entries[row_id]
             entry.attempts += 1
             if row_id in resigned:
                 entry.envelope = resigned[row_id]

@@ -1,0 +1,161 @@
+"""Exchange benchmark: throughput, latency at 100 msg/s, durability under receiver kills.
+
+    .venv/bin/python bench/exchange.py            # full run (10,000 msgs, 10 kills)
+    .venv/bin/python bench/exchange.py --quick    # smaller, for a smoke run
+
+The receiver is a real ``jointprobe serve`` process on loopback with its own
+SQLite database; the sender is this process with its own SQLite database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.exchange.factories import referral_body  # noqa: E402
+from tests.exchange.live import keys, make_node, peer  # noqa: E402
+from tests.exchange.procs import Process  # noqa: E402
+
+from jointprobe.exchange.db import write_session  # noqa: E402
+from jointprobe.exchange.outbox import deliver_outbox, enqueue  # noqa: E402
+from jointprobe.exchange.runner import Deliverer  # noqa: E402
+from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer  # noqa: E402
+
+
+def fresh_pair(base: Path):
+    us = make_node(base, "us-hsi-nola", "HSI New Orleans", "US")
+    cn = make_node(base, "cn-mps-nnc", "MPS", "CN")
+    peer(us, cn)
+    return us, cn
+
+
+def fill(us, n: int) -> float:
+    start = time.perf_counter()
+    with write_session(us) as session:
+        for _ in range(n):
+            enqueue(session, keys(us), kind="referral", body=referral_body(), to=["cn-mps-nnc"])
+    return n / (time.perf_counter() - start)
+
+
+def delivered(us) -> int:
+    with us.session() as s:
+        return s.query(OutboxEntry).filter_by(state="delivered").count()
+
+
+def throughput(base: Path, n: int) -> dict[str, float]:
+    us, cn = fresh_pair(base / "tp")
+    seal_rate = fill(us, n)
+    receiver = Process(cn).start()
+    try:
+        start = time.perf_counter()
+        with httpx.Client(timeout=30) as client:
+            while delivered(us) < n:
+                deliver_outbox(us, keys(us), client=client)
+        elapsed = time.perf_counter() - start
+    finally:
+        receiver.stop()
+    with cn.session() as s:
+        applied = s.query(InboxEntry).filter_by(state="applied").count()
+    assert applied == n
+    return {"seal_enqueue_per_s": seal_rate, "delivered_per_s": n / elapsed, "n": n}
+
+
+def latency(base: Path, seconds: float, rate: float = 100.0) -> dict[str, float]:
+    us, cn = fresh_pair(base / "lat")
+    receiver = Process(cn).start()
+    deliverer = Deliverer(us)
+    deliverer.start()
+    try:
+        interval = 1.0 / rate
+        count = int(seconds * rate)
+        next_at = time.perf_counter()
+        for _ in range(count):
+            with write_session(us) as session:
+                enqueue(session, keys(us), kind="referral", body=referral_body(),
+                        to=["cn-mps-nnc"])  # fmt: skip
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+        deadline = time.monotonic() + 30
+        while delivered(us) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        deliverer.stop()
+        receiver.stop()
+    with cn.session() as s:
+        lat = [
+            (r.applied_at - r.created).total_seconds() * 1000
+            for r in s.query(InboxEntry).filter_by(state="applied")
+        ]
+    lat.sort()
+    return {
+        "n": len(lat),
+        "p50_ms": statistics.median(lat),
+        "p99_ms": lat[int(0.99 * (len(lat) - 1))],
+    }
+
+
+def durability(base: Path, n: int, kills: int) -> dict[str, int]:
+    us, cn = fresh_pair(base / "dur")
+    fill(us, n)
+    with write_session(us) as s:
+        s.get(Peer, "cn-mps-nnc").batch_limit = 100
+    receiver = Process(cn).start()
+    stop = threading.Event()
+
+    def pump() -> None:
+        with httpx.Client(timeout=5) as client:
+            while not stop.is_set() and delivered(us) < n:
+                with write_session(us) as s:
+                    s.get(Peer, "cn-mps-nnc").next_attempt_at = None
+                deliver_outbox(us, keys(us), client=client, max_batches=1)
+
+    thread = threading.Thread(target=pump)
+    thread.start()
+    step = n // (kills + 1)
+    try:
+        for k in range(kills):
+            while delivered(us) < step * (k + 1) and thread.is_alive():
+                time.sleep(0.005)
+            receiver.kill()
+            receiver.start()
+        thread.join(600)
+    finally:
+        stop.set()
+        receiver.stop()
+    with cn.session() as s:
+        rows = s.query(InboxEntry).all()
+        seqs = [r.seq for r in rows]
+        applied = [r for r in rows if r.state == "applied"]
+    return {
+        "messages": n,
+        "kills": kills,
+        "lost": n - len(set(seqs)),
+        "applied_twice": len(seqs) - len(set(seqs)),
+        "applied": len(applied),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    n, seconds, dn, kills = (2000, 5, 1000, 3) if args.quick else (10000, 30, 10000, 10)
+    with tempfile.TemporaryDirectory(prefix="jp-bench-") as tmp:
+        base = Path(tmp)
+        print("throughput:", throughput(base, n), flush=True)
+        print("latency @100 msg/s:", latency(base, seconds), flush=True)
+        print("durability:", durability(base, dn, kills), flush=True)
+
+
+if __name__ == "__main__":
+    main()
