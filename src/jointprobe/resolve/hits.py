@@ -83,7 +83,7 @@ def _lookup(
     visible = _visible_filter(session, actor)
     if visible is not None:
         query = query.where(visible)  # type: ignore[arg-type]
-    return [(s, e) for s, e in session.execute(query).tuples()]
+    return [(row[0], row[1]) for row in session.execute(query).all()]
 
 
 def _best_name(query: str, row: Entity) -> tuple[float, str]:

@@ -127,6 +127,7 @@ def decide(session: Session, user: str, a: str, b: str, judgement: str) -> str:
     """Record ``user``'s judgement on ``a``/``b``; return ``a``'s canonical id afterwards."""
     if judgement not in JUDGEMENTS[:3]:
         raise InvalidInput(f"judgement must be one of {', '.join(JUDGEMENTS[:3])}")
+    _pair(a, b)
     res = resolver(session)
     same = res.find(a) == res.find(b)
     if judgement == "negative" and same:

@@ -43,6 +43,14 @@ class Mapping:
 def parse_mapping(data: object, *, where: str = "mapping") -> Mapping:
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
         raise InvalidInput("a mapping needs a 'columns:' table of role: column", where=where)
+    bad = [str(k) for k, v in data["columns"].items() if not isinstance(v, str | int)]
+    bad += [str(k) for k, v in data["columns"].items() if isinstance(v, bool)]
+    if bad:
+        raise InvalidInput(
+            f"column name for {', '.join(sorted(set(bad)))} is not text; quote it "
+            "(YAML reads no/yes/on/off as true/false)",
+            where=where,
+        )
     columns = {str(k): str(v) for k, v in data["columns"].items()}
     unknown = sorted(set(columns) - set(ROLES))
     if unknown:

@@ -76,6 +76,10 @@ def link(
     linker.training.estimate_probability_two_random_records_match(
         plan.deterministic_rules, recall=plan.recall
     )
+    settings_obj = linker._settings_obj
+    prior = settings_obj._probability_two_random_records_match
+    if not 1e-9 < prior < 0.5:  # tiny inputs: too few pairs to estimate the prior
+        settings_obj._probability_two_random_records_match = min(max(prior, 1e-4), 0.3)
     step("training: u by random sampling")
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     for rule in plan.em_rules:

@@ -1,0 +1,74 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from jointprobe.errors import InvalidInput
+from jointprobe.resolve.importers.records import read_csv, read_ftm
+from jointprobe.resolve.mapping import load_mapping, parse_mapping
+
+MAPPING = {"columns": {"unique_id": "no", "name": "full name", "phone": "tel"}}
+
+
+def _csv(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "buyers.csv"
+    path.write_text("no,full name,tel\n" + body, encoding="utf-8")
+    return path
+
+
+def test_mapping_errors_name_the_missing_columns(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("id,fullname\n1,A\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"no column 'no' \(for unique_id\), 'full name'"):
+        read_csv(path, parse_mapping(MAPPING))
+
+
+def test_yaml_booleans_as_column_names_are_explained() -> None:
+    with pytest.raises(InvalidInput, match="quote it"):
+        parse_mapping({"columns": {"unique_id": False, "name": "n"}})
+
+
+def test_mapping_file_is_validated(tmp_path: Path) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text("columns:\n  unique_id: ref\n  shoe: size\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="unknown role"):
+        load_mapping(path)
+    path.write_text("columns: [a]\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="columns"):
+        load_mapping(path)
+
+
+def test_bad_rows_are_reported_by_line_and_the_rest_kept(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path, "1,Zheng Fujing,+8613812345678\n2,too,many,fields\n,NoId,\n1,Dup,\n3,Li Wei,\n"
+    )
+    frame, report = read_csv(path, parse_mapping(MAPPING))
+    assert list(frame.unique_id) == ["1", "3"]
+    assert [line for line, _ in report.errors] == [3, 4, 5]
+    assert "duplicate unique_id '1'" in report.errors[2][1]
+
+
+def test_strict_stops_at_the_first_bad_row(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "1,Zheng Fujing,\n2,too,many,fields\n")
+    with pytest.raises(InvalidInput, match="line 3"):
+        read_csv(path, parse_mapping(MAPPING), strict=True)
+
+
+def test_ftm_lines_become_records_with_line_numbered_errors(tmp_path: Path) -> None:
+    good = {
+        "id": "p1",
+        "schema": "Person",
+        "properties": {"name": ["郑富京"], "birthDate": ["1983-06-11"]},
+    }
+    lines = [
+        json.dumps(good, ensure_ascii=False),
+        "{not json",
+        json.dumps({"id": "x", "schema": "Nope"}),
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame, report = read_ftm(path)
+    assert frame.loc[0, "name"] == "郑富京" and frame.loc[0, "dob"] == "1983-06-11"
+    assert [line for line, _ in report.errors] == [2, 3]
+    with pytest.raises(InvalidInput, match="line 2"):
+        read_ftm(path, strict=True)
