@@ -14,11 +14,19 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from jointprobe.node import Node
-from jointprobe.web.pages import auth, cases, chemistry, cooperation, dashboard, graph
+from jointprobe.web.pages import (
+    auth,
+    cases,
+    chemistry,
+    cooperation,
+    dashboard,
+    graph,
+    referrals,
+)
 from jointprobe.web.pages.errors import install_page_errors
 from jointprobe.web.session import SessionSigner, load_secret
 
-ROUTERS = (auth, dashboard, cases, graph, chemistry, cooperation)
+ROUTERS = (auth, dashboard, cases, graph, chemistry, cooperation, referrals)
 
 
 def static_dir() -> Path:

@@ -1,4 +1,4 @@
-"""Cooperation: the referral → conviction funnel and, with the exchange, partner figures."""
+"""Cooperation: referrals and response times per partner, the referral → conviction funnel."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from jointprobe.web.pages.coopdata import funnel
 from jointprobe.web.pages.deps import DbDep, PageUser
+from jointprobe.web.pages.refdata import partner_figures
 from jointprobe.web.pages.render import page
 
 router = APIRouter()
@@ -16,5 +17,6 @@ router = APIRouter()
 def cooperation_page(request: Request, db: DbDep, user: PageUser) -> Response:
     figures = funnel(db, user)
     top = max(figures.counts.values(), default=0) or 1
-    context = {"title": "Cooperation", "funnel": figures, "top": top}
+    partners = partner_figures(db, user)
+    context = {"title": "Cooperation", "funnel": figures, "top": top, "partners": partners}
     return page(request, "cooperation.html", context)

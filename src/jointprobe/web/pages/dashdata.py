@@ -1,4 +1,4 @@
-"""The dashboard: the user's cases and the latest outcomes in them."""
+"""The dashboard: the user's cases, referrals in and out, the latest outcomes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from jointprobe.cases.events import list_events
 from jointprobe.cases.service import list_cases
+from jointprobe.exchange.tables import Referral
 from jointprobe.store.tables import Case, CaseEvent, User
+from jointprobe.web.pages.refdata import is_overdue, visible_referrals
 
 OUTCOME_KINDS = ("arrest", "seizure", "charge", "court_outcome", "lab_result")
 
@@ -25,6 +27,13 @@ class CaseRow:
 class Dashboard:
     cases: list[CaseRow] = field(default_factory=list)
     outcomes: list[tuple[Case, CaseEvent]] = field(default_factory=list)
+    incoming: list[Referral] = field(default_factory=list)
+    outgoing: list[Referral] = field(default_factory=list)
+    overdue: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(self.overdue.values())
 
 
 def dashboard(session: Session, user: User, outcomes: int = 12) -> Dashboard:
@@ -37,4 +46,7 @@ def dashboard(session: Session, user: User, outcomes: int = 12) -> Dashboard:
         found.extend((case, e) for e in events if e.kind in OUTCOME_KINDS)
     found.sort(key=lambda pair: (pair[1].occurred_on or date.min, pair[1].id), reverse=True)
     board.outcomes = found[:outcomes]
+    for referral in visible_referrals(session, user):
+        board.overdue[(referral.id, referral.peer_id)] = is_overdue(referral)
+        (board.incoming if referral.direction == "in" else board.outgoing).append(referral)
     return board

@@ -27,5 +27,23 @@
       scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
     },
   });
+  const partnerBox = document.getElementById("partner-box");
+  const partnerTable = document.getElementById("partner-table");
+  if (partnerBox && partnerTable) {
+    const peers = Array.from(partnerTable.querySelectorAll("tbody tr"));
+    partnerBox.hidden = false;
+    new window.Chart(document.getElementById("partner-chart"), {
+      type: "bar",
+      data: {
+        labels: peers.map((r) => r.dataset.peer),
+        datasets: [
+          { label: "Sent", data: peers.map((r) => Number(r.dataset.sent)), backgroundColor: "#0b5cad" },
+          { label: "Received", data: peers.map((r) => Number(r.dataset.received)), backgroundColor: "#b35c00" },
+        ],
+      },
+      options: { animation: false, responsive: true, maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+  }
   document.body.dataset.chartsReady = "1";
 })();

@@ -1,0 +1,134 @@
+"""Referrals as the pages show them, through the exchange's service functions.
+
+A referral linked to a case is shown only to users who may see that case
+(``list_cases``/``visible_case``); one not yet linked to a case (just
+received) is shown to every signed-in user, as the exchange API does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from statistics import median
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jointprobe.cases.service import list_cases, visible_case
+from jointprobe.errors import NotFound
+from jointprobe.exchange.tables import OutboxEntry, Referral, ReferralEvent
+from jointprobe.exchange.workflow import CLOSED_STATES, list_referrals, timeline
+from jointprobe.store.tables import User
+from jointprobe.timeutil import utcnow
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def is_overdue(referral: Referral, now: datetime | None = None) -> bool:
+    if referral.due is None or referral.state in CLOSED_STATES:
+        return False
+    if referral.direction == "out" and referral.acknowledged_at is not None:
+        return False
+    return aware(referral.due) < (now or utcnow())
+
+
+def visible_referrals(session: Session, user: User, direction: str | None = None) -> list[Referral]:
+    seen = {case.id for case in list_cases(session, user)}
+    rows = list_referrals(session, direction=direction)
+    return [r for r in rows if r.case_id is None or r.case_id in seen]
+
+
+@dataclass
+class Delivery:
+    peer_id: str
+    kind: str
+    state: str
+    attempts: int
+    delivered_at: datetime | None
+    last_error: str | None
+
+
+@dataclass
+class ReferralDetail:
+    rows: list[Referral]
+    events: list[ReferralEvent]
+    deliveries: list[Delivery] = field(default_factory=list)
+
+    @property
+    def first(self) -> Referral:
+        return self.rows[0]
+
+
+def referral_detail(session: Session, user: User, referral_id: str) -> ReferralDetail:
+    """One referral (a row per counterpart), its conversation and delivery per peer."""
+    rows = list(session.scalars(select(Referral).where(Referral.id == referral_id)))
+    shown = []
+    for row in rows:
+        if row.case_id is not None:
+            try:
+                visible_case(session, user, row.case_id)
+            except NotFound:
+                continue
+        shown.append(row)
+    if not shown:
+        raise NotFound(f"no referral {referral_id!r}")
+    detail = ReferralDetail(sorted(shown, key=lambda r: r.peer_id), timeline(session, referral_id))
+    conversation = [referral_id] + [e.message_id for e in detail.events if e.message_id]
+    query = select(OutboxEntry).where(OutboxEntry.message_id.in_(conversation))
+    for entry in session.scalars(query.order_by(OutboxEntry.id)):
+        detail.deliveries.append(
+            Delivery(
+                entry.peer_id,
+                entry.kind,
+                entry.state,
+                entry.attempts,
+                entry.delivered_at,
+                entry.last_error,
+            )
+        )
+    return detail
+
+
+@dataclass
+class PartnerFigures:
+    peer_id: str
+    sent: int = 0
+    received: int = 0
+    ack_hours: list[float] = field(default_factory=list)
+    outcome_hours: list[float] = field(default_factory=list)
+
+    @property
+    def median_ack_hours(self) -> float | None:
+        return median(self.ack_hours) if self.ack_hours else None
+
+    @property
+    def median_outcome_hours(self) -> float | None:
+        return median(self.outcome_hours) if self.outcome_hours else None
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    return max((aware(end) - aware(start)).total_seconds(), 0.0) / 3600
+
+
+def partner_figures(session: Session, user: User) -> list[PartnerFigures]:
+    """Per partner: referrals sent and received, median hours to ack and to first outcome."""
+    partners: dict[str, PartnerFigures] = {}
+    for referral in visible_referrals(session, user):
+        figures = partners.setdefault(referral.peer_id, PartnerFigures(referral.peer_id))
+        if referral.direction == "out":
+            figures.sent += 1
+        else:
+            figures.received += 1
+        if referral.acknowledged_at is not None:
+            figures.ack_hours.append(_hours(referral.created_at, referral.acknowledged_at))
+        outcomes = [
+            e.at
+            for e in timeline(session, referral.id)
+            if e.kind == "outcome" and e.peer_id == referral.peer_id
+        ]
+        if outcomes:
+            figures.outcome_hours.append(_hours(referral.created_at, min(map(aware, outcomes))))
+    return sorted(partners.values(), key=lambda f: f.peer_id)

@@ -1,0 +1,179 @@
+"""Referrals: compose from a case, view with its conversation, acknowledge, report status."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from jointprobe.cases.service import list_cases, visible_case
+from jointprobe.entities.service import case_entities
+from jointprobe.errors import InvalidInput, JointprobeError
+from jointprobe.exchange.db import write_session
+from jointprobe.exchange.identity import node_keys
+from jointprobe.exchange.peers import list_peers
+from jointprobe.exchange.workflow import ReferralIn, SelectorIn, acknowledge, send_referral
+from jointprobe.exchange.workflow import send_status as send_status_message
+from jointprobe.node import Node
+from jointprobe.store.tables import User
+from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser
+from jointprobe.web.pages.graphdata import is_relation
+from jointprobe.web.pages.refdata import is_overdue, referral_detail
+from jointprobe.web.pages.render import finish, page
+
+router = APIRouter()
+TLPS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+ListForm = Annotated[list[str], Form()]
+TextForm = Annotated[str, Form()]
+
+
+def parse_selectors(text: str) -> list[SelectorIn]:
+    """One selector a line, ``type: value`` (e.g. ``phone: +86 138 0000 0000``)."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        kind, sep, value = line.partition(":")
+        if not sep or not kind.strip() or not value.strip():
+            raise InvalidInput(f"selector line {number} must read 'type: value'")
+        out.append(SelectorIn(type=kind.strip().lower(), value=value.strip()))
+    return out
+
+
+def _compose_context(db: DbDep, user: User, case_id: str, form: dict[str, Any]) -> dict[str, Any]:
+    case = visible_case(db, user, case_id) if case_id else None
+    entities = [e for e in case_entities(db, case.id) if not is_relation(e.schema)] if case else []
+    return {
+        "title": "New referral",
+        "cases": list_cases(db, user),
+        "case": case,
+        "entities": sorted(entities, key=lambda e: (e.schema, e.caption)),
+        "peers": [p for p in list_peers(db) if p.active],
+        "tlps": TLPS,
+        "form": form,
+        "error": None,
+    }
+
+
+def _default_form() -> dict[str, Any]:
+    due = date.today() + timedelta(days=14)
+    return {"to": [], "entity_ids": [], "tlp": "AMBER", "use": "intelligence", "due": due}
+
+
+@router.get("/referrals/new")
+def compose(request: Request, db: DbDep, user: PageUser, case: str = "") -> Response:
+    return page(request, "referral_new.html", _compose_context(db, user, case, _default_form()))
+
+
+def _referral_in(case_id: str, form: dict[str, Any], selectors: str) -> ReferralIn:
+    due: date = form["due"]
+    try:
+        return ReferralIn(
+            case_id=case_id,
+            to=form["to"],
+            title=form["title"],
+            narrative=form["narrative"],
+            requested_action=form["requested_action"],
+            due=datetime.combine(due, time(23, 59), tzinfo=UTC),
+            selectors=parse_selectors(selectors),
+            entity_ids=form["entity_ids"],
+            tlp=form["tlp"],
+            use=form["use"],
+        )
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise InvalidInput("; ".join(problems)) from None
+
+
+@router.post("/referrals")
+def send(
+    request: Request,
+    db: DbDep,
+    user: PageUser,
+    _csrf: CsrfDep,
+    case_id: TextForm,
+    due: Annotated[date, Form()],
+    title: TextForm = "",
+    narrative: TextForm = "",
+    requested_action: TextForm = "",
+    selectors: TextForm = "",
+    tlp: TextForm = "AMBER",
+    use: TextForm = "intelligence",
+    to: ListForm = [],  # noqa: B006 (FastAPI copies form defaults)
+    entity_ids: ListForm = [],  # noqa: B006
+) -> Response:
+    visible_case(db, user, case_id)
+    form = {
+        "to": to, "entity_ids": entity_ids, "tlp": tlp, "use": use, "due": due, "title": title,
+        "narrative": narrative, "requested_action": requested_action, "selectors": selectors,
+    }  # fmt: skip
+    node: Node = request.app.state.node
+    try:
+        data = _referral_in(case_id, form, selectors)
+        with write_session(node) as session:
+            referral_id = send_referral(session, session.merge(user), node_keys(node), data)
+    except JointprobeError as exc:
+        context = _compose_context(db, user, case_id, form)
+        context["error"] = str(exc)
+        return page(request, "referral_new.html", context, status=exc.status)
+    return finish(request, RedirectResponse(f"/referrals/{referral_id}", status_code=303))
+
+
+@router.get("/referrals/{referral_id}")
+def show(referral_id: str, request: Request, db: DbDep, user: PageUser) -> Response:
+    detail = referral_detail(db, user, referral_id)
+    context = {
+        "title": detail.first.title,
+        "detail": detail,
+        "overdue": {r.peer_id: is_overdue(r) for r in detail.rows},
+        "cases": list_cases(db, user),
+    }
+    return page(request, "referral.html", context)
+
+
+@router.post("/referrals/{referral_id}/ack")
+def ack(
+    referral_id: str,
+    request: Request,
+    db: DbDep,
+    user: PageUser,
+    _csrf: CsrfDep,
+    peer_id: TextForm,
+    decision: TextForm,
+    reason: TextForm = "",
+    case_id: TextForm = "",
+) -> Response:
+    referral_detail(db, user, referral_id)
+    if decision not in ("accept", "decline"):
+        raise InvalidInput("decision must be accept or decline")
+    node: Node = request.app.state.node
+    with write_session(node) as session:
+        acknowledge(
+            session, session.merge(user), node_keys(node), referral_id, decision=decision,
+            reason=reason, case_id=case_id or None, peer_id=peer_id,
+        )  # fmt: skip
+    return finish(request, RedirectResponse(f"/referrals/{referral_id}", status_code=303))
+
+
+@router.post("/referrals/{referral_id}/status")
+def status(
+    referral_id: str,
+    request: Request,
+    db: DbDep,
+    user: PageUser,
+    _csrf: CsrfDep,
+    peer_id: TextForm,
+    state: TextForm,
+    note: TextForm = "",
+) -> Response:
+    referral_detail(db, user, referral_id)
+    node: Node = request.app.state.node
+    with write_session(node) as session:
+        send_status_message(
+            session, session.merge(user), node_keys(node), referral_id, state=state,
+            note=note, peer_id=peer_id,
+        )  # fmt: skip
+    return finish(request, RedirectResponse(f"/referrals/{referral_id}", status_code=303))
