@@ -11,7 +11,7 @@ from jointprobe.cases.events import list_events
 from jointprobe.cases.service import list_cases
 from jointprobe.exchange.tables import Referral
 from jointprobe.store.tables import Case, CaseEvent, User
-from jointprobe.web.pages.refdata import is_overdue, visible_referrals
+from jointprobe.web.pages.refdata import ItemHit, is_overdue, recent_hits, visible_referrals
 
 OUTCOME_KINDS = ("arrest", "seizure", "charge", "court_outcome", "lab_result")
 
@@ -30,6 +30,7 @@ class Dashboard:
     incoming: list[Referral] = field(default_factory=list)
     outgoing: list[Referral] = field(default_factory=list)
     overdue: dict[tuple[str, str], bool] = field(default_factory=dict)
+    hits: list[ItemHit] = field(default_factory=list)
 
     @property
     def overdue_count(self) -> int:
@@ -49,4 +50,5 @@ def dashboard(session: Session, user: User, outcomes: int = 12) -> Dashboard:
     for referral in visible_referrals(session, user):
         board.overdue[(referral.id, referral.peer_id)] = is_overdue(referral)
         (board.incoming if referral.direction == "in" else board.outgoing).append(referral)
+    board.hits = recent_hits(session, user, board.incoming)
     return board

@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from statistics import median
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jointprobe.cases.service import list_cases, visible_case
-from jointprobe.errors import NotFound
+from jointprobe.errors import JointprobeError, NotFound
 from jointprobe.exchange.tables import OutboxEntry, Referral, ReferralEvent
 from jointprobe.exchange.workflow import CLOSED_STATES, list_referrals, timeline
+from jointprobe.resolve.hits import Hit, find_hits, hits_for_entity
 from jointprobe.store.tables import User
 from jointprobe.timeutil import utcnow
 
@@ -132,3 +134,55 @@ def partner_figures(session: Session, user: User) -> list[PartnerFigures]:
         if outcomes:
             figures.outcome_hours.append(_hours(referral.created_at, min(map(aware, outcomes))))
     return sorted(partners.values(), key=lambda f: f.peer_id)
+
+
+@dataclass
+class ItemHit:
+    referral: Referral
+    item: str
+    hit: Hit
+
+
+def _item_label(item: dict[str, Any]) -> str:
+    selector = item.get("selector") or {}
+    if selector:
+        return f"{selector.get('type')}: {selector.get('value')}"
+    entity = item.get("entity") or {}
+    names = (entity.get("properties") or {}).get("name") or [entity.get("id", "?")]
+    return f"{entity.get('schema', 'entity')}: {names[0]}"
+
+
+def _hits_for_item(session: Session, user: User, item: dict[str, Any]) -> list[Hit]:
+    try:
+        if item.get("selector"):
+            selector = item["selector"]
+            return find_hits(
+                session, user, str(selector.get("value", "")), kind=selector.get("type")
+            )
+        if item.get("entity"):
+            return hits_for_entity(session, user, item["entity"])
+    except JointprobeError:
+        return []  # an item our normalisers cannot read matches nothing here
+    return []
+
+
+def referral_hits(session: Session, user: User, referral: Referral) -> list[ItemHit]:
+    """Local entities (that this user may see) matching a received referral's items."""
+    if referral.direction != "in":
+        return []
+    return [
+        ItemHit(referral, _item_label(item), hit)
+        for item in referral.items
+        if isinstance(item, dict)
+        for hit in _hits_for_item(session, user, item)
+    ]
+
+
+def recent_hits(
+    session: Session, user: User, referrals: list[Referral], limit: int = 10
+) -> list[ItemHit]:
+    """Hits for the newest received referrals, for the dashboard."""
+    out: list[ItemHit] = []
+    for referral in [r for r in referrals if r.direction == "in"][:limit]:
+        out.extend(referral_hits(session, user, referral))
+    return out

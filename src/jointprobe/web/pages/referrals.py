@@ -21,7 +21,7 @@ from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser
 from jointprobe.web.pages.graphdata import is_relation
-from jointprobe.web.pages.refdata import is_overdue, referral_detail
+from jointprobe.web.pages.refdata import is_overdue, referral_detail, referral_hits
 from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
@@ -130,6 +130,7 @@ def show(referral_id: str, request: Request, db: DbDep, user: PageUser) -> Respo
         "detail": detail,
         "overdue": {r.peer_id: is_overdue(r) for r in detail.rows},
         "cases": list_cases(db, user),
+        "hits": [h for row in detail.rows for h in referral_hits(db, user, row)],
     }
     return page(request, "referral.html", context)
 

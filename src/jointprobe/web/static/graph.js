@@ -23,11 +23,13 @@ const cy = cytoscape({
   container: box,
   elements: { nodes: initial.nodes, edges: initial.edges },
   wheelSensitivity: 0.3,
+  minZoom: 0.1,
+  maxZoom: 3,
   style: [
     { selector: "node", style: {
       "background-color": (n) => COLOURS[n.data("schema")] || "#8a96a3",
       "label": "data(label)", "font-size": 9, "text-wrap": "ellipsis", "text-max-width": 110,
-      "width": 18, "height": 18, "color": "#1b1f24" } },
+      "width": 18, "height": 18, "color": "#1b1f24", "min-zoomed-font-size": 6 } },
     { selector: "node[?fictional]", style: { "border-width": 2, "border-style": "dashed", "border-color": "#6f2dbd" } },
     { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffbf47", "border-style": "solid" } },
     { selector: "edge", style: {

@@ -1,0 +1,86 @@
+import html
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from jointprobe.exchange.tables import Referral
+from jointprobe.node import Node
+from jointprobe.store.tables import Entity
+
+from .conftest import sign_in
+
+
+@pytest.fixture(scope="module", autouse=True)
+def incoming(web_node: Node) -> str:
+    """A received, overdue referral naming Diana's (fictional) phone number."""
+    with web_node.session() as session:
+        phone = session.get(Entity, "xt-diana-phone")
+        assert phone is not None
+        number = phone.properties["phone"][0]
+        session.add(
+            Referral(
+                id="r-incoming-1",
+                peer_id="cn-hebei-psb",
+                type="referral",
+                direction="in",
+                title="Subscriber of a vendor's phone",
+                narrative="Who else called this number?",
+                due=datetime.now(UTC) - timedelta(days=1),
+                state="received",
+                items=[
+                    {
+                        "item_id": "sel-1",
+                        "type": "selector",
+                        "selector": {"type": "phone", "value": number},
+                        "marking": {"tlp": "AMBER"},
+                    }
+                ],
+                marking={"tlp": "AMBER", "originator": "cn-hebei-psb", "use": "intelligence"},
+            )
+        )
+    return "r-incoming-1"
+
+
+def test_dashboard_shows_the_received_referral_overdue_with_its_hit(
+    analyst: TestClient,
+) -> None:
+    text = analyst.get("/").text
+    assert "Subscriber of a vendor&#39;s phone" in text
+    assert "OVERDUE" in text
+    assert "same E.164 phone" in text
+
+
+def test_referral_page_shows_items_conversation_and_answer_form(analyst: TestClient) -> None:
+    r = analyst.get("/referrals/r-incoming-1")
+    assert r.status_code == 200
+    text = html.unescape(r.text)
+    assert "Hits in our holdings" in text and "Diana (telephone contact)" in text
+    assert 'action="/referrals/r-incoming-1/ack"' in text
+
+
+def test_hits_leave_out_cases_the_user_may_not_see(client: TestClient) -> None:
+    sign_in(client, "bob")
+    text = client.get("/referrals/r-incoming-1").text
+    assert "Diana (telephone contact)" not in text
+    assert "None of its items matches" in text
+
+
+def test_unknown_referral_is_not_found(analyst: TestClient) -> None:
+    assert analyst.get("/referrals/nope").status_code == 404
+
+
+def test_compose_lists_the_case_entities(analyst: TestClient) -> None:
+    r = analyst.get("/referrals/new?case=xingtai-2017")
+    assert r.status_code == 200
+    assert 'value="xt-diana"' in r.text
+    assert "No trusted peers yet" in r.text
+
+
+def test_compose_from_a_case_one_may_not_see_is_not_found(analyst: TestClient) -> None:
+    assert analyst.get("/referrals/new?case=bob-case").status_code == 404
+
+
+def test_partner_figures_count_received_referrals(analyst: TestClient) -> None:
+    text = analyst.get("/cooperation").text
+    assert 'data-peer="cn-hebei-psb"' in text and 'data-received="1"' in text
