@@ -24,6 +24,7 @@ code) is not indexed rather than indexed wrongly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,7 @@ WALLET_PROPS = {"publicKey", "cryptoAddress"}
 NAME_PROPS = {"name", "alias", "previousName"}
 SKIP_URL_PROPS = {"sourceUrl", "publisherUrl", "alephUrl", "wikipediaUrl", "programUrl"}
 MAX_VALUE = 500
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 # Mail providers whose domain says nothing about who holds an address.
 MAIL_PROVIDERS = frozenset(
     "gmail.com googlemail.com hotmail.com outlook.com live.com live.cn msn.com yahoo.com "
@@ -88,7 +90,10 @@ def extract_selectors(proxy: EntityProxy) -> list[tuple[str, str]]:
         if prop.name in WALLET_PROPS:
             _safe(found, "wallet", normalise_wallet, value, currency)
         elif type_name == "phone":
-            _safe(found, "phone", normalise_phone, value)
+            if _E164.match(value):  # FtM has already parsed and validated it
+                found.add(("phone", value))
+            else:
+                _safe(found, "phone", normalise_phone, value)
         elif type_name == "email":
             _safe(found, "email", normalise_email, value)
             _safe(found, "domain", _own_domain, value)

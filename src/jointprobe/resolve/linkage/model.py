@@ -75,29 +75,41 @@ def _exact_or_typo(column: str, distance: int = 1) -> ComparisonCreator:
     return cl.LevenshteinAtThresholds(column, [distance])
 
 
-def jointprobe_model(columns: set[str], link_type: LinkType) -> ModelPlan:
-    """jointprobe's model for the roles in ``columns`` (after :func:`add_features`)."""
+LOOSE_BLOCKING_LIMIT = 200_000
+"""Up to this many records, single-column blocking rules are added for recall."""
+
+
+def jointprobe_model(columns: set[str], link_type: LinkType, n_records: int = 0) -> ModelPlan:
+    """jointprobe's model for the roles in ``columns`` (after :func:`add_features`).
+
+    Blocking is compound (name with postcode, town or date) so that a million
+    records stay within a few tens of millions of comparisons; inputs up to
+    :data:`LOOSE_BLOCKING_LIMIT` records also block on single columns.
+    """
     comparisons: list[Any] = []
     blocking: list[Any] = []
     if _has(columns, "first_name", "last_name"):
-        comparisons += [
-            cl.ForenameSurnameComparison("first_name", "last_name"),
-        ]
-        blocking += [block_on("first_name"), block_on("last_name")]
+        comparisons.append(cl.ForenameSurnameComparison("first_name", "last_name"))
+        blocking.append(block_on("first_name", "last_name"))
+        for column in ("postcode", "city", "dob"):
+            if column in columns:
+                blocking += [block_on("first_name", column), block_on("last_name", column)]
+        if n_records <= LOOSE_BLOCKING_LIMIT:
+            loose = ("first_name", "last_name", "dob", "postcode")
+            blocking += [block_on(c) for c in loose if c in columns]
     else:
         comparisons.append(_name_layer())
         blocking += [block_on("zh_keys", arrays_to_explode=["zh_keys"]), block_on("lt_key")]
         name_rule = block_on("name_key")
     if "dob" in columns:
         comparisons.append(_dob())
-        blocking.append(block_on("dob"))
+        blocking.append(block_on("dob", "postcode") if "postcode" in columns else block_on("dob"))
     for column in ("phone", "email"):
         if column in columns:
             comparisons.append(cl.ExactMatch(column))
             blocking.append(block_on(column))
     if "postcode" in columns:
         comparisons.append(_exact_or_typo("postcode"))
-        blocking.append(block_on("postcode"))
     if "address" in columns:
         comparisons.append(cl.JaroWinklerAtThresholds("address", [0.95, 0.8]))
     if "city_fold" in columns:
@@ -110,7 +122,7 @@ def jointprobe_model(columns: set[str], link_type: LinkType) -> ModelPlan:
         comparisons.append(cl.LevenshteinAtThresholds("id_number", [1, 2]))
         blocking.append(block_on("id_number"))
     if _has(columns, "first_name", "last_name"):
-        name_rule = blocking[0]
+        name_rule = block_on("last_name")
     date_rule = block_on("dob") if "dob" in columns else blocking[-1]
     deterministic = [block_on("dob", "name_key")] if "dob" in columns else [block_on("name_key")]
     if _has(columns, "first_name", "last_name", "dob"):

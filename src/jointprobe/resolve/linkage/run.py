@@ -29,7 +29,7 @@ def _plan(frames: Sequence[pd.DataFrame], model: str, link_type: LinkType) -> Mo
     columns = set(frames[0].columns)
     if model == "plain":
         return plain_model(columns, link_type)
-    return jointprobe_model(columns, link_type)
+    return jointprobe_model(columns, link_type, sum(len(f) for f in frames))
 
 
 def link(
