@@ -66,3 +66,15 @@ def test_mixed_script_name_gets_both_keys() -> None:
     keys = name_keys("郑富京 (ZHENG Fujing)")
     assert "zh:zheng|fujing" in keys
     assert "lt:fujing zheng" in keys
+
+
+def test_one_likely_typo_is_undone_and_said_so() -> None:
+    match = compare_names("陳杰", "Chenn Jie")
+    assert match.reason.endswith("(after undoing a likely typo)")
+    assert 0.8 <= match.score < 0.95
+    assert "zh:feng|fu" in name_keys("FEG, Fu")
+
+
+def test_an_ambiguous_surname_typo_is_not_guessed() -> None:
+    # "Zhng" is one letter from both Zhang and Zheng: no reading rather than a guess
+    assert not any(k.startswith("zh:") for k in name_keys("Zhng Fujing"))

@@ -29,6 +29,15 @@ def _display(reading: Reading) -> str:
 
 
 def _explain_common(a: str, b: str, ra: Reading, rb: Reading) -> NameMatch:
+    match = _explain_reading(a, b, ra, rb)
+    if ra.corrected or rb.corrected:
+        return NameMatch(
+            round(match.score - 0.1, 3), match.reason + " (after undoing a likely typo)"
+        )
+    return match
+
+
+def _explain_reading(a: str, b: str, ra: Reading, rb: Reading) -> NameMatch:
     if ra.system == "han" and rb.system == "han":
         if han_core(a) == han_core(b) and a.strip() != b.strip():
             return NameMatch(

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 from itertools import islice, product
+
+from rapidfuzz.distance import Levenshtein
 
 from jointprobe.entities.names._tables import tables
 from jointprobe.entities.names.reading import Reading
@@ -119,9 +122,56 @@ def _readings(surname: str, given: list[str], surname_first: bool) -> list[Readi
     return list(out.values())
 
 
+def _collapse_doubles(token: str) -> list[str]:
+    return [token[:i] + token[i + 1 :] for i in range(1, len(token)) if token[i] == token[i - 1]]
+
+
+def _near_surnames(token: str) -> list[str]:
+    """The one known surname spelling a single edit away, if exactly one is."""
+    if len(token) < 3:
+        return []
+    near = [
+        s for s in tables().latin_surnames if Levenshtein.distance(token, s, score_cutoff=1) <= 1
+    ]
+    return near if len(near) == 1 else []
+
+
+def _repairs(folded: str) -> list[str]:
+    """Spellings of ``folded`` with one likely typo undone (doubled letter, one-letter slip)."""
+    head, comma, tail = folded.partition(",")
+    tokens = head.split() + ([","] if comma else []) + tail.split()
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if token == ",":
+            continue
+        fixes = _collapse_doubles(token)
+        is_surname_slot = i == 0 or (not comma and i == len(tokens) - 1)
+        if is_surname_slot and token not in tables().latin_surnames:
+            fixes += _near_surnames(token)
+        for fix in fixes:
+            out.append(" ".join(tokens[:i] + [fix] + tokens[i + 1 :]).replace(" ,", ","))
+    return out
+
+
 def latin_readings(name: str) -> list[Reading]:
-    """Chinese readings of a Latin-script name; empty when it does not look Chinese."""
+    """Chinese readings of a Latin-script name; empty when it does not look Chinese.
+
+    When the spelling as written gives no reading, one likely typo is undone
+    (a doubled letter, or a surname one letter away from exactly one known
+    surname) and those readings are returned marked ``corrected``.
+    """
     folded = fold_latin(name)
+    found = _latin_readings(folded)
+    if found:
+        return found
+    repaired: dict[str, Reading] = {}
+    for spelling in _repairs(folded):
+        for reading in _latin_readings(spelling):
+            repaired.setdefault(reading.key, replace(reading, corrected=True))
+    return list(repaired.values())
+
+
+def _latin_readings(folded: str) -> list[Reading]:
     if "," in folded:
         before, _, after = folded.partition(",")
         sur, given = before.split(), after.replace(",", " ").split()

@@ -22,6 +22,7 @@ class Reading:
     given: str
     system: str
     surname_first: bool = True
+    corrected: bool = False  # read after repairing a likely typo
 
     @property
     def key(self) -> str:
