@@ -11,6 +11,7 @@ stay distinct URLs.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from jointprobe.errors import InvalidSelector
@@ -20,6 +21,15 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 def normalise_domain(raw: str, *, where: str = "domain") -> str:
     """Return the comparable host name of a domain, URL or e-mail domain."""
+    try:
+        return _domain(raw)
+    except InvalidSelector as exc:
+        raise InvalidSelector(exc.message, where=where) from None
+
+
+@lru_cache(maxsize=65536)
+def _domain(raw: str) -> str:
+    where = "domain"
     text = raw.strip()
     if not text:
         raise InvalidSelector("empty domain", where=where)
