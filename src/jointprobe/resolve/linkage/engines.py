@@ -7,6 +7,7 @@ built, so a node without pyspark never loads it.
 
 from __future__ import annotations
 
+import tempfile
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
@@ -57,9 +58,16 @@ class SparkEngine(LinkageEngine):
     name = "spark"
     dialect = "spark"
 
-    def __init__(self, *, master: str = "local[*]", spark_session: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        master: str = "local[*]",
+        spark_session: Any = None,
+        checkpoint_dir: str | None = None,
+    ) -> None:
         try:
             from pyspark.sql import SparkSession
+            from splink.backends.spark import similarity_jar_location
         except ImportError as exc:
             raise ImportError(
                 "the spark linkage engine needs pyspark: pip install 'jointprobe[spark]'"
@@ -69,8 +77,13 @@ class SparkEngine(LinkageEngine):
             .appName("jointprobe-linkage")
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.ui.enabled", "false")
+            .config("spark.jars", similarity_jar_location())
             .getOrCreate()
         )
+        if checkpoint_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="jointprobe-spark-")
+            checkpoint_dir = self._tmp.name
+        self._session.sparkContext.setCheckpointDir(checkpoint_dir)
 
     def db_api(self) -> DatabaseAPI[Any]:
         from splink import SparkAPI
