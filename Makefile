@@ -14,7 +14,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+WEB_VENDOR := src/jointprobe/web/static/vendor/.installed
+
+$(WEB_VENDOR): src/jointprobe/web/frontend/package-lock.json
+	sh src/jointprobe/web/frontend/vendor.sh
+	touch $@
+
+# Debian's chromium for the browser tests (never a downloaded browser).
+browsers:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+
+demo: $(STAMP) $(WEB_VENDOR)
 	$(BIN)/jointprobe demo $(ARGS)
 
 lint: $(STAMP)
@@ -24,7 +36,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(WEB_VENDOR) browsers
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest

@@ -10,7 +10,8 @@ from typer._click.core import Context as ClickContext
 from typer.core import TyperGroup
 
 from jointprobe import __version__
-from jointprobe.cli import accounts, audit, cases, demo, entities, node, peer, referral
+from jointprobe.cli import accounts, audit, cases, chem, demo, entities, node, peer, referral
+from jointprobe.cli import resolve as resolve_cli
 from jointprobe.cli.context import err_console
 from jointprobe.errors import JointprobeError
 
@@ -66,6 +67,8 @@ app.add_typer(entities.app, name="entity")
 app.add_typer(audit.app, name="audit")
 app.add_typer(peer.app, name="peer")
 app.add_typer(referral.app, name="referral")
+app.add_typer(chem.app, name="chem")
+resolve_cli.register(app)
 
 
 def run() -> None:

@@ -7,8 +7,7 @@ into clusters; each cluster has one minted ``canon-…`` id, kept for good, so
 references to it stay valid as the cluster grows. A negative edge between two
 clusters forbids merging them; confirming across it is a :class:`Conflict`.
 
-The table lives in its own metadata (``RESOLVE_METADATA``) and is created on
-first use, so the node store's migrations need not know about it yet.
+The table is part of the node store (Alembic migration 0003).
 """
 
 from __future__ import annotations
@@ -18,22 +17,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, Index, Integer, MetaData, String, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import DateTime, Float, Index, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jointprobe.errors import Conflict, InvalidInput
+from jointprobe.store.tables import Base
 from jointprobe.timeutil import utcnow
 
-RESOLVE_METADATA = MetaData()
 CANON_PREFIX = "canon-"
 JUDGEMENTS = ("positive", "negative", "unsure", "candidate")
 
 
-class _Base(DeclarativeBase):
-    metadata = RESOLVE_METADATA
-
-
-class JudgementRow(_Base):
+class JudgementRow(Base):
     __tablename__ = "resolve_judgements"
     __table_args__ = (Index("ix_resolve_judgements_pair", "left_id", "right_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -52,11 +47,6 @@ class Candidate:
     right_id: str
     score: float | None
     source: str
-
-
-def ensure_tables(session: Session) -> None:
-    """Create the judgements table if this database has none yet."""
-    RESOLVE_METADATA.create_all(session.connection(), checkfirst=True)
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -113,7 +103,6 @@ class Resolver:
 
 
 def resolver(session: Session) -> Resolver:
-    ensure_tables(session)
     rows = _latest(session).values()
     return Resolver((r.left_id, r.right_id, r.judgement) for r in rows)
 
@@ -167,13 +156,11 @@ def record_candidates(
 
 
 def _latest_pairs(session: Session) -> set[tuple[str, str]]:
-    ensure_tables(session)
     return set(_latest(session))
 
 
 def pending(session: Session, *, limit: int = 50) -> list[Candidate]:
     """Candidates still waiting for an analyst, best score first."""
-    ensure_tables(session)
     rows = [r for r in _latest(session).values() if r.judgement == "candidate"]
     rows.sort(key=lambda r: -(r.score or 0.0))
     return [Candidate(r.left_id, r.right_id, r.score, r.source) for r in rows[:limit]]
@@ -181,7 +168,6 @@ def pending(session: Session, *, limit: int = 50) -> list[Candidate]:
 
 def history(session: Session, a: str, b: str) -> list[tuple[str, str, datetime]]:
     """Every judgement on a pair, oldest first: (judgement, user, when)."""
-    ensure_tables(session)
     left, right = _pair(a, b)
     query = (
         select(JudgementRow)
