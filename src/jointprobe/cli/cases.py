@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from jointprobe.cases import CaseIn, EventIn, add_event, add_member, create_case, list_cases
+from jointprobe.cases.lab import LabResultIn, attach_lab_result
 from jointprobe.cases.summary import case_summary
 from jointprobe.cli.context import AsOption, console, node_session
 from jointprobe.cli.render import render_summary
@@ -83,3 +84,23 @@ def case_add_event(
     with node_session(ctx, as_user) as (_node, session, actor):
         event = add_event(session, actor, case_id, data)
     console.print(f"[green]event {event.id}[/] ({event.kind}) added to {case_id}")
+
+
+@app.command("lab-result")
+def case_lab_result(
+    ctx: typer.Context,
+    case_id: str,
+    seizure_id: int,
+    structure: str = typer.Argument(..., help="SMILES, InChI or MOL block of the substance."),
+    lab: str | None = typer.Option(None, help="Laboratory that analysed the sample."),
+    as_user: str = AsOption,
+) -> None:
+    """Attach a lab result to a seizure: the structure is classified (US, CN, UN)."""
+    with node_session(ctx, as_user) as (_node, session, actor):
+        event = attach_lab_result(
+            session, actor, case_id, seizure_id, LabResultIn(structure=structure, lab=lab)
+        )
+        title = event.title
+    console.print(
+        f"[green]lab result {event.id}[/] on seizure {seizure_id}: {title}", soft_wrap=True
+    )

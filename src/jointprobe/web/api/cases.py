@@ -15,6 +15,7 @@ from jointprobe.cases import (
     list_events,
 )
 from jointprobe.cases.events import event_people
+from jointprobe.cases.lab import LabResultIn, attach_lab_result
 from jointprobe.cases.service import members
 from jointprobe.store.tables import CaseEvent
 from jointprobe.web.api.schemas import CaseDetail, CaseOut, EventOut, MemberIn
@@ -60,3 +61,11 @@ def events_index(case_id: str, session: SessionDep, user: UserDep) -> list[Event
 @router.post("/{case_id}/events", response_model=EventOut, status_code=201)
 def events_create(case_id: str, body: EventIn, session: SessionDep, user: UserDep) -> EventOut:
     return _event_out(session, add_event(session, user, case_id, body))
+
+
+@router.post("/{case_id}/events/{event_id}/lab-results", response_model=EventOut, status_code=201)
+def lab_results_create(
+    case_id: str, event_id: int, body: LabResultIn, session: SessionDep, user: UserDep
+) -> EventOut:
+    """Classify a structure found in a seizure and attach the verdicts to it."""
+    return _event_out(session, attach_lab_result(session, user, case_id, event_id, body))
