@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from jointprobe import __version__
 from jointprobe.node import Node
-from jointprobe.web.api import cases, entities
+from jointprobe.web.api import cases, entities, hits
 from jointprobe.web.api import exchange as exchange_api
 from jointprobe.web.api import node as node_api
 from jointprobe.web.errors import install_error_handlers
@@ -26,7 +26,7 @@ def create_app(node: Node) -> FastAPI:
     )
     app.state.node = node
     install_error_handlers(app)
-    for module in (node_api, cases, entities):
+    for module in (node_api, cases, entities, hits):
         app.include_router(module.router, prefix=API_PREFIX)
     exchange_api.install(app, node)
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
