@@ -1,57 +1,164 @@
-"""``demo``: load the Xingtai case into a fresh local node and print it."""
+"""``demo``: the Xingtai case between two real nodes (US and Chinese) on loopback."""
 
 from __future__ import annotations
 
+import signal
 import tempfile
+import time
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
 
-from jointprobe.accounts import create_token, create_user
-from jointprobe.cases.summary import case_summary
 from jointprobe.cli.context import console, settings
-from jointprobe.cli.render import render_summary
-from jointprobe.node import OPERATOR, init_node
-from jointprobe.scenarios.xingtai import CASE_ID, load_xingtai
-from jointprobe.store.tables import User
+from jointprobe.cli.render import FICTION, render_summary
+from jointprobe.errors import ConfigError
+from jointprobe.scenarios.xingtai.twonode import (
+    DEMO_PASSWORD,
+    US_CASE,
+    USERNAME,
+    Story,
+    run_story,
+    two_nodes,
+)
 
-DEMO_PASSWORD = "xingtai-demo-2017"
+
+def _timeline(title: str, detail: dict[str, Any]) -> Table:
+    table = Table(title=title, title_justify="left", expand=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("what")
+    for entry in detail.get("timeline", []):
+        table.add_row(entry["kind"], entry["summary"])
+    return table
+
+
+def _render_us_case(out: Console, events: list[dict[str, Any]]) -> None:
+    table = Table(
+        title=f"US case {US_CASE}: what came back (source of each fact)",
+        title_justify="left",
+        expand=True,
+    )
+    table.add_column("kind", no_wrap=True)
+    table.add_column("what")
+    table.add_column("source", style="dim", overflow="fold")
+    for e in events:
+        source = e.get("source") or (e.get("details") or {}).get("source") or ""
+        label = f"{FICTION} " if e.get("fictional") else ""
+        table.add_row(e["kind"], label + e["title"], source)
+    out.print(table)
+
+
+def _render_offices(out: Console, story: Story) -> None:
+    table = Table(
+        title=f"{story.leads_sent} buyer leads ({FICTION} people) routed by US state",
+        title_justify="left",
+        expand=True,
+    )
+    for column in ("queue (case)", "states", "leads", "investigations", "arrests", "note"):
+        table.add_column(column)
+    for o in story.offices:
+        table.add_row(
+            o["case_id"], ", ".join(o["states"]), str(o["leads"]), str(o["investigations"]),
+            str(o["arrests"]), o["note"],
+        )  # fmt: skip
+    out.print(table)
+    out.print(
+        f"{story.investigations} domestic investigations opened, "
+        f"{len(story.arrests)} major arrests ({', '.join(sorted(story.arrests))}); "
+        "reported: more than 25 investigations, three major arrests in New York and Oregon "
+        "[dim](002_0ea23f8eab74a5d9.txt)[/]; which leads is FICTIONAL"
+    )
+
+
+def render_story(out: Console, story: Story) -> None:
+    us, cn = story.us, story.cn
+    out.print(
+        Panel(
+            f"[bold]{us.spec.name}[/] ({us.spec.node_id}, {us.spec.country}) {us.url}\n"
+            f"  fingerprint {us.fingerprint}\n"
+            f"[bold]{cn.spec.name}[/] ({cn.spec.node_id}, {cn.spec.country}) {cn.url}\n"
+            f"  fingerprint {cn.fingerprint}\n"
+            + "\n".join(
+                f"{me} trusts {p['node_id']} (fingerprint checked); agreement: "
+                f"{', '.join(p['kinds'])}; max TLP {p['max_tlp']}"
+                for me, p in story.peering.items()
+            ),
+            title="two nodes, own databases and keys, separate processes",
+        )
+    )
+    ref = story.referral
+    out.print(
+        f"\n[bold]1. {us.spec.node_id} → {cn.spec.node_id}[/]: referral {ref['id']} "
+        f"(vendor 'Diana', phone {ref['phone']} {FICTION}, due {ref['due']})"
+    )
+    out.print(_timeline(f"seen from {cn.spec.node_id}", story.cn_view))
+    out.print(f"\n[bold]2. {cn.spec.node_id}: the Xingtai case it linked the referral to[/]")
+    if story.cn_summary is not None:
+        render_summary(out, story.cn_summary)
+    out.print(f"\n[bold]3. {us.spec.node_id}: the same referral, as it came back[/]")
+    out.print(_timeline(f"seen from {us.spec.node_id}", story.us_view))
+    _render_us_case(out, story.us_case_events)
+    out.print(f"\n[bold]4. {cn.spec.node_id} → {us.spec.node_id}[/]: buyer leads")
+    _render_offices(out, story)
+    out.print(_timeline(f"the leads, seen from {cn.spec.node_id}", story.leads_view_cn))
+
+
+def _sign_in(out: Console, story: Story) -> None:
+    for demo in (story.us, story.cn):
+        out.print(
+            f"[bold]{demo.spec.node_id}[/]: web {demo.url}/  API {demo.url}/api/v1/docs  "
+            f"sign in as [bold]{USERNAME}[/] / {DEMO_PASSWORD}  (data: {demo.data_dir})"
+        )
+
+
+class _Stop(Exception):
+    pass
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop
 
 
 def demo(
     ctx: typer.Context,
-    once: bool = typer.Option(False, "--once", help="Print the case and exit (for scripts)."),
-    port: int = typer.Option(8700, help="Port to serve the demo node on."),
+    once: bool = typer.Option(False, "--once", help="Tell the story, stop both nodes, exit."),
+    port: int = typer.Option(
+        8701, help="Port of the US node; the Chinese node takes the next (0: any free ports)."
+    ),
 ) -> None:
-    """Replay the Xingtai case (facts from the seed articles; fill-ins marked fictional)."""
+    """Replay the Xingtai case between a US and a Chinese node (fill-ins marked fictional)."""
     cfg = settings(ctx)
     root = ctx.find_root().obj or {}
-    if root.get("data_dir") is None and cfg.database_url is None:
-        cfg = cfg.model_copy(update={"data_dir": Path(tempfile.mkdtemp(prefix="jointprobe-demo-"))})
-    node = init_node(cfg, "us-hsi-nola", "HSI New Orleans (demo)", "US")
-    with node.session() as session:
-        analyst = create_user(
-            session, "analyst", "analyst", display_name="Demo analyst", password=DEMO_PASSWORD
-        )
-        load_xingtai(session, analyst)
-        token = create_token(session, "analyst", "demo", actor=OPERATOR)
-    with node.session() as session:
-        reader = session.query(User).filter_by(username="analyst").one()
-        summary = case_summary(session, reader, CASE_ID)
-    render_summary(console, summary)
-    console.print(f"[dim]node data: {cfg.data_dir}[/]")
-    if once:
-        node.close()
-        return
-    import uvicorn
-
-    from jointprobe.web import create_app
-
-    console.print(
-        f"serving http://127.0.0.1:{port}/api/v1/docs  (analyst token: {token}; "
-        f"web password: {DEMO_PASSWORD}); Ctrl-C to stop"
-    )
-    uvicorn.run(create_app(node), host="127.0.0.1", port=port, log_level="warning")
+    if cfg.database_url is not None:
+        raise ConfigError("the demo runs two nodes with SQLite in their own data dirs; "
+                          "unset --database-url")  # fmt: skip
+    base = root.get("data_dir") or Path(tempfile.mkdtemp(prefix="jointprobe-demo-"))
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    started = time.monotonic()
+    try:
+        with two_nodes(Path(base), port) as (story, servers):
+            run_story(story.us, story.cn, story)
+            render_story(console, story)
+            console.print()
+            _sign_in(console, story)
+            pids = ", ".join(str(p) for p in servers.pids())
+            console.print(f"[dim]server processes: {pids}; story took "
+                          f"{time.monotonic() - started:.1f} s[/]")  # fmt: skip
+            if once:
+                return
+            console.print("both nodes keep running; Ctrl-C stops them")
+            while servers.alive():
+                time.sleep(0.5)
+            console.print("[red]a node process ended; stopping the other[/]")
+    except (KeyboardInterrupt, _Stop):
+        console.print("stopping both nodes")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    console.print("both nodes stopped")
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 
 SEED = 20170801
+LABEL = f"FICTIONAL: generated with seed {SEED}; not in the reporting"
 FIRST = (
     "James Mary John Patricia Robert Jennifer Michael Linda David Elizabeth William Barbara "
     "Richard Susan Joseph Jessica Thomas Sarah Chris Karen Daniel Lisa Matthew Nancy Mark Betty"

@@ -92,6 +92,7 @@ def _load_network(session: Session, actor: User, facts: dict[str, Any]) -> list[
             "phone": [buyer.phone],
             "address": [f"{buyer.state}, USA"],
             "country": ["us"],
+            "notes": [fictional.LABEL],
         }
         _entity(session, actor, "Person", buyer.id, props, source=FICTIONAL, fictional_=True)
         link = {"subject": [buyer.id], "object": ["xt-ring"], "role": ["tried to buy from"]}
@@ -122,8 +123,12 @@ def _event_in(spec: dict[str, Any], people: list[str]) -> EventIn:
     )
 
 
-def load_xingtai(session: Session, actor: User) -> Case:
-    """Create the case with its network and events in the caller's transaction."""
+def load_xingtai(session: Session, actor: User, *, us_follow_up: bool = True) -> Case:
+    """Create the case with its network and events in the caller's transaction.
+
+    ``us_follow_up=False`` leaves out what US agencies did with the buyer leads: on
+    a Chinese node of the two-node demo, that happens on the US node instead.
+    """
     facts = load_facts()
     spec = facts["case"]
     case = create_case(
@@ -145,6 +150,8 @@ def load_xingtai(session: Session, actor: User) -> Case:
                 add_event(session, actor, CASE_ID, _event_in(event, [eid]))
         else:
             add_event(session, actor, CASE_ID, _event_in(event, event.get("people", [])))
+    if not us_follow_up:
+        return case
     follow = facts["us_follow_up"]
     us_events = [
         EventIn(

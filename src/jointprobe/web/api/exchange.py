@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+import jointprobe.leads  # noqa: F401  (registers lead routing in REFERRAL_HOOKS)
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.errors import ReplayedEnvelope
 from jointprobe.exchange.identity import node_keys, own_card

@@ -1,0 +1,320 @@
+"""Route buyer leads to field offices by US state; each office works them as a case.
+
+A lead is a FollowTheMoney ``Person`` item of a referral whose address names a US
+state (two-letter code) or whose country is ``us``. The routing table
+(``field_offices.yaml``) maps states to offices; a lead without a state, or with
+a state the table does not know, goes to the default queue with a note saying
+why. Each office has one standing case, ``leads-<office id>``, in which every
+routed lead becomes an entity and a ``referral`` event; the office then opens
+domestic investigations as ordinary case events.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jointprobe.audit import record
+from jointprobe.cases import CaseIn, EventIn, add_event, create_case
+from jointprobe.cases.service import members as case_members
+from jointprobe.entities import add_entity
+from jointprobe.errors import InvalidInput, JointprobeError
+from jointprobe.exchange.inbox import Applied
+from jointprobe.exchange.payloads import ReferralBody
+from jointprobe.exchange.tables import Referral, ReferralEvent
+from jointprobe.exchange.workflow import REFERRAL_HOOKS, system_user
+from jointprobe.store.tables import Case, CaseMember, NodeIdentity, User
+from jointprobe.timeutil import utcnow
+
+DEFAULT_QUEUE = "unrouted"
+_STATE = re.compile(r"\b([A-Z]{2})\b")
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Office:
+    id: str
+    name: str
+
+    @property
+    def case_id(self) -> str:
+        return f"leads-{self.id}"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one lead goes; ``note`` says why when it went to the default queue."""
+
+    office: Office
+    state: str | None
+    note: str | None = None
+
+    @property
+    def routed(self) -> bool:
+        return self.note is None
+
+
+@dataclass(frozen=True)
+class RoutingTable:
+    offices: dict[str, Office]
+    by_state: dict[str, Office]
+    default: Office
+    default_note: str
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RoutingTable:
+        try:
+            default = data["default"]
+            offices = {oid: Office(oid, spec["name"]) for oid, spec in data["offices"].items()}
+            by_state: dict[str, Office] = {}
+            for oid, spec in data["offices"].items():
+                for state in spec["states"]:
+                    code = str(state).upper()
+                    if code in by_state:
+                        raise InvalidInput(f"state {code} is assigned to two offices")
+                    by_state[code] = offices[oid]
+            return cls(offices, by_state, Office(default["id"], default["name"]), default["note"])
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise InvalidInput(f"malformed routing table: missing or bad {exc}") from exc
+
+    def route(self, state: str | None) -> Route:
+        if not state:
+            note = f"no US state in the lead's address; {self.default_note}"
+            return Route(self.default, None, note)
+        code = state.strip().upper()
+        office = self.by_state.get(code)
+        if office is None:
+            note = f"no field office for state {code!r} in the routing table; {self.default_note}"
+            return Route(self.default, code, note)
+        return Route(office, code)
+
+
+def load_table(path: Path | None = None) -> RoutingTable:
+    """The routing table from ``path``, or the packaged ``field_offices.yaml``."""
+    if path is None:
+        return _packaged()
+    return RoutingTable.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _packaged() -> RoutingTable:
+    text = resources.files(__package__).joinpath("field_offices.yaml").read_text("utf-8")
+    return RoutingTable.from_dict(yaml.safe_load(text))
+
+
+@dataclass(frozen=True)
+class Lead:
+    item_id: str
+    name: str
+    state: str | None
+    entity: dict[str, Any] = field(hash=False, compare=False)
+    fictional: bool = False
+
+
+def _values(props: dict[str, Any], name: str) -> list[str]:
+    value = props.get(name) or []
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def state_of(props: dict[str, Any], known: Iterable[str] = ()) -> str | None:
+    """The US state a Person's address names: a known code first, else any two capitals."""
+    known_set = set(known)
+    found: list[str] = []
+    for address in _values(props, "address"):
+        text = re.sub(r"\bUSA?\b", " ", address)
+        found += _STATE.findall(text)
+    for code in found:
+        if code in known_set:
+            return code
+    return found[0] if found else None
+
+
+def lead_from_item(item: dict[str, Any], known: Iterable[str] = ()) -> Lead | None:
+    """A lead if the item is a Person in the US; ``None`` for anything else."""
+    entity = item.get("entity")
+    if item.get("type") != "entity" or not isinstance(entity, dict):
+        return None
+    if entity.get("schema") != "Person":
+        return None
+    props = entity.get("properties") or {}
+    if not isinstance(props, dict):
+        return None
+    state = state_of(props, known)
+    countries = {c.lower() for c in _values(props, "country")}
+    if state is None and "us" not in countries:
+        return None
+    names = _values(props, "name")
+    notes = " ".join(_values(props, "notes") + _values(props, "description"))
+    return Lead(
+        item_id=str(item.get("item_id") or entity.get("id") or "lead"),
+        name=names[0] if names else "(no name)",
+        state=state,
+        entity=entity,
+        fictional="fictional" in notes.lower(),
+    )
+
+
+@dataclass
+class Routed:
+    lead: Lead
+    route: Route
+    case_id: str
+    entity_id: str | None
+
+
+def _office_case(session: Session, actor: User, office: Office, extra: Sequence[str]) -> str:
+    case = session.get(Case, office.case_id)
+    if case is None:
+        title = f"{office.name}: buyer leads from foreign partners"
+        create_case(session, actor, CaseIn(id=office.case_id, title=title, tlp="AMBER"))
+    present = set(case_members(session, office.case_id))
+    for username in extra:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is not None and username not in present:
+            session.add(CaseMember(case_id=office.case_id, user_id=user.id))
+    return office.case_id
+
+
+def route_leads(
+    session: Session,
+    actor: User,
+    *,
+    referral_id: str,
+    peer_id: str,
+    leads: Sequence[Lead],
+    table: RoutingTable | None = None,
+    members: Sequence[str] = (),
+) -> list[Routed]:
+    """Put each lead in its office's case (created on first use) as an entity and an event."""
+    table = table or load_table()
+    out: list[Routed] = []
+    for lead in leads:
+        route = table.route(lead.state)
+        case_id = _office_case(session, actor, route.office, members)
+        where = f"{lead.state}" if lead.state else "no state"
+        title = (
+            f"Lead from {peer_id}: {lead.name} ({where}) routed to {route.office.name}"
+            if route.routed
+            else f"Lead from {peer_id}: {lead.name} ({where}) not routed: {route.note}"
+        )
+        entity_id: str | None = _SAFE.sub("-", f"lead-{referral_id[:8]}-{lead.item_id}")[:64]
+        try:
+            with session.begin_nested():
+                add_entity(
+                    session, actor,
+                    {"id": entity_id, "schema": "Person",
+                     "properties": lead.entity.get("properties") or {}},
+                    case_id=case_id, fictional=lead.fictional,
+                    source=f"referral {referral_id} from {peer_id}",
+                )  # fmt: skip
+        except JointprobeError as exc:
+            entity_id = None
+            title = f"{title} (entity not stored: {exc.code})"
+        details: dict[str, Any] = {
+            "referral_id": referral_id, "from": peer_id, "lead": lead.item_id,
+            "state": lead.state, "office": route.office.id, "routed": route.routed,
+        }  # fmt: skip
+        if route.note:
+            details["note"] = route.note
+        add_event(
+            session, actor, case_id,
+            EventIn(kind="referral", title=title[:500], people=[entity_id] if entity_id else [],
+                    details=details, fictional=lead.fictional,
+                    source=f"referral {referral_id} from {peer_id}"),
+        )  # fmt: skip
+        out.append(Routed(lead, route, case_id, entity_id))
+    counts: dict[str, int] = defaultdict(int)
+    for r in out:
+        counts[r.route.office.id] += 1
+    record(session, actor.username, "route", "referral", referral_id, {"offices": dict(counts)})
+    return out
+
+
+def _origin_case(session: Session, peer_id: str, remote_case: str | None) -> str | None:
+    """Our case whose referral the peer accepted into ``remote_case`` (the conversation's root)."""
+    if not remote_case:
+        return None
+    query = (
+        select(Referral.case_id)
+        .where(
+            Referral.direction == "out",
+            Referral.peer_id == peer_id,
+            Referral.remote_case_ref == remote_case,
+        )
+        .order_by(Referral.created_at.desc())
+    )
+    return session.scalars(query).first()
+
+
+def route_on_arrival(session: Session, msg: Applied) -> None:
+    """``REFERRAL_HOOKS`` entry: on a US node, route the US-person leads of a referral."""
+    body = msg.body
+    if not isinstance(body, ReferralBody):
+        return
+    identity = session.scalar(select(NodeIdentity))
+    if identity is None or identity.country.upper() != "US":
+        return
+    table = load_table()
+    leads = [
+        lead
+        for item in body.items
+        if (lead := lead_from_item(item.model_dump(), table.by_state)) is not None
+    ]
+    if not leads:
+        return
+    entry = msg.entry
+    actor = system_user(session)
+    origin = _origin_case(session, entry.sender, body.case_ref)
+    extra = case_members(session, origin) if origin else []
+    extra = [u for u in extra if u != actor.username]
+    routed = route_leads(
+        session, actor, referral_id=entry.message_id, peer_id=entry.sender, leads=leads,
+        table=table, members=extra,
+    )  # fmt: skip
+    offices = {r.route.office.id for r in routed if r.route.routed}
+    unrouted = sum(1 for r in routed if not r.route.routed)
+    summary = f"{len(routed)} leads routed to {len(offices)} field offices" + (
+        f"; {unrouted} in the default queue ({table.default.name})" if unrouted else ""
+    )
+    referral = session.scalars(
+        select(Referral).where(Referral.id == entry.message_id, Referral.peer_id == entry.sender)
+    ).first()
+    if referral is not None and origin and referral.case_id is None:
+        referral.case_id = origin
+    session.add(
+        ReferralEvent(
+            referral_id=entry.message_id, peer_id=entry.sender, message_id=entry.message_id,
+            kind="routed", at=utcnow(), summary=summary, body={"offices": sorted(offices)},
+        )
+    )  # fmt: skip
+    if origin:
+        add_event(session, actor, origin, EventIn(kind="note", title=summary))
+
+
+if route_on_arrival not in REFERRAL_HOOKS:
+    REFERRAL_HOOKS.append(route_on_arrival)
+
+
+__all__ = [
+    "DEFAULT_QUEUE",
+    "Lead",
+    "Office",
+    "Route",
+    "Routed",
+    "RoutingTable",
+    "lead_from_item",
+    "load_table",
+    "route_leads",
+    "route_on_arrival",
+    "state_of",
+]
