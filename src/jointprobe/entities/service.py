@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases.marking import check_marking
 from jointprobe.cases.service import visible_case
 from jointprobe.entities.ftm import parse_entity
 from jointprobe.entities.selectors import extract_selectors
-from jointprobe.errors import Conflict, InvalidEntity, JointprobeError, NotFound
+from jointprobe.errors import Conflict, NotFound
 from jointprobe.store.tables import Edge, Entity, Selector, User
 
 
@@ -30,7 +27,7 @@ def _index(session: Session, row: Entity, proxy: EntityProxy) -> None:
     session.execute(delete(Edge).where(Edge.relation_id == row.id))
     for kind, value in extract_selectors(proxy):
         session.add(Selector(entity_id=row.id, kind=kind, value=value, case_id=row.case_id))
-    for schema_name, source, target in _edges(proxy):
+    for schema_name, source, target in edges_of(proxy):
         session.add(
             Edge(
                 relation_id=row.id,
@@ -42,7 +39,7 @@ def _index(session: Session, row: Entity, proxy: EntityProxy) -> None:
         )
 
 
-def _edges(proxy: EntityProxy) -> list[tuple[str, str, str]]:
+def edges_of(proxy: EntityProxy) -> list[tuple[str, str, str]]:
     """Edges of an FtM edge schema (Ownership…), else one per entity-valued property."""
     schema = proxy.schema
     assert proxy.id is not None
@@ -112,75 +109,3 @@ def get_entity(session: Session, actor: User, entity_id: str) -> Entity:
 
 def case_entities(session: Session, case_id: str) -> list[Entity]:
     return list(session.scalars(select(Entity).where(Entity.case_id == case_id)))
-
-
-@dataclass
-class ImportReport:
-    imported: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    rolled_back: bool = False
-
-
-def _parse_line(line: str, where: str) -> dict[str, Any]:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InvalidEntity(
-            f"malformed JSON: {exc.msg} at column {exc.colno}", where=where
-        ) from exc
-    if not isinstance(data, dict):
-        raise InvalidEntity("a line must hold one JSON object", where=where)
-    return data
-
-
-def import_ftm_lines(
-    sessions: sessionmaker[Session],
-    actor_username: str,
-    lines: Iterable[str],
-    *,
-    name: str = "<input>",
-    case_id: str | None = None,
-    strict: bool = False,
-    fictional: bool = False,
-    on_line: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Import FtM JSON lines, streaming. Bad lines are reported with their number.
-
-    Without ``strict`` each good line commits with the batch it is in and a bad
-    line is skipped (rolled back alone, through a savepoint); with ``strict``
-    one bad line rolls back the whole import.
-    """
-    report = ImportReport()
-    with sessions() as session:
-        actor = session.scalar(select(User).where(User.username == actor_username))
-        if actor is None:
-            raise NotFound(f"no user {actor_username!r}")
-        for number, line in enumerate(lines, start=1):
-            if on_line is not None:
-                on_line(number)
-            if not line.strip():
-                continue
-            where = f"{name}:{number}"
-            try:
-                with session.begin_nested():
-                    add_entity(
-                        session,
-                        actor,
-                        _parse_line(line, where),
-                        case_id=case_id,
-                        fictional=fictional,
-                        source=name,
-                        where=where,
-                    )
-                report.imported += 1
-            except JointprobeError as exc:
-                report.errors.append((number, exc.message))
-                if strict:
-                    session.rollback()
-                    report.rolled_back = True
-                    report.imported = 0
-                    return report
-            if not strict and report.imported % 1000 == 0:
-                session.commit()
-        session.commit()
-    return report

@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from jointprobe.entities import add_entity
-from jointprobe.errors import Conflict, JointprobeError, NotFound
+from jointprobe.entities import NewEntity, add_entities
+from jointprobe.errors import Conflict, NotFound
 from jointprobe.resolve.importers.ofac_sdn import SdnReport, parse_sdn
-from jointprobe.store.tables import Entity, User
+from jointprobe.store.tables import User
 
 
 @dataclass
@@ -33,8 +33,9 @@ def import_ofac_sdn(
 ) -> OfacImportReport:
     """Import every entity of an OFAC list; entities already present are left as they are.
 
-    Public data: marked TLP:CLEAR, ``source`` names the file. Each batch
-    commits; an entity the store refuses is reported by id and skipped.
+    Public data: marked TLP:CLEAR, ``source`` names the file. Each batch is
+    validated, then written in bulk and committed; an entity the store refuses
+    is reported by id and skipped.
     """
     report = OfacImportReport()
     parsed = SdnReport()
@@ -43,23 +44,26 @@ def import_ofac_sdn(
         actor = session.scalar(select(User).where(User.username == actor_username))
         if actor is None:
             raise NotFound(f"no user {actor_username!r}")
+        pending: list[NewEntity] = []
+
+        def flush() -> None:
+            for index, exc in add_entities(session, actor, pending):
+                if isinstance(exc, Conflict):
+                    report.already_present += 1
+                else:
+                    report.errors.append((str(pending[index].where), exc.message))
+            report.imported += len(pending)
+            pending.clear()
+            session.commit()
+
         for count, proxy in enumerate(parse_sdn(path, parsed), start=1):
             if on_entity is not None:
                 on_entity(count)
-            if session.get(Entity, proxy.id) is not None:
-                report.already_present += 1
-                continue
-            try:
-                with session.begin_nested():
-                    add_entity(session, actor, proxy, tlp="CLEAR", source=source, where=proxy.id)
-                report.imported += 1
-            except Conflict:
-                report.already_present += 1
-            except JointprobeError as exc:
-                report.errors.append((str(proxy.id), exc.message))
-            if count % batch == 0:
-                session.commit()
-        session.commit()
+            pending.append(NewEntity(proxy, where=proxy.id, tlp="CLEAR", source=source))
+            if len(pending) >= batch:
+                flush()
+        flush()
+    report.imported -= report.already_present + len(report.errors)
     report.rows = parsed.rows
     report.errors += [(f"line {n}", why) for n, why in parsed.skipped]
     return report
