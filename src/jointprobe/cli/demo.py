@@ -148,17 +148,16 @@ def demo(
             pids = ", ".join(str(p) for p in servers.pids())
             console.print(f"[dim]server processes: {pids}; story took "
                           f"{time.monotonic() - started:.1f} s[/]")  # fmt: skip
-            if once:
-                return
-            console.print("both nodes keep running; Ctrl-C stops them")
-            while servers.alive():
-                time.sleep(0.5)
-            console.print("[red]a node process ended; stopping the other[/]")
+            if not once:
+                console.print("both nodes keep running; Ctrl-C stops them")
+                while servers.alive():
+                    time.sleep(0.5)
+                console.print("[red]a node process ended; stopping the other[/]")
     except (KeyboardInterrupt, _Stop):
         console.print("stopping both nodes")
     finally:
         signal.signal(signal.SIGTERM, previous)
-    console.print("both nodes stopped")
+        console.print("both nodes stopped")
 
 
 def register(app: typer.Typer) -> None:

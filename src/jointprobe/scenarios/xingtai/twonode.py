@@ -292,12 +292,20 @@ class Api:
         return self._check(self.client.get(path, params=params))
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
-        for attempt in range(5):
+        """POST; a write that met a busy SQLite database was rolled back and is tried again."""
+        for attempt in range(6):
             answer = self.client.post(path, json=body)
-            if answer.status_code != 503 or attempt == 4:  # a busy database: take a turn
+            busy = answer.status_code == 503 or (
+                answer.status_code == 500 and not path.startswith("/exchange/")
+            )
+            if not busy or attempt == 5:
                 return self._check(answer)
             time.sleep(0.2 * (attempt + 1))
         raise AssertionError("unreachable")
+
+    def drained(self) -> bool:
+        """Nothing left in this node's outbox (its deliverer has stopped writing)."""
+        return all(p["queued"] == 0 for p in self.get("/exchange/peers"))
 
 
 def wait_for(what: str, check: Callable[[], Any], *, timeout: float = 30.0) -> Any:
@@ -479,6 +487,8 @@ def run_story(us: DemoNode, cn: DemoNode, story: Story | None = None) -> Story:
             {"decision": "accept", "reason": "Leads routed to HSI field offices by state",
              "case_id": US_CASE},
         )  # fmt: skip
+
+        wait_for("the US outbox to drain", usa.drained)
 
         # 6. Field offices open domestic investigations; three lead to major arrests.
         queues = _office_queues(usa)
