@@ -9,15 +9,21 @@ SQLite database; the sender is this process with its own SQLite database.
 
 from __future__ import annotations
 
-import argparse
-import statistics
+import os
 import sys
-import tempfile
-import threading
-import time
-from pathlib import Path
 
-import httpx
+# bench/ holds scripts named like stdlib modules (selectors.py): keep it off the path.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import httpx  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

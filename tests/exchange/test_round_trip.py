@@ -84,8 +84,29 @@ def test_referral_ack_status_outcome_round_trip_lands_in_the_originators_case(pa
                 kinds = [e.kind for e in timeline(s, referral_id)]
                 return kinds.count("outcome") == 2 and kinds
 
-        kinds = wait_for(outcome_arrived)
+        kinds = wait_for(outcome_arrived, timeout=60)
         assert kinds[:3] == ["sent", "ack", "status"]
+
+        # The receiver commits what it applied *before* it answers; the sender
+        # marks its outbox rows delivered only after it has read and checked the
+        # signed receipt, in a transaction of its own. So "arrived at us" does
+        # not yet mean "settled at cn": wait for the receipts to be recorded
+        # (a sender that never settles still fails here, with its last error).
+        def settled(node, count):
+            def check():
+                with node.session() as s:
+                    status = {p.node_id: p for p in peer_status(s)}
+                    mine = next(iter(status.values()))
+                    return (mine.queued == 0 and mine.delivered == count) or None
+
+            try:
+                return wait_for(check, timeout=60)
+            except AssertionError:
+                with node.session() as s:
+                    raise AssertionError(f"outbox not settled: {peer_status(s)}") from None
+
+        settled(us, 1)
+        settled(cn, 3)
         with us.session() as s:
             referral = get_referral(s, referral_id)
             assert referral.state == "investigating"

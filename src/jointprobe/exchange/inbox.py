@@ -135,6 +135,7 @@ class _Intake:
         self.recorded: dict[str, InboxEntry] = {}
         self.bodies: dict[str, Body] = {}
         self._slots: dict[str, tuple[int, set[int]]] = {}
+        self._batch_slots: set[tuple[str, int]] = set()
         self.known: dict[tuple[str, str], InboxEntry] = {}
         self._peers: dict[str, TrustedPeer | None] = {}
 
@@ -178,10 +179,7 @@ class _Intake:
         if seq is None:
             wrong = MalformedEnvelope("receipts are answers, not inbox messages")
             return Result(envelope.id, digest, "rejected", wrong.code), wrong
-        taken = seq if self._taken(envelope.sender, seq) else None
-        if taken is not None or any(
-            e.seq == seq and e.sender == envelope.sender for e in self.recorded.values()
-        ):
+        if self._taken(envelope.sender, seq) or (envelope.sender, seq) in self._batch_slots:
             reused = ReplayedEnvelope(f"sequence number {seq} was already used")
             return Result(envelope.id, digest, "rejected", reused.code), reused
         entry = InboxEntry(
@@ -209,6 +207,7 @@ class _Intake:
             entry.state, entry.error_code, error = "rejected", exc.code, exc
         self.session.add(entry)
         self.recorded[envelope.id] = entry
+        self._batch_slots.add((envelope.sender, seq))
         return Result(envelope.id, digest, entry.state, entry.error_code), error
 
     def _taken(self, sender: str, seq: int) -> bool:
@@ -240,22 +239,34 @@ class _Intake:
         self.session.flush()
         row = self.session.get(Peer, sender, with_for_update=True)
         assert row is not None
-        pending = {
-            e.seq: e
-            for e in self.session.scalars(
-                select(InboxEntry).where(
-                    InboxEntry.sender == sender,
-                    InboxEntry.state.in_(("held", "rejected")),
-                    InboxEntry.seq > row.in_seq,
-                )
+        ours = {(e.sender, e.seq): e for e in self.recorded.values()}
+        slots = self.session.execute(
+            select(InboxEntry.seq, InboxEntry.id).where(
+                InboxEntry.sender == sender,
+                InboxEntry.state.in_(("held", "rejected")),
+                InboxEntry.seq > row.in_seq,
             )
-        }
+        ).all()
+        pending: dict[int, InboxEntry] = {}
+        earlier: list[int] = []
+        for seq, row_id in slots:
+            entry = ours.get((sender, seq))
+            if entry is not None and entry.id == row_id:
+                pending[seq] = entry
+            else:
+                earlier.append(row_id)
+        for start in range(0, len(earlier), 500):  # held by earlier deliveries
+            query = select(InboxEntry).where(InboxEntry.id.in_(earlier[start : start + 500]))
+            for entry in self.session.scalars(query):
+                pending[entry.seq] = entry
         position = row.in_seq
+        turn: list[InboxEntry] = []
         while position + 1 in pending:
             entry = pending[position + 1]
             if entry.state == "held":
-                self._apply(entry)
+                turn.append(entry)
             position += 1
+        self._apply_run(turn)
         if position != row.in_seq:
             self.session.execute(
                 update(Peer).where(Peer.node_id == sender).values(in_seq=position),
@@ -263,13 +274,53 @@ class _Intake:
             )
             row.in_seq = position
 
-    def _apply(self, entry: InboxEntry) -> None:
-        handler = HANDLERS.get(entry.kind)
-        body = self.bodies.get(entry.message_id) or parse_body(entry.kind, entry.body or {})
+    def _apply_run(self, entries: list[InboxEntry]) -> None:
+        """Apply ``entries`` in order, each exactly as if in a savepoint of its own.
+
+        One savepoint per message costs a flush and two statements each, so a
+        run of messages shares one savepoint. When a handler refuses a message
+        (``JointprobeError``), the shared savepoint rolls back; the messages
+        before it are applied again in a savepoint of their own (handlers are
+        functions of the database and the message, so the effect is the
+        same), the refused one is applied alone and recorded as rejected, and
+        the rest continue as a new run.
+        """
+        start = 0
+        while start < len(entries):
+            end = len(entries)
+            while end > start:
+                failed = self._try_run(entries[start:end])
+                if failed is None:
+                    break
+                end = start + failed
+            if end == start:
+                self._apply(entries[start])
+                start += 1
+            else:
+                start = end
+
+    def _try_run(self, entries: list[InboxEntry]) -> int | None:
+        """Apply all of ``entries`` in one savepoint; on a refusal, roll back and say which."""
+        index = 0
         try:
             with self.session.begin_nested():
-                if handler is not None:
-                    handler(self.session, Applied(entry, body, self.keys.node_id))
+                for index, entry in enumerate(entries):  # noqa: B007
+                    self._handle(entry)
+                    entry.state, entry.applied_at = "applied", self.now
+        except JointprobeError:
+            return index
+        return None
+
+    def _handle(self, entry: InboxEntry) -> None:
+        handler = HANDLERS.get(entry.kind)
+        body = self.bodies.get(entry.message_id) or parse_body(entry.kind, entry.body or {})
+        if handler is not None:
+            handler(self.session, Applied(entry, body, self.keys.node_id))
+
+    def _apply(self, entry: InboxEntry) -> None:
+        try:
+            with self.session.begin_nested():
+                self._handle(entry)
         except JointprobeError as exc:
             entry.state, entry.error_code = "rejected", f"apply:{exc.code}"[:64]
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import re
 import secrets
 from datetime import UTC, datetime
@@ -27,8 +28,50 @@ NODE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MESSAGE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
+_MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def _plain(value: Any) -> bool:
+    """Only ASCII strings, safe integers, booleans, null, lists and string-keyed objects?
+
+    For such values RFC 8785 and ``json.dumps(sort_keys=True)`` write the same
+    bytes: ASCII keys sort the same by UTF-16 code unit as by code point, both
+    escape exactly ``"``, ``\\`` and the control characters (short forms for
+    ``\\b \\t \\n \\f \\r``, else ``\\u00xx`` in lower case), and integers
+    within ±(2**53 - 1) are written as plain digits. Anything else (floats,
+    non-ASCII text, big integers, other types) takes the reference encoder.
+    (``ensure_ascii=False`` matters: otherwise DEL, 0x7f, would be escaped.)
+    """
+    stack, budget = [value], 1_000_000
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return False
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if not item.isascii():
+                return False
+        elif kind is dict:
+            for key, inner in item.items():
+                if type(key) is not str or not key.isascii():
+                    return False
+                stack.append(inner)
+        elif kind is list:
+            stack.extend(item)
+        elif kind is int:
+            if not -_MAX_SAFE_INTEGER <= item <= _MAX_SAFE_INTEGER:
+                return False
+        elif item is not None and kind is not bool:
+            return False
+    return True
+
+
 def canonical(value: Any) -> bytes:
     """RFC 8785 canonical JSON bytes of ``value``."""
+    if _plain(value):
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode()
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:

@@ -1,0 +1,90 @@
+"""The inbox applies a batch in one savepoint per run of messages; a refused one stays alone."""
+
+import pytest
+
+from jointprobe.errors import InvalidInput
+from jointprobe.exchange.db import write_session
+from jointprobe.exchange.inbox import receive
+from jointprobe.exchange.outbox import enqueue
+from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer, Referral, ReferralEvent
+from jointprobe.exchange.workflow import REFERRAL_HOOKS
+
+from .factories import referral_body
+from .live import keys, make_node, peer
+
+
+@pytest.fixture
+def pair(tmp_path):
+    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US")
+    cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
+    peer(us, cn)
+    yield us, cn
+    us.close()
+    cn.close()
+
+
+def _batch(us, titles):
+    with write_session(us) as session:
+        for title in titles:
+            body = {**referral_body(), "title": title}
+            enqueue(session, keys(us), kind="referral", body=body, to=["cn-mps-nnc"])
+    with us.session() as session:
+        texts = [e.envelope for e in session.query(OutboxEntry).order_by(OutboxEntry.seq)]
+    return ("[" + ",".join(texts) + "]").encode()
+
+
+@pytest.mark.parametrize("refused", [set(), {"m1"}, {"m3"}, {"m6"}, {"m2", "m3", "m5"}])
+def test_a_refused_message_is_rejected_alone_and_the_others_apply_once(pair, refused):
+    us, cn = pair
+    titles = [f"m{i}" for i in range(1, 7)]
+    raw = _batch(us, titles)
+    seen: list[str] = []
+
+    def hook(session, msg):
+        seen.append(msg.body.title)
+        # an effect that must vanish with the refused message
+        session.add(ReferralEvent(referral_id=msg.entry.message_id, peer_id="x", kind="hook"))
+        if msg.body.title in refused:
+            raise InvalidInput(f"refusing {msg.body.title}")
+
+    REFERRAL_HOOKS.append(hook)
+    try:
+        answer, batch = receive(cn, keys(cn), raw)
+    finally:
+        REFERRAL_HOOKS.remove(hook)
+    assert batch
+    statuses = [r.status for r in answer.results]
+    assert statuses == ["rejected" if t in refused else "applied" for t in titles]
+    assert all(
+        r.code == "apply:input.invalid" if r.status == "rejected" else r.code is None
+        for r in answer.results
+    ), [r.code for r in answer.results]
+    with cn.session() as s:
+        rows = s.query(InboxEntry).order_by(InboxEntry.seq).all()
+        assert [r.seq for r in rows] == list(range(1, 7))
+        assert [r.state for r in rows] == statuses
+        assert all((r.applied_at is None) == (r.state == "rejected") for r in rows)
+        applied = {r.message_id for r in rows if r.state == "applied"}
+        assert {r.id for r in s.query(Referral)} == applied
+        hooked = [e.referral_id for e in s.query(ReferralEvent).filter_by(kind="hook")]
+        assert sorted(hooked) == sorted(applied), "an effect applied twice or not rolled back"
+        received = [e.referral_id for e in s.query(ReferralEvent).filter_by(kind="received")]
+        assert sorted(received) == sorted(applied)
+        assert s.get(Peer, "us-hsi-nola").in_seq == 6
+
+
+def test_messages_held_by_an_earlier_delivery_apply_in_order_when_the_gap_closes(pair):
+    us, cn = pair
+    _batch(us, ["m1", "m2", "m3", "m4"])
+    with us.session() as session:
+        texts = [e.envelope for e in session.query(OutboxEntry).order_by(OutboxEntry.seq)]
+    answer, _ = receive(cn, keys(cn), ("[" + ",".join(texts[2:]) + "]").encode())
+    assert [r.status for r in answer.results] == ["held", "held"]
+    answer, _ = receive(cn, keys(cn), ("[" + ",".join(texts[:2]) + "]").encode())
+    assert [r.status for r in answer.results] == ["applied", "applied"]
+    with cn.session() as s:
+        rows = s.query(InboxEntry).order_by(InboxEntry.seq).all()
+        assert [r.state for r in rows] == ["applied"] * 4
+        assert s.get(Peer, "us-hsi-nola").in_seq == 4
+        titles = [e.summary for e in s.query(ReferralEvent).order_by(ReferralEvent.id)]
+        assert titles == ["m1", "m2", "m3", "m4"]
