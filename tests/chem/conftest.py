@@ -4,8 +4,9 @@ import csv
 from pathlib import Path
 
 import pytest
+from tests.shared_data import DATA as SHARED_DATA
 
-DATA = Path("/work/shared/data/chem")
+DATA = SHARED_DATA / "chem"
 REFERENCE = DATA / "reference_compounds.tsv"
 
 

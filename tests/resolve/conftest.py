@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.shared_data import DATA
 
 from jointprobe.accounts import create_user
 from jointprobe.config import Settings
 from jointprobe.node import Node, init_node
 from jointprobe.resolve.importers.ofac_import import import_ofac_sdn
 
-OFAC = Path(__file__).resolve().parents[3] / "shared" / "data" / "sanctions"
+OFAC = DATA / "sanctions"
 OFAC_FILE = OFAC / "ofac_sdn_2024-05-03.csv"
 # the Zheng organisation, its members and companies, plus a few unrelated entries
 SLICE = ("26236,", "26323,", "26324,", "27646,", "27970,", "36,", "173,", "306,", "16849,")

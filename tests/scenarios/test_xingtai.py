@@ -3,6 +3,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tests.shared_data import SEEDS
 from typer.testing import CliRunner
 
 from jointprobe.cases.summary import case_summary
@@ -10,8 +11,6 @@ from jointprobe.cli.main import app
 from jointprobe.node import Node
 from jointprobe.scenarios.xingtai import CASE_ID, load_facts, load_xingtai
 from jointprobe.store.tables import CaseEvent, Entity
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def test_every_fact_cites_a_seed_article() -> None:
