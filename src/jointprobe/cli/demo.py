@@ -27,11 +27,17 @@ from jointprobe.scenarios.xingtai.twonode import (
 )
 
 
-def _timeline(title: str, detail: dict[str, Any]) -> Table:
+def _timeline(title: str, detail: dict[str, Any], *, fold_outcomes: bool = False) -> Table:
     table = Table(title=title, title_justify="left", expand=True)
     table.add_column("kind", no_wrap=True)
     table.add_column("what")
-    for entry in detail.get("timeline", []):
+    entries = detail.get("timeline", [])
+    folded = [e for e in entries if fold_outcomes and e["kind"] == "outcome"]
+    for entry in entries:
+        if entry in folded:
+            if entry is folded[0]:
+                table.add_row("outcome", f"{len(folded)} outcomes, in the case below")
+            continue
         table.add_row(entry["kind"], entry["summary"])
     return table
 
@@ -100,7 +106,7 @@ def render_story(out: Console, story: Story) -> None:
     if story.cn_summary is not None:
         render_summary(out, story.cn_summary)
     out.print(f"\n[bold]3. {us.spec.node_id}: the same referral, as it came back[/]")
-    out.print(_timeline(f"seen from {us.spec.node_id}", story.us_view))
+    out.print(_timeline(f"seen from {us.spec.node_id}", story.us_view, fold_outcomes=True))
     _render_us_case(out, story.us_case_events)
     out.print(f"\n[bold]4. {cn.spec.node_id} → {us.spec.node_id}[/]: buyer leads")
     _render_offices(out, story)

@@ -353,10 +353,13 @@ def cn_outcomes() -> list[dict[str, Any]]:
             if who:
                 details["people"] = who
             lead = f"{', '.join(who)}: " if who else ""
+            amount = ""
+            if event.get("quantity") is not None:
+                amount = f": {event['quantity']} {event['unit']} {event['substance']}"
             out.append(
                 {
                     "type": kind,
-                    "description": f"{lead}{event['title']}",
+                    "description": f"{lead}{event['title']}{amount}",
                     "date": str(event["occurred_on"]),
                     "details": details,
                 }
