@@ -35,7 +35,13 @@ from tests.exchange.procs import Process  # noqa: E402
 from jointprobe.exchange.db import write_session  # noqa: E402
 from jointprobe.exchange.outbox import deliver_outbox, enqueue  # noqa: E402
 from jointprobe.exchange.runner import Deliverer  # noqa: E402
-from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer  # noqa: E402
+from jointprobe.exchange.tables import (  # noqa: E402
+    InboxEntry,
+    OutboxEntry,
+    Peer,
+    Referral,
+    ReferralEvent,
+)
 
 
 def fresh_pair(base: Path):
@@ -113,6 +119,7 @@ def latency(base: Path, seconds: float, rate: float = 100.0) -> dict[str, float]
 def durability(base: Path, n: int, kills: int) -> dict[str, int]:
     us, cn = fresh_pair(base / "dur")
     fill(us, n)
+    started = time.perf_counter()
     with write_session(us) as s:
         s.get(Peer, "cn-mps-nnc").batch_limit = 100
     receiver = Process(cn).start()
@@ -142,25 +149,46 @@ def durability(base: Path, n: int, kills: int) -> dict[str, int]:
         rows = s.query(InboxEntry).all()
         seqs = [r.seq for r in rows]
         applied = [r for r in rows if r.state == "applied"]
+        in_order = [r.seq for r in sorted(applied, key=lambda r: (r.applied_at, r.id))]
+        # Effects, not bookkeeping: "received" timeline events have no unique
+        # constraint, so a message applied twice would show up here twice.
+        effects = [
+            e.referral_id
+            for e in s.query(ReferralEvent).filter_by(peer_id="us-hsi-nola", kind="received")
+        ]
+        referrals = s.query(Referral).filter_by(direction="in").count()
+        in_seq = s.get(Peer, "us-hsi-nola").in_seq
     return {
         "messages": n,
         "kills": kills,
-        "lost": n - len(set(seqs)),
-        "applied_twice": len(seqs) - len(set(seqs)),
+        "seconds": round(time.perf_counter() - started, 1),
+        "recorded": len(rows),
         "applied": len(applied),
+        "lost": n - len(set(effects)),
+        "applied_twice": len(effects) - len(set(effects)),
+        "in_order": in_order == list(range(1, n + 1)) and in_seq == n,
+        "referrals": referrals,
+        "distinct_seqs": len(set(seqs)),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", choices=["throughput", "latency", "durability"], action="append")
+    parser.add_argument("--n", type=int, help="messages for the throughput run")
     args = parser.parse_args()
     n, seconds, dn, kills = (2000, 5, 1000, 3) if args.quick else (10000, 30, 10000, 10)
+    n = args.n or n
+    runs = args.only or ["throughput", "latency", "durability"]
     with tempfile.TemporaryDirectory(prefix="jp-bench-") as tmp:
         base = Path(tmp)
-        print("throughput:", throughput(base, n), flush=True)
-        print("latency @100 msg/s:", latency(base, seconds), flush=True)
-        print("durability:", durability(base, dn, kills), flush=True)
+        if "throughput" in runs:
+            print("throughput:", throughput(base, n), flush=True)
+        if "latency" in runs:
+            print("latency @100 msg/s:", latency(base, seconds), flush=True)
+        if "durability" in runs:
+            print("durability:", durability(base, dn, kills), flush=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import nacl.exceptions
@@ -135,13 +136,26 @@ class Envelope:
         return document
 
     def to_json(self) -> bytes:
-        return json.dumps(self.to_dict(), separators=(",", ":")).encode()
+        return self._json
 
     def signed_bytes(self) -> bytes:
-        return PREFIX_ENVELOPE + canonical(self.header_dict())
+        return self._signed_bytes
 
     def digest(self) -> str:
         """SHA-256 of the content, independent of redelivery (``sent``, signature)."""
+        return self._digest
+
+    # The envelope is immutable, so each serialisation is computed once.
+    @cached_property
+    def _json(self) -> bytes:
+        return json.dumps(self.to_dict(), separators=(",", ":")).encode()
+
+    @cached_property
+    def _signed_bytes(self) -> bytes:
+        return PREFIX_ENVELOPE + canonical(self.header_dict())
+
+    @cached_property
+    def _digest(self) -> str:
         document = self.header_dict()
         del document["sent"], document["signature"]
         return b64e(sha256(canonical(document)))

@@ -20,14 +20,22 @@ from typing import Any
 
 import httpx
 from sqlalchemy import event as sa_event
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from jointprobe.exchange.db import write_session
-from jointprobe.exchange.envelope import Envelope, envelope_from_dict, resign, seal
-from jointprobe.exchange.errors import ExchangeError, KindNotAllowed
+from jointprobe.exchange.envelope import (
+    Agreement,
+    Envelope,
+    TrustedPeer,
+    envelope_from_dict,
+    resign,
+    seal,
+)
+from jointprobe.exchange.errors import CardError, ExchangeError, KindNotAllowed
 from jointprobe.exchange.keys import NodeKeys
-from jointprobe.exchange.peers import get_peer, trusted
+from jointprobe.exchange.markings import Tlp
+from jointprobe.exchange.peers import card_of, get_peer, trusted
 from jointprobe.exchange.receipts import DELIVERED, read_receipt
 from jointprobe.exchange.tables import OutboxEntry, Peer, Receipt
 from jointprobe.node import Node
@@ -58,25 +66,28 @@ def enqueue(
     """Seal ``body`` for ``to`` and queue it, in the caller's transaction."""
     recipients = sorted(set(to))
     seq: dict[str, int] = {}
+    boxes: dict[str, bytes] = {}
     for node_id in recipients:
-        number = session.execute(
+        # One statement takes the next sequence number and reads what sealing
+        # needs; the ORM flushes the caller's pending changes first (autoflush),
+        # so an agreement changed earlier in this transaction is what we see.
+        row = session.execute(
             update(Peer)
             .where(Peer.node_id == node_id, Peer.active.is_(True))
             .values(out_seq=Peer.out_seq + 1)
-            .returning(Peer.out_seq),
+            .returning(Peer.out_seq, Peer.card, Peer.allowed_kinds, Peer.max_tlp, Peer.revoked),
             execution_options={"synchronize_session": False},
-        ).scalar_one_or_none()
-        if number is None:
+        ).one_or_none()
+        if row is None:
             get_peer(session, node_id)  # raises NotFound for unknown peers
             raise KindNotAllowed(f"peer {node_id} is not active")
-        seq[node_id] = number
-    boxes: dict[str, bytes] = {}
-    for node_id in recipients:
-        peer = trusted(get_peer(session, node_id))
+        number, card, kinds, max_tlp, revoked = row
+        peer = _sealing_peer(card, kinds, max_tlp, revoked)
         if peer is None:
             raise KindNotAllowed(f"peer {node_id} is not active")
         if not peer.agreement.allows_kind(kind):
             raise KindNotAllowed(f"the agreement with {node_id} does not cover {kind}")
+        seq[node_id] = number
         boxes[node_id] = peer.card.box_public
     envelope = seal(
         keys,
@@ -90,22 +101,39 @@ def enqueue(
     )
     text = envelope.to_json().decode()
     digest = envelope.digest()
-    for node_id in recipients:
-        session.add(
-            OutboxEntry(
-                message_id=envelope.id,
-                peer_id=node_id,
-                seq=seq[node_id],
-                kind=kind,
-                envelope=text,
-                digest=digest,
-                state="queued",
-                attempts=0,
-                created_at=envelope.created,
-            )
-        )
-    sa_event.listen(session, "after_commit", _notify_after_commit, once=True)
+    # A plain INSERT, not an ORM object: nothing reads the row back in this
+    # transaction, and the unit of work would cost more than the statement.
+    session.execute(
+        insert(OutboxEntry),
+        [
+            {
+                "message_id": envelope.id,
+                "peer_id": node_id,
+                "seq": seq[node_id],
+                "kind": kind,
+                "envelope": text,
+                "digest": digest,
+                "state": "queued",
+                "attempts": 0,
+                "created_at": envelope.created,
+            }
+            for node_id in recipients
+        ],
+    )
+    if not session.info.get(_WAKE_PENDING):
+        session.info[_WAKE_PENDING] = True
+        sa_event.listen(session, "after_commit", _notify_after_commit, once=True)
     return envelope
+
+
+def _sealing_peer(card: Any, kinds: Any, max_tlp: str, revoked: Any) -> TrustedPeer | None:
+    """The peer as :func:`peers.trusted` sees it, from the columns ``enqueue`` read."""
+    try:
+        parsed = card_of(card)
+    except CardError:
+        return None
+    agreement = Agreement(frozenset(kinds), Tlp.parse(max_tlp))
+    return TrustedPeer(parsed, agreement, frozenset(revoked or ()))
 
 
 # --- waking the in-process deliverer ----------------------------------------
@@ -122,7 +150,11 @@ def remove_listener(callback: Callable[[], None]) -> None:
         _listeners.remove(callback)
 
 
-def _notify_after_commit(_session: Session) -> None:
+_WAKE_PENDING = "jointprobe.exchange.wake_pending"
+
+
+def _notify_after_commit(session: Session) -> None:
+    session.info.pop(_WAKE_PENDING, None)
     _notify()
 
 

@@ -6,13 +6,15 @@ makes the message ``envelope.malformed`` (recorded as rejected, never applied).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -44,13 +46,25 @@ class MarkingField(Body):
     def of(cls, marking: Marking) -> MarkingField:
         return cls(**marking.to_dict())
 
+    #: The :class:`Marking` parsed once, when the field is validated (the model is frozen).
+    _marking: Marking | None = PrivateAttr(default=None)
+
     def parsed(self) -> Marking:
-        return Marking.from_dict(self.model_dump())
+        if self._marking is None:
+            self._marking = Marking.from_dict(self.model_dump())
+        return self._marking
 
     @model_validator(mode="after")
     def _check(self) -> MarkingField:
+        self._marking = None
         self.parsed()
         return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy never keeps a cached marking that ``update`` may have made wrong."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy._marking = None
+        return copy
 
 
 class SelectorRef(Body):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -120,12 +121,36 @@ def list_peers(session: Session) -> list[Peer]:
     return list(session.scalars(select(Peer).order_by(Peer.node_id)))
 
 
+_CARDS: dict[str, NodeCard] = {}
+_CARDS_MAX = 1024
+
+
+def card_of(data: Any) -> NodeCard:
+    """``NodeCard.from_dict`` (self-signature checked), remembered by the card's exact content.
+
+    A card that parsed and verified once parses and verifies the same way
+    again; only cards that pass are remembered, so a bad card is refused each
+    time it is seen.
+    """
+    try:
+        key = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return NodeCard.from_dict(data)
+    card = _CARDS.get(key)
+    if card is None:
+        card = NodeCard.from_dict(data)
+        if len(_CARDS) >= _CARDS_MAX:
+            _CARDS.clear()
+        _CARDS[key] = card
+    return card
+
+
 def trusted(peer: Peer) -> TrustedPeer | None:
     """The peer as the envelope checks see it; ``None`` if it is not active."""
     if not peer.active:
         return None
     try:
-        card = NodeCard.from_dict(peer.card)
+        card = card_of(peer.card)
     except CardError:
         return None
     agreement = Agreement(frozenset(peer.allowed_kinds), Tlp.parse(peer.max_tlp))
@@ -136,7 +161,7 @@ def revoked_only(peer: Peer) -> TrustedPeer | None:
     """A revoked peer still answers 'revoked key' rather than 'unknown sender'."""
     if peer.active:
         return trusted(peer)
-    card = NodeCard.from_dict(peer.card)
+    card = card_of(peer.card)
     return TrustedPeer(card, Agreement(frozenset()), frozenset(peer.revoked))
 
 
@@ -188,6 +213,7 @@ __all__ = [
     "PeerStatus",
     "add_peer",
     "apply_card_update",
+    "card_of",
     "get_peer",
     "list_peers",
     "peer_status",
