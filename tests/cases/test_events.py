@@ -74,3 +74,18 @@ def test_events_of_invisible_case_are_not_found(node: Node, make_user: Any) -> N
         create_case(session, alice, CaseIn(title="x", id="c"))
     with pytest.raises(NotFound), node.session() as session:
         add_event(session, bob, "c", EventIn(kind="arrest"))
+
+
+def test_event_cannot_name_an_entity_of_another_case(node: Node, make_user: Any) -> None:
+    from jointprobe.entities import add_entity
+
+    alice = make_user(node, "alice")
+    bob = make_user(node, "bob")
+    with node.session() as session:
+        create_case(session, alice, CaseIn(title="secret", id="a"))
+        informant = {"id": "src-wolf", "schema": "Person", "properties": {"name": ["Wolf"]}}
+        add_entity(session, alice, informant, case_id="a")
+        create_case(session, bob, CaseIn(title="mine", id="b"))
+    with pytest.raises(InvalidInput) as info, node.session() as session:
+        add_event(session, bob, "b", EventIn(kind="note", people=["src-wolf"]))
+    assert "unknown entity" in info.value.message

@@ -88,8 +88,10 @@ def add_event(session: Session, actor: User, case_id: str, data: EventIn) -> Cas
     case = visible_case(session, actor, case_id)
     tlp, handling, grading = check_marking(data.tlp, data.handling, data.grading)
     for entity_id in data.people:
+        # only entities of this case or of the node's open holdings; an entity of
+        # another case is reported exactly like a missing one (no existence oracle)
         entity = session.get(Entity, entity_id)
-        if entity is None:
+        if entity is None or entity.case_id not in (None, case.id):
             raise InvalidInput(f"event names unknown entity {entity_id!r}")
     if data.related_event_id is not None:
         related = session.get(CaseEvent, data.related_event_id)

@@ -17,12 +17,12 @@ from jointprobe.exchange.workflow import (
     ReferralIn,
     SelectorIn,
     acknowledge,
-    get_referral,
-    list_referrals,
     send_outcome,
     send_referral,
     send_status,
     timeline,
+    visible_referral,
+    visible_referrals,
 )
 from jointprobe.node import open_node
 from jointprobe.timeutil import utcnow
@@ -69,13 +69,17 @@ def list_(
     ctx: typer.Context,
     direction: str | None = typer.Option(None, "--direction", help="in or out"),
     overdue: bool = typer.Option(False, "--overdue", help="Only open referrals past due."),
+    as_user: str = AsOption,
 ) -> None:
-    """Referrals with their state, due date and marking."""
+    """Referrals the user may see, with their state, due date and marking."""
     node = open_node(settings(ctx))
     try:
         with node.session() as session:
-            rows = list_referrals(
-                session, direction=direction, overdue_at=utcnow() if overdue else None
+            rows = visible_referrals(
+                session,
+                get_user(session, as_user),
+                direction=direction,
+                overdue_at=utcnow() if overdue else None,
             )
             table = Table("id", "dir", "peer", "title", "state", "due", "marking")
             for r in rows:
@@ -90,12 +94,12 @@ def list_(
 
 
 @app.command("show")
-def show(ctx: typer.Context, referral_id: str) -> None:
+def show(ctx: typer.Context, referral_id: str, as_user: str = AsOption) -> None:
     """A referral, its items (each with its marking) and its timeline."""
     node = open_node(settings(ctx))
     try:
         with node.session() as session:
-            r = get_referral(session, referral_id)
+            r = visible_referral(session, get_user(session, as_user), referral_id)[0]
             console.print(f"[bold]{r.title}[/] ({r.direction} {r.peer_id}, {r.state})")
             console.print(Marking.from_dict(r.marking).banner(now=utcnow()))
             for item in r.items:

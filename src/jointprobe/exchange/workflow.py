@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from jointprobe.accounts.service import create_user
 from jointprobe.audit import record
-from jointprobe.cases import EventIn, add_event, visible_case
+from jointprobe.cases import EventIn, add_event, can_see_case, visible_case
 from jointprobe.errors import InvalidInput, NotFound
 from jointprobe.exchange.errors import MarkingForbidden
 from jointprobe.exchange.inbox import Applied, handles
@@ -44,7 +44,7 @@ from jointprobe.exchange.payloads import (
 from jointprobe.exchange.peers import apply_card_update, get_peer
 from jointprobe.exchange.tables import Referral, ReferralEvent
 from jointprobe.exchange.wire import format_time, parse_time
-from jointprobe.store.tables import Entity, User
+from jointprobe.store.tables import Case, Entity, User
 from jointprobe.timeutil import utcnow
 
 SYSTEM_USER = "exchange"
@@ -213,6 +213,45 @@ def list_referrals(
     if overdue_at is not None:
         query = query.where(Referral.due < overdue_at, Referral.state.not_in(CLOSED_STATES))
     return list(session.scalars(query))
+
+
+INBOX_ROLES = ("analyst", "liaison", "supervisor")
+
+
+def can_see_referral(session: Session, user: User, referral: Referral) -> bool:
+    """Need-to-know for referrals: through the linked case, else the liaison inbox.
+
+    A referral linked to a case is visible exactly when the case is; a received
+    referral not yet linked to a case sits in the node's inbox, which liaison
+    officers, analysts and supervisors triage (not chemists or admins).
+    """
+    if referral.case_id is not None:
+        case = session.get(Case, referral.case_id)
+        return case is not None and can_see_case(session, user, case)
+    return user.role in INBOX_ROLES
+
+
+def visible_referrals(
+    session: Session,
+    user: User,
+    *,
+    direction: str | None = None,
+    overdue_at: datetime | None = None,
+) -> list[Referral]:
+    """The referrals ``user`` may see, newest first."""
+    rows = list_referrals(session, direction=direction, overdue_at=overdue_at)
+    return [row for row in rows if can_see_referral(session, user, row)]
+
+
+def visible_referral(session: Session, user: User, referral_id: str) -> list[Referral]:
+    """Rows of one referral (one per counterpart) that ``user`` may see; NotFound if none."""
+    rows = session.scalars(select(Referral).where(Referral.id == referral_id))
+    shown = sorted(
+        (row for row in rows if can_see_referral(session, user, row)), key=lambda r: r.peer_id
+    )
+    if not shown:
+        raise NotFound(f"no referral {referral_id!r}")
+    return shown
 
 
 def timeline(session: Session, referral_id: str) -> list[ReferralEvent]:
@@ -457,7 +496,12 @@ def _answered(session: Session, msg: Applied) -> Referral:
     entry = msg.entry
     if entry.in_reply_to is None:
         raise InvalidInput(f"a {entry.kind} must answer a referral")
-    return get_referral(session, entry.in_reply_to, entry.sender)
+    referral = get_referral(session, entry.in_reply_to, entry.sender)
+    if referral.direction != "out":
+        # only the recipient of our referral may answer it; a sender cannot
+        # acknowledge or report on its own referral in our records
+        raise InvalidInput(f"a {entry.kind} may only answer a referral this node sent")
+    return referral
 
 
 @handles("ack")
@@ -604,6 +648,9 @@ __all__ = [
     "answer_rfi",
     "get_referral",
     "list_referrals",
+    "can_see_referral",
+    "visible_referral",
+    "visible_referrals",
     "send_notice",
     "send_outcome",
     "send_referral",

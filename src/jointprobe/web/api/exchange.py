@@ -25,12 +25,12 @@ from jointprobe.exchange.tables import Referral
 from jointprobe.exchange.workflow import (
     ReferralIn,
     acknowledge,
-    get_referral,
-    list_referrals,
     send_outcome,
     send_referral,
     send_status,
     timeline,
+    visible_referral,
+    visible_referrals,
 )
 from jointprobe.node import Node
 from jointprobe.store.tables import User
@@ -131,15 +131,16 @@ def referrals_create(body: ReferralIn, node: NodeDep, user: UserDep) -> dict[str
 
 @router.get("/referrals", response_model=list[ReferralOut])
 def referrals_index(
-    session: SessionDep, _user: UserDep, direction: str | None = None, overdue: bool = False
+    session: SessionDep, user: UserDep, direction: str | None = None, overdue: bool = False
 ) -> list[ReferralOut]:
-    rows = list_referrals(session, direction=direction, overdue_at=utcnow() if overdue else None)
+    overdue_at = utcnow() if overdue else None
+    rows = visible_referrals(session, user, direction=direction, overdue_at=overdue_at)
     return [_out(r) for r in rows]
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralDetail)
-def referrals_show(referral_id: str, session: SessionDep, _user: UserDep) -> ReferralDetail:
-    referral = get_referral(session, referral_id)
+def referrals_show(referral_id: str, session: SessionDep, user: UserDep) -> ReferralDetail:
+    referral = visible_referral(session, user, referral_id)[0]
     detail = ReferralDetail.model_validate(_out(referral).model_dump())
     detail.timeline = [
         TimelineOut.model_validate(e, from_attributes=True) for e in timeline(session, referral.id)

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jointprobe.cases.service import list_cases, visible_case
-from jointprobe.errors import JointprobeError, NotFound
+from jointprobe.errors import JointprobeError
 from jointprobe.exchange.tables import OutboxEntry, Referral, ReferralEvent
-from jointprobe.exchange.workflow import CLOSED_STATES, list_referrals, timeline
+from jointprobe.exchange.workflow import CLOSED_STATES, timeline, visible_referral
+from jointprobe.exchange.workflow import visible_referrals as workflow_visible_referrals
 from jointprobe.resolve.hits import Hit, find_hits, hits_for_entity
 from jointprobe.store.tables import User
 from jointprobe.timeutil import utcnow
@@ -38,9 +38,7 @@ def is_overdue(referral: Referral, now: datetime | None = None) -> bool:
 
 
 def visible_referrals(session: Session, user: User, direction: str | None = None) -> list[Referral]:
-    seen = {case.id for case in list_cases(session, user)}
-    rows = list_referrals(session, direction=direction)
-    return [r for r in rows if r.case_id is None or r.case_id in seen]
+    return workflow_visible_referrals(session, user, direction=direction)
 
 
 @dataclass
@@ -66,18 +64,9 @@ class ReferralDetail:
 
 def referral_detail(session: Session, user: User, referral_id: str) -> ReferralDetail:
     """One referral (a row per counterpart), its conversation and delivery per peer."""
-    rows = list(session.scalars(select(Referral).where(Referral.id == referral_id)))
-    shown = []
-    for row in rows:
-        if row.case_id is not None:
-            try:
-                visible_case(session, user, row.case_id)
-            except NotFound:
-                continue
-        shown.append(row)
-    if not shown:
-        raise NotFound(f"no referral {referral_id!r}")
-    detail = ReferralDetail(sorted(shown, key=lambda r: r.peer_id), timeline(session, referral_id))
+    detail = ReferralDetail(
+        visible_referral(session, user, referral_id), timeline(session, referral_id)
+    )
     conversation = [referral_id] + [e.message_id for e in detail.events if e.message_id]
     query = select(OutboxEntry).where(OutboxEntry.message_id.in_(conversation))
     for entry in session.scalars(query.order_by(OutboxEntry.id)):
