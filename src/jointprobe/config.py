@@ -24,6 +24,7 @@ class Settings(BaseSettings):
         description="Folder holding the node's database, keys and files.",
     )
     database_url: str | None = Field(
+        repr=False,
         default=None,
         description="SQLAlchemy URL of the node database; default: SQLite node.db in data_dir.",
     )
@@ -42,6 +43,7 @@ class Settings(BaseSettings):
         "default: http://HOST:PORT.",
     )
     key_passphrase: str | None = Field(
+        repr=False,
         default=None,
         description="Passphrase that seals the node's key file (Argon2id + secretbox); "
         "default: the key file is unsealed (mode 0600).",
@@ -52,6 +54,7 @@ class Settings(BaseSettings):
         "processes (messages queued in-process are sent at once).",
     )
     session_secret: str | None = Field(
+        repr=False,
         default=None,
         description="Secret for signing web sessions; default: generated and kept in data_dir.",
     )
@@ -61,6 +64,7 @@ class Settings(BaseSettings):
         description="How long a web sign-in lasts before the user must sign in again.",
     )
     test_database_url: str | None = Field(
+        repr=False,
         default=None,
         description="PostgreSQL URL the test suite uses for its PostgreSQL runs (tests only).",
     )

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jointprobe.accounts.service import create_user
 from jointprobe.audit import record
 from jointprobe.config import Settings
-from jointprobe.errors import ConfigError, Conflict, InvalidInput
+from jointprobe.errors import ConfigError, Conflict, InvalidInput, StorageError
 from jointprobe.store.engine import make_engine, session_factory
 from jointprobe.store.migrate import upgrade_to_head
 from jointprobe.store.tables import NodeIdentity
@@ -33,17 +34,35 @@ class Node:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on any error."""
+        """A session that commits on success and rolls back on any error.
+
+        Database errors are translated where they enter our code: a constraint
+        violation (e.g. two writers racing for one id) becomes ``Conflict``, an
+        unreachable or locked database ``StorageError``.
+        """
         with self.sessions() as session:
             try:
                 yield session
                 session.commit()
+            except IntegrityError as exc:
+                session.rollback()
+                raise Conflict(
+                    f"the change conflicts with stored data: {_first_line(exc)}"
+                ) from exc
+            except OperationalError as exc:
+                session.rollback()
+                raise StorageError(f"database unavailable: {_first_line(exc)}") from exc
             except BaseException:
                 session.rollback()
                 raise
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig or exc).strip().splitlines()[0]
 
 
 def _prepare_data_dir(data_dir: Path) -> None:

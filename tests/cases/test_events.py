@@ -89,3 +89,19 @@ def test_event_cannot_name_an_entity_of_another_case(node: Node, make_user: Any)
     with pytest.raises(InvalidInput) as info, node.session() as session:
         add_event(session, bob, "b", EventIn(kind="note", people=["src-wolf"]))
     assert "unknown entity" in info.value.message
+
+
+def test_bad_expiry_and_oversized_ids_are_invalid_input(sqlite_node: Node, make_user: Any) -> None:
+    alice = make_user(sqlite_node, "alice")
+    with sqlite_node.session() as session:
+        create_case(session, alice, CaseIn(title="x", id="c"))
+    with pytest.raises(InvalidInput) as info, sqlite_node.session() as session:
+        add_event(session, alice, "c", EventIn(kind="note", handling={"expires": "soon"}))
+    assert "ISO 8601" in info.value.message
+    with pytest.raises(ValidationError):
+        EventIn(kind="note", related_event_id=10**21)
+    with sqlite_node.session() as session:
+        event = add_event(
+            session, alice, "c", EventIn(kind="note", handling={"expires": "2030-01-01"})
+        )
+        assert event.handling["expires"] == "2030-01-01T00:00:00Z"

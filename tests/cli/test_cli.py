@@ -73,3 +73,12 @@ def test_audit_verify_fails_on_tampering(tmp_path: Path) -> None:
     con.close()
     code, out = jp(d, "audit", "verify")
     assert code == 9 and "row 2: content edited" in out
+
+
+def test_invalid_fields_are_clear_errors_not_tracebacks(tmp_path: Path) -> None:
+    d = tmp_path / "n"
+    jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "US")
+    code, out = jp(d, "case", "create", "x", "--id", "bad id!")
+    assert code == 2 and "id:" in out and "Traceback" not in out
+    code, out = jp(d, "case", "create", "")
+    assert code == 2 and "title" in out

@@ -40,7 +40,7 @@ class EventIn(BaseModel):
     unit: str | None = None
     outcome: str | None = None
     term_months: int | None = Field(default=None, ge=0, le=1200)
-    related_event_id: int | None = None
+    related_event_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     people: list[str] = Field(default_factory=list)
     details: dict[str, Any] = Field(default_factory=dict)
     tlp: str = "AMBER"

@@ -6,6 +6,7 @@ This module validates what is stored; the exchange enforces what may travel.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from jointprobe.errors import InvalidInput
@@ -28,7 +29,7 @@ def check_marking(
     clean: dict[str, Any] = {}
     for key, value in (handling or {}).items():
         if key == "expires":
-            clean[key] = str(value)
+            clean[key] = _expiry(value)
             continue
         allowed = HANDLING_KEYS.get(key)
         if allowed is None:
@@ -42,6 +43,20 @@ def check_marking(
             f"Admiralty grade {grading!r} must be a source letter A-F and a digit 1-6, e.g. B2"
         )
     return label, clean, grade
+
+
+def _expiry(value: Any) -> str:
+    """An expiry as an ISO 8601 date or aware date-time (UTC assumed when no offset)."""
+    text = str(value).strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            f"handling expires {text!r} is not an ISO 8601 date or date-time"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def describe(tlp: str, handling: dict[str, Any], grading: str | None) -> str:

@@ -90,7 +90,7 @@ def case_add_event(
 def case_lab_result(
     ctx: typer.Context,
     case_id: str,
-    seizure_id: int,
+    seizure_id: int = typer.Argument(..., min=1, max=2**63 - 1),
     structure: str = typer.Argument(..., help="SMILES, InChI or MOL block of the substance."),
     lab: str | None = typer.Option(None, help="Laboratory that analysed the sample."),
     as_user: str = AsOption,

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from pydantic import ValidationError
 from typer._click.core import Context as ClickContext
 from typer.core import TyperGroup
 
@@ -13,16 +14,25 @@ from jointprobe import __version__
 from jointprobe.cli import accounts, audit, cases, chem, demo, entities, node, peer, referral
 from jointprobe.cli import resolve as resolve_cli
 from jointprobe.cli.context import err_console
-from jointprobe.errors import JointprobeError
+from jointprobe.errors import InvalidInput, JointprobeError
 
 
 class _Group(TyperGroup):
     def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in exc.errors()
+            )
+            self._fail(ctx, InvalidInput(problems))
         except JointprobeError as exc:
-            err_console.print(f"[bold red]error[/] [dim]({exc.code})[/] {exc}", soft_wrap=True)
-            ctx.exit(exc.exit_code)
+            self._fail(ctx, exc)
+
+    @staticmethod
+    def _fail(ctx: ClickContext, exc: JointprobeError) -> None:
+        err_console.print(f"[bold red]error[/] [dim]({exc.code})[/] {exc}", soft_wrap=True)
+        ctx.exit(exc.exit_code)
 
 
 app = typer.Typer(

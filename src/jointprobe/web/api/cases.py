@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from jointprobe.cases import (
     CaseIn,
@@ -65,7 +67,11 @@ def events_create(case_id: str, body: EventIn, session: SessionDep, user: UserDe
 
 @router.post("/{case_id}/events/{event_id}/lab-results", response_model=EventOut, status_code=201)
 def lab_results_create(
-    case_id: str, event_id: int, body: LabResultIn, session: SessionDep, user: UserDep
+    case_id: str,
+    event_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    body: LabResultIn,
+    session: SessionDep,
+    user: UserDep,
 ) -> EventOut:
     """Classify a structure found in a seizure and attach the verdicts to it."""
     return _event_out(session, attach_lab_result(session, user, case_id, event_id, body))
