@@ -308,14 +308,29 @@ class Api:
         return all(p["queued"] == 0 for p in self.get("/exchange/peers"))
 
 
-def wait_for(what: str, check: Callable[[], Any], *, timeout: float = 30.0) -> Any:
+def wait_for(
+    what: str,
+    check: Callable[[], Any],
+    *,
+    timeout: float = 60.0,
+    sender: Api | None = None,
+) -> Any:
+    """Poll ``check``; on timeout, say what the sending node's outbox reports."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise DemoError(f"timed out waiting for {what}")
+            why = ""
+            if sender is not None:
+                with contextlib.suppress(DemoError, httpx.HTTPError):
+                    why = "; sender's peers: " + "; ".join(
+                        f"{p['node_id']} queued {p['queued']} delivered {p['delivered']} "
+                        f"rejected {p['rejected']} last error {p['last_error']}"
+                        for p in sender.get("/exchange/peers")
+                    )
+            raise DemoError(f"timed out waiting for {what}{why}")
         time.sleep(0.1)
 
 
@@ -429,6 +444,7 @@ def run_story(us: DemoNode, cn: DemoNode, story: Story | None = None) -> Story:
         wait_for(
             "the referral at the Chinese node",
             lambda: any(r["id"] == rid for r in cna.get("/exchange/referrals", direction="in")),
+            sender=usa,
         )
         cna.post(
             f"/exchange/referrals/{rid}/ack",
@@ -455,7 +471,7 @@ def run_story(us: DemoNode, cn: DemoNode, story: Story | None = None) -> Story:
             done = kinds["outcome"] >= len(outcomes) and detail["state"] == "closed"
             return detail if done else None
 
-        story.us_view = wait_for("the outcomes at the US node", us_has_all)
+        story.us_view = wait_for("the outcomes at the US node", us_has_all, sender=cna)
         story.cn_view = cna.get(f"/exchange/referrals/{rid}")
 
         # 4. The Chinese node passes back the US buyers it identified (fictional people).
@@ -484,7 +500,7 @@ def run_story(us: DemoNode, cn: DemoNode, story: Story | None = None) -> Story:
                 return None
             return detail if _kinds(detail)["routed"] else None
 
-        wait_for("the leads routed at the US node", routed)
+        wait_for("the leads routed at the US node", routed, sender=cna)
         usa.post(
             f"/exchange/referrals/{lid}/ack",
             {"decision": "accept", "reason": "Leads routed to HSI field offices by state",
@@ -551,6 +567,7 @@ def run_story(us: DemoNode, cn: DemoNode, story: Story | None = None) -> Story:
             lambda: (
                 (d := cna.get(f"/exchange/referrals/{lid}")) and _kinds(d)["outcome"] >= 2 and d
             ),
+            sender=usa,
         )
         story.leads_view_us = usa.get(f"/exchange/referrals/{lid}")
         story.us_case_events = usa.get(f"/cases/{US_CASE}/events")
