@@ -407,9 +407,11 @@ def verify(
     peer = peers(envelope.sender)
     if peer is None:
         raise UnknownSender(f"{envelope.sender} is not a trusted peer of this node")
+    # a revoked key is refused even when it is still the card on file (a peer
+    # whose current key the operator revoked has not sent a new card yet)
+    if any(fingerprints_equal(old, envelope.key_id) for old in peer.revoked):
+        raise RevokedKey(f"the key that signed this envelope was revoked for {peer.node_id}")
     if not fingerprints_equal(peer.card.fingerprint, envelope.key_id):
-        if any(fingerprints_equal(old, envelope.key_id) for old in peer.revoked):
-            raise RevokedKey(f"the key that signed this envelope was revoked by {peer.node_id}")
         raise UnknownSender(f"the signing key is not the one trusted for {peer.node_id}")
     try:
         signature = b64d(envelope.signature, field="signature", length=64)
