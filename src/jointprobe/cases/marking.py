@@ -17,6 +17,7 @@ HANDLING_KEYS = {
     "use": ("intelligence_only", "evidential"),
 }
 _GRADE = re.compile(r"^[A-F][1-6]$")
+_NODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
 def check_marking(
@@ -30,6 +31,18 @@ def check_marking(
     for key, value in (handling or {}).items():
         if key == "expires":
             clean[key] = _expiry(value)
+            continue
+        if key == "originator":  # the node whose marking this is (received items)
+            if not isinstance(value, str) or not _NODE.match(value):
+                raise InvalidInput(f"handling originator {value!r} is not a node id")
+            clean[key] = value
+            continue
+        if key == "consent":  # nodes the originator allowed onward disclosure to
+            if not isinstance(value, list) or not all(
+                v == "*" or (isinstance(v, str) and _NODE.match(v)) for v in value
+            ):
+                raise InvalidInput("handling consent must be a list of node ids or '*'")
+            clean[key] = sorted(value)
             continue
         allowed = HANDLING_KEYS.get(key)
         if allowed is None:

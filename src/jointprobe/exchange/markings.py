@@ -209,6 +209,22 @@ def marking_from_store(
     )
 
 
+def marking_to_store(marking: Marking) -> tuple[str, dict[str, Any], str | None]:
+    """The inverse of :func:`marking_from_store`: keep a received item's marking as it came.
+
+    The originator and its consent list travel into the store, so an item a
+    partner sent us cannot be passed on later as if it were ours.
+    """
+    handling: dict[str, Any] = {
+        "originator": marking.originator,
+        "consent": sorted(marking.consent),
+        "use": "evidential" if marking.use is Use.EVIDENTIAL else "intelligence_only",
+    }
+    if marking.expires is not None:
+        handling["expires"] = format_time(marking.expires)
+    return marking.tlp.value, handling, str(marking.grading) if marking.grading else None
+
+
 def _expiry(text: str) -> datetime:
     try:
         return parse_time(text, field="expires")

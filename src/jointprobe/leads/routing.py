@@ -30,6 +30,7 @@ from jointprobe.cases.service import members as case_members
 from jointprobe.entities import add_entity
 from jointprobe.errors import InvalidInput, JointprobeError
 from jointprobe.exchange.inbox import Applied
+from jointprobe.exchange.markings import Marking, marking_to_store
 from jointprobe.exchange.payloads import ReferralBody
 from jointprobe.exchange.tables import Referral, ReferralEvent
 from jointprobe.exchange.workflow import REFERRAL_HOOKS, system_user
@@ -119,6 +120,7 @@ class Lead:
     state: str | None
     entity: dict[str, Any] = field(hash=False, compare=False)
     fictional: bool = False
+    marking: dict[str, Any] | None = field(default=None, hash=False, compare=False)
 
 
 def _values(props: dict[str, Any], name: str) -> list[str]:
@@ -137,6 +139,13 @@ def state_of(props: dict[str, Any], known: Iterable[str] = ()) -> str | None:
         if code in known_set:
             return code
     return found[0] if found else None
+
+
+def _received_marking(lead: Lead, peer_id: str) -> tuple[str, dict[str, Any], str | None]:
+    """The lead's marking as the partner sent it (originator and consent kept)."""
+    if lead.marking is None:
+        return "AMBER", {"originator": peer_id, "consent": []}, None
+    return marking_to_store(Marking.from_dict(lead.marking))
 
 
 def lead_from_item(item: dict[str, Any], known: Iterable[str] = ()) -> Lead | None:
@@ -161,6 +170,7 @@ def lead_from_item(item: dict[str, Any], known: Iterable[str] = ()) -> Lead | No
         state=state,
         entity=entity,
         fictional="fictional" in notes.lower(),
+        marking=item.get("marking") if isinstance(item.get("marking"), dict) else None,
     )
 
 
@@ -208,6 +218,7 @@ def route_leads(
             else f"Lead from {peer_id}: {lead.name} ({where}) not routed: {route.note}"
         )
         entity_id: str | None = _SAFE.sub("-", f"lead-{referral_id[:8]}-{lead.item_id}")[:64]
+        tlp, handling, grading = _received_marking(lead, peer_id)
         try:
             with session.begin_nested():
                 add_entity(
@@ -215,6 +226,7 @@ def route_leads(
                     {"id": entity_id, "schema": "Person",
                      "properties": lead.entity.get("properties") or {}},
                     case_id=case_id, fictional=lead.fictional,
+                    tlp=tlp, handling=handling, grading=grading,
                     source=f"referral {referral_id} from {peer_id}",
                 )  # fmt: skip
         except JointprobeError as exc:
@@ -230,6 +242,7 @@ def route_leads(
             session, actor, case_id,
             EventIn(kind="referral", title=title[:500], people=[entity_id] if entity_id else [],
                     details=details, fictional=lead.fictional,
+                    tlp=tlp, handling=handling, grading=grading,
                     source=f"referral {referral_id} from {peer_id}"),
         )  # fmt: skip
         out.append(Routed(lead, route, case_id, entity_id))
