@@ -64,22 +64,44 @@ def delivered(us) -> int:
         return s.query(OutboxEntry).filter_by(state="delivered").count()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), to see past a busy machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def throughput(base: Path, n: int) -> dict[str, float]:
     us, cn = fresh_pair(base / "tp")
     seal_rate = fill(us, n)
     receiver = Process(cn).start()
+    assert receiver.proc is not None
     try:
+        receiver_cpu = cpu_seconds(receiver.proc.pid)
+        sender_cpu = time.process_time()
         start = time.perf_counter()
         with httpx.Client(timeout=30) as client:
             while delivered(us) < n:
                 deliver_outbox(us, keys(us), client=client)
         elapsed = time.perf_counter() - start
+        sender_cpu = time.process_time() - sender_cpu
+        receiver_cpu = cpu_seconds(receiver.proc.pid) - receiver_cpu
     finally:
         receiver.stop()
     with cn.session() as s:
         applied = s.query(InboxEntry).filter_by(state="applied").count()
     assert applied == n
-    return {"seal_enqueue_per_s": seal_rate, "delivered_per_s": n / elapsed, "n": n}
+    return {
+        "n": n,
+        "seal_enqueue_per_s": round(seal_rate),
+        "delivered_per_s": round(n / elapsed),
+        # CPU per message on each side: the figure a busy machine disturbs least.
+        "receiver_cpu_ms_per_msg": round(1000 * receiver_cpu / n, 3),
+        "sender_cpu_ms_per_msg": round(1000 * sender_cpu / n, 3),
+        "load_avg_1m": os.getloadavg()[0],
+    }
 
 
 def latency(base: Path, seconds: float, rate: float = 100.0) -> dict[str, float]:

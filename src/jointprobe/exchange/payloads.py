@@ -51,7 +51,16 @@ class MarkingField(Body):
 
     def parsed(self) -> Marking:
         if self._marking is None:
-            self._marking = Marking.from_dict(self.model_dump())
+            self._marking = Marking.from_dict(
+                {
+                    "tlp": self.tlp,
+                    "originator": self.originator,
+                    "use": self.use,
+                    "consent": list(self.consent),
+                    "expires": self.expires,
+                    "grading": self.grading,
+                }
+            )
         return self._marking
 
     @model_validator(mode="after")

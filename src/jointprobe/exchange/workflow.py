@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from jointprobe.accounts.service import create_user
@@ -456,17 +456,31 @@ def _on_referral(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, ReferralBody)
     entry = msg.entry
-    session.add(
-        Referral(
-            id=entry.message_id, peer_id=entry.sender, type="referral", direction="in",
-            remote_case_ref=body.case_ref, title=body.title, narrative=body.narrative,
-            requested_action=body.requested_action, due=parse_time(body.due, field="due"),
-            state="received", items=[i.model_dump() for i in body.items],
-            marking=body.marking.model_dump(), created_at=entry.received_at,
-            updated_at=entry.received_at,
-        )
+    # Plain INSERTs, executed at once: a hook's first query would otherwise
+    # autoflush these two objects through the unit of work, message by message,
+    # which costs several times the statements themselves.
+    session.execute(
+        insert(Referral),
+        [
+            dict(
+                id=entry.message_id, peer_id=entry.sender, type="referral", direction="in",
+                remote_case_ref=body.case_ref, title=body.title, narrative=body.narrative,
+                requested_action=body.requested_action, due=parse_time(body.due, field="due"),
+                state="received", items=[i.model_dump() for i in body.items],
+                marking=body.marking.model_dump(), created_at=entry.received_at,
+                updated_at=entry.received_at,
+            )
+        ],
     )  # fmt: skip
-    _timeline(session, entry.message_id, entry.sender, entry.message_id, "received", body.title)
+    session.execute(
+        insert(ReferralEvent),
+        [
+            dict(
+                referral_id=entry.message_id, peer_id=entry.sender, message_id=entry.message_id,
+                kind="received", at=utcnow(), summary=body.title[:4000], body={},
+            )
+        ],
+    )  # fmt: skip
     for hook in REFERRAL_HOOKS:
         hook(session, msg)
 
