@@ -21,6 +21,7 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import httpx  # noqa: E402
@@ -147,12 +148,16 @@ def durability(base: Path, n: int, kills: int) -> dict[str, int]:
     receiver = Process(cn).start()
     stop = threading.Event()
 
+    errors: Counter[str] = Counter()
+
     def pump() -> None:
         with httpx.Client(timeout=5) as client:
             while not stop.is_set() and delivered(us) < n:
                 with write_session(us) as s:
                     s.get(Peer, "cn-mps-nnc").next_attempt_at = None
-                deliver_outbox(us, keys(us), client=client, max_batches=1)
+                for report in deliver_outbox(us, keys(us), client=client, max_batches=1):
+                    if report.error:
+                        errors[report.error] += 1
 
     thread = threading.Thread(target=pump)
     thread.start()
@@ -191,6 +196,10 @@ def durability(base: Path, n: int, kills: int) -> dict[str, int]:
         "in_order": in_order == list(range(1, n + 1)) and in_seq == n,
         "referrals": referrals,
         "distinct_seqs": len(set(seqs)),
+        # A batch sent and then cut off by a kill (no answer read): the receiver
+        # may or may not have committed it; the sender must not know which.
+        "batches_cut_off": sum(c for e, c in errors.items() if "ConnectError" not in e),
+        "connections_refused": errors.get("transport: ConnectError", 0),
     }
 
 

@@ -16,11 +16,11 @@ import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
+from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from jointprobe.exchange.db import write_session
@@ -104,7 +104,7 @@ def enqueue(
     # A plain INSERT, not an ORM object: nothing reads the row back in this
     # transaction, and the unit of work would cost more than the statement.
     session.execute(
-        insert(OutboxEntry),
+        insert(cast(Table, OutboxEntry.__table__)),
         [
             {
                 "message_id": envelope.id,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, Field
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from jointprobe.accounts.service import create_user
@@ -451,16 +451,20 @@ def _case_note(
     add_event(session, actor, referral.case_id, event or EventIn(kind="note", title=title[:500]))
 
 
+_REFERRALS = cast(Table, Referral.__table__)
+_REFERRAL_EVENTS = cast(Table, ReferralEvent.__table__)
+
+
 @handles("referral")
 def _on_referral(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, ReferralBody)
     entry = msg.entry
-    # Plain INSERTs, executed at once: a hook's first query would otherwise
-    # autoflush these two objects through the unit of work, message by message,
-    # which costs several times the statements themselves.
+    # Plain (Core) INSERTs, executed at once: a hook's first query would
+    # otherwise autoflush these two objects through the unit of work, message
+    # by message, which costs several times the statements themselves.
     session.execute(
-        insert(Referral),
+        insert(_REFERRALS),
         [
             dict(
                 id=entry.message_id, peer_id=entry.sender, type="referral", direction="in",
@@ -473,7 +477,7 @@ def _on_referral(session: Session, msg: Applied) -> None:
         ],
     )  # fmt: skip
     session.execute(
-        insert(ReferralEvent),
+        insert(_REFERRAL_EVENTS),
         [
             dict(
                 referral_id=entry.message_id, peer_id=entry.sender, message_id=entry.message_id,
