@@ -17,7 +17,7 @@ from jointprobe.accounts.service import create_user
 from jointprobe.audit import record
 from jointprobe.config import Settings
 from jointprobe.errors import ConfigError, Conflict, InvalidInput, StorageError
-from jointprobe.store.engine import make_engine, session_factory
+from jointprobe.store.engine import IMMEDIATE, make_engine, session_factory
 from jointprobe.store.migrate import upgrade_to_head
 from jointprobe.store.tables import NodeIdentity
 
@@ -55,6 +55,14 @@ class Node:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """Like :meth:`session`, but takes the write lock first (SQLite: BEGIN IMMEDIATE),
+        so a transaction that reads and then writes waits its turn instead of failing."""
+        with self.session() as session:
+            session.connection(execution_options={IMMEDIATE: True})
+            yield session
 
     def close(self) -> None:
         self.engine.dispose()

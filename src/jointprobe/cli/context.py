@@ -37,7 +37,7 @@ def settings(ctx: typer.Context) -> Settings:
 def node_session(ctx: typer.Context, username: str) -> Iterator[tuple[Node, Session, User]]:
     node = open_node(settings(ctx))
     try:
-        with node.session() as session:
+        with node.write_session() as session:
             yield node, session, get_user(session, username)
     finally:
         node.close()

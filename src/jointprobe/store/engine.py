@@ -29,8 +29,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+IMMEDIATE = "jointprobe_sqlite_immediate"
+
+
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A write session (``Node.write_session``) begins IMMEDIATE: it takes the
+    # write lock first and waits its turn (busy_timeout). A deferred transaction
+    # that reads and then writes would fail at once with "database is locked"
+    # when another process wrote in between.
+    immediate = conn.get_execution_options().get(IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, check: bool = True) -> Engine:

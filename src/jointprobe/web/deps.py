@@ -23,6 +23,12 @@ def get_session(node: Annotated[Node, Depends(get_node)]) -> Iterator[Session]:
         yield session
 
 
+def get_write_session(node: Annotated[Node, Depends(get_node)]) -> Iterator[Session]:
+    """For routes that change data: the write lock is taken with the transaction."""
+    with node.write_session() as session:
+        yield session
+
+
 def current_user(
     session: Annotated[Session, Depends(get_session)],
     authorization: Annotated[str | None, Header()] = None,
@@ -35,5 +41,6 @@ def current_user(
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 UserDep = Annotated[User, Depends(current_user)]
 NodeDep = Annotated[Node, Depends(get_node)]

@@ -21,7 +21,7 @@ from jointprobe.cases.lab import LabResultIn, attach_lab_result
 from jointprobe.cases.service import members
 from jointprobe.store.tables import CaseEvent
 from jointprobe.web.api.schemas import CaseDetail, CaseOut, EventOut, MemberIn
-from jointprobe.web.deps import SessionDep, UserDep
+from jointprobe.web.deps import SessionDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -38,7 +38,7 @@ def cases_index(session: SessionDep, user: UserDep) -> list[CaseOut]:
 
 
 @router.post("", response_model=CaseOut, status_code=201)
-def cases_create(body: CaseIn, session: SessionDep, user: UserDep) -> CaseOut:
+def cases_create(body: CaseIn, session: WriteSessionDep, user: UserDep) -> CaseOut:
     return CaseOut.model_validate(create_case(session, user, body))
 
 
@@ -51,7 +51,7 @@ def cases_show(case_id: str, session: SessionDep, user: UserDep) -> CaseDetail:
 
 
 @router.post("/{case_id}/members", status_code=204)
-def cases_add_member(case_id: str, body: MemberIn, session: SessionDep, user: UserDep) -> None:
+def cases_add_member(case_id: str, body: MemberIn, session: WriteSessionDep, user: UserDep) -> None:
     add_member(session, user, case_id, body.username)
 
 
@@ -61,7 +61,7 @@ def events_index(case_id: str, session: SessionDep, user: UserDep) -> list[Event
 
 
 @router.post("/{case_id}/events", response_model=EventOut, status_code=201)
-def events_create(case_id: str, body: EventIn, session: SessionDep, user: UserDep) -> EventOut:
+def events_create(case_id: str, body: EventIn, session: WriteSessionDep, user: UserDep) -> EventOut:
     return _event_out(session, add_event(session, user, case_id, body))
 
 
@@ -70,7 +70,7 @@ def lab_results_create(
     case_id: str,
     event_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     body: LabResultIn,
-    session: SessionDep,
+    session: WriteSessionDep,
     user: UserDep,
 ) -> EventOut:
     """Classify a structure found in a seizure and attach the verdicts to it."""

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from jointprobe.entities import add_entity, get_entity
 from jointprobe.store.tables import Entity
 from jointprobe.web.api.schemas import EntityIn, EntityOut
-from jointprobe.web.deps import SessionDep, UserDep
+from jointprobe.web.deps import SessionDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
@@ -28,7 +28,7 @@ def _out(row: Entity) -> EntityOut:
 
 
 @router.post("", response_model=EntityOut, status_code=201)
-def entities_create(body: EntityIn, session: SessionDep, user: UserDep) -> EntityOut:
+def entities_create(body: EntityIn, session: WriteSessionDep, user: UserDep) -> EntityOut:
     row = add_entity(
         session,
         user,
