@@ -177,21 +177,13 @@ def find_hits(
         else:
             score = _SELECTOR_SCORE.get(selector.kind, 1.0)
             reason = _reason(selector.kind, selector.value, query, row)
-        hits.append(
-            Hit(
-                row.id,
-                row.schema,
-                row.caption,
-                selector.kind,
-                selector.value,
-                reason,
-                score,
-                None,
-                row.fictional,
-                row.case_id,
-            )  # fmt: skip
-        )
+        hits.append(_hit(row, selector, reason, score))
     return _merge(hits + _holders(session, actor, hits), limit)
+
+
+def _hit(row: Entity, selector: Selector, reason: str, score: float) -> Hit:
+    return Hit(row.id, row.schema, row.caption, selector.kind, selector.value, reason, score,
+               None, row.fictional, row.case_id)  # fmt: skip
 
 
 def hits_for_entity(
@@ -211,20 +203,7 @@ def hits_for_entity(
         else:
             score = _SELECTOR_SCORE.get(selector.kind, 1.0)
             reason = _reason(selector.kind, selector.value, selector.value, row)
-        hits.append(
-            Hit(
-                row.id,
-                row.schema,
-                row.caption,
-                selector.kind,
-                selector.value,
-                reason,
-                score,
-                None,
-                row.fictional,
-                row.case_id,
-            )  # fmt: skip
-        )
+        hits.append(_hit(row, selector, reason, score))
     return _merge(hits + _holders(session, actor, hits), limit)
 
 
