@@ -151,13 +151,17 @@ class Envelope:
         return json.dumps(self.to_dict(), separators=(",", ":")).encode()
 
     @cached_property
+    def _header(self) -> dict[str, Any]:
+        """``header_dict()`` built once, for reading only (never handed out)."""
+        return self.header_dict()
+
+    @cached_property
     def _signed_bytes(self) -> bytes:
-        return PREFIX_ENVELOPE + canonical(self.header_dict())
+        return PREFIX_ENVELOPE + canonical(self._header)
 
     @cached_property
     def _digest(self) -> str:
-        document = self.header_dict()
-        del document["sent"], document["signature"]
+        document = {k: v for k, v in self._header.items() if k not in ("sent", "signature")}
         return b64e(sha256(canonical(document)))
 
     def seq_for(self, node_id: str) -> int | None:
