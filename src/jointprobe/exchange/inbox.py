@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
@@ -127,6 +127,23 @@ def receive_batch(
     return answer
 
 
+_INBOX = cast(Table, InboxEntry.__table__)
+_SETTLE = (
+    update(_INBOX)
+    .where(_INBOX.c.sender == bindparam("b_sender"), _INBOX.c.message_id == bindparam("b_id"))
+    .values(state=bindparam("b_state"), applied_at=bindparam("b_applied"),
+            error_code=bindparam("b_code"))
+)  # fmt: skip
+_COLUMNS = (
+    "message_id", "sender", "seq", "kind", "conversation_id", "in_reply_to", "created",
+    "received_at", "applied_at", "state", "error_code", "digest", "body", "envelope",
+)  # fmt: skip
+
+
+def _row(entry: InboxEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in _COLUMNS}
+
+
 class _Intake:
     def __init__(self, session: Session, keys: NodeKeys, now: datetime, window: float) -> None:
         self.session, self.keys, self.now, self.window = session, keys, now, window
@@ -204,7 +221,8 @@ class _Intake:
             self.bodies[envelope.id] = body
         except AUTHENTICATED_REJECTIONS as exc:
             entry.state, entry.error_code, error = "rejected", exc.code, exc
-        self.session.add(entry)
+        # Not added to the session: this batch's rows are written with one
+        # INSERT in apply_in_order, their final states with one UPDATE.
         self.recorded[envelope.id] = entry
         self._batch_slots.add((envelope.sender, seq))
         return Result(envelope.id, digest, entry.state, entry.error_code), error
@@ -235,12 +253,12 @@ class _Intake:
         if self.peer is None or not self.recorded:
             return
         sender = self.peer.node_id
-        self.session.flush()
+        self.session.execute(insert(_INBOX), [_row(entry) for entry in self.recorded.values()])
         row = self.session.get(Peer, sender, with_for_update=True)
         assert row is not None
         ours = {(e.sender, e.seq): e for e in self.recorded.values()}
         slots = self.session.execute(
-            select(InboxEntry.seq, InboxEntry.id).where(
+            select(InboxEntry.seq, InboxEntry.message_id, InboxEntry.id).where(
                 InboxEntry.sender == sender,
                 InboxEntry.state.in_(("held", "rejected")),
                 InboxEntry.seq > row.in_seq,
@@ -248,9 +266,9 @@ class _Intake:
         ).all()
         pending: dict[int, InboxEntry] = {}
         earlier: list[int] = []
-        for seq, row_id in slots:
+        for seq, message_id, row_id in slots:
             entry = ours.get((sender, seq))
-            if entry is not None and entry.id == row_id:
+            if entry is not None and entry.message_id == message_id:
                 pending[seq] = entry
             else:
                 earlier.append(row_id)
@@ -266,6 +284,14 @@ class _Intake:
                 turn.append(entry)
             position += 1
         self._apply_run(turn)
+        settled = [
+            {"b_sender": e.sender, "b_id": e.message_id, "b_state": e.state,
+             "b_applied": e.applied_at, "b_code": e.error_code}
+            for e in turn
+            if e.message_id in self.recorded and e.state != "held"
+        ]  # fmt: skip
+        if settled:  # this batch's rows; rows of earlier batches are ORM objects
+            self.session.connection().execute(_SETTLE, settled)
         if position != row.in_seq:
             self.session.execute(
                 update(Peer).where(Peer.node_id == sender).values(in_seq=position),
