@@ -1,6 +1,7 @@
 """The inbox applies a batch in one savepoint per run of messages; a refused one stays alone."""
 
 import pytest
+from sqlalchemy import text
 
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.db import write_session
@@ -88,3 +89,16 @@ def test_messages_held_by_an_earlier_delivery_apply_in_order_when_the_gap_closes
         assert s.get(Peer, "us-hsi-nola").in_seq == 4
         titles = [e.summary for e in s.query(ReferralEvent).order_by(ReferralEvent.id)]
         assert titles == ["m1", "m2", "m3", "m4"]
+
+
+def test_a_message_rejected_before_decryption_stores_no_body(pair):
+    us, cn = pair
+    raw = _batch(us, ["m1"])
+    with write_session(cn) as s:  # the agreement no longer covers referrals
+        s.get(Peer, "us-hsi-nola").allowed_kinds = ["ack"]
+    answer, _ = receive(cn, keys(cn), raw)
+    assert [r.status for r in answer.results] == ["rejected"]
+    with cn.session() as s:
+        null = s.execute(text("SELECT body IS NULL FROM exchange_inbox")).scalar_one()
+        assert null == 1
+        assert s.get(Peer, "us-hsi-nola").in_seq == 1

@@ -141,7 +141,10 @@ _COLUMNS = (
 
 
 def _row(entry: InboxEntry) -> dict[str, Any]:
-    return {name: getattr(entry, name) for name in _COLUMNS}
+    row = {name: getattr(entry, name) for name in _COLUMNS}
+    if row["body"] is None:  # SQL NULL, as the ORM wrote it (a JSON column would write 'null')
+        del row["body"]
+    return row
 
 
 class _Intake:
@@ -253,7 +256,10 @@ class _Intake:
         if self.peer is None or not self.recorded:
             return
         sender = self.peer.node_id
-        self.session.execute(insert(_INBOX), [_row(entry) for entry in self.recorded.values()])
+        rows = [_row(entry) for entry in self.recorded.values()]
+        for group in ([r for r in rows if "body" in r], [r for r in rows if "body" not in r]):
+            if group:
+                self.session.execute(insert(_INBOX), group)
         row = self.session.get(Peer, sender, with_for_update=True)
         assert row is not None
         ours = {(e.sender, e.seq): e for e in self.recorded.values()}
