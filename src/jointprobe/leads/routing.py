@@ -141,6 +141,20 @@ def state_of(props: dict[str, Any], known: Iterable[str] = ()) -> str | None:
     return found[0] if found else None
 
 
+_COUNTRIES: dict[str, str] = {}
+
+
+def _node_country(session: Session) -> str | None:
+    """The node's country, read once per database (it never changes) and not per message."""
+    key = str(session.get_bind().engine.url)
+    if key not in _COUNTRIES:
+        identity = session.scalar(select(NodeIdentity))
+        if identity is None:
+            return None
+        _COUNTRIES[key] = identity.country.upper()
+    return _COUNTRIES[key]
+
+
 def _received_marking(lead: Lead, peer_id: str) -> tuple[str, dict[str, Any], str | None]:
     """The lead's marking as the partner sent it (originator and consent kept)."""
     if lead.marking is None:
@@ -274,8 +288,7 @@ def route_on_arrival(session: Session, msg: Applied) -> None:
     body = msg.body
     if not isinstance(body, ReferralBody):
         return
-    identity = session.scalar(select(NodeIdentity))
-    if identity is None or identity.country.upper() != "US":
+    if _node_country(session) != "US":
         return
     table = load_table()
     leads = [
