@@ -7,11 +7,11 @@ before anything is queued. The ``@handles`` functions apply what arrives.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any, Literal, cast
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
@@ -69,10 +69,18 @@ class ReferralIn(BaseModel):
     selectors: list[SelectorIn] = Field(default_factory=list)
     entity_ids: list[str] = Field(default_factory=list)
     tlp: str = "AMBER"
-    use: str = "intelligence"
+    use: Literal["intelligence", "evidential"] = "intelligence"
     consent: list[str] = Field(default_factory=list)
     grading: str | None = None
     expires: datetime | None = None
+
+    @field_validator("due", "expires")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        """A time without an offset is taken as UTC (the wire carries UTC only)."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 def _marking(keys: NodeKeys, data: ReferralIn, grading: str | None = None) -> Marking:

@@ -7,7 +7,7 @@ everything else needs a user. Handlers only connect input to ``exchange``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -163,7 +163,7 @@ class StatusIn(BaseModel):
 class OutcomeIn(BaseModel):
     outcomes: list[dict[str, Any]] = Field(min_length=1)
     tlp: str = "AMBER"
-    use: str = "intelligence"
+    use: Literal["intelligence", "evidential"] = "intelligence"
 
 
 @router.post("/referrals/{referral_id}/ack", status_code=201)

@@ -1,0 +1,13 @@
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from jointprobe.exchange.workflow import ReferralIn
+
+
+def test_naive_due_is_taken_as_utc_and_bad_use_is_refused() -> None:
+    ref = ReferralIn(case_id="c", to=["cn-x"], title="t", due=datetime(2030, 1, 1))
+    assert ref.due == datetime(2030, 1, 1, tzinfo=UTC)
+    with pytest.raises(ValidationError):
+        ReferralIn(case_id="c", to=["cn-x"], title="t", due=datetime(2030, 1, 1), use="court")  # type: ignore[arg-type]
