@@ -45,3 +45,24 @@ def test_sender_cannot_acknowledge_its_own_referral_on_our_side(tmp_path: Path) 
         assert row is not None and row.state == "accepted"
         titles = [e.title for e in session.query(CaseEvent).filter_by(case_id="c1")]
     assert not any("declined" in t for t in titles)
+
+
+def test_peer_reusing_one_of_our_referral_ids_is_rejected_not_a_500(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from jointprobe.exchange.workflow import ReferralIn, SelectorIn, send_referral
+
+    us = make_node(tmp_path, "us-hsi-nola", "HSI", "US")
+    cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
+    peer(us, cn)
+    case(us, "c1")
+    with write_session(us) as session:
+        phone = SelectorIn(type="phone", value="+86 311 5555 0100")
+        due = datetime.now(UTC) + timedelta(days=3)
+        ours = ReferralIn(case_id="c1", to=["cn-mps-nnc"], title="t", due=due, selectors=[phone])
+        rid = send_referral(session, analyst(session), keys(us), ours)
+    box = {"us-hsi-nola": own_card(us).box_public}
+    env = seal(keys(cn), kind="referral", body=referral_body("cn-mps-nnc"), recipients=box,
+               now=datetime.now(UTC), seq={"us-hsi-nola": 1}, message_id=rid)  # fmt: skip
+    answer, _ = receive(us, keys(us), env.to_json())
+    assert [r.status for r in answer.results] == ["rejected"]

@@ -468,6 +468,12 @@ def _on_referral(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, ReferralBody)
     entry = msg.entry
+    taken = select(_REFERRALS.c.id).where(
+        _REFERRALS.c.id == entry.message_id, _REFERRALS.c.peer_id == entry.sender
+    )
+    if session.execute(taken).first() is not None:
+        # a peer cannot reuse the id of a referral we exchanged with it
+        raise InvalidInput(f"referral id {entry.message_id} is already in use with this peer")
     # Plain (Core) INSERTs, executed at once: a hook's first query would
     # otherwise autoflush these two objects through the unit of work, message
     # by message, which costs several times the statements themselves.
