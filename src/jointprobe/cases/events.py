@@ -126,7 +126,9 @@ def add_event(session: Session, actor: User, case_id: str, data: EventIn) -> Cas
 
 
 def list_events(session: Session, actor: User, case_id: str) -> list[CaseEvent]:
+    """A case's events (need-to-know enforced); the read is recorded in the audit log."""
     case = visible_case(session, actor, case_id)
+    record(session, actor.username, "read", "case", case.id, {"part": "events"})
     query = select(CaseEvent).where(CaseEvent.case_id == case.id)
     return list(session.scalars(query.order_by(CaseEvent.occurred_on.nulls_last(), CaseEvent.id)))
 

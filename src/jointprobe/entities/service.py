@@ -104,6 +104,7 @@ def get_entity(session: Session, actor: User, entity_id: str) -> Entity:
             visible_case(session, actor, row.case_id)
         except NotFound:
             raise NotFound(f"no entity {entity_id!r}") from None
+        record(session, actor.username, "read", "case", row.case_id, {"entity": row.id})
     return row
 
 
