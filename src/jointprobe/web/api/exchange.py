@@ -19,7 +19,7 @@ from jointprobe.exchange.db import write_session
 from jointprobe.exchange.errors import ReplayedEnvelope
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.inbox import receive
-from jointprobe.exchange.peers import peer_status
+from jointprobe.exchange.peers import PeerStatus, peer_status
 from jointprobe.exchange.runner import Deliverer
 from jointprobe.exchange.tables import Referral
 from jointprobe.exchange.workflow import (
@@ -66,22 +66,10 @@ def card(node: NodeDep) -> dict[str, Any]:
     return {"card": card.to_dict(), "fingerprint": card.fingerprint}
 
 
-class PeerStatusOut(BaseModel):
-    node_id: str
-    name: str
-    endpoint: str
-    fingerprint: str
-    queued: int
-    delivered: int
-    rejected: int
-    failing_since: datetime | None
-    last_error: str | None
-    last_delivered_at: datetime | None
-
-
-@router.get("/peers", response_model=list[PeerStatusOut])
-def peers(session: SessionDep, _user: UserDep) -> list[PeerStatusOut]:
-    return [PeerStatusOut.model_validate(s, from_attributes=True) for s in peer_status(session)]
+@router.get("/peers", response_model=list[PeerStatus])
+def peers(session: SessionDep, _user: UserDep) -> list[PeerStatus]:
+    """Delivery state per peer: queued, delivered, rejected, failing since, last error."""
+    return peer_status(session)
 
 
 class ReferralOut(BaseModel):
