@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from jointprobe.cases.service import get_case
 from jointprobe.store.tables import Case
-from jointprobe.web.pages.deps import DbDep, PageUser
+from jointprobe.web.pages.deps import AuditedDbDep, PageUser
 from jointprobe.web.pages.graphdata import Graph, case_graph, case_schemata, neighbourhood
 from jointprobe.web.pages.render import finish, page
 
@@ -18,7 +18,7 @@ SchemaQuery = Annotated[list[str] | None, Query(alias="schema")]
 
 
 def _graph(
-    db: DbDep, user: PageUser, case_id: str, around: str | None, schemata: list[str]
+    db: AuditedDbDep, user: PageUser, case_id: str, around: str | None, schemata: list[str]
 ) -> tuple[Case, Graph]:
     case = get_case(db, user, case_id)  # need-to-know, and the one audit record of this read
     if around:
@@ -30,7 +30,7 @@ def _graph(
 def graph_page(
     case_id: str,
     request: Request,
-    db: DbDep,
+    db: AuditedDbDep,
     user: PageUser,
     around: str | None = None,
     schema: SchemaQuery = None,
@@ -54,7 +54,7 @@ def graph_page(
 def graph_json(
     case_id: str,
     request: Request,
-    db: DbDep,
+    db: AuditedDbDep,
     user: PageUser,
     around: str | None = None,
     schema: SchemaQuery = None,
