@@ -9,9 +9,10 @@ from jointprobe.accounts.throttle import (
     check_signin_allowed,
     clear_failures,
     record_failure,
+    unlock,
 )
 from jointprobe.node import Node
-from jointprobe.store.tables import SignInFailure
+from jointprobe.store.tables import AuditEntry, SignInFailure
 
 NOW = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)
 POLICY = ThrottlePolicy(max_failures=2, max_failures_per_address=3, window=timedelta(minutes=5))
@@ -56,3 +57,13 @@ def test_keys_are_stored_only_as_hashes(node: Node) -> None:
         record_failure(session, POLICY, "alice", "192.0.2.1", NOW)
         keys = session.scalars(select(SignInFailure.key_hash)).all()
     assert all(len(k) == 64 and "alice" not in k for k in keys)
+
+
+def test_an_operator_unlock_lifts_the_limit_and_is_audited(node: Node) -> None:
+    with node.session() as session:
+        record_failure(session, POLICY, "alice", "192.0.2.1", NOW)
+        record_failure(session, POLICY, "alice", "192.0.2.1", NOW)
+        assert unlock(session, "alice", actor="operator") == 2
+        check_signin_allowed(session, POLICY, "alice", "192.0.2.9", NOW)
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert last is not None and last.action == "signin_unlocked" and last.actor == "operator"

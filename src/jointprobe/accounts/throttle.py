@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from jointprobe.audit import record
 from jointprobe.config import Settings
 from jointprobe.errors import JointprobeError
 from jointprobe.store.tables import SignInFailure
@@ -127,10 +128,25 @@ def clear_failures(session: Session, username: str) -> int:
     return int(getattr(result, "rowcount", 0))
 
 
+def unlock(session: Session, username: str, actor: str = "system") -> int:
+    """An operator lifts a name's sign-in limit before its window has passed (audited)."""
+    cleared = clear_failures(session, username)
+    record(
+        session,
+        actor,
+        "signin_unlocked",
+        "web_session",
+        "-",
+        {"user": username, "cleared": cleared},
+    )
+    return cleared
+
+
 __all__ = [
     "SignInThrottled",
     "ThrottlePolicy",
     "check_signin_allowed",
     "clear_failures",
     "record_failure",
+    "unlock",
 ]
