@@ -103,6 +103,19 @@ def test_a_live_session_survives_a_restart(limited_node: Node, clock: FakeClock)
         assert restarted.get("/").status_code == 200
 
 
+def test_signing_in_again_ends_the_previous_session(limited_node: Node, clock: FakeClock) -> None:
+    with signed_in(limited_node, clock) as client:
+        first = client.cookies.get(COOKIE_NAME) or ""
+        token = csrf_of(client.get("/").text)
+        data = {"username": "carol", "password": PASSWORD, "csrf_token": token}
+        assert client.post("/signin", data=data).status_code == 303
+        second = client.cookies.get(COOKIE_NAME) or ""
+    for cookie, status in ((first, 303), (second, 200)):
+        with browser(limited_node, clock) as other:
+            other.cookies.set(COOKIE_NAME, cookie)
+            assert other.get("/").status_code == status
+
+
 def test_disabling_a_user_or_changing_their_role_ends_their_sessions(
     limited_node: Node, clock: FakeClock
 ) -> None:

@@ -1,9 +1,9 @@
 """The web pages (C9): server-rendered with Jinja2, mounted by ``create_app``.
 
-``build_pages(node, clock)`` returns a sub-application with its own error pages
-(HTML, or JSON under ``/api``), the session signer, the sign-in throttle policy
-and ``/static``. The API
-routers in ``web/api`` are matched first; everything else comes here.
+``build_pages(node, clock)`` returns a sub-application with its own error
+pages (HTML, or JSON under ``/api``), the session signer, the sign-in limits,
+the clock and ``/static``. The API routers in ``web/api`` are matched first;
+everything else comes here.
 """
 
 from __future__ import annotations
