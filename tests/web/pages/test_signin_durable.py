@@ -25,7 +25,7 @@ LIMIT, PER_ADDRESS, WINDOW = 3, 5, 600
 
 class FakeClock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)
+        self.now = datetime.now(UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -101,6 +101,13 @@ def test_a_live_session_survives_a_restart(limited_node: Node, clock: FakeClock)
     with browser(limited_node, clock) as restarted:
         restarted.cookies.set(COOKIE_NAME, cookie)
         assert restarted.get("/").status_code == 200
+
+
+def test_a_session_expires_by_the_apps_clock(limited_node: Node, clock: FakeClock) -> None:
+    with signed_in(limited_node, clock) as client:
+        clock.advance(limited_node.settings.session_max_age_seconds)
+        r = client.get("/")
+        assert r.status_code == 303 and "expired=1" in r.headers["location"]
 
 
 def test_signing_in_again_ends_the_previous_session(limited_node: Node, clock: FakeClock) -> None:

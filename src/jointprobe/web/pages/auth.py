@@ -128,8 +128,9 @@ def signin(
 @router.post("/signout")
 def signout(request: Request, web: WebDep, user: PageUser, _csrf: CsrfDep) -> Response:
     node: Node = request.app.state.node
+    now = clock(request)()
     with node.write_session() as db:
-        end_session(db, web.sid, "signout", clock(request)())
+        end_session(db, web.sid, "signout", now)
         record(db, user.username, "signout", "web_session", _audit_ref(web.sid))
-    request.state.web = new_session(None, ANONYMOUS_SECONDS)
+    request.state.web = new_session(None, ANONYMOUS_SECONDS, now=now.timestamp())
     return finish(request, RedirectResponse("/signin?out=1", status_code=303))

@@ -54,12 +54,13 @@ def web_session(request: Request, db: DbDep) -> WebSession:
     if cached is not None:
         return cached
     signer: SessionSigner = request.app.state.signer
-    found = signer.read(request.cookies.get(COOKIE_NAME), now=clock(request)().timestamp())
+    now = clock(request)().timestamp()
+    found = signer.read(request.cookies.get(COOKIE_NAME), now=now)
     if found is not None and found.user_id is not None and not found.expired:
         if not session_is_live(db, found.sid, found.user_id):
             found = None  # signed out, disabled or superseded: anonymous, no "expired" note
     if found is None or found.expired:
-        session = new_session(None, ANONYMOUS_SECONDS)
+        session = new_session(None, ANONYMOUS_SECONDS, now=now)
         session.expired = found is not None and found.user_id is not None
     else:
         session = found
