@@ -20,11 +20,13 @@ $(WEB_VENDOR): src/jointprobe/web/frontend/package-lock.json
 	sh src/jointprobe/web/frontend/vendor.sh
 	touch $@
 
-# Debian's chromium for the browser tests (never a downloaded browser).
+# Debian's chromium for the browser tests (never a downloaded browser), and a
+# CJK font so that Chinese names render in pages and screenshots.
+BROWSER_PKGS := chromium fonts-wqy-microhei
 browsers:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(BROWSER_PKGS); \
+	  else echo "missing: sudo apt-get install $(BROWSER_PKGS) (browser tests skip without chromium)"; fi; }
 
 demo: $(STAMP) $(WEB_VENDOR)
 	$(BIN)/jointprobe demo $(ARGS)

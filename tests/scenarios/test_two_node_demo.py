@@ -64,6 +64,7 @@ def test_demo_once_runs_the_round_trip_between_two_processes(tmp_path: Path) -> 
         "leads-hsi-new-york", "leads-hsi-portland", "52 buyer leads",
         "26 domestic investigations opened, 3 major arrests",
         "Outcome from us-hsi-nola", "sign in as analyst", "both nodes stopped",
+        f"data kept in {base}",
     ):  # fmt: skip
         assert needle in out, needle
     for pid in _pids(out):
@@ -73,6 +74,17 @@ def test_demo_once_runs_the_round_trip_between_two_processes(tmp_path: Path) -> 
         data = base / node_id
         assert (data / "node.db").is_file() and (data / "serve.log").is_file()
         assert stat.S_IMODE((data / "node.key").stat().st_mode) == 0o600
+
+
+def test_demo_without_data_dir_removes_its_temporary_folders(tmp_path: Path) -> None:
+    env = {**ENV, "TMPDIR": str(tmp_path)}
+    result = subprocess.run(
+        [*DEMO, "demo", "--once", "--port", "0"], env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "both nodes stopped" in result.stdout and "data kept" not in result.stdout
+    assert list(tmp_path.glob("jointprobe-demo-*")) == []
 
 
 def test_ctrl_c_stops_both_nodes(tmp_path: Path) -> None:

@@ -1,10 +1,12 @@
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from jointprobe.accounts import create_token, revoke_token
+from jointprobe.accounts import create_token, create_user, revoke_token
 from jointprobe.node import Node
 from jointprobe.web import create_app
 
@@ -118,3 +120,32 @@ def test_openapi_schema_is_versioned(api: Any) -> None:
     assert "/api/v1/cases/{case_id}" in schema["paths"]
     boss = auth(tokens["boss"])
     assert client.get("/api/v1/audit/verify", headers=boss).json()["ok"] is True
+
+
+def test_an_audited_read_waits_for_a_concurrent_writer_instead_of_failing(
+    sqlite_node: Node, make_user: Any
+) -> None:
+    """A case read writes its audit row; a writer committing meanwhile must not make it a 503."""
+    make_user(sqlite_node, "alice", "analyst")
+    with sqlite_node.session() as session:
+        token = create_token(session, "alice")
+    holding, done = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with sqlite_node.write_session() as session:
+            create_user(session, "zed", "analyst")
+            session.flush()
+            holding.set()
+            time.sleep(0.5)
+        done.set()
+
+    with TestClient(create_app(sqlite_node)) as client:
+        h = auth(token)
+        assert client.post("/api/v1/cases", json={"title": "x", "id": "c"}, headers=h).is_success
+        thread = threading.Thread(target=writer)
+        thread.start()
+        assert holding.wait(5)
+        r = client.get("/api/v1/cases/c", headers=h)
+        thread.join()
+    assert done.is_set()
+    assert r.status_code == 200, r.text

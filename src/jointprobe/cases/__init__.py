@@ -5,10 +5,12 @@ from jointprobe.cases.service import (
     CaseIn,
     add_member,
     can_see_case,
+    can_see_case_id,
     create_case,
     get_case,
     list_cases,
     visible_case,
+    visible_case_ids,
 )
 
 __all__ = [
@@ -19,9 +21,11 @@ __all__ = [
     "add_event",
     "add_member",
     "can_see_case",
+    "can_see_case_id",
     "create_case",
     "get_case",
     "list_cases",
     "list_events",
     "visible_case",
+    "visible_case_ids",
 ]

@@ -10,7 +10,7 @@ import secrets
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
@@ -31,10 +31,25 @@ class CaseIn(BaseModel):
 
 
 def can_see_case(session: Session, user: User, case: Case) -> bool:
+    return can_see_case_id(session, user, case.id)
+
+
+def visible_case_ids(user: User) -> Select[str] | None:
+    """The ids of the cases ``user`` may see, as a subquery; ``None`` means every case.
+
+    Queries over other tables (selectors, entities, edges, judgements) filter
+    with this so that need-to-know is decided here and nowhere else.
+    """
     if user.role == "supervisor":
+        return None
+    return select(CaseMember.case_id).where(CaseMember.user_id == user.id)
+
+
+def can_see_case_id(session: Session, user: User, case_id: str | None) -> bool:
+    """Whether ``user`` may see items of ``case_id``; items outside any case are open."""
+    if case_id is None or user.role == "supervisor":
         return True
-    member = session.get(CaseMember, (case.id, user.id))
-    return member is not None
+    return session.get(CaseMember, (case_id, user.id)) is not None
 
 
 def visible_case(session: Session, user: User, case_id: str) -> Case:
@@ -76,10 +91,9 @@ def get_case(session: Session, actor: User, case_id: str) -> Case:
 
 def list_cases(session: Session, actor: User) -> list[Case]:
     query = select(Case).order_by(Case.created_at)
-    if actor.role != "supervisor":
-        query = query.join(CaseMember, CaseMember.case_id == Case.id).where(
-            CaseMember.user_id == actor.id
-        )
+    visible = visible_case_ids(actor)
+    if visible is not None:
+        query = query.where(Case.id.in_(visible))
     return list(session.scalars(query))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
 import tempfile
 import time
@@ -135,6 +136,9 @@ def demo(
     port: int = typer.Option(
         8701, help="Port of the US node; the Chinese node takes the next (0: any free ports)."
     ),
+    keep: bool = typer.Option(
+        False, "--keep", help="Keep the temporary data folders (kept anyway with --data-dir)."
+    ),
 ) -> None:
     """Replay the Xingtai case between a US and a Chinese node (fill-ins marked fictional)."""
     cfg = settings(ctx)
@@ -142,11 +146,12 @@ def demo(
     if cfg.database_url is not None:
         raise ConfigError("the demo runs two nodes with SQLite in their own data dirs; "
                           "unset --database-url")  # fmt: skip
-    base = root.get("data_dir") or Path(tempfile.mkdtemp(prefix="jointprobe-demo-"))
+    scratch = root.get("data_dir") is None
+    base = Path(root.get("data_dir") or tempfile.mkdtemp(prefix="jointprobe-demo-"))
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     started = time.monotonic()
     try:
-        with two_nodes(Path(base), port) as (story, servers):
+        with two_nodes(base, port) as (story, servers):
             run_story(story.us, story.cn, story)
             render_story(console, story)
             console.print()
@@ -164,6 +169,10 @@ def demo(
     finally:
         signal.signal(signal.SIGTERM, previous)
         console.print("both nodes stopped")
+        if scratch and not keep:
+            shutil.rmtree(base, ignore_errors=True)
+        else:
+            console.print(f"data kept in {base}")
 
 
 def register(app: typer.Typer) -> None:

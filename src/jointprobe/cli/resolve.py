@@ -136,8 +136,8 @@ def import_ofac(
 @judge_app.command("pending")
 def judge_pending(ctx: typer.Context, limit: int = 20, as_user: str = AsOption) -> None:
     """Candidate pairs waiting for an analyst, best first."""
-    with node_session(ctx, as_user) as (_node, session, _actor):
-        rows = judgements.pending(session, limit=limit)
+    with node_session(ctx, as_user) as (_node, session, actor):
+        rows = judgements.pending(session, actor, limit=limit)
         session.commit()
     table = Table("left", "right", "score", "source")
     for c in rows:
@@ -155,7 +155,7 @@ def judge_decide(
 ) -> None:
     """Confirm (positive) or reject (negative) a pair; prints the canonical id."""
     with node_session(ctx, as_user) as (_node, session, actor):
-        canonical = judgements.decide(session, actor.username, left, right, judgement)
+        canonical = judgements.decide(session, actor, left, right, judgement)
         session.commit()
     console.print(f"{left} ~ {right}: {judgement} by {as_user}; canonical id {canonical}")
 

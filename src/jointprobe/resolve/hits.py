@@ -15,14 +15,15 @@ from dataclasses import dataclass
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from jointprobe.cases.service import can_see_case_id, visible_case_ids
 from jointprobe.entities.names import company_keys, compare_names, name_keys
 from jointprobe.entities.normalise import guess_kind, normalise_selector
 from jointprobe.entities.selectors import extract_selectors
 from jointprobe.errors import InvalidSelector
-from jointprobe.store.tables import CaseMember, Entity, Selector, User
+from jointprobe.store.tables import Entity, Selector, User
 
 _SELECTOR_SCORE = {"domain": 0.8, "url": 0.95, "company": 0.9}
 _CURRENCY_LABEL = {"XBT": "BTC"}
@@ -62,10 +63,10 @@ def _reason(kind: str, value: str, query: str, row: Entity) -> str:
     return f"same {kind} {value}"
 
 
-def _visible_filter(session: Session, actor: User | None) -> object | None:
-    if actor is None or actor.role == "supervisor":
+def _visible_filter(actor: User | None) -> ColumnElement[bool] | None:
+    cases = None if actor is None else visible_case_ids(actor)
+    if cases is None:
         return None
-    cases = select(CaseMember.case_id).where(CaseMember.user_id == actor.id)
     return or_(Selector.case_id.is_(None), Selector.case_id.in_(cases))
 
 
@@ -80,9 +81,9 @@ def _lookup(
         .join(Entity, Entity.id == Selector.entity_id)
         .where(or_(*(and_(Selector.kind == k, Selector.value == v) for k, v in pairs)))
     )
-    visible = _visible_filter(session, actor)
+    visible = _visible_filter(actor)
     if visible is not None:
-        query = query.where(visible)  # type: ignore[arg-type]
+        query = query.where(visible)
     return [(row[0], row[1]) for row in session.execute(query).all()]
 
 
@@ -101,7 +102,7 @@ def _holders(session: Session, actor: User | None, hits: list[Hit]) -> list[Hit]
         holder_ids = [h for p in _HOLDER_PROPS for h in (row.properties.get(p, []) if row else [])]
         for holder_id in holder_ids:
             holder = session.get(Entity, holder_id)
-            if holder is None or (holder.case_id and not _can_see(session, actor, holder.case_id)):
+            if holder is None or (actor and not can_see_case_id(session, actor, holder.case_id)):
                 continue
             label = "wallet" if hit.schema == "CryptoWallet" else hit.schema.lower()
             extra.append(
@@ -119,12 +120,6 @@ def _holders(session: Session, actor: User | None, hits: list[Hit]) -> list[Hit]
                 )  # fmt: skip
             )
     return extra
-
-
-def _can_see(session: Session, actor: User | None, case_id: str) -> bool:
-    if actor is None or actor.role == "supervisor":
-        return True
-    return session.get(CaseMember, (case_id, actor.id)) is not None
 
 
 def _merge(hits: list[Hit], limit: int) -> list[Hit]:

@@ -8,6 +8,12 @@ references to it stay valid as the cluster grows. A negative edge between two
 clusters forbids merging them; confirming across it is a :class:`Conflict`.
 
 The table is part of the node store (Alembic migration 0003).
+
+Need-to-know: an id that names a stored entity of a case the analyst may not
+see is hidden from :func:`pending` and reported as not found by
+:func:`decide` (ids of records outside the store, such as rows of a linked
+file, and ``canon-…`` ids are open to every analyst). Each decision is
+recorded in the audit chain.
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from jointprobe.errors import Conflict, InvalidInput
-from jointprobe.store.tables import Base
+from jointprobe.audit import record
+from jointprobe.cases.service import can_see_case_id
+from jointprobe.errors import Conflict, InvalidInput, NotFound
+from jointprobe.store.tables import Base, Entity, User
 from jointprobe.timeutil import utcnow
 
 CANON_PREFIX = "canon-"
@@ -112,11 +120,30 @@ def _add(session: Session, a: str, b: str, judgement: str, user: str, **kw: obje
     session.add(JudgementRow(left_id=left, right_id=right, judgement=judgement, user=user, **kw))
 
 
-def decide(session: Session, user: str, a: str, b: str, judgement: str) -> str:
-    """Record ``user``'s judgement on ``a``/``b``; return ``a``'s canonical id afterwards."""
+def _hidden(session: Session, actor: User, ids: Iterable[str]) -> set[str]:
+    """The ids among ``ids`` that name stored entities ``actor`` may not see."""
+    wanted = set(ids)
+    if not wanted:
+        return set()
+    rows = session.execute(select(Entity.id, Entity.case_id).where(Entity.id.in_(wanted)))
+    return {eid for eid, case_id in rows if not can_see_case_id(session, actor, case_id)}
+
+
+def decide(session: Session, actor: User, a: str, b: str, judgement: str) -> str:
+    """Record ``actor``'s judgement on ``a``/``b``; return ``a``'s canonical id afterwards."""
     if judgement not in JUDGEMENTS[:3]:
         raise InvalidInput(f"judgement must be one of {', '.join(JUDGEMENTS[:3])}")
-    _pair(a, b)
+    left, right = _pair(a, b)
+    hidden = sorted(_hidden(session, actor, (a, b)))
+    if hidden:
+        raise NotFound(f"no entity {hidden[0]!r}")
+    canonical = _decide(session, actor.username, a, b, judgement)
+    detail = {"judgement": judgement, "canonical": canonical}
+    record(session, actor.username, "judge", "pair", f"{left}~{right}", detail)
+    return canonical
+
+
+def _decide(session: Session, user: str, a: str, b: str, judgement: str) -> str:
     res = resolver(session)
     same = res.find(a) == res.find(b)
     if judgement == "negative" and same:
@@ -159,9 +186,11 @@ def _latest_pairs(session: Session) -> set[tuple[str, str]]:
     return set(_latest(session))
 
 
-def pending(session: Session, *, limit: int = 50) -> list[Candidate]:
-    """Candidates still waiting for an analyst, best score first."""
+def pending(session: Session, actor: User, *, limit: int = 50) -> list[Candidate]:
+    """Candidates still waiting for an analyst that ``actor`` may see, best score first."""
     rows = [r for r in _latest(session).values() if r.judgement == "candidate"]
+    hidden = _hidden(session, actor, {i for r in rows for i in (r.left_id, r.right_id)})
+    rows = [r for r in rows if r.left_id not in hidden and r.right_id not in hidden]
     rows.sort(key=lambda r: -(r.score or 0.0))
     return [Candidate(r.left_id, r.right_id, r.score, r.source) for r in rows[:limit]]
 

@@ -24,7 +24,14 @@ def get_session(node: Annotated[Node, Depends(get_node)]) -> Iterator[Session]:
 
 
 def get_write_session(node: Annotated[Node, Depends(get_node)]) -> Iterator[Session]:
-    """For routes that change data: the write lock is taken with the transaction."""
+    """For routes that write, including the audit record of a read.
+
+    On SQLite a transaction that reads and then writes fails at once ("database
+    is locked") when another process committed in between; this one takes the
+    write lock with its first statement (``BEGIN IMMEDIATE``) and waits its turn.
+    The signed-in user is still read through :func:`get_session`, which never
+    writes, so a request holds at most one write transaction.
+    """
     with node.write_session() as session:
         yield session
 

@@ -1,6 +1,10 @@
 import html
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from jointprobe.node import Node
+from jointprobe.store.tables import AuditEntry
 
 from .conftest import csrf_of, sign_in
 
@@ -60,6 +64,21 @@ def test_expanding_a_node_leaves_out_what_the_user_may_not_see(client: TestClien
     sign_in(client, "boss")
     around = client.get("/cases/xingtai-2017/graph.json?around=xt-diana").json()
     assert "bob-informant" in {n["data"]["id"] for n in around["nodes"]}
+
+
+def _case_reads(node: Node) -> int:
+    with node.session() as session:
+        query = select(func.count()).where(
+            AuditEntry.action == "read", AuditEntry.object_id == "xingtai-2017"
+        )
+        return int(session.scalar(query.select_from(AuditEntry)) or 0)
+
+
+def test_one_graph_page_view_is_one_audited_read(analyst: TestClient, web_node: Node) -> None:
+    before = _case_reads(web_node)
+    r = analyst.get("/cases/xingtai-2017/graph")
+    assert r.status_code == 200 and "Company" in r.text  # schema filter choices are listed
+    assert _case_reads(web_node) == before + 1
 
 
 def test_graph_page_reads_without_javascript(analyst: TestClient) -> None:

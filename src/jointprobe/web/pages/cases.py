@@ -6,13 +6,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from jointprobe.web.pages.caseview import case_view
-from jointprobe.web.pages.deps import DbDep, PageUser
+from jointprobe.web.pages.deps import AuditedDbDep, PageUser
 from jointprobe.web.pages.render import page
 
 router = APIRouter()
 
 
 @router.get("/cases/{case_id}")
-def case_page(case_id: str, request: Request, db: DbDep, user: PageUser) -> Response:
+def case_page(case_id: str, request: Request, db: AuditedDbDep, user: PageUser) -> Response:
     view = case_view(db, user, case_id)
     return page(request, "case.html", {"title": view.summary.title, "view": view})

@@ -6,13 +6,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from jointprobe.web.pages.dashdata import dashboard
-from jointprobe.web.pages.deps import DbDep, PageUser
+from jointprobe.web.pages.deps import AuditedDbDep, PageUser
 from jointprobe.web.pages.render import page
 
 router = APIRouter()
 
 
 @router.get("/")
-def dashboard_page(request: Request, db: DbDep, user: PageUser) -> Response:
+def dashboard_page(request: Request, db: AuditedDbDep, user: PageUser) -> Response:
     board = dashboard(db, user)
     return page(request, "dashboard.html", {"title": "Dashboard", "board": board})

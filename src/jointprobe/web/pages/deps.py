@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from jointprobe.accounts.web_sessions import session_is_live
 from jointprobe.store.tables import User
 from jointprobe.timeutil import Clock
-from jointprobe.web.deps import get_session
+from jointprobe.web.deps import get_session, get_write_session
 from jointprobe.web.pages.errors import CsrfRejected, SignInRequired
 from jointprobe.web.session import (
     ANONYMOUS_SECONDS,
@@ -69,6 +69,9 @@ def web_session(request: Request, db: DbDep) -> WebSession:
 
 
 WebDep = Annotated[WebSession, Depends(web_session)]
+# For pages that record what was read (case, graph, dashboard): the audit row is
+# a write, so the transaction takes the write lock first (see web.deps).
+AuditedDbDep = Annotated[Session, Depends(get_write_session)]
 
 
 def page_user(request: Request, web: WebDep, db: DbDep) -> User:

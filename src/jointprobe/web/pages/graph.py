@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from jointprobe.cases.service import get_case
-from jointprobe.web.pages.deps import DbDep, PageUser
-from jointprobe.web.pages.graphdata import Graph, case_graph, neighbourhood
+from jointprobe.store.tables import Case
+from jointprobe.web.pages.deps import AuditedDbDep, PageUser
+from jointprobe.web.pages.graphdata import Graph, case_graph, case_schemata, neighbourhood
 from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
@@ -17,26 +18,26 @@ SchemaQuery = Annotated[list[str] | None, Query(alias="schema")]
 
 
 def _graph(
-    db: DbDep, user: PageUser, case_id: str, around: str | None, schemata: list[str]
-) -> Graph:
-    get_case(db, user, case_id)
+    db: AuditedDbDep, user: PageUser, case_id: str, around: str | None, schemata: list[str]
+) -> tuple[Case, Graph]:
+    case = get_case(db, user, case_id)  # need-to-know, and the one audit record of this read
     if around:
-        return neighbourhood(db, user, around, schemata or None)
-    return case_graph(db, user, case_id, schemata or None)
+        return case, neighbourhood(db, user, around, schemata or None)
+    return case, case_graph(db, case, schemata or None)
 
 
 @router.get("/cases/{case_id}/graph")
 def graph_page(
     case_id: str,
     request: Request,
-    db: DbDep,
+    db: AuditedDbDep,
     user: PageUser,
     around: str | None = None,
     schema: SchemaQuery = None,
 ) -> Response:
     chosen = schema or []
-    graph = _graph(db, user, case_id, around, chosen)
-    everything = case_graph(db, user, case_id).schemata()
+    case, graph = _graph(db, user, case_id, around, chosen)
+    everything = case_schemata(db, case)
     context = {
         "title": "Network graph",
         "case_id": case_id,
@@ -53,10 +54,10 @@ def graph_page(
 def graph_json(
     case_id: str,
     request: Request,
-    db: DbDep,
+    db: AuditedDbDep,
     user: PageUser,
     around: str | None = None,
     schema: SchemaQuery = None,
 ) -> Response:
-    graph = _graph(db, user, case_id, around, schema or [])
+    _case, graph = _graph(db, user, case_id, around, schema or [])
     return finish(request, JSONResponse(graph.to_elements()))

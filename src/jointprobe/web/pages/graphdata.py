@@ -1,8 +1,8 @@
 """The network graph of a case, or one hop around an entity, as nodes and edges.
 
 Reads the ``entities`` and ``edges`` tables. What a user may see is decided by
-the case service (``visible_case`` through ``get_case``/``list_cases`` and
-``get_entity``); an entity or edge of a case the user may not see is left out.
+the case service (``get_case``, ``visible_case_ids`` and ``get_entity``); an
+entity or edge of a case the user may not see is left out.
 No FastAPI here: the page router turns the result into HTML or JSON.
 """
 
@@ -13,12 +13,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from followthemoney import model
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 
-from jointprobe.cases.service import get_case, list_cases
+from jointprobe.cases.service import visible_case_ids
 from jointprobe.entities.service import get_entity
-from jointprobe.store.tables import Edge, Entity, User
+from jointprobe.store.tables import Case, Edge, Entity, User
 
 MAX_NODES = 2000
 
@@ -131,14 +131,21 @@ def _build(
     return graph
 
 
-def case_graph(
-    session: Session, user: User, case_id: str, schemata: Collection[str] | None = None
-) -> Graph:
-    """Every entity of a visible case and the relations between them."""
-    case = get_case(session, user, case_id)
+def case_graph(session: Session, case: Case, schemata: Collection[str] | None = None) -> Graph:
+    """Every entity of ``case`` and the relations between them.
+
+    ``case`` comes from :func:`jointprobe.cases.service.get_case`, which has
+    already applied need-to-know and recorded the read.
+    """
     rows = session.scalars(select(Entity).where(Entity.case_id == case.id).order_by(Entity.id))
     edges = session.scalars(select(Edge).where(Edge.case_id == case.id).order_by(Edge.id))
     return _build(session, rows, edges, schemata)
+
+
+def case_schemata(session: Session, case: Case) -> list[str]:
+    """The node schemata present in ``case`` (relations are drawn as edges, not listed)."""
+    names = session.scalars(select(Entity.schema).where(Entity.case_id == case.id).distinct())
+    return sorted(name for name in names if not is_relation(name))
 
 
 def neighbourhood(
@@ -146,12 +153,18 @@ def neighbourhood(
 ) -> Graph:
     """One hop around an entity the user may see, across every case they may see."""
     centre = get_entity(session, user, entity_id)
-    visible = [case.id for case in list_cases(session, user)]
-    in_sight = or_(Edge.case_id.is_(None), Edge.case_id.in_(visible))
+    visible = visible_case_ids(user)
+    in_sight = (
+        or_(Edge.case_id.is_(None), Edge.case_id.in_(visible)) if visible is not None else true()
+    )
     touching = or_(Edge.source_id == centre.id, Edge.target_id == centre.id)
     edges = list(session.scalars(select(Edge).where(touching, in_sight).order_by(Edge.id)))
     ids = {centre.id} | {e.source_id for e in edges} | {e.target_id for e in edges}
-    entity_in_sight = or_(Entity.case_id.is_(None), Entity.case_id.in_(visible))
+    entity_in_sight = (
+        or_(Entity.case_id.is_(None), Entity.case_id.in_(visible))
+        if visible is not None
+        else true()
+    )
     rows = list(session.scalars(select(Entity).where(Entity.id.in_(ids), entity_in_sight)))
     rows.sort(key=lambda row: (row.id != centre.id, row.id))
     wanted = set(schemata or ()) | {centre.schema} if schemata else None
