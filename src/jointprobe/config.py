@@ -63,6 +63,23 @@ class Settings(BaseSettings):
         ge=60,
         description="How long a web sign-in lasts before the user must sign in again.",
     )
+    signin_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed web sign-ins for one user name within the window after which "
+        "sign-ins for that name are refused (429) until the window has passed.",
+    )
+    signin_max_failures_per_address: int = Field(
+        default=20,
+        ge=0,
+        description="Failed web sign-ins from one client address within the window after "
+        "which sign-ins from that address are refused (429); 0 turns the per-address limit off.",
+    )
+    signin_failure_window_seconds: int = Field(
+        default=900,
+        ge=1,
+        description="How long a failed web sign-in counts towards the limits.",
+    )
     test_database_url: str | None = Field(
         repr=False,
         default=None,

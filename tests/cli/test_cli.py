@@ -82,3 +82,21 @@ def test_invalid_fields_are_clear_errors_not_tracebacks(tmp_path: Path) -> None:
     assert code == 2 and "id:" in out and "Traceback" not in out
     code, out = jp(d, "case", "create", "")
     assert code == 2 and "title" in out
+
+
+def test_disable_enable_role_and_unlock_a_user(tmp_path: Path) -> None:
+    d = tmp_path / "n"
+    jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "US")
+    jp(d, "user", "add", "alice", "--role", "analyst")
+    assert jp(d, "user", "disable", "alice")[0] == 0
+    code, out = jp(d, "user", "list")
+    assert code == 0 and "False" in out
+    assert jp(d, "user", "enable", "alice")[0] == 0
+    code, out = jp(d, "user", "role", "alice", "--role", "supervisor")
+    assert code == 0 and "now supervisor" in out
+    assert jp(d, "user", "role", "alice", "--role", "wizard")[0] == 2
+    code, out = jp(d, "user", "unlock", "alice")
+    assert code == 0 and "0 failed sign-in(s) of alice forgotten" in out
+    assert jp(d, "user", "disable", "nobody")[0] == 3
+    code, out = jp(d, "audit", "verify")
+    assert code == 0 and "intact" in out

@@ -1,5 +1,6 @@
 """The web interface in a real browser: sign-in, case, graph, chemistry, cooperation,
-failures (wrong password, expired session, missing CSRF token, a case one may not see)
+failures (wrong password, too many failures, a signed-out cookie, expired session,
+missing CSRF token, a case one may not see)
 and a referral sent from one live node to another and acknowledged there."""
 
 from __future__ import annotations
@@ -104,6 +105,29 @@ def test_wrong_password_is_refused(page: Any, nodes: dict[str, LiveNode]) -> Non
     sign_in(page, us, "analyst", "not-the-password")
     assert page.get_by_role("alert").inner_text() == "Wrong user name or password."
     shot(page, "signin-wrong-password", full=False)
+    page.goto(f"{us.url}/")
+    assert "/signin" in page.url
+
+
+def test_repeated_failures_are_refused_even_for_an_unknown_name(
+    page: Any, nodes: dict[str, LiveNode]
+) -> None:
+    us = nodes["us"]
+    for _ in range(5):  # JOINTPROBE_SIGNIN_MAX_FAILURES, default
+        sign_in(page, us, "mallory", "a guess")
+        assert page.get_by_role("alert").inner_text() == "Wrong user name or password."
+    sign_in(page, us, "mallory", "another guess")
+    alert = page.get_by_role("alert").inner_text()
+    assert alert == "Too many failed sign-ins. Try again in 15 minutes."
+    shot(page, "signin-throttled", full=False)
+
+
+def test_a_signed_out_cookie_stays_refused(page: Any, nodes: dict[str, LiveNode]) -> None:
+    us = as_analyst(page, nodes)
+    old = [c for c in page.context.cookies() if c["name"] == COOKIE_NAME]
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/signin\?out=1"))
+    page.context.add_cookies([{"name": COOKIE_NAME, "value": old[0]["value"], "url": us.url}])
     page.goto(f"{us.url}/")
     assert "/signin" in page.url
 

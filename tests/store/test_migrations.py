@@ -1,7 +1,8 @@
+from alembic import command
 from sqlalchemy import inspect
 
 from jointprobe.store import current_revision, make_engine, upgrade_to_head
-from jointprobe.store.migrate import head_revision
+from jointprobe.store.migrate import alembic_config, head_revision
 
 
 def test_migrations_upgrade_an_empty_database_to_head(db_url: str) -> None:
@@ -11,7 +12,19 @@ def test_migrations_upgrade_an_empty_database_to_head(db_url: str) -> None:
     assert current_revision(engine) == head_revision(engine)
     tables = set(inspect(engine).get_table_names())
     assert {"cases", "entities", "selectors", "audit_log", "case_events", "users"} <= tables
+    assert {"web_sessions", "signin_failures"} <= tables
     upgrade_to_head(engine)  # idempotent
+    engine.dispose()
+
+
+def test_migration_0004_downgrades_and_upgrades_again(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade_to_head(engine)
+    command.downgrade(alembic_config(engine), "0003")
+    assert current_revision(engine) == "0003"
+    assert not {"web_sessions", "signin_failures"} & set(inspect(engine).get_table_names())
+    upgrade_to_head(engine)
+    assert {"web_sessions", "signin_failures"} <= set(inspect(engine).get_table_names())
     engine.dispose()
 
 

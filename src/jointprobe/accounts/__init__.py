@@ -9,6 +9,8 @@ from jointprobe.accounts.service import (
     get_user,
     list_users,
     revoke_token,
+    set_active,
+    set_role,
 )
 
 __all__ = [
@@ -20,4 +22,6 @@ __all__ = [
     "get_user",
     "list_users",
     "revoke_token",
+    "set_active",
+    "set_role",
 ]

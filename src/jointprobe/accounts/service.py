@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -11,6 +12,7 @@ import nacl.pwhash
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jointprobe.accounts.web_sessions import end_user_sessions
 from jointprobe.audit import record
 from jointprobe.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from jointprobe.store.tables import ApiToken, User
@@ -51,14 +53,24 @@ def create_user(
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    if len(password) < 8:
-        raise InvalidInput("password must have at least 8 characters")
-    user.password_hash = nacl.pwhash.argon2id.str(
+def _hash_password(password: str) -> str:
+    return nacl.pwhash.argon2id.str(
         password.encode(),
         opslimit=nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE,
         memlimit=nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE,
     ).decode()
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < 8:
+        raise InvalidInput("password must have at least 8 characters")
+    user.password_hash = _hash_password(password)
+
+
+@functools.cache
+def _decoy_hash() -> bytes:
+    """A hash to verify against when there is no account, so both take as long."""
+    return _hash_password(secrets.token_urlsafe(16)).encode()
 
 
 def get_user(session: Session, username: str) -> User:
@@ -70,6 +82,27 @@ def get_user(session: Session, username: str) -> User:
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def set_active(session: Session, username: str, active: bool, actor: str = "system") -> User:
+    """Enable or disable a user; disabling ends the user's web sessions at once."""
+    user = get_user(session, username)
+    user.active = active
+    ended = 0 if active else end_user_sessions(session, user.id, "user_disabled", utcnow())
+    record(session, actor, "update", "user", username, {"active": active, "sessions_ended": ended})
+    return user
+
+
+def set_role(session: Session, username: str, role: str, actor: str = "system") -> User:
+    """Change a user's role; the user's web sessions end, so the next sign-in has the new role."""
+    if role not in ROLES:
+        raise InvalidInput(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    user = get_user(session, username)
+    before, user.role = user.role, role
+    ended = end_user_sessions(session, user.id, "role_changed", utcnow()) if before != role else 0
+    detail = {"role": role, "was": before, "sessions_ended": ended}
+    record(session, actor, "update", "user", username, detail)
+    return user
 
 
 def create_token(session: Session, username: str, label: str = "", actor: str = "system") -> str:
@@ -105,13 +138,17 @@ def authenticate_token(session: Session, token: str | None) -> User:
 
 
 def authenticate_password(session: Session, username: str, password: str) -> User:
+    """The user, or ``Unauthorized`` with one message whatever was wrong.
+
+    An unknown, disabled or password-less account is checked against a decoy
+    hash, so the answer takes as long as for a wrong password.
+    """
     user = session.scalar(select(User).where(User.username == username))
-    ok = False
-    if user is not None and user.password_hash and user.active:
-        try:
-            ok = nacl.pwhash.verify(user.password_hash.encode(), password.encode())
-        except nacl.exceptions.InvalidkeyError:
-            ok = False
-    if not ok or user is None:
+    stored = user.password_hash if user is not None and user.active else None
+    try:
+        ok = nacl.pwhash.verify(stored.encode() if stored else _decoy_hash(), password.encode())
+    except nacl.exceptions.InvalidkeyError:
+        ok = False
+    if not ok or not stored or user is None:
         raise Unauthorized("wrong user name or password", code="auth.bad_credentials")
     return user

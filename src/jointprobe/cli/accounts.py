@@ -5,7 +5,16 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from jointprobe.accounts import ROLES, create_token, create_user, list_users, revoke_token
+from jointprobe.accounts import (
+    ROLES,
+    create_token,
+    create_user,
+    list_users,
+    revoke_token,
+    set_active,
+    set_role,
+)
+from jointprobe.accounts.throttle import unlock
 from jointprobe.cli.context import console, node_session
 from jointprobe.node import OPERATOR
 
@@ -42,6 +51,42 @@ def user_list(ctx: typer.Context) -> None:
         for user in list_users(session):
             table.add_row(user.username, user.role, user.display_name, str(user.active))
     console.print(table)
+
+
+@user_app.command("disable")
+def user_disable(ctx: typer.Context, username: str) -> None:
+    """Disable a user: refused at once, web sessions ended, API tokens refused."""
+    with node_session(ctx, OPERATOR) as (_node, session, actor):
+        set_active(session, username, False, actor=actor.username)
+    console.print(f"[green]user {username}[/] disabled; their web sessions are ended")
+
+
+@user_app.command("enable")
+def user_enable(ctx: typer.Context, username: str) -> None:
+    """Enable a disabled user again (they sign in anew)."""
+    with node_session(ctx, OPERATOR) as (_node, session, actor):
+        set_active(session, username, True, actor=actor.username)
+    console.print(f"[green]user {username}[/] enabled")
+
+
+@user_app.command("role")
+def user_role(
+    ctx: typer.Context,
+    username: str,
+    role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}."),
+) -> None:
+    """Change a user's role; their web sessions end, so they sign in with the new role."""
+    with node_session(ctx, OPERATOR) as (_node, session, actor):
+        set_role(session, username, role, actor=actor.username)
+    console.print(f"[green]user {username}[/] is now {role}")
+
+
+@user_app.command("unlock")
+def user_unlock(ctx: typer.Context, username: str) -> None:
+    """Forget USERNAME's failed web sign-ins, lifting its limit before the window passes."""
+    with node_session(ctx, OPERATOR) as (_node, session, actor):
+        cleared = unlock(session, username, actor=actor.username)
+    console.print(f"[green]{cleared}[/] failed sign-in(s) of {username} forgotten")
 
 
 @token_app.command("create")

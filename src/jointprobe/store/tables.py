@@ -70,6 +70,35 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class WebSignIn(Base):
+    """A signed-in browser session, by the hash of its id (``accounts.web_sessions``).
+
+    A session cookie is honoured only while its row exists and is not ended, so
+    sign-out holds across restarts and worker processes. Rows are pruned once
+    past ``expires_at`` (the cookie's own expiry).
+    """
+
+    __tablename__ = "web_sessions"
+    sid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class SignInFailure(Base):
+    """One failed web sign-in, counted per user name and per client address
+    (``accounts.throttle``); rows older than the window are pruned."""
+
+    __tablename__ = "signin_failures"
+    __table_args__ = (Index("ix_signin_failures_key_at", "key_hash", "failed_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class Case(MarkedMixin, Base):
     __tablename__ = "cases"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from jointprobe import __version__
 from jointprobe.node import Node
+from jointprobe.timeutil import Clock, utcnow
 from jointprobe.web.api import cases, entities, hits
 from jointprobe.web.api import exchange as exchange_api
 from jointprobe.web.api import node as node_api
@@ -16,7 +17,8 @@ from jointprobe.web.pages import build_pages
 API_PREFIX = "/api/v1"
 
 
-def create_app(node: Node) -> FastAPI:
+def create_app(node: Node, *, clock: Clock = utcnow) -> FastAPI:
+    """The node's API and web pages; ``clock`` is "now" for sessions and sign-in limits."""
     app = FastAPI(
         title=f"jointprobe node {node.identity.id}",
         version=__version__,
@@ -30,5 +32,5 @@ def create_app(node: Node) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     exchange_api.install(app, node)
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
-    app.mount("/", build_pages(node))  # web pages: matched after every API route
+    app.mount("/", build_pages(node, clock))  # web pages: matched after every API route
     return app

@@ -18,6 +18,7 @@ _HTTP_CODES = {
     409: "conflict",
     413: "request.too_large",
     422: "request.invalid",
+    429: "auth.throttled",
 }
 
 

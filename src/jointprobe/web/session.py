@@ -2,10 +2,11 @@
 
 The cookie holds ``base64url(json) "." base64url(HMAC-SHA256)``; the MAC covers
 a purpose prefix (``jointprobe-web-session:v1``) so a value signed for another
-use never passes as a session. The server keeps no session rows: a session
-ends when its ``exp`` passes (``JOINTPROBE_SESSION_MAX_AGE_SECONDS`` after
-sign-in), when the user signs out (its id is revoked in this process until it
-would have expired anyway), or when the user is disabled.
+use never passes as a session. A session ends when its ``exp`` passes
+(``JOINTPROBE_SESSION_MAX_AGE_SECONDS`` after sign-in); a signed-in session
+also needs its row in the node store (``accounts.web_sessions``), which
+sign-out, disabling the user or changing their role ends, durably and for
+every process serving the node. Anonymous sessions have no row.
 
 Every visitor gets a session, signed in or not, so the sign-in form carries a
 CSRF token too. Signing in issues a fresh session (new id, new CSRF token).
@@ -19,7 +20,6 @@ import hmac
 import json
 import os
 import secrets
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,8 +75,6 @@ class SessionSigner:
         if len(secret) < 16:
             raise ConfigError("the web session secret must be at least 16 bytes long")
         self._key = hashlib.sha256(PURPOSE + secret).digest()
-        self._revoked: dict[str, int] = {}
-        self._lock = threading.Lock()
 
     def _mac(self, payload: str) -> bytes:
         return hmac.new(self._key, PURPOSE + b":" + payload.encode(), hashlib.sha256).digest()
@@ -86,7 +84,7 @@ class SessionSigner:
         return f"{payload}.{_b64(self._mac(payload))}"
 
     def read(self, cookie: str | None, now: float | None = None) -> WebSession | None:
-        """The session in ``cookie``, or None when it is absent, forged or revoked.
+        """The session in ``cookie``, or None when it is absent or forged.
 
         An expired but genuine session comes back with ``expired=True`` so the
         page can say why the user has to sign in again.
@@ -110,21 +108,8 @@ class SessionSigner:
             )
         except (KeyError, TypeError, ValueError):
             return None
-        if self.is_revoked(session.sid):
-            return None
         session.expired = session.exp <= int(time.time() if now is None else now)
         return session
-
-    def revoke(self, session: WebSession) -> None:
-        """Refuse this session id from now on (until it would have expired anyway)."""
-        now = int(time.time())
-        with self._lock:
-            self._revoked = {sid: exp for sid, exp in self._revoked.items() if exp > now}
-            self._revoked[session.sid] = session.exp
-
-    def is_revoked(self, sid: str) -> bool:
-        with self._lock:
-            return sid in self._revoked
 
 
 def csrf_matches(session: WebSession, token: str | None) -> bool:

@@ -1,21 +1,31 @@
-"""Sign-in and sign-out."""
+"""Sign-in and sign-out: throttled, recorded in the node store and the audit log."""
 
 from __future__ import annotations
 
-import hashlib
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from jointprobe.accounts.service import authenticate_password
+from jointprobe.accounts.throttle import (
+    SignInThrottled,
+    ThrottlePolicy,
+    check_signin_allowed,
+    clear_failures,
+    record_failure,
+)
+from jointprobe.accounts.web_sessions import end_session, session_ref, start_session
 from jointprobe.audit import record
 from jointprobe.errors import Unauthorized
-from jointprobe.web.pages.deps import CsrfChecked, CsrfDep, DbDep, PageUser, WebDep
+from jointprobe.node import Node
+from jointprobe.web.pages.deps import CsrfChecked, CsrfDep, DbDep, PageUser, WebDep, clock
 from jointprobe.web.pages.render import finish, page
-from jointprobe.web.session import ANONYMOUS_SECONDS, SessionSigner, new_session
+from jointprobe.web.session import ANONYMOUS_SECONDS, new_session
 
 router = APIRouter()
+WRONG = "Wrong user name or password."
 
 
 def safe_next(target: str | None) -> str:
@@ -25,8 +35,14 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _session_ref(sid: str) -> str:
-    return hashlib.sha256(sid.encode()).hexdigest()[:16]
+def client_address(request: Request) -> str:
+    """The peer address as the server saw it (behind a proxy: see docs/operations.md)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _audit_ref(sid: str) -> str:
+    """The audit log's name for a session: the start of its key in ``web_sessions``."""
+    return session_ref(sid)[:16]
 
 
 @router.get("/signin")
@@ -44,6 +60,36 @@ def signin_form(
     return page(request, "signin.html", context)
 
 
+def _form_again(request: Request, next: str, username: str, error: str, status: int) -> Response:
+    context = {
+        "title": "Sign in",
+        "next": safe_next(next),
+        "notice": None,
+        "error": error,
+        "username": username,
+    }
+    return page(request, "signin.html", context, status=status)
+
+
+def _failed(request: Request, name: str, address: str, now: datetime) -> None:
+    """Count and audit a failed sign-in; audit the lockout it may start."""
+    node: Node = request.app.state.node
+    policy: ThrottlePolicy = request.app.state.throttle
+    actor = name[:64] or "?"
+    with node.write_session() as db:
+        locked = record_failure(db, policy, name, address, now)
+        record(db, actor, "signin_failed", "web_session", "-", {"address": address})
+        for scope in locked:
+            limit = policy.max_failures if scope == "account" else policy.max_failures_per_address
+            detail = {
+                "scope": scope,
+                "address": address,
+                "failures": limit,
+                "window_seconds": int(policy.window.total_seconds()),
+            }
+            record(db, actor, "signin_locked", "web_session", "-", detail)
+
+
 @router.post("/signin", dependencies=[CsrfChecked])
 def signin(
     request: Request,
@@ -53,30 +99,38 @@ def signin(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    node: Node = request.app.state.node
+    now = clock(request)()
+    name, address = username.strip(), client_address(request)
     try:
-        user = authenticate_password(db, username.strip(), password)
+        check_signin_allowed(db, request.app.state.throttle, name, address, now)
+        user = authenticate_password(db, name, password)
+    except SignInThrottled as exc:
+        refused = _form_again(request, next, username, exc.message, exc.status)
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     except Unauthorized:
-        record(db, username.strip()[:64] or "?", "signin_failed", "web_session", "-")
-        context = {
-            "title": "Sign in",
-            "next": safe_next(next),
-            "notice": None,
-            "error": "Wrong user name or password.",
-            "username": username,
-        }
-        return page(request, "signin.html", context, status=401)
-    signer: SessionSigner = request.app.state.signer
-    signer.revoke(web)
-    fresh = new_session(user.id, request.app.state.node.settings.session_max_age_seconds)
+        _failed(request, name, address, now)
+        return _form_again(request, next, username, WRONG, 401)
+    fresh = new_session(user.id, node.settings.session_max_age_seconds, now=now.timestamp())
+    with node.write_session() as w:
+        clear_failures(w, name)
+        if web.user_id is not None:
+            end_session(w, web.sid, "signed_in_again", now)
+        expires = datetime.fromtimestamp(fresh.exp, UTC)
+        start_session(w, fresh.sid, user.id, expires, now)
+        ref = _audit_ref(fresh.sid)
+        record(w, user.username, "signin", "web_session", ref, {"address": address})
     request.state.web = fresh
-    record(db, user.username, "signin", "web_session", _session_ref(fresh.sid))
     return finish(request, RedirectResponse(safe_next(next), status_code=303))
 
 
 @router.post("/signout")
-def signout(request: Request, web: WebDep, db: DbDep, user: PageUser, _csrf: CsrfDep) -> Response:
-    signer: SessionSigner = request.app.state.signer
-    signer.revoke(web)
-    record(db, user.username, "signout", "web_session", _session_ref(web.sid))
-    request.state.web = new_session(None, ANONYMOUS_SECONDS)
+def signout(request: Request, web: WebDep, user: PageUser, _csrf: CsrfDep) -> Response:
+    node: Node = request.app.state.node
+    now = clock(request)()
+    with node.write_session() as db:
+        end_session(db, web.sid, "signout", now)
+        record(db, user.username, "signout", "web_session", _audit_ref(web.sid))
+    request.state.web = new_session(None, ANONYMOUS_SECONDS, now=now.timestamp())
     return finish(request, RedirectResponse("/signin?out=1", status_code=303))

@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from jointprobe.accounts.web_sessions import session_is_live
 from jointprobe.store.tables import User
+from jointprobe.timeutil import Clock
 from jointprobe.web.deps import get_session, get_write_session
 from jointprobe.web.pages.errors import CsrfRejected, SignInRequired
 from jointprobe.web.session import (
@@ -32,15 +34,33 @@ class Viewer:
     role: str
 
 
-def web_session(request: Request) -> WebSession:
-    """This browser's session; a fresh anonymous one when it has none (or a dead one)."""
+DbDep = Annotated[Session, Depends(get_session)]
+
+
+def clock(request: Request) -> Clock:
+    """The app's clock (``create_app(node, clock=...)``; tests pass a fake one)."""
+    now: Clock = request.app.state.clock
+    return now
+
+
+def web_session(request: Request, db: DbDep) -> WebSession:
+    """This browser's session; a fresh anonymous one when it has none (or a dead one).
+
+    A signed-in session counts only while the node store has it live (not
+    signed out, user active): one indexed lookup per request, only for
+    signed-in cookies.
+    """
     cached: WebSession | None = getattr(request.state, "web", None)
     if cached is not None:
         return cached
     signer: SessionSigner = request.app.state.signer
-    found = signer.read(request.cookies.get(COOKIE_NAME))
+    now = clock(request)().timestamp()
+    found = signer.read(request.cookies.get(COOKIE_NAME), now=now)
+    if found is not None and found.user_id is not None and not found.expired:
+        if not session_is_live(db, found.sid, found.user_id):
+            found = None  # signed out, disabled or superseded: anonymous, no "expired" note
     if found is None or found.expired:
-        session = new_session(None, ANONYMOUS_SECONDS)
+        session = new_session(None, ANONYMOUS_SECONDS, now=now)
         session.expired = found is not None and found.user_id is not None
     else:
         session = found
@@ -49,7 +69,6 @@ def web_session(request: Request) -> WebSession:
 
 
 WebDep = Annotated[WebSession, Depends(web_session)]
-DbDep = Annotated[Session, Depends(get_session)]
 # For pages that record what was read (case, graph, dashboard): the audit row is
 # a write, so the transaction takes the write lock first (see web.deps).
 AuditedDbDep = Annotated[Session, Depends(get_write_session)]

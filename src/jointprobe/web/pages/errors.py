@@ -21,6 +21,7 @@ _TITLES = {
     409: "Conflict",
     413: "Too large",
     422: "Invalid input",
+    429: "Too many attempts",
     503: "Unavailable",
 }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from fastapi import Request
@@ -53,10 +52,11 @@ environment.filters["handling_text"] = _handling
 
 def set_session_cookie(request: Request, response: Response, session: WebSession) -> None:
     signer: SessionSigner = request.app.state.signer
+    now = int(request.app.state.clock().timestamp())
     response.set_cookie(
         COOKIE_NAME,
         signer.sign(session),
-        max_age=max(session.exp - int(time.time()), 0),
+        max_age=max(session.exp - now, 0),
         path="/",
         httponly=True,
         samesite="lax",
