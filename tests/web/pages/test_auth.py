@@ -82,6 +82,7 @@ def test_after_sign_out_the_old_cookie_no_longer_works(analyst: TestClient) -> N
     token = csrf_of(analyst.get("/").text)
     r = analyst.post("/signout", data={"csrf_token": token})
     assert r.status_code == 303 and r.headers["location"] == "/signin?out=1"
+    analyst.cookies.clear()  # only the old cookie, not the anonymous one sign-out set
     analyst.cookies.set(COOKIE_NAME, cookie or "")
     assert analyst.get("/").status_code == 303
 
