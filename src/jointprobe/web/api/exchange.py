@@ -6,6 +6,7 @@ everything else needs a user. Handlers only connect input to ``exchange``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -154,38 +155,32 @@ class OutcomeIn(BaseModel):
     use: Literal["intelligence", "evidential"] = "intelligence"
 
 
+def _reply(
+    node: Node, user: User, send: Callable[..., str], referral_id: str, **fields: Any
+) -> dict[str, str]:
+    """Answer a received referral with ``send`` (a ``workflow`` reply function)."""
+    with write_session(node) as session:
+        message_id = send(session, _user(session, user), node_keys(node), referral_id, **fields)
+    return {"message_id": message_id}
+
+
 @router.post("/referrals/{referral_id}/ack", status_code=201)
 def referrals_ack(referral_id: str, body: AckIn, node: NodeDep, user: UserDep) -> dict[str, str]:
-    with write_session(node) as session:
-        message_id = acknowledge(
-            session, _user(session, user), node_keys(node), referral_id,
-            decision=body.decision, reason=body.reason, case_id=body.case_id,
-        )  # fmt: skip
-    return {"message_id": message_id}
+    return _reply(node, user, acknowledge, referral_id, **body.model_dump())
 
 
 @router.post("/referrals/{referral_id}/status", status_code=201)
 def referrals_status(
     referral_id: str, body: StatusIn, node: NodeDep, user: UserDep
 ) -> dict[str, str]:
-    with write_session(node) as session:
-        message_id = send_status(
-            session, _user(session, user), node_keys(node), referral_id,
-            state=body.state, note=body.note, tlp=body.tlp,
-        )  # fmt: skip
-    return {"message_id": message_id}
+    return _reply(node, user, send_status, referral_id, **body.model_dump())
 
 
 @router.post("/referrals/{referral_id}/outcome", status_code=201)
 def referrals_outcome(
     referral_id: str, body: OutcomeIn, node: NodeDep, user: UserDep
 ) -> dict[str, str]:
-    with write_session(node) as session:
-        message_id = send_outcome(
-            session, _user(session, user), node_keys(node), referral_id,
-            outcomes=body.outcomes, tlp=body.tlp, use=body.use,
-        )  # fmt: skip
-    return {"message_id": message_id}
+    return _reply(node, user, send_outcome, referral_id, **body.model_dump())
 
 
 def install(app: FastAPI, node: Node) -> None:
