@@ -64,12 +64,12 @@ def _render_offices(out: Console, story: Story) -> None:
         title_justify="left",
         expand=True,
     )
-    for column in ("queue (case)", "states", "leads", "investigations", "arrests", "note"):
+    for column in ("office (case)", "states", "leads", "investigations", "arrests", "note"):
         table.add_column(column)
     for o in story.offices:
         table.add_row(
-            o["case_id"], ", ".join(o["states"]), str(o["leads"]), str(o["investigations"]),
-            str(o["arrests"]), o["note"],
+            f"{o['office']}\n[dim]{o['case_id']}[/]", ", ".join(o["states"]), str(o["leads"]),
+            str(o["investigations"]), str(o["arrests"]), o["note"],
         )  # fmt: skip
     out.print(table)
     out.print(
