@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from jointprobe.audit import record
 from jointprobe.config import Settings
 from jointprobe.exchange.card import NodeCard
+from jointprobe.exchange.db import write_session
 from jointprobe.exchange.keys import NodeKeys, load_keys, save_keys
+from jointprobe.exchange.peers import peer_status
 from jointprobe.node import Node
 
 KEY_FILE = "node.key"
@@ -66,4 +71,50 @@ def rotate_keys(node: Node) -> tuple[NodeKeys, dict[str, object]]:
     return new, update.to_dict()
 
 
-__all__ = ["endpoint", "key_path", "node_keys", "own_card", "rotate_keys"]
+@dataclass(frozen=True)
+class Rotation:
+    """What an operator needs after rotating this node's keys."""
+
+    node_id: str
+    old_fingerprint: str
+    new_fingerprint: str
+    #: The card update (signed by the old key) every peer must apply.
+    update: dict[str, Any]
+    #: Where the old key file is kept until the operator deletes it.
+    old_key_file: Path
+    #: Messages still queued, sealed and signed with the old key.
+    queued_with_old_key: int
+
+
+def rotate_own_keys(node: Node, *, actor: str = "operator") -> Rotation:
+    """Rotate this node's keys (:func:`rotate_keys`) and record it in the audit log.
+
+    Peers keep trusting the old key until they apply the returned card update;
+    once they have, they refuse envelopes signed with it, so messages still
+    queued (``queued_with_old_key``) should be delivered first.
+    """
+    old = node_keys(node)
+    with write_session(node) as session:
+        queued = sum(s.queued for s in peer_status(session))
+        new, update = rotate_keys(node)
+        record(session, actor, "rotate", "node-keys", old.node_id,
+               {"from": old.fingerprint, "to": new.fingerprint})  # fmt: skip
+    return Rotation(
+        node_id=old.node_id,
+        old_fingerprint=old.fingerprint,
+        new_fingerprint=new.fingerprint,
+        update=update,
+        old_key_file=key_path(node.settings).with_name(KEY_FILE + ".old"),
+        queued_with_old_key=queued,
+    )
+
+
+__all__ = [
+    "Rotation",
+    "endpoint",
+    "key_path",
+    "node_keys",
+    "own_card",
+    "rotate_keys",
+    "rotate_own_keys",
+]
