@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases import visible_case
-from jointprobe.errors import InvalidInput
+from jointprobe.errors import InvalidInput, NotFound
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.outbox import enqueue
 from jointprobe.exchange.payloads import AckBody, OutcomeBody, RfiResponseBody, StatusBody
 from jointprobe.exchange.tables import Referral
-from jointprobe.exchange.workflow.queries import get_referral
+from jointprobe.exchange.workflow.queries import can_see_referral, get_referral
 from jointprobe.exchange.workflow.records import add_timeline
 from jointprobe.exchange.workflow.release import released_marking
 from jointprobe.store.tables import User
@@ -28,12 +28,12 @@ from jointprobe.timeutil import utcnow
 
 
 def _incoming(session: Session, actor: User, referral_id: str, peer_id: str | None) -> Referral:
-    """A received referral the actor may answer (need-to-know through its case)."""
+    """A received referral the actor may see (:func:`can_see_referral`), else NotFound."""
     referral = get_referral(session, referral_id, peer_id)
+    if not can_see_referral(session, actor, referral):
+        raise NotFound(f"no referral {referral_id!r}")
     if referral.direction != "in":
         raise InvalidInput("only a referral received from a peer can be answered")
-    if referral.case_id:
-        visible_case(session, actor, referral.case_id)
     return referral
 
 
