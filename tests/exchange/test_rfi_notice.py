@@ -10,6 +10,7 @@ from jointprobe.cases import list_events
 from jointprobe.exchange.tables import OutboxEntry
 from jointprobe.exchange.workflow import get_referral, system_user, timeline
 from jointprobe.node import Node
+from jointprobe.store.tables import AuditEntry
 from jointprobe.web import create_app
 
 from .live import Served, case, make_node, peer, wait_for
@@ -60,6 +61,9 @@ def test_rfi_and_notice_travel_and_the_answer_lands_in_the_askers_case(tmp_path:
             r = cn_api.post(url, json={"answer": "Wang Fengxi"}, headers=cn_h["analyst"])
             assert r.status_code == 201, r.text
             _arrived(us, rfi_id, "rfi-response")
+        with cn.session() as s:
+            audited = s.query(AuditEntry).filter_by(action="rfi-response", object_id=rfi_id)
+            assert [e.actor for e in audited] == ["analyst"]
         with us.session() as s:
             assert get_referral(s, rfi_id).state == "answered"
             titles = [e.title for e in list_events(s, system_user(s), "diana")]

@@ -1,8 +1,7 @@
 """Answering what a peer sent: acknowledge, report status and outcomes, answer an RFI.
 
 Every reply goes through :func:`_reply`: it is queued to the counterpart in the
-referral's conversation, recorded on the referral's timeline and, when
-``audit`` is given, in the audit log.
+referral's conversation, recorded on the referral's timeline and in the audit log.
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ def _reply(
     kind: str,
     summary: str,
     now: datetime,
-    audit: dict[str, Any] | None,
+    audit: dict[str, Any],
 ) -> str:
     """Queue ``body`` to the referral's counterpart and record it; returns the message id."""
     envelope = enqueue(
@@ -56,8 +55,7 @@ def _reply(
     )  # fmt: skip
     referral.updated_at = now
     add_timeline(session, referral.id, referral.peer_id, envelope.id, kind, summary)
-    if audit is not None:
-        record(session, actor.username, kind, "referral", referral.id, audit)
+    record(session, actor.username, kind, "referral", referral.id, audit)
     return envelope.id
 
 
@@ -153,7 +151,7 @@ def answer_rfi(
     rfi.state = "answered"
     return _reply(
         session, actor, keys, rfi, body, kind="rfi-response", summary=answer[:500], now=now,
-        audit=None,
+        audit={"tlp": marking.tlp},
     )  # fmt: skip
 
 
