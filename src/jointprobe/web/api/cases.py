@@ -43,7 +43,8 @@ def cases_create(body: CaseIn, session: WriteSessionDep, user: UserDep) -> CaseO
 
 
 @router.get("/{case_id}", response_model=CaseDetail)
-def cases_show(case_id: str, session: SessionDep, user: UserDep) -> CaseDetail:
+def cases_show(case_id: str, session: WriteSessionDep, user: UserDep) -> CaseDetail:
+    """Reading a case is audited, so the transaction writes: take the write lock first."""
     case = get_case(session, user, case_id)
     detail = CaseDetail.model_validate({**CaseOut.model_validate(case).model_dump(), "members": []})
     detail.members = members(session, case.id)
@@ -56,7 +57,8 @@ def cases_add_member(case_id: str, body: MemberIn, session: WriteSessionDep, use
 
 
 @router.get("/{case_id}/events", response_model=list[EventOut])
-def events_index(case_id: str, session: SessionDep, user: UserDep) -> list[EventOut]:
+def events_index(case_id: str, session: WriteSessionDep, user: UserDep) -> list[EventOut]:
+    """A case's events; the read is audited, so the write lock is taken first."""
     return [_event_out(session, event) for event in list_events(session, user, case_id)]
 
 

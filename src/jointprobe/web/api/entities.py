@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from jointprobe.entities import add_entity, get_entity
 from jointprobe.store.tables import Entity
 from jointprobe.web.api.schemas import EntityIn, EntityOut
-from jointprobe.web.deps import SessionDep, UserDep, WriteSessionDep
+from jointprobe.web.deps import UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
@@ -44,5 +44,6 @@ def entities_create(body: EntityIn, session: WriteSessionDep, user: UserDep) -> 
 
 
 @router.get("/{entity_id}", response_model=EntityOut)
-def entities_show(entity_id: str, session: SessionDep, user: UserDep) -> EntityOut:
+def entities_show(entity_id: str, session: WriteSessionDep, user: UserDep) -> EntityOut:
+    """Reading an entity of a case is audited, so the transaction writes: take the lock first."""
     return _out(get_entity(session, user, entity_id))
