@@ -64,7 +64,8 @@ def _render_offices(out: Console, story: Story) -> None:
         title_justify="left",
         expand=True,
     )
-    for column in ("office (case)", "states", "leads", "investigations", "arrests", "note"):
+    table.add_column("office (case)", overflow="fold")  # case ids are shown whole
+    for column in ("states", "leads", "investigations", "arrests", "note"):
         table.add_column(column)
     for o in story.offices:
         table.add_row(
