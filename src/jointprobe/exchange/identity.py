@@ -11,6 +11,7 @@ from jointprobe.audit import record
 from jointprobe.config import Settings
 from jointprobe.exchange.card import NodeCard
 from jointprobe.exchange.db import write_session
+from jointprobe.exchange.errors import KeyFileError
 from jointprobe.exchange.keys import NodeKeys, load_keys, save_keys
 from jointprobe.exchange.peers import peer_status
 from jointprobe.node import Node
@@ -40,6 +41,36 @@ def node_keys(node: Node) -> NodeKeys:
     return keys
 
 
+def old_key_path(settings: Settings) -> Path:
+    return key_path(settings).with_name(KEY_FILE + ".old")
+
+
+_previous: dict[tuple[str, int], NodeKeys] = {}
+
+
+def previous_keys(node: Node) -> NodeKeys | None:
+    """The keys this node had before its last rotation, while ``node.key.old`` is kept.
+
+    Peers that have not applied the card update yet still seal to the old
+    encryption key; the inbox opens such envelopes with these. ``None`` when
+    there is no usable old key file (none, another node's, or unreadable).
+    """
+    path = old_key_path(node.settings)
+    try:
+        cache_key = (str(path), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        return None
+    with _lock:
+        keys = _previous.get(cache_key)
+        if keys is None:
+            try:
+                keys = load_keys(path, passphrase=node.settings.key_passphrase)
+            except KeyFileError:
+                return None
+            _previous[cache_key] = keys
+    return keys if keys.node_id == node.identity.id else None
+
+
 def endpoint(settings: Settings) -> str:
     return settings.endpoint or f"http://{settings.host}:{settings.port}"
 
@@ -64,7 +95,7 @@ def rotate_keys(node: Node) -> tuple[NodeKeys, dict[str, object]]:
     new = NodeKeys.generate(old.node_id)
     update = CardUpdate.create(old, own_card(node, new))
     path = key_path(node.settings)
-    save_keys(old, path.with_name(KEY_FILE + ".old"), passphrase=node.settings.key_passphrase)
+    save_keys(old, old_key_path(node.settings), passphrase=node.settings.key_passphrase)
     save_keys(new, path, passphrase=node.settings.key_passphrase)
     with _lock:
         _cache[(str(path), old.node_id)] = new
@@ -104,7 +135,7 @@ def rotate_own_keys(node: Node, *, actor: str = "operator") -> Rotation:
         old_fingerprint=old.fingerprint,
         new_fingerprint=new.fingerprint,
         update=update,
-        old_key_file=key_path(node.settings).with_name(KEY_FILE + ".old"),
+        old_key_file=old_key_path(node.settings),
         queued_with_old_key=queued,
     )
 
@@ -114,7 +145,9 @@ __all__ = [
     "endpoint",
     "key_path",
     "node_keys",
+    "old_key_path",
     "own_card",
+    "previous_keys",
     "rotate_keys",
     "rotate_own_keys",
 ]
