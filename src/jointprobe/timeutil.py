@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Literal
 
 Clock = Callable[[], datetime]
 """Where "now" comes from; tests pass a fake one instead of sleeping."""
@@ -18,8 +19,10 @@ def as_utc(ts: datetime) -> datetime:
     return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
 
 
-def iso(ts: datetime) -> str:
-    """ISO 8601 in UTC with a Z, as written in the audit log and on the wire."""
-    if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=UTC)
-    return ts.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+def iso(ts: datetime, *, timespec: Literal["milliseconds", "microseconds"] = "microseconds") -> str:
+    """ISO 8601 (RFC 3339) in UTC with a ``Z``; a naive time is taken as UTC.
+
+    The one time formatter: the audit log keeps microseconds, the exchange wire
+    milliseconds (``exchange.wire.format_time``, docs/protocol.md).
+    """
+    return as_utc(ts).isoformat(timespec=timespec).replace("+00:00", "Z")

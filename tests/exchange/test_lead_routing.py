@@ -6,22 +6,32 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from jointprobe.cases import list_events
-from jointprobe.entities import add_entity
-from jointprobe.errors import InvalidInput
+from jointprobe.accounts import create_user
+from jointprobe.cases import CaseIn, create_case, list_cases, list_events, visible_case
+from jointprobe.cases.service import members as case_members
+from jointprobe.entities import add_entity, get_entity
+from jointprobe.entities.service import case_entities
+from jointprobe.errors import InvalidInput, NotFound
 from jointprobe.exchange.db import write_session
+from jointprobe.exchange.envelope import seal
+from jointprobe.exchange.identity import own_card
+from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.workflow import (
     REFERRAL_HOOKS,
+    SYSTEM_USER,
     ReferralIn,
+    SelectorIn,
     send_referral,
     system_user,
     timeline,
+    visible_referrals,
 )
-from jointprobe.leads import load_table, route_on_arrival
+from jointprobe.leads import lead_case_id, load_table, route_on_arrival
 from jointprobe.leads.routing import RoutingTable, lead_from_item, state_of
-from jointprobe.store.tables import Case
+from jointprobe.store.tables import Case, User
 from jointprobe.timeutil import utcnow
 
+from .factories import referral_body
 from .live import Served, analyst, case, keys, make_node, peer, wait_for
 
 
@@ -31,7 +41,7 @@ def test_states_route_to_their_field_office() -> None:
     assert table.route("OR").office.name == "HSI Portland"
     assert table.route("la").office.name == "HSI New Orleans"
     route = table.route("NY")
-    assert route.routed and route.note is None and route.office.case_id == "leads-hsi-new-york"
+    assert route.routed and route.note is None and route.office.id == "hsi-new-york"
 
 
 def test_every_state_and_dc_has_an_office() -> None:
@@ -47,7 +57,7 @@ def test_unknown_or_missing_state_goes_to_the_default_queue_with_a_note() -> Non
     table = load_table()
     unknown = table.route("ZZ")
     assert not unknown.routed
-    assert unknown.office.id == "unrouted" and unknown.office.case_id == "leads-unrouted"
+    assert unknown.office.id == "unrouted"
     assert unknown.note is not None and "no field office for state 'ZZ'" in unknown.note
     assert "manual assignment" in unknown.note
     missing = table.route(None)
@@ -127,10 +137,16 @@ def test_a_us_node_routes_arriving_leads_and_a_cn_node_does_not(tmp_path: Path) 
             )
             with us.session() as s:
                 cases = set(s.scalars(select(Case.id)))
-                assert {"leads-hsi-new-york", "leads-hsi-portland", "leads-unrouted"} <= cases
+                table = load_table()
+                ny_case, or_case, queue_case = (
+                    lead_case_id(table.route(state).office, "cn-mps-nnb", lid)
+                    for state in ("NY", "OR", None)
+                )
+                assert {ny_case, or_case, queue_case} <= cases
+                assert ny_case.startswith("leads-hsi-new-york-")
                 sys_user = system_user(s)
-                ny = list_events(s, sys_user, "leads-hsi-new-york")
-                queue = list_events(s, sys_user, "leads-unrouted")
+                ny = list_events(s, sys_user, ny_case)
+                queue = list_events(s, sys_user, queue_case)
                 assert [e.details["state"] for e in ny] == ["NY"] and ny[0].fictional
                 notes = " | ".join(e.details["note"] for e in queue)
                 assert "no field office for state 'ZZ'" in notes and "no US state" in notes
@@ -152,3 +168,83 @@ def test_a_us_node_routes_arriving_leads_and_a_cn_node_does_not(tmp_path: Path) 
     finally:
         us.close()
         cn.close()
+
+
+def _us_referral_accepted_by_cn(us, cn, who: str, our_case: str, their_case: str, seq: int):
+    """``who``'s referral from ``our_case``, accepted by ``cn`` into its case ``their_case``."""
+    data = ReferralIn(case_id=our_case, to=["cn-mps-nnb"], title="Vendor", due=utcnow(),
+                      selectors=[SelectorIn(type="phone", value="+86 311 5555 0100")])  # fmt: skip
+    with write_session(us) as s:
+        rid = send_referral(s, s.query(User).filter_by(username=who).one(), keys(us), data)
+    answer = {"decision": "accept", "reason": "", "case_ref": their_case}
+    ack = seal(keys(cn), kind="ack", body=answer,
+               recipients={"us-hsi-nola": own_card(us).box_public}, now=utcnow(),
+               seq={"us-hsi-nola": seq}, conversation_id=rid, in_reply_to=rid)  # fmt: skip
+    assert receive(us, keys(us), ack.to_json())[0].results[0].status == "applied"
+
+
+def _leads_from_cn(us, cn, their_case: str, people: list[tuple[str, str]], seq: int) -> str:
+    """A referral of New York buyers from ``cn``'s case ``their_case``; returns its id."""
+    body = referral_body("cn-mps-nnb")
+    body["case_ref"] = body["title"] = their_case
+    body["items"] = [
+        {"item_id": eid, "type": "entity", "marking": body["marking"],
+         "entity": {"id": eid, "schema": "Person",
+                    "properties": {"name": [name], "address": ["Queens, NY, USA"]}}}
+        for eid, name in people
+    ]  # fmt: skip
+    env = seal(keys(cn), kind="referral", body=body, now=utcnow(), seq={"us-hsi-nola": seq},
+               recipients={"us-hsi-nola": own_card(us).box_public})  # fmt: skip
+    assert receive(us, keys(us), env.to_json())[0].results[0].status == "applied"
+    return env.id
+
+
+def test_a_member_of_one_referrals_case_cannot_see_another_referrals_leads(
+    tmp_path: Path,
+) -> None:
+    """Two referrals' leads for the same office sit in two cases, each with its own members."""
+    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US")
+    cn = make_node(tmp_path, "cn-mps-nnb", "MPS narcotics bureau", "CN")
+    try:
+        peer(us, cn)
+        with write_session(us) as s:
+            alice, bob = create_user(s, "alice", "analyst"), create_user(s, "bob", "analyst")
+            create_case(s, alice, CaseIn(id="case-a", title="A"))
+            create_case(s, bob, CaseIn(id="case-b", title="B"))
+        _us_referral_accepted_by_cn(us, cn, "alice", "case-a", "cn-a", seq=1)
+        _us_referral_accepted_by_cn(us, cn, "bob", "case-b", "cn-b", seq=2)
+        ref_a = _leads_from_cn(us, cn, "cn-a", [("buyer-a", "Ann Lee")], seq=3)
+        ref_b = _leads_from_cn(us, cn, "cn-b", [("buyer-b", "Bob Ray")], seq=4)
+        ny = load_table().route("NY").office
+        case_a = lead_case_id(ny, "cn-mps-nnb", ref_a)
+        case_b = lead_case_id(ny, "cn-mps-nnb", ref_b)
+        assert case_a != case_b
+        with us.session() as s:
+            alice, bob = (s.query(User).filter_by(username=n).one() for n in ("alice", "bob"))
+            assert case_members(s, case_a) == sorted(["alice", SYSTEM_USER])
+            assert [e.title for e in list_events(s, alice, case_a) if "Ann Lee" in e.title]
+            assert get_entity(s, alice, entity_ids(s, case_a)[0]).case_id == case_a
+            for hidden in (case_b,):
+                with pytest.raises(NotFound):
+                    visible_case(s, alice, hidden)
+                with pytest.raises(NotFound):
+                    list_events(s, alice, hidden)
+                with pytest.raises(NotFound):
+                    get_entity(s, alice, entity_ids(s, hidden)[0])
+            # whatever the cases are called: nothing alice can read names B's buyer
+            titles = [e.title for c in list_cases(s, alice) for e in list_events(s, alice, c.id)]
+            assert any("Ann Lee" in t for t in titles)
+            assert not any("Bob Ray" in t for t in titles)
+            seen = {c.id for c in list_cases(s, alice)}
+            assert case_a in seen and case_b not in seen
+            assert {c.id for c in list_cases(s, bob)} >= {case_b}
+            assert case_a not in {c.id for c in list_cases(s, bob)}
+            # each received referral is linked to the case it answers, so is seen only there
+            assert [r.id for r in visible_referrals(s, alice, direction="in")] == [ref_a]
+    finally:
+        us.close()
+        cn.close()
+
+
+def entity_ids(session, case_id: str) -> list[str]:
+    return [e.id for e in case_entities(session, case_id)]

@@ -1,45 +1,44 @@
 """Markings stored on every item: TLP 2.0 label, handling codes, Admiralty grade.
 
 This module validates what is stored; the exchange enforces what may travel.
+TLP labels and Admiralty grades have one definition, ``exchange.markings``
+(:class:`Tlp`, :class:`Grading`); this module stores their canonical text.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 from jointprobe.errors import InvalidInput
+from jointprobe.exchange.markings import ANY_PEER, Grading, Tlp
+from jointprobe.exchange.wire import NODE_ID
 
-TLP_LABELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+TLP_LABELS = tuple(label.value for label in Tlp)
 HANDLING_KEYS = {
     "onward_disclosure": ("originator_consent", "permitted"),
     "use": ("intelligence_only", "evidential"),
 }
-_GRADE = re.compile(r"^[A-F][1-6]$")
-_NODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
 def check_marking(
     tlp: str, handling: dict[str, Any] | None, grading: str | None
 ) -> tuple[str, dict[str, Any], str | None]:
     """Validate and normalise a marking; raise InvalidInput naming the bad part."""
-    label = tlp.strip().upper().removeprefix("TLP:")
-    if label not in TLP_LABELS:
-        raise InvalidInput(f"unknown TLP label {tlp!r}; use one of {', '.join(TLP_LABELS)}")
+    label = Tlp.from_input(tlp).value
     clean: dict[str, Any] = {}
     for key, value in (handling or {}).items():
         if key == "expires":
             clean[key] = _expiry(value)
             continue
         if key == "originator":  # the node whose marking this is (received items)
-            if not isinstance(value, str) or not _NODE.match(value):
+            if not isinstance(value, str) or not NODE_ID.match(value):
                 raise InvalidInput(f"handling originator {value!r} is not a node id")
             clean[key] = value
             continue
         if key == "consent":  # nodes the originator allowed onward disclosure to
             if not isinstance(value, list) or not all(
-                v == "*" or (isinstance(v, str) and _NODE.match(v)) for v in value
+                v == ANY_PEER or (isinstance(v, str) and NODE_ID.match(v)) for v in value
             ):
                 raise InvalidInput("handling consent must be a list of node ids or '*'")
             clean[key] = sorted(value)
@@ -50,11 +49,7 @@ def check_marking(
         if value not in allowed:
             raise InvalidInput(f"handling {key} must be one of {', '.join(allowed)}")
         clean[key] = value
-    grade = grading.strip().upper() if grading else None
-    if grade is not None and not _GRADE.match(grade):
-        raise InvalidInput(
-            f"Admiralty grade {grading!r} must be a source letter A-F and a digit 1-6, e.g. B2"
-        )
+    grade = str(Grading.from_input(grading)) if grading else None
     return label, clean, grade
 
 

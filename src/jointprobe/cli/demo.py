@@ -65,12 +65,13 @@ def _render_offices(out: Console, story: Story) -> None:
         title_justify="left",
         expand=True,
     )
-    for column in ("queue (case)", "states", "leads", "investigations", "arrests", "note"):
+    table.add_column("office (case)", overflow="fold")  # case ids are shown whole
+    for column in ("states", "leads", "investigations", "arrests", "note"):
         table.add_column(column)
     for o in story.offices:
         table.add_row(
-            o["case_id"], ", ".join(o["states"]), str(o["leads"]), str(o["investigations"]),
-            str(o["arrests"]), o["note"],
+            f"{o['office']}\n[dim]{o['case_id']}[/]", ", ".join(o["states"]), str(o["leads"]),
+            str(o["investigations"]), str(o["arrests"]), o["note"],
         )  # fmt: skip
     out.print(table)
     out.print(

@@ -11,7 +11,19 @@ from typer._click.core import Context as ClickContext
 from typer.core import TyperGroup
 
 from jointprobe import __version__
-from jointprobe.cli import accounts, audit, cases, chem, demo, entities, node, peer, referral
+from jointprobe.cli import (
+    accounts,
+    audit,
+    cases,
+    chem,
+    demo,
+    entities,
+    node,
+    notice,
+    peer,
+    referral,
+    rfi,
+)
 from jointprobe.cli import resolve as resolve_cli
 from jointprobe.cli.context import err_console
 from jointprobe.errors import InvalidInput, JointprobeError
@@ -77,6 +89,8 @@ app.add_typer(entities.app, name="entity")
 app.add_typer(audit.app, name="audit")
 app.add_typer(peer.app, name="peer")
 app.add_typer(referral.app, name="referral")
+app.add_typer(rfi.app, name="rfi")
+app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")
 resolve_cli.register(app)
 

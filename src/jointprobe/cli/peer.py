@@ -10,7 +10,7 @@ from rich.table import Table
 
 from jointprobe.cli.context import console, settings
 from jointprobe.exchange.db import write_session
-from jointprobe.exchange.identity import node_keys, own_card
+from jointprobe.exchange.identity import node_keys, own_card, rotate_own_keys
 from jointprobe.exchange.outbox import deliver_outbox
 from jointprobe.exchange.peers import add_peer, apply_card_update, list_peers, peer_status
 from jointprobe.node import open_node
@@ -82,6 +82,50 @@ def update(
             console.print(f"[green]rotated[/] {peer.node_id}: now {peer.fingerprint}")
     finally:
         node.close()
+
+
+@app.command("rotate-keys")
+def rotate_keys(
+    ctx: typer.Context,
+    out: Path | None = typer.Option(
+        None, "--out", help="Write the card update for peers to this file (default: print it)."
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Rotate without asking."),
+) -> None:
+    """Replace this node's keys; prints the new fingerprint and the card update for peers."""
+    node = open_node(settings(ctx))
+    try:
+        if not yes:
+            typer.confirm(
+                f"Rotate the keys of {node.identity.id}? Every peer must then apply the "
+                "card update, and the running server must be restarted",
+                abort=True,
+            )
+        rotation = rotate_own_keys(node)
+    finally:
+        node.close()
+    text = json.dumps(rotation.update, indent=2)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
+    console.print(f"[green]rotated[/] the keys of {rotation.node_id}")
+    console.print(f"old fingerprint: {rotation.old_fingerprint} (key kept as "
+                  f"{rotation.old_key_file}; delete it once every peer has rotated)")  # fmt: skip
+    console.print(f"new fingerprint: [bold]{rotation.new_fingerprint}[/]")
+    where = str(out) if out else "the card update above"
+    console.print(
+        f"Send {where} to every peer; their operators apply it with "
+        "`jointprobe peer update FILE`. Read them the new fingerprint by a second, trusted "
+        "channel so they can compare it with `jointprobe peer list`. Restart "
+        "`jointprobe serve` so this node signs with the new keys."
+    )
+    if rotation.queued_with_old_key:
+        console.print(
+            f"[yellow]{rotation.queued_with_old_key} queued message(s) are signed with the old "
+            "key[/]: deliver them (`jointprobe peer status --deliver`) before peers apply the "
+            "update, which makes them refuse the old key."
+        )
 
 
 @app.command("list")

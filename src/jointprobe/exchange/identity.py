@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from jointprobe.audit import record
 from jointprobe.config import Settings
 from jointprobe.exchange.card import NodeCard
+from jointprobe.exchange.db import write_session
+from jointprobe.exchange.errors import KeyFileError
 from jointprobe.exchange.keys import NodeKeys, load_keys, save_keys
+from jointprobe.exchange.peers import peer_status
 from jointprobe.node import Node
 
 KEY_FILE = "node.key"
@@ -35,6 +41,36 @@ def node_keys(node: Node) -> NodeKeys:
     return keys
 
 
+def old_key_path(settings: Settings) -> Path:
+    return key_path(settings).with_name(KEY_FILE + ".old")
+
+
+_previous: dict[tuple[str, int], NodeKeys] = {}
+
+
+def previous_keys(node: Node) -> NodeKeys | None:
+    """The keys this node had before its last rotation, while ``node.key.old`` is kept.
+
+    Peers that have not applied the card update yet still seal to the old
+    encryption key; the inbox opens such envelopes with these. ``None`` when
+    there is no usable old key file (none, another node's, or unreadable).
+    """
+    path = old_key_path(node.settings)
+    try:
+        cache_key = (str(path), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        return None
+    with _lock:
+        keys = _previous.get(cache_key)
+        if keys is None:
+            try:
+                keys = load_keys(path, passphrase=node.settings.key_passphrase)
+            except KeyFileError:
+                return None
+            _previous[cache_key] = keys
+    return keys if keys.node_id == node.identity.id else None
+
+
 def endpoint(settings: Settings) -> str:
     return settings.endpoint or f"http://{settings.host}:{settings.port}"
 
@@ -59,11 +95,59 @@ def rotate_keys(node: Node) -> tuple[NodeKeys, dict[str, object]]:
     new = NodeKeys.generate(old.node_id)
     update = CardUpdate.create(old, own_card(node, new))
     path = key_path(node.settings)
-    save_keys(old, path.with_name(KEY_FILE + ".old"), passphrase=node.settings.key_passphrase)
+    save_keys(old, old_key_path(node.settings), passphrase=node.settings.key_passphrase)
     save_keys(new, path, passphrase=node.settings.key_passphrase)
     with _lock:
         _cache[(str(path), old.node_id)] = new
     return new, update.to_dict()
 
 
-__all__ = ["endpoint", "key_path", "node_keys", "own_card", "rotate_keys"]
+@dataclass(frozen=True)
+class Rotation:
+    """What an operator needs after rotating this node's keys."""
+
+    node_id: str
+    old_fingerprint: str
+    new_fingerprint: str
+    #: The card update (signed by the old key) every peer must apply.
+    update: dict[str, Any]
+    #: Where the old key file is kept until the operator deletes it.
+    old_key_file: Path
+    #: Messages still queued, sealed and signed with the old key.
+    queued_with_old_key: int
+
+
+def rotate_own_keys(node: Node, *, actor: str = "operator") -> Rotation:
+    """Rotate this node's keys (:func:`rotate_keys`) and record it in the audit log.
+
+    Peers keep trusting the old key until they apply the returned card update;
+    once they have, they refuse envelopes signed with it, so messages still
+    queued (``queued_with_old_key``) should be delivered first.
+    """
+    old = node_keys(node)
+    with write_session(node) as session:
+        queued = sum(s.queued for s in peer_status(session))
+        new, update = rotate_keys(node)
+        record(session, actor, "rotate", "node-keys", old.node_id,
+               {"from": old.fingerprint, "to": new.fingerprint})  # fmt: skip
+    return Rotation(
+        node_id=old.node_id,
+        old_fingerprint=old.fingerprint,
+        new_fingerprint=new.fingerprint,
+        update=update,
+        old_key_file=old_key_path(node.settings),
+        queued_with_old_key=queued,
+    )
+
+
+__all__ = [
+    "Rotation",
+    "endpoint",
+    "key_path",
+    "node_keys",
+    "old_key_path",
+    "own_card",
+    "previous_keys",
+    "rotate_keys",
+    "rotate_own_keys",
+]

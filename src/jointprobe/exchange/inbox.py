@@ -20,6 +20,7 @@ from jointprobe.errors import JointprobeError
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import (
     Envelope,
+    Message,
     TrustedPeer,
     authorise,
     envelope_from_dict,
@@ -34,7 +35,9 @@ from jointprobe.exchange.errors import (
     MalformedEnvelope,
     MarkingForbidden,
     ReplayedEnvelope,
+    Undecryptable,
 )
+from jointprobe.exchange.identity import previous_keys
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.markings import may_release
 from jointprobe.exchange.payloads import Body, markings_of, parse_body
@@ -101,7 +104,9 @@ def receive_batch(
     now = now or utcnow()
     answer = Received()
     with write_session(node) as session:
-        intake = _Intake(session, keys, now, node.settings.replay_window_seconds)
+        intake = _Intake(
+            session, keys, now, node.settings.replay_window_seconds, lambda: previous_keys(node)
+        )
         intake.preload(items)
         for item in items:
             result, error = intake.take(item)
@@ -148,8 +153,16 @@ def _row(entry: InboxEntry) -> dict[str, Any]:
 
 
 class _Intake:
-    def __init__(self, session: Session, keys: NodeKeys, now: datetime, window: float) -> None:
+    def __init__(
+        self,
+        session: Session,
+        keys: NodeKeys,
+        now: datetime,
+        window: float,
+        previous: Callable[[], NodeKeys | None] = lambda: None,
+    ) -> None:
         self.session, self.keys, self.now, self.window = session, keys, now, window
+        self.previous = previous
         self.peer: TrustedPeer | None = None
         self.recorded: dict[str, InboxEntry] = {}
         self.bodies: dict[str, Body] = {}
@@ -217,7 +230,7 @@ class _Intake:
         error: ExchangeError | None = None
         try:
             authorise(envelope, peer)
-            message = open_envelope(envelope, self.keys)
+            message = self._open(envelope)
             body = parse_body(envelope.kind, message.body)
             self._check_markings(body, peer)
             entry.body = message.body
@@ -229,6 +242,16 @@ class _Intake:
         self.recorded[envelope.id] = entry
         self._batch_slots.add((envelope.sender, seq))
         return Result(envelope.id, digest, entry.state, entry.error_code), error
+
+    def _open(self, envelope: Envelope) -> Message:
+        """Open with this node's keys, else with those it had before its last rotation."""
+        try:
+            return open_envelope(envelope, self.keys)
+        except Undecryptable:
+            previous = self.previous()
+            if previous is None:
+                raise
+            return open_envelope(envelope, previous)
 
     def _taken(self, sender: str, seq: int) -> bool:
         """Was ``seq`` from ``sender`` recorded before this batch? (applied slots or pending)"""

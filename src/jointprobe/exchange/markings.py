@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from jointprobe.errors import InvalidInput
 from jointprobe.exchange.errors import MalformedEnvelope, MarkingForbidden
 from jointprobe.exchange.wire import check_node_id, format_time, parse_time
 
@@ -47,6 +48,15 @@ class Tlp(enum.Enum):
             return cls(label)
         except ValueError as exc:
             raise MalformedEnvelope(f"unknown TLP label {text!r}") from exc
+
+    @classmethod
+    def from_input(cls, text: str) -> Tlp:
+        """A label a local user gave: an unknown one is :class:`InvalidInput` (422)."""
+        try:
+            return cls.parse(text)
+        except MalformedEnvelope:
+            labels = ", ".join(label.value for label in _TLP_ORDER)
+            raise InvalidInput(f"unknown TLP label {text!r}; use one of {labels}") from None
 
 
 _TLP_ORDER = [Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED]
@@ -95,6 +105,16 @@ class Grading:
         if not match:
             raise MalformedEnvelope(f"{text!r} is not an Admiralty grading (A1–F6)")
         return cls(match.group(1).upper(), match.group(2))
+
+    @classmethod
+    def from_input(cls, text: str) -> Grading:
+        """A grading a local user gave: a bad one is :class:`InvalidInput` (422)."""
+        try:
+            return cls.parse(text)
+        except MalformedEnvelope:
+            raise InvalidInput(
+                f"Admiralty grade {text!r} must be a source letter A-F and a digit 1-6, e.g. B2"
+            ) from None
 
     def __str__(self) -> str:
         return f"{self.source}{self.information}"

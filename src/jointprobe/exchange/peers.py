@@ -11,14 +11,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
-from jointprobe.errors import Conflict, NotFound
+from jointprobe.errors import Conflict, InvalidInput, NotFound
 from jointprobe.exchange.card import CardUpdate, NodeCard
 from jointprobe.exchange.envelope import KINDS, Agreement, TrustedPeer
-from jointprobe.exchange.errors import CardError, MalformedEnvelope
+from jointprobe.exchange.errors import CardError
 from jointprobe.exchange.markings import Tlp
 from jointprobe.exchange.tables import OutboxEntry, Peer
 
 DEFAULT_KINDS = tuple(k for k in KINDS if k != "receipt")
+
+
+def _kinds(kinds: list[str]) -> list[str]:
+    """Message kinds an operator allows in an agreement; an unknown one is InvalidInput."""
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise InvalidInput(f"unknown kinds in agreement: {sorted(unknown)}")
+    return list(kinds)
 
 
 def add_peer(
@@ -33,11 +41,8 @@ def add_peer(
     """Trust a peer: the card must carry the fingerprint the operator was given."""
     card = NodeCard.from_dict(card_data)
     card.require_fingerprint(fingerprint)
-    allowed = list(kinds or DEFAULT_KINDS)
-    unknown = set(allowed) - set(KINDS)
-    if unknown:
-        raise MalformedEnvelope(f"unknown kinds in agreement: {sorted(unknown)}")
-    tlp = Tlp.parse(max_tlp)
+    allowed = _kinds(kinds or list(DEFAULT_KINDS))
+    tlp = Tlp.from_input(max_tlp)
     existing = session.get(Peer, card.node_id)
     if existing is not None:
         raise Conflict(f"peer {card.node_id} is already trusted; use `peer update` to rotate")
@@ -80,9 +85,9 @@ def set_agreement(
 ) -> Peer:
     peer = get_peer(session, node_id)
     if kinds is not None:
-        peer.allowed_kinds = list(kinds)
+        peer.allowed_kinds = _kinds(kinds)
     if max_tlp is not None:
-        peer.max_tlp = Tlp.parse(max_tlp).value
+        peer.max_tlp = Tlp.from_input(max_tlp).value
     record(session, actor, "update", "peer", node_id, {"kinds": kinds, "max_tlp": max_tlp})
     return peer
 

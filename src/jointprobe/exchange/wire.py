@@ -14,6 +14,7 @@ from typing import Any
 import rfc8785
 
 from jointprobe.exchange.errors import MalformedEnvelope
+from jointprobe.timeutil import iso
 
 VERSION = "jp/1"
 SUPPORTED_VERSIONS = (VERSION,)
@@ -110,11 +111,8 @@ def utcnow() -> datetime:
 
 
 def format_time(moment: datetime) -> str:
-    """RFC 3339 UTC with milliseconds and ``Z``."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime")
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """RFC 3339 UTC with milliseconds and ``Z``, as the protocol writes every time."""
+    return iso(moment, timespec="milliseconds")
 
 
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")

@@ -1,8 +1,9 @@
 """Buyer leads from foreign partners: routed to field offices by US state.
 
-Importing this package registers :func:`routing.route_on_arrival` in
-``exchange.workflow.REFERRAL_HOOKS``, so a US node routes the Person leads of a
-referral as it applies it.
+Each office works one referral's leads in a case of their own (need-to-know,
+see :mod:`jointprobe.leads.routing`). Importing this package registers
+:func:`routing.route_on_arrival` in ``exchange.workflow.REFERRAL_HOOKS``, so a
+US node routes the Person leads of a referral as it applies it.
 """
 
 from jointprobe.leads.routing import (
@@ -11,6 +12,7 @@ from jointprobe.leads.routing import (
     Office,
     Route,
     RoutingTable,
+    lead_case_id,
     load_table,
     route_leads,
     route_on_arrival,
@@ -22,6 +24,7 @@ __all__ = [
     "Office",
     "Route",
     "RoutingTable",
+    "lead_case_id",
     "load_table",
     "route_leads",
     "route_on_arrival",

@@ -4,13 +4,19 @@ A lead is a FollowTheMoney ``Person`` item of a referral whose address names a U
 state (two-letter code) or whose country is ``us``. The routing table
 (``field_offices.yaml``) maps states to offices; a lead without a state, or with
 a state the table does not know, goes to the default queue with a note saying
-why. Each office has one standing case, ``leads-<office id>``, in which every
-routed lead becomes an entity and a ``referral`` event; the office then opens
-domestic investigations as ordinary case events.
+why. Each routed lead becomes an entity and a ``referral`` event in a case of
+its office, and the office opens domestic investigations as ordinary case events.
+
+Need-to-know: there is one such case per (office, referral), ``leads-<office
+id>-<digest>`` (:func:`lead_case_id`), never one standing case per office. The
+members of our case the referral answers join only that referral's office
+cases, so they see the leads of that referral and not every lead the office
+was ever sent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -47,9 +53,11 @@ class Office:
     id: str
     name: str
 
-    @property
-    def case_id(self) -> str:
-        return f"leads-{self.id}"
+
+def lead_case_id(office: Office, peer_id: str, referral_id: str) -> str:
+    """The case holding the leads of one referral (from ``peer_id``) for one office."""
+    digest = hashlib.sha256(f"{peer_id}\n{referral_id}".encode()).hexdigest()[:10]
+    return f"leads-{office.id}"[:53] + f"-{digest}"
 
 
 @dataclass(frozen=True)
@@ -196,17 +204,28 @@ class Routed:
     entity_id: str | None
 
 
-def _office_case(session: Session, actor: User, office: Office, extra: Sequence[str]) -> str:
-    case = session.get(Case, office.case_id)
-    if case is None:
-        title = f"{office.name}: buyer leads from foreign partners"
-        create_case(session, actor, CaseIn(id=office.case_id, title=title, tlp="AMBER"))
-    present = set(case_members(session, office.case_id))
-    for username in extra:
+def _office_case(
+    session: Session,
+    actor: User,
+    office: Office,
+    *,
+    peer_id: str,
+    referral_id: str,
+    referral_title: str,
+    members: Sequence[str],
+) -> str:
+    """The office's case for this referral (created on first use), ``members`` added."""
+    case_id = lead_case_id(office, peer_id, referral_id)
+    if session.get(Case, case_id) is None:
+        about = referral_title or f"referral {referral_id}"
+        title = f"{office.name}: leads from {peer_id} ({about})"[:300]
+        create_case(session, actor, CaseIn(id=case_id, title=title, tlp="AMBER"))
+    present = set(case_members(session, case_id))
+    for username in members:
         user = session.scalar(select(User).where(User.username == username))
         if user is not None and username not in present:
-            session.add(CaseMember(case_id=office.case_id, user_id=user.id))
-    return office.case_id
+            session.add(CaseMember(case_id=case_id, user_id=user.id))
+    return case_id
 
 
 def route_leads(
@@ -218,13 +237,21 @@ def route_leads(
     leads: Sequence[Lead],
     table: RoutingTable | None = None,
     members: Sequence[str] = (),
+    referral_title: str = "",
 ) -> list[Routed]:
-    """Put each lead in its office's case (created on first use) as an entity and an event."""
+    """Put each lead as an entity and an event in its office's case for this referral.
+
+    ``members`` (the members of our case the referral answers) join those cases
+    and no others.
+    """
     table = table or load_table()
     out: list[Routed] = []
     for lead in leads:
         route = table.route(lead.state)
-        case_id = _office_case(session, actor, route.office, members)
+        case_id = _office_case(
+            session, actor, route.office, peer_id=peer_id, referral_id=referral_id,
+            referral_title=referral_title, members=members,
+        )  # fmt: skip
         where = f"{lead.state}" if lead.state else "no state"
         title = (
             f"Lead from {peer_id}: {lead.name} ({where}) routed to {route.office.name}"
@@ -305,7 +332,7 @@ def route_on_arrival(session: Session, msg: Applied) -> None:
     extra = [u for u in extra if u != actor.username]
     routed = route_leads(
         session, actor, referral_id=entry.message_id, peer_id=entry.sender, leads=leads,
-        table=table, members=extra,
+        table=table, members=extra, referral_title=body.title,
     )  # fmt: skip
     offices = {r.route.office.id for r in routed if r.route.routed}
     unrouted = sum(1 for r in routed if not r.route.routed)
@@ -320,7 +347,8 @@ def route_on_arrival(session: Session, msg: Applied) -> None:
     session.add(
         ReferralEvent(
             referral_id=entry.message_id, peer_id=entry.sender, message_id=entry.message_id,
-            kind="routed", at=utcnow(), summary=summary, body={"offices": sorted(offices)},
+            kind="routed", at=utcnow(), summary=summary,
+            body={"offices": sorted(offices), "cases": sorted({r.case_id for r in routed})},
         )
     )  # fmt: skip
     if origin:
@@ -338,6 +366,7 @@ __all__ = [
     "Route",
     "Routed",
     "RoutingTable",
+    "lead_case_id",
     "lead_from_item",
     "load_table",
     "route_leads",

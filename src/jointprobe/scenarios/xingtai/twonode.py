@@ -575,8 +575,9 @@ def run_story(us: DemoNode, cn: DemoNode, story: Story | None = None) -> Story:
             lead_events = [e for e in events if e["kind"] == "referral"]
             states = sorted({str(e["details"].get("state") or "-") for e in lead_events})
             notes = sorted({e["details"]["note"] for e in lead_events if e["details"].get("note")})
+            office = next((str(e["details"].get("office")) for e in lead_events), "-")
             story.offices.append(
-                {"case_id": case_id, "office": case_id.removeprefix("leads-"),
+                {"case_id": case_id, "office": office,
                  "states": states, "leads": len(lead_events), "investigations": opened[case_id],
                  "arrests": made[case_id], "note": "; ".join(notes)}
             )  # fmt: skip

@@ -6,13 +6,14 @@ everything else needs a user. Handlers only connect input to ``exchange``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 import jointprobe.leads  # noqa: F401  (registers lead routing in REFERRAL_HOOKS)
 from jointprobe.exchange.db import write_session
@@ -25,8 +26,11 @@ from jointprobe.exchange.tables import Referral
 from jointprobe.exchange.workflow import (
     ReferralIn,
     acknowledge,
+    answer_rfi,
+    send_notice,
     send_outcome,
     send_referral,
+    send_rfi,
     send_status,
     timeline,
     visible_referral,
@@ -154,38 +158,79 @@ class OutcomeIn(BaseModel):
     use: Literal["intelligence", "evidential"] = "intelligence"
 
 
+def _reply(
+    node: Node, user: User, send: Callable[..., str], referral_id: str, **fields: Any
+) -> dict[str, str]:
+    """Answer a received referral with ``send`` (a ``workflow`` reply function)."""
+    with write_session(node) as session:
+        message_id = send(session, _user(session, user), node_keys(node), referral_id, **fields)
+    return {"message_id": message_id}
+
+
 @router.post("/referrals/{referral_id}/ack", status_code=201)
 def referrals_ack(referral_id: str, body: AckIn, node: NodeDep, user: UserDep) -> dict[str, str]:
-    with write_session(node) as session:
-        message_id = acknowledge(
-            session, _user(session, user), node_keys(node), referral_id,
-            decision=body.decision, reason=body.reason, case_id=body.case_id,
-        )  # fmt: skip
-    return {"message_id": message_id}
+    return _reply(node, user, acknowledge, referral_id, **body.model_dump())
 
 
 @router.post("/referrals/{referral_id}/status", status_code=201)
 def referrals_status(
     referral_id: str, body: StatusIn, node: NodeDep, user: UserDep
 ) -> dict[str, str]:
-    with write_session(node) as session:
-        message_id = send_status(
-            session, _user(session, user), node_keys(node), referral_id,
-            state=body.state, note=body.note, tlp=body.tlp,
-        )  # fmt: skip
-    return {"message_id": message_id}
+    return _reply(node, user, send_status, referral_id, **body.model_dump())
 
 
 @router.post("/referrals/{referral_id}/outcome", status_code=201)
 def referrals_outcome(
     referral_id: str, body: OutcomeIn, node: NodeDep, user: UserDep
 ) -> dict[str, str]:
+    return _reply(node, user, send_outcome, referral_id, **body.model_dump())
+
+
+class RfiIn(BaseModel):
+    to: str = Field(min_length=1, max_length=64)
+    question: str = Field(min_length=1, max_length=20_000)
+    case_id: str | None = None
+    due: datetime | None = None
+    tlp: str = "AMBER"
+
+    @field_validator("due")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        """A time without an offset is taken as UTC."""
+        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
+
+
+class RfiAnswerIn(BaseModel):
+    answer: str = Field(min_length=1, max_length=20_000)
+    tlp: str = "AMBER"
+
+
+class NoticeIn(BaseModel):
+    to: list[str] = Field(min_length=1, max_length=100)
+    topic: str = Field(min_length=1, max_length=300)
+    text: str = Field(default="", max_length=20_000)
+    tlp: str = "GREEN"
+
+
+@router.post("/rfis", status_code=201)
+def rfis_create(body: RfiIn, node: NodeDep, user: UserDep) -> dict[str, str]:
+    """Ask a peer a question; with ``case_id``, only a member of that case may."""
     with write_session(node) as session:
-        message_id = send_outcome(
-            session, _user(session, user), node_keys(node), referral_id,
-            outcomes=body.outcomes, tlp=body.tlp, use=body.use,
-        )  # fmt: skip
-    return {"message_id": message_id}
+        rfi_id = send_rfi(session, _user(session, user), node_keys(node), **body.model_dump())
+    return {"id": rfi_id}
+
+
+@router.post("/rfis/{rfi_id}/answer", status_code=201)
+def rfis_answer(rfi_id: str, body: RfiAnswerIn, node: NodeDep, user: UserDep) -> dict[str, str]:
+    return _reply(node, user, answer_rfi, rfi_id, **body.model_dump())
+
+
+@router.post("/notices", status_code=201)
+def notices_create(body: NoticeIn, node: NodeDep, user: UserDep) -> dict[str, str]:
+    """Tell peers something outside a referral (an alert, a working-group note)."""
+    with write_session(node) as session:
+        notice_id = send_notice(session, _user(session, user), node_keys(node), **body.model_dump())
+    return {"id": notice_id}
 
 
 def install(app: FastAPI, node: Node) -> None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from jointprobe.cases.marking import TLP_LABELS
 from jointprobe.cases.service import list_cases, visible_case
 from jointprobe.entities.service import case_entities
 from jointprobe.errors import InvalidInput, JointprobeError
@@ -25,7 +26,7 @@ from jointprobe.web.pages.refdata import is_overdue, referral_detail, referral_h
 from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
-TLPS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+TLPS = TLP_LABELS
 ListForm = Annotated[list[str], Form()]
 TextForm = Annotated[str, Form()]
 

@@ -1,0 +1,53 @@
+"""The referral workflow: send, acknowledge, report status and outcomes, ask and answer.
+
+Service functions serve the CLI, the API and the web pages alike. The modules
+split the work by role:
+
+- ``forms``: what a user writes (:class:`ReferralIn`)
+- ``release``: the marking of what this node sends and the release check
+- ``sending``: starting a conversation (referral, RFI, notice)
+- ``replies``: answering one (acknowledge, status, outcome, RFI answer)
+- ``queries``: finding referrals and need-to-know (:func:`can_see_referral`)
+- ``applying``: the ``@handles`` functions for what arrives (imported here so
+  that importing the workflow registers them), ``outcomes`` and ``records``
+  helping them
+"""
+
+from __future__ import annotations
+
+from jointprobe.exchange.workflow.applying import REFERRAL_HOOKS
+from jointprobe.exchange.workflow.forms import ReferralIn, SelectorIn
+from jointprobe.exchange.workflow.queries import (
+    CLOSED_STATES,
+    can_see_referral,
+    get_referral,
+    list_referrals,
+    timeline,
+    visible_referral,
+    visible_referrals,
+)
+from jointprobe.exchange.workflow.records import SYSTEM_USER, system_user
+from jointprobe.exchange.workflow.replies import acknowledge, answer_rfi, send_outcome, send_status
+from jointprobe.exchange.workflow.sending import send_notice, send_referral, send_rfi
+
+__all__ = [
+    "CLOSED_STATES",
+    "REFERRAL_HOOKS",
+    "SYSTEM_USER",
+    "ReferralIn",
+    "SelectorIn",
+    "acknowledge",
+    "answer_rfi",
+    "can_see_referral",
+    "get_referral",
+    "list_referrals",
+    "send_notice",
+    "send_outcome",
+    "send_referral",
+    "send_rfi",
+    "send_status",
+    "system_user",
+    "timeline",
+    "visible_referral",
+    "visible_referrals",
+]

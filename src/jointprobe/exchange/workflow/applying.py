@@ -1,0 +1,174 @@
+"""Applying what arrives: the ``@handles`` functions the inbox calls per message kind."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from jointprobe.errors import InvalidInput
+from jointprobe.exchange.inbox import Applied, handles
+from jointprobe.exchange.payloads import (
+    AckBody,
+    NoticeBody,
+    OutcomeBody,
+    ReferralBody,
+    RfiBody,
+    RfiResponseBody,
+    StatusBody,
+)
+from jointprobe.exchange.peers import apply_card_update
+from jointprobe.exchange.tables import Referral, ReferralEvent
+from jointprobe.exchange.wire import parse_time
+from jointprobe.exchange.workflow.outcomes import event_for
+from jointprobe.exchange.workflow.queries import get_referral
+from jointprobe.exchange.workflow.records import add_timeline, case_note
+from jointprobe.timeutil import utcnow
+
+#: Functions called when a referral is applied (e.g. instant selector hits, lead routing).
+REFERRAL_HOOKS: list[Any] = []
+
+_REFERRALS = cast(Table, Referral.__table__)
+_REFERRAL_EVENTS = cast(Table, ReferralEvent.__table__)
+
+
+@handles("referral")
+def _on_referral(session: Session, msg: Applied) -> None:
+    body = msg.body
+    assert isinstance(body, ReferralBody)
+    entry = msg.entry
+    taken = select(_REFERRALS.c.id).where(
+        _REFERRALS.c.id == entry.message_id, _REFERRALS.c.peer_id == entry.sender
+    )
+    if session.execute(taken).first() is not None:
+        # a peer cannot reuse the id of a referral we exchanged with it
+        raise InvalidInput(f"referral id {entry.message_id} is already in use with this peer")
+    # Plain (Core) INSERTs, executed at once: a hook's first query would
+    # otherwise autoflush these two objects through the unit of work, message
+    # by message, which costs several times the statements themselves.
+    session.execute(
+        insert(_REFERRALS),
+        [
+            dict(
+                id=entry.message_id, peer_id=entry.sender, type="referral", direction="in",
+                remote_case_ref=body.case_ref, title=body.title, narrative=body.narrative,
+                requested_action=body.requested_action, due=parse_time(body.due, field="due"),
+                state="received", items=[i.model_dump() for i in body.items],
+                marking=body.marking.model_dump(), created_at=entry.received_at,
+                updated_at=entry.received_at,
+            )
+        ],
+    )  # fmt: skip
+    session.execute(
+        insert(_REFERRAL_EVENTS),
+        [
+            dict(
+                referral_id=entry.message_id, peer_id=entry.sender, message_id=entry.message_id,
+                kind="received", at=utcnow(), summary=body.title[:4000], body={},
+            )
+        ],
+    )  # fmt: skip
+    for hook in REFERRAL_HOOKS:
+        hook(session, msg)
+
+
+@handles("rfi")
+def _on_rfi(session: Session, msg: Applied) -> None:
+    body = msg.body
+    assert isinstance(body, RfiBody)
+    entry = msg.entry
+    session.add(
+        Referral(
+            id=entry.message_id, peer_id=entry.sender, type="rfi", direction="in",
+            title=body.question[:300], narrative=body.question,
+            due=parse_time(body.due, field="due") if body.due else None, state="received",
+            items=[i.model_dump() for i in body.items], marking=body.marking.model_dump(),
+            created_at=entry.received_at, updated_at=entry.received_at,
+        )
+    )  # fmt: skip
+    add_timeline(session, entry.message_id, entry.sender, entry.message_id, "rfi", body.question)
+
+
+def _answered(session: Session, msg: Applied) -> Referral:
+    entry = msg.entry
+    if entry.in_reply_to is None:
+        raise InvalidInput(f"a {entry.kind} must answer a referral")
+    referral = get_referral(session, entry.in_reply_to, entry.sender)
+    if referral.direction != "out":
+        # only the recipient of our referral may answer it; a sender cannot
+        # acknowledge or report on its own referral in our records
+        raise InvalidInput(f"a {entry.kind} may only answer a referral this node sent")
+    return referral
+
+
+@handles("ack")
+def _on_ack(session: Session, msg: Applied) -> None:
+    body = msg.body
+    assert isinstance(body, AckBody)
+    referral = _answered(session, msg)
+    referral.state = "accepted" if body.decision == "accept" else "declined"
+    referral.reason, referral.remote_case_ref = body.reason, body.case_ref
+    referral.acknowledged_at = referral.updated_at = msg.entry.received_at
+    text = f"{msg.entry.sender} {referral.state} the referral" + (
+        f": {body.reason}" if body.reason else ""
+    )
+    add_timeline(session, referral.id, referral.peer_id, msg.entry.message_id, "ack", text)
+    case_note(session, referral, text)
+
+
+@handles("status")
+def _on_status(session: Session, msg: Applied) -> None:
+    body = msg.body
+    assert isinstance(body, StatusBody)
+    referral = _answered(session, msg)
+    referral.state, referral.updated_at = body.state, msg.entry.received_at
+    text = f"Status from {msg.entry.sender}: {body.state}" + (
+        f" — {body.note}" if body.note else ""
+    )
+    add_timeline(session, referral.id, referral.peer_id, msg.entry.message_id, "status", text)
+    case_note(session, referral, text)
+
+
+@handles("outcome")
+def _on_outcome(session: Session, msg: Applied) -> None:
+    body = msg.body
+    assert isinstance(body, OutcomeBody)
+    referral = _answered(session, msg)
+    referral.updated_at = msg.entry.received_at
+    for outcome in body.outcomes:
+        text = f"Outcome from {msg.entry.sender}: {outcome.description}"
+        add_timeline(
+            session, referral.id, referral.peer_id, msg.entry.message_id, "outcome", text,
+            outcome.model_dump(),
+        )  # fmt: skip
+        case_note(session, referral, text, event_for(outcome.model_dump(), text, body))
+
+
+@handles("rfi-response")
+def _on_rfi_response(session: Session, msg: Applied) -> None:
+    body = msg.body
+    assert isinstance(body, RfiResponseBody)
+    rfi = _answered(session, msg)
+    rfi.state, rfi.updated_at = "answered", msg.entry.received_at
+    add_timeline(session, rfi.id, rfi.peer_id, msg.entry.message_id, "rfi-response", body.answer)
+    case_note(session, rfi, f"Answer from {msg.entry.sender}: {body.answer}")
+
+
+@handles("notice")
+def _on_notice(session: Session, msg: Applied) -> None:
+    body = msg.body
+    assert isinstance(body, NoticeBody)
+    entry = msg.entry
+    if body.topic == "card-update" and body.card_update is not None:
+        card = body.card_update.get("card", {})
+        if not isinstance(card, dict) or card.get("node_id") != entry.sender:
+            raise InvalidInput("a card update must be about its sender")
+        apply_card_update(session, body.card_update, actor=f"peer:{entry.sender}")
+    add_timeline(
+        session, entry.conversation_id, entry.sender, entry.message_id, "notice",
+        f"{body.topic}: {body.text}",
+    )  # fmt: skip
+
+
+__all__ = ["REFERRAL_HOOKS"]

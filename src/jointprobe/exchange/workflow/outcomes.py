@@ -1,0 +1,55 @@
+"""Turning an outcome a peer reports into an event of the linked case."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from jointprobe.cases import EventIn
+from jointprobe.exchange.payloads import OutcomeBody
+
+_EVENT_KIND = {
+    "arrest": "arrest",
+    "seizure": "seizure",
+    "charge": "charge",
+    "indictment": "charge",
+    "sentence": "court_outcome",
+    "investigation": "investigation",
+}
+
+
+def event_for(outcome: dict[str, Any], text: str, body: OutcomeBody) -> EventIn:
+    """A case event for an outcome; a plain note when the details do not fit one."""
+    details = dict(outcome.get("details") or {})
+    marking = body.marking
+    try:
+        quantity = details.get("quantity")
+        return EventIn(
+            kind=_EVENT_KIND.get(outcome["type"], "note"),
+            title=text[:500],
+            occurred_on=_date(outcome.get("date")),
+            place=details.get("place"),
+            substance=details.get("substance"),
+            quantity=Decimal(str(quantity)) if quantity is not None else None,
+            unit=details.get("unit"),
+            outcome=details.get("outcome"),
+            term_months=details.get("term_months"),
+            details={**details, "via": "exchange"},
+            tlp=marking.tlp,
+            grading=marking.grading,
+        )
+    except (ValueError, InvalidOperation):
+        return EventIn(kind="note", title=text[:500], details={**details, "via": "exchange"})
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+__all__ = ["event_for"]

@@ -1,0 +1,93 @@
+"""Finding referrals, and need-to-know: which referrals a user may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jointprobe.cases import can_see_case
+from jointprobe.errors import NotFound
+from jointprobe.exchange.tables import Referral, ReferralEvent
+from jointprobe.store.tables import Case, User
+
+CLOSED_STATES = ("declined", "closed", "answered")
+INBOX_ROLES = ("analyst", "liaison", "supervisor")
+
+
+def get_referral(session: Session, referral_id: str, peer_id: str | None = None) -> Referral:
+    """One row of a referral (with ``peer_id``, the one with that counterpart)."""
+    query = select(Referral).where(Referral.id == referral_id)
+    if peer_id:
+        query = query.where(Referral.peer_id == peer_id)
+    referral = session.scalars(query).first()
+    if referral is None:
+        raise NotFound(f"no referral {referral_id!r}")
+    return referral
+
+
+def list_referrals(
+    session: Session, *, direction: str | None = None, overdue_at: datetime | None = None
+) -> list[Referral]:
+    """Referrals, newest first; with ``overdue_at`` only open ones past their due date."""
+    query = select(Referral).order_by(Referral.created_at.desc())
+    if direction:
+        query = query.where(Referral.direction == direction)
+    if overdue_at is not None:
+        query = query.where(Referral.due < overdue_at, Referral.state.not_in(CLOSED_STATES))
+    return list(session.scalars(query))
+
+
+def can_see_referral(session: Session, user: User, referral: Referral) -> bool:
+    """Need-to-know for referrals: through the linked case, else the liaison inbox.
+
+    A referral linked to a case is visible exactly when the case is; a received
+    referral not yet linked to a case sits in the node's inbox, which liaison
+    officers, analysts and supervisors triage (not chemists or admins).
+    """
+    if referral.case_id is not None:
+        case = session.get(Case, referral.case_id)
+        return case is not None and can_see_case(session, user, case)
+    return user.role in INBOX_ROLES
+
+
+def visible_referrals(
+    session: Session,
+    user: User,
+    *,
+    direction: str | None = None,
+    overdue_at: datetime | None = None,
+) -> list[Referral]:
+    """The referrals ``user`` may see, newest first."""
+    rows = list_referrals(session, direction=direction, overdue_at=overdue_at)
+    return [row for row in rows if can_see_referral(session, user, row)]
+
+
+def visible_referral(session: Session, user: User, referral_id: str) -> list[Referral]:
+    """Rows of one referral (one per counterpart) that ``user`` may see; NotFound if none."""
+    rows = session.scalars(select(Referral).where(Referral.id == referral_id))
+    shown = sorted(
+        (row for row in rows if can_see_referral(session, user, row)), key=lambda r: r.peer_id
+    )
+    if not shown:
+        raise NotFound(f"no referral {referral_id!r}")
+    return shown
+
+
+def timeline(session: Session, referral_id: str) -> list[ReferralEvent]:
+    """A referral's timeline, oldest first."""
+    query = select(ReferralEvent).where(ReferralEvent.referral_id == referral_id)
+    return list(session.scalars(query.order_by(ReferralEvent.id)))
+
+
+__all__ = [
+    "CLOSED_STATES",
+    "INBOX_ROLES",
+    "can_see_referral",
+    "get_referral",
+    "list_referrals",
+    "timeline",
+    "visible_referral",
+    "visible_referrals",
+]

@@ -1,0 +1,39 @@
+"""After this node rotates its keys, envelopes a peer still seals to the old key are opened."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.exchange.factories import referral_body
+from tests.exchange.live import keys, make_node, peer
+
+from jointprobe.exchange.envelope import seal
+from jointprobe.exchange.identity import old_key_path, own_card, previous_keys, rotate_own_keys
+from jointprobe.exchange.inbox import receive
+
+
+def test_a_peer_not_yet_updated_still_reaches_a_rotated_node_while_the_old_key_is_kept(
+    tmp_path: Path,
+) -> None:
+    us = make_node(tmp_path, "us-hsi-nola", "HSI", "US")
+    cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
+    try:
+        peer(us, cn)
+        old_box = own_card(us).box_public  # what cn holds until it applies the card update
+        rotation = rotate_own_keys(us)
+        assert rotation.new_fingerprint == keys(us).fingerprint != rotation.old_fingerprint
+        assert previous_keys(us) is not None
+        assert previous_keys(us).fingerprint == rotation.old_fingerprint  # type: ignore[union-attr]
+
+        def send(seq: int) -> str:
+            env = seal(keys(cn), kind="referral", body=referral_body("cn-mps-nnc"),
+                       recipients={"us-hsi-nola": old_box}, now=datetime.now(UTC),
+                       seq={"us-hsi-nola": seq})  # fmt: skip
+            return receive(us, keys(us), env.to_json())[0].results[0].status
+
+        assert send(1) == "applied"
+        old_key_path(us.settings).unlink()  # the operator deletes it once every peer rotated
+        assert previous_keys(us) is None
+        assert send(2) == "rejected"
+    finally:
+        us.close()
+        cn.close()
