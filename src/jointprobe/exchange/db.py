@@ -1,8 +1,8 @@
 """Write transactions for the exchange that take the database write lock first.
 
 On SQLite a transaction that reads and then writes fails at once if another
-writer committed in between; taking the lock with the first statement makes
-it wait its turn instead (``busy_timeout``). PostgreSQL needs nothing extra.
+writer committed in between; taking the lock with the transaction makes it
+wait its turn instead (``busy_timeout``). PostgreSQL needs nothing extra.
 """
 
 from __future__ import annotations
@@ -11,11 +11,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from jointprobe.errors import StorageError
 from jointprobe.node import Node
 
 _locks: dict[int, threading.Lock] = {}
@@ -30,15 +27,13 @@ def node_lock(node: Node) -> threading.Lock:
 
 @contextmanager
 def write_session(node: Node) -> Iterator[Session]:
-    """A session that holds the write lock from its first statement and commits at the end."""
-    try:
-        with node_lock(node), node.session() as session:
-            if session.get_bind().dialect.name == "sqlite":
-                session.execute(text("UPDATE exchange_peers SET out_seq = out_seq WHERE 1 = 0"))
-            yield session
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "database error"
-        raise StorageError(f"the node database is busy or unavailable: {reason}") from exc
+    """:meth:`Node.write_session` (SQLite: ``BEGIN IMMEDIATE``), one exchange writer at a time.
+
+    Writers of one process queue on a thread lock rather than in SQLite's
+    busy handler, which polls with growing sleeps and would cost latency.
+    """
+    with node_lock(node), node.write_session() as session:
+        yield session
 
 
 __all__ = ["node_lock", "write_session"]
