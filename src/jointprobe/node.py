@@ -22,7 +22,9 @@ from jointprobe.store.migrate import upgrade_to_head
 from jointprobe.store.tables import NodeIdentity
 
 OPERATOR = "operator"
-_NODE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+#: A node id as the exchange protocol defines it (docs/protocol.md §1); the
+#: exchange's ``wire.check_node_id`` uses this same pattern.
+NODE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
 @dataclass
@@ -84,8 +86,12 @@ def _prepare_data_dir(data_dir: Path) -> None:
 
 def init_node(settings: Settings, node_id: str, name: str, country: str) -> Node:
     """Create the node's store (migrated to head), identity and operator account."""
-    if not _NODE_ID.match(node_id):
-        raise InvalidInput("node id must be 2-63 characters of a-z, 0-9 and '-'", where=node_id)
+    if not NODE_ID.match(node_id):
+        raise InvalidInput(
+            "node id must be 3-64 characters of a-z, 0-9, '.', '_' and '-', starting with a "
+            "letter or digit",
+            where=node_id,
+        )
     if not re.fullmatch(r"[A-Za-z]{2}", country):
         raise InvalidInput("country must be an ISO 3166 two-letter code", where=country)
     if settings.database_url is None:

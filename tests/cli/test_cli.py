@@ -35,8 +35,8 @@ def test_clear_errors_and_exit_codes(tmp_path: Path) -> None:
     d = tmp_path / "n"
     code, out = jp(d, "case", "list")
     assert code != 0 and "jointprobe init" in out
-    jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "CN")
-    code, out = jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "CN")
+    jp(d, "init", "--node-id", "us-n1", "--name", "N", "--country", "CN")
+    code, out = jp(d, "init", "--node-id", "us-n1", "--name", "N", "--country", "CN")
     assert code == 4 and "already initialised" in out
     code, out = jp(d, "user", "add", "xavier", "--role", "wizard")
     assert code == 2 and "unknown role" in out
@@ -48,7 +48,7 @@ def test_clear_errors_and_exit_codes(tmp_path: Path) -> None:
 
 def test_entity_import_reports_line_numbers(tmp_path: Path) -> None:
     d = tmp_path / "n"
-    jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "US")
+    jp(d, "init", "--node-id", "us-n1", "--name", "N", "--country", "US")
     f = tmp_path / "in.jsonl"
     good = json.dumps({"id": "a", "schema": "Person", "properties": {"name": ["A"]}})
     f.write_text(good + "\n{broken\n" + json.dumps({"id": "b", "schema": "Nope"}) + "\n")
@@ -65,7 +65,7 @@ def test_audit_verify_fails_on_tampering(tmp_path: Path) -> None:
     import sqlite3
 
     d = tmp_path / "n"
-    jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "US")
+    jp(d, "init", "--node-id", "us-n1", "--name", "N", "--country", "US")
     jp(d, "user", "add", "alice", "--role", "analyst")
     con = sqlite3.connect(d / "node.db")
     con.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 2")
@@ -77,7 +77,7 @@ def test_audit_verify_fails_on_tampering(tmp_path: Path) -> None:
 
 def test_invalid_fields_are_clear_errors_not_tracebacks(tmp_path: Path) -> None:
     d = tmp_path / "n"
-    jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "US")
+    jp(d, "init", "--node-id", "us-n1", "--name", "N", "--country", "US")
     code, out = jp(d, "case", "create", "x", "--id", "bad id!")
     assert code == 2 and "id:" in out and "Traceback" not in out
     code, out = jp(d, "case", "create", "")
@@ -86,7 +86,7 @@ def test_invalid_fields_are_clear_errors_not_tracebacks(tmp_path: Path) -> None:
 
 def test_disable_enable_role_and_unlock_a_user(tmp_path: Path) -> None:
     d = tmp_path / "n"
-    jp(d, "init", "--node-id", "n1", "--name", "N", "--country", "US")
+    jp(d, "init", "--node-id", "us-n1", "--name", "N", "--country", "US")
     jp(d, "user", "add", "alice", "--role", "analyst")
     assert jp(d, "user", "disable", "alice")[0] == 0
     code, out = jp(d, "user", "list")

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from jointprobe.config import Settings
-from jointprobe.errors import ConfigError, StorageError
+from jointprobe.errors import ConfigError, InvalidInput, StorageError
+from jointprobe.exchange.wire import check_node_id
 from jointprobe.node import init_node, open_node
 from jointprobe.store import make_engine
 
@@ -66,3 +67,11 @@ def test_opening_a_dir_without_a_node_says_how_to_create_one(tmp_path: Path) -> 
     with pytest.raises(ConfigError) as info:
         open_node(Settings(data_dir=tmp_path))
     assert "jointprobe init" in info.value.message
+
+
+@pytest.mark.parametrize("bad", ["n1", "US-HSI", "-us", "us hsi", "x" * 65])
+def test_a_node_id_the_exchange_would_refuse_is_refused_at_init(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(InvalidInput, match="node id must be 3-64 characters"):
+        init_node(Settings(data_dir=tmp_path), bad, "N", "US")
+    check_node_id("us.hsi_nola-1", field="node_id")  # the same rule accepts what init accepts
+    init_node(Settings(data_dir=tmp_path), "us.hsi_nola-1", "N", "US").close()

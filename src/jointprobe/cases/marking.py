@@ -12,7 +12,7 @@ from typing import Any
 
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.markings import ANY_PEER, Grading, Tlp
-from jointprobe.exchange.wire import NODE_ID
+from jointprobe.node import NODE_ID
 
 TLP_LABELS = tuple(label.value for label in Tlp)
 HANDLING_KEYS = {

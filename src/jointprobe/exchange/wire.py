@@ -14,6 +14,7 @@ from typing import Any
 import rfc8785
 
 from jointprobe.exchange.errors import MalformedEnvelope
+from jointprobe.node import NODE_ID
 from jointprobe.timeutil import iso
 
 VERSION = "jp/1"
@@ -25,7 +26,6 @@ PREFIX_CARD = b"jointprobe/jp1/card\x00"
 PREFIX_CARD_UPDATE = b"jointprobe/jp1/card-update\x00"
 PREFIX_FINGERPRINT = b"jointprobe/jp1/fingerprint\x00"
 
-NODE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MESSAGE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
