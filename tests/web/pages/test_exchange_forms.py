@@ -293,6 +293,7 @@ def test_a_notice_is_sent_from_a_case_and_noted_in_it(
     page_url = "/notices/new?case=xingtai-2017"
     data = {"case_id": "xingtai-2017", "to": CN, "topic": "Lab moved", "text": "Now in Handan"}
     assert analyst.post("/notices", data=data).status_code == 403  # no CSRF token
+    bad: dict[str, Any]
     for bad in ({"topic": ""}, {"to": []}):
         r = _post(analyst, page_url, "/notices", {**data, **bad})
         assert r.status_code == 422 and 'role="alert"' in r.text
