@@ -203,6 +203,10 @@ def test_an_rfi_about_a_referral_is_sent_and_listed_on_it(
     assert _queued(web_node, "rfi") == before + 1
     text = html.unescape(analyst.get(url).text)
     assert "Which port?" in text and f"asked of {CN}" in text
+    with web_node.session() as session:
+        rfi_id = session.scalars(select(OutboxEntry.message_id).where(OutboxEntry.kind == "rfi"))
+        rfi_page = analyst.get(f"/referrals/{list(rfi_id)[-1]}").text
+    assert f'about referral <a href="{url}">Precursor buyer' in rfi_page
     for bad in ({"question": " "}, {"due": "soon"}, {"peer_id": ""}):
         r = _post(analyst, url, f"{url}/rfi", {**data, **bad})
         assert r.status_code == 422, bad

@@ -26,6 +26,7 @@ from jointprobe.exchange.workflow.about import (
     ask_about,
     exchanged,
     notice_from_case,
+    subject_of,
     visible_notices,
 )
 from jointprobe.exchange.workflow.applying import REFERRAL_HOOKS
@@ -67,6 +68,7 @@ __all__ = [
     "send_referral",
     "send_rfi",
     "send_status",
+    "subject_of",
     "system_user",
     "timeline",
     "visible_referral",

@@ -181,6 +181,23 @@ def exchanged(session: Session, actor: User, rows: list[Referral]) -> AboutRefer
     return about
 
 
+def subject_of(session: Session, actor: User, rfi: Referral) -> Referral | None:
+    """The referral an RFI was asked about (:func:`ask_about`), if ``actor`` may see it."""
+    asked = select(ReferralEvent.referral_id).where(
+        ReferralEvent.kind == "rfi",
+        ReferralEvent.message_id == rfi.id,
+        ReferralEvent.referral_id != rfi.id,
+    )
+    received = select(InboxEntry.conversation_id).where(
+        InboxEntry.message_id == rfi.id, InboxEntry.sender == rfi.peer_id
+    )
+    for referral_id in [*session.scalars(asked), *session.scalars(received)]:
+        referral = session.get(Referral, (referral_id, rfi.peer_id))
+        if referral is not None and referral.id != rfi.id:
+            return referral if can_see_referral(session, actor, referral) else None
+    return None
+
+
 def answers(session: Session, rfi: Referral) -> list[Exchanged]:
     """The answers to one RFI (a visible row), each with its marking."""
     return _entries(session, rfi, "rfi-response")
@@ -228,5 +245,6 @@ __all__ = [
     "ask_about",
     "exchanged",
     "notice_from_case",
+    "subject_of",
     "visible_notices",
 ]

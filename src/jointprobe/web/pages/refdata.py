@@ -23,6 +23,7 @@ from jointprobe.exchange.workflow import (
     Exchanged,
     answers,
     exchanged,
+    subject_of,
     timeline,
     visible_referral,
 )
@@ -66,6 +67,7 @@ class ReferralDetail:
     deliveries: list[Delivery] = field(default_factory=list)
     about: AboutReferral = field(default_factory=AboutReferral)
     answers: list[Exchanged] = field(default_factory=list)
+    subject: Referral | None = None
 
     @property
     def first(self) -> Referral:
@@ -93,6 +95,8 @@ def referral_detail(session: Session, user: User, referral_id: str) -> ReferralD
         )
     detail.about = exchanged(session, user, detail.rows)
     detail.answers = [a for row in detail.rows if row.type == "rfi" for a in answers(session, row)]
+    if detail.first.type == "rfi":
+        detail.subject = subject_of(session, user, detail.first)
     return detail
 
 
