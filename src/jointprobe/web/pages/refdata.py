@@ -2,7 +2,7 @@
 
 A referral linked to a case is shown only to users who may see that case
 (``list_cases``/``visible_case``); one not yet linked to a case (just
-received) is shown to every signed-in user, as the exchange API does.
+received) is in the liaison inbox (``workflow.can_see_referral``), as in the API.
 """
 
 from __future__ import annotations
