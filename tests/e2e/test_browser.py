@@ -1,7 +1,8 @@
 """The web interface in a real browser: sign-in, case, graph, chemistry, cooperation,
 failures (wrong password, too many failures, a signed-out cookie, expired session,
 missing CSRF token, a case one may not see)
-and a referral sent from one live node to another and acknowledged there."""
+and a referral sent from one live node to another and acknowledged there, an RFI
+about it answered and an outcome reported from the receiving node's pages."""
 
 from __future__ import annotations
 
@@ -217,6 +218,35 @@ def test_referral_goes_to_a_live_peer_and_its_ack_comes_back(
         _reload_until(us_page, "[data-state=accepted]")
         assert "Tracing the number in Xingtai" in us_page.content()
         shot(us_page, "referral-acknowledged")
+
+        # US asks about the referral; CN answers the RFI and reports an outcome
+        us_page.get_by_label("Question").fill("Which carrier serves the number?")
+        with us_page.expect_navigation():
+            us_page.get_by_role("button", name="Send request for information").click()
+        assert us_page.locator("#rfis li:has-text('Which carrier')").is_visible()
+        cn_page.goto(f"{cn.url}/referrals/{referral_id}")
+        _reload_until(cn_page, "#rfis a:has-text('Which carrier')")
+        cn_page.locator("#rfis a:has-text('Which carrier')").click()
+        assert cn_page.locator("p.meta a:has-text('telephone contact')").is_visible()
+        cn_page.get_by_label("Answer", exact=True).fill("China Mobile, Hebei branch")
+        with cn_page.expect_navigation():
+            cn_page.get_by_role("button", name="Send answer").click()
+        assert cn_page.get_by_text("Answered.").is_visible()
+        shot(cn_page, "rfi-answered")
+        cn_page.goto(f"{cn.url}/referrals/{referral_id}")
+        cn_page.get_by_label("Outcome", exact=True).select_option("seizure")
+        cn_page.get_by_label("Description").fill("2.5 kg of 4-ANPP seized at the vendor's depot")
+        cn_page.get_by_label("Quantity").fill("2.5")
+        cn_page.get_by_label("Unit").fill("kg")
+        with cn_page.expect_navigation():
+            cn_page.get_by_role("button", name="Report outcome").click()
+        assert cn_page.locator("tr[data-outcome=seizure]").is_visible()
+
+        us_page.goto(referral_url)
+        _reload_until(us_page, "tr[data-outcome=seizure]")
+        _reload_until(us_page, "li.answer-text:has-text('China Mobile')")
+        assert us_page.locator("tr[data-outcome=seizure] [data-tlp=AMBER]").is_visible()
+        shot(us_page, "referral-outcome")
     finally:
         us_context.close()
         cn_context.close()

@@ -8,6 +8,8 @@ split the work by role:
 - ``sending``: starting a conversation (referral, RFI, notice)
 - ``replies``: answering one (acknowledge, status, outcome, RFI answer)
 - ``queries``: finding referrals and need-to-know (:func:`can_see_referral`)
+- ``about``: RFIs about a referral, notices from a case, and what was
+  exchanged about a referral (outcomes, RFIs and answers, with markings)
 - ``applying``: the ``@handles`` functions for what arrives (imported here so
   that importing the workflow registers them), ``outcomes`` and ``records``
   helping them
@@ -15,6 +17,18 @@ split the work by role:
 
 from __future__ import annotations
 
+from jointprobe.exchange.workflow.about import (
+    AboutReferral,
+    Exchanged,
+    Notice,
+    RfiThread,
+    answers,
+    ask_about,
+    exchanged,
+    notice_from_case,
+    subject_of,
+    visible_notices,
+)
 from jointprobe.exchange.workflow.applying import REFERRAL_HOOKS
 from jointprobe.exchange.workflow.forms import ReferralIn, SelectorIn
 from jointprobe.exchange.workflow.queries import (
@@ -32,22 +46,32 @@ from jointprobe.exchange.workflow.sending import send_notice, send_referral, sen
 
 __all__ = [
     "CLOSED_STATES",
+    "AboutReferral",
+    "Exchanged",
+    "Notice",
+    "RfiThread",
     "REFERRAL_HOOKS",
     "SYSTEM_USER",
     "ReferralIn",
     "SelectorIn",
     "acknowledge",
     "answer_rfi",
+    "answers",
+    "ask_about",
     "can_see_referral",
+    "exchanged",
     "get_referral",
     "list_referrals",
+    "notice_from_case",
     "send_notice",
     "send_outcome",
     "send_referral",
     "send_rfi",
     "send_status",
+    "subject_of",
     "system_user",
     "timeline",
     "visible_referral",
+    "visible_notices",
     "visible_referrals",
 ]

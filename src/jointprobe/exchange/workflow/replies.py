@@ -1,7 +1,8 @@
 """Answering what a peer sent: acknowledge, report status and outcomes, answer an RFI.
 
 Every reply goes through :func:`_reply`: it is queued to the counterpart in the
-referral's conversation, recorded on the referral's timeline and in the audit log.
+referral's conversation, recorded on the referral's timeline (with the body as
+sent, marking included) and in the audit log.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ def _reply(
         conversation_id=referral.id, in_reply_to=referral.id,
     )  # fmt: skip
     referral.updated_at = now
-    add_timeline(session, referral.id, referral.peer_id, envelope.id, kind, summary)
+    add_timeline(
+        session, referral.id, referral.peer_id, envelope.id, kind, summary,
+        body.model_dump(mode="json"),
+    )  # fmt: skip
     record(session, actor.username, kind, "referral", referral.id, audit)
     return envelope.id
 
@@ -146,6 +150,8 @@ def answer_rfi(
     """Answer a request for information received from a peer."""
     now = now or utcnow()
     rfi = _incoming(session, actor, rfi_id, None)
+    if rfi.type != "rfi":
+        raise InvalidInput("only a request for information can be answered")
     marking = released_marking(session, keys, [rfi.peer_id], now, tlp=tlp)
     body = RfiResponseBody(answer=answer, marking=marking)
     rfi.state = "answered"

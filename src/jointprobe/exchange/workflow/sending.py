@@ -128,15 +128,23 @@ def send_rfi(
     case_id: str | None = None,
     due: datetime | None = None,
     tlp: str = "AMBER",
+    conversation_id: str | None = None,
     now: datetime | None = None,
 ) -> str:
-    """Ask a peer a question (a request for information)."""
+    """Ask a peer a question (a request for information).
+
+    With ``conversation_id`` (a referral's id) the RFI travels in that
+    referral's conversation (see :func:`~jointprobe.exchange.workflow.about.ask_about`).
+    """
     now = now or utcnow()
     if case_id:
         visible_case(session, actor, case_id)
     marking = released_marking(session, keys, [to], now, tlp=tlp)
     body = RfiBody(question=question, due=format_time(due) if due else None, marking=marking)
-    envelope = enqueue(session, keys, kind="rfi", body=body.model_dump(), to=[to], now=now)
+    envelope = enqueue(
+        session, keys, kind="rfi", body=body.model_dump(), to=[to], now=now,
+        conversation_id=conversation_id,
+    )  # fmt: skip
     session.add(
         Referral(
             id=envelope.id, peer_id=to, type="rfi", direction="out", case_id=case_id,

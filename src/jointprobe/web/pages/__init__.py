@@ -24,12 +24,17 @@ from jointprobe.web.pages import (
     cooperation,
     dashboard,
     graph,
+    notices,
+    outcomes,
     referrals,
+    rfis,
 )
 from jointprobe.web.pages.errors import install_page_errors
 from jointprobe.web.session import SessionSigner, load_secret
 
-ROUTERS = (auth, dashboard, cases, graph, chemistry, cooperation, referrals)
+ROUTERS = (
+    auth, dashboard, cases, graph, chemistry, cooperation, referrals, outcomes, rfis, notices,
+)  # fmt: skip
 
 
 def static_dir() -> Path:

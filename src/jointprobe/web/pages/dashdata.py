@@ -1,4 +1,5 @@
-"""The dashboard: the user's cases, referrals in and out, the latest outcomes."""
+"""The dashboard: the user's cases, referrals in and out, RFIs with their answers,
+notices received, the latest outcomes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from jointprobe.cases.events import list_events
 from jointprobe.cases.service import list_cases
 from jointprobe.exchange.tables import Referral
+from jointprobe.exchange.workflow import Notice, RfiThread, answers, visible_notices
 from jointprobe.store.tables import Case, CaseEvent, User
 from jointprobe.web.pages.refdata import ItemHit, is_overdue, recent_hits, visible_referrals
 
@@ -31,6 +33,8 @@ class Dashboard:
     outgoing: list[Referral] = field(default_factory=list)
     overdue: dict[tuple[str, str], bool] = field(default_factory=dict)
     hits: list[ItemHit] = field(default_factory=list)
+    rfis: list[RfiThread] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     @property
     def overdue_count(self) -> int:
@@ -49,6 +53,10 @@ def dashboard(session: Session, user: User, outcomes: int = 12) -> Dashboard:
     board.outcomes = found[:outcomes]
     for referral in visible_referrals(session, user):
         board.overdue[(referral.id, referral.peer_id)] = is_overdue(referral)
-        (board.incoming if referral.direction == "in" else board.outgoing).append(referral)
+        if referral.type == "rfi":
+            board.rfis.append(RfiThread(referral, answers(session, referral)))
+        else:
+            (board.incoming if referral.direction == "in" else board.outgoing).append(referral)
     board.hits = recent_hits(session, user, board.incoming)
+    board.notices = visible_notices(session, user, limit=5)
     return board

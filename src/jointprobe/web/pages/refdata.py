@@ -2,7 +2,7 @@
 
 A referral linked to a case is shown only to users who may see that case
 (``list_cases``/``visible_case``); one not yet linked to a case (just
-received) is shown to every signed-in user, as the exchange API does.
+received) is in the liaison inbox (``workflow.can_see_referral``), as in the API.
 """
 
 from __future__ import annotations
@@ -17,7 +17,16 @@ from sqlalchemy.orm import Session
 
 from jointprobe.errors import JointprobeError
 from jointprobe.exchange.tables import OutboxEntry, Referral, ReferralEvent
-from jointprobe.exchange.workflow import CLOSED_STATES, timeline, visible_referral
+from jointprobe.exchange.workflow import (
+    CLOSED_STATES,
+    AboutReferral,
+    Exchanged,
+    answers,
+    exchanged,
+    subject_of,
+    timeline,
+    visible_referral,
+)
 from jointprobe.exchange.workflow import visible_referrals as workflow_visible_referrals
 from jointprobe.resolve.hits import Hit, find_hits, hits_for_entity
 from jointprobe.store.tables import User
@@ -56,6 +65,9 @@ class ReferralDetail:
     rows: list[Referral]
     events: list[ReferralEvent]
     deliveries: list[Delivery] = field(default_factory=list)
+    about: AboutReferral = field(default_factory=AboutReferral)
+    answers: list[Exchanged] = field(default_factory=list)
+    subject: Referral | None = None
 
     @property
     def first(self) -> Referral:
@@ -63,7 +75,8 @@ class ReferralDetail:
 
 
 def referral_detail(session: Session, user: User, referral_id: str) -> ReferralDetail:
-    """One referral (a row per counterpart), its conversation and delivery per peer."""
+    """One referral (a row per counterpart), its conversation and delivery per peer,
+    its outcomes and RFIs (with answers), or, for an RFI, its answers."""
     detail = ReferralDetail(
         visible_referral(session, user, referral_id), timeline(session, referral_id)
     )
@@ -80,6 +93,10 @@ def referral_detail(session: Session, user: User, referral_id: str) -> ReferralD
                 entry.last_error,
             )
         )
+    detail.about = exchanged(session, user, detail.rows)
+    detail.answers = [a for row in detail.rows if row.type == "rfi" for a in answers(session, row)]
+    if detail.first.type == "rfi":
+        detail.subject = subject_of(session, user, detail.first)
     return detail
 
 

@@ -1,9 +1,13 @@
-"""Referrals: compose from a case, view with its conversation, acknowledge, report status."""
+"""Referrals: compose from a case, view with its conversation, acknowledge, report status.
+
+Outcomes and RFIs about a referral are in ``outcomes`` and ``rfis``; they re-show
+the referral page through :func:`show_referral` when their form has an error.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,6 +19,7 @@ from jointprobe.entities.service import case_entities
 from jointprobe.errors import InvalidInput, JointprobeError
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
+from jointprobe.exchange.payloads import OutcomeType
 from jointprobe.exchange.peers import list_peers
 from jointprobe.exchange.workflow import ReferralIn, SelectorIn, acknowledge, send_referral
 from jointprobe.exchange.workflow import send_status as send_status_message
@@ -27,6 +32,7 @@ from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
 TLPS = TLP_LABELS
+OUTCOME_TYPES = get_args(OutcomeType)
 ListForm = Annotated[list[str], Form()]
 TextForm = Annotated[str, Form()]
 
@@ -123,8 +129,17 @@ def send(
     return finish(request, RedirectResponse(f"/referrals/{referral_id}", status_code=303))
 
 
-@router.get("/referrals/{referral_id}")
-def show(referral_id: str, request: Request, db: DbDep, user: PageUser) -> Response:
+def show_referral(
+    request: Request,
+    db: DbDep,
+    user: User,
+    referral_id: str,
+    *,
+    error: JointprobeError | None = None,
+    error_for: str = "",
+    form: dict[str, Any] | None = None,
+) -> Response:
+    """The referral (or RFI) page; with ``error``, the form ``error_for`` shown again."""
     detail = referral_detail(db, user, referral_id)
     context = {
         "title": detail.first.title,
@@ -132,8 +147,18 @@ def show(referral_id: str, request: Request, db: DbDep, user: PageUser) -> Respo
         "overdue": {r.peer_id: is_overdue(r) for r in detail.rows},
         "cases": list_cases(db, user),
         "hits": [h for row in detail.rows for h in referral_hits(db, user, row)],
+        "tlps": TLPS,
+        "outcome_types": OUTCOME_TYPES,
+        "error": str(error) if error else None,
+        "error_for": error_for,
+        "form": form or {},
     }
-    return page(request, "referral.html", context)
+    return page(request, "referral.html", context, status=error.status if error else 200)
+
+
+@router.get("/referrals/{referral_id}")
+def show(referral_id: str, request: Request, db: DbDep, user: PageUser) -> Response:
+    return show_referral(request, db, user, referral_id)
 
 
 @router.post("/referrals/{referral_id}/ack")
