@@ -48,8 +48,12 @@ def _name_layer() -> ComparisonCreator:
             cll.JaroWinklerLevel("name_fold", 0.92),
             cll.And(
                 cll.ArrayIntersectLevel("surnames", min_intersection=1),
-                cll.JaroWinklerLevel("py_name", 0.9),
+                cll.JaroWinklerLevel("py_given", 0.88),
             ).configure(label_for_charts="same surname, given name's pinyin within a typo"),
+            cll.And(
+                cll.ArrayIntersectLevel("surnames", min_intersection=1),
+                cll.Not(cll.JaroWinklerLevel("py_given", 0.7)),
+            ).configure(label_for_charts="same surname, another given name"),
             cll.ArrayIntersectLevel("surnames", min_intersection=1).configure(
                 label_for_charts="same surname reading"
             ),
@@ -169,7 +173,7 @@ def jointprobe_model(columns: set[str], link_type: LinkType, n_records: int = 0)
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
-    em_rules = [date_rule, block_on("phone") if "phone" in columns else name_rule]
+    em_rules = [date_rule, name_rule]
     return ModelPlan(settings, deterministic, em_rules, recall=0.6)
 
 
