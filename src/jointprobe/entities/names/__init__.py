@@ -6,7 +6,7 @@ from jointprobe.entities.names.company import company_keys
 from jointprobe.entities.names.compare import NameMatch, compare_names
 from jointprobe.entities.names.han import han_readings, surname_pinyin
 from jointprobe.entities.names.keys import name_keys, readings
-from jointprobe.entities.names.latin import fold_latin, latin_readings, syllable_count
+from jointprobe.entities.names.latin import fold_latin, latin_readings
 from jointprobe.entities.names.reading import Reading
 
 __all__ = [
@@ -20,5 +20,4 @@ __all__ = [
     "name_keys",
     "readings",
     "surname_pinyin",
-    "syllable_count",
 ]

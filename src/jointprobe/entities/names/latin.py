@@ -71,12 +71,6 @@ def _segment(token: str) -> tuple[tuple[str, ...], ...]:
     return tuple(best[len(token)])
 
 
-def syllable_count(pinyin: str) -> int:
-    """How many syllables a joined tone-less pinyin string has (fewest-pieces cut; 0 if none)."""
-    cuts = _segment(pinyin.replace("'", "")) if pinyin else ()
-    return len(cuts[0]) if cuts else 0
-
-
 def _token_options(token: str) -> BySystem:
     """Pinyin spellings (syllables joined) a romanised token may stand for, per system."""
     token = token.strip("-'")

@@ -12,9 +12,6 @@ renames an import's columns to them). :func:`add_features` adds:
 - ``py_given`` — the given name of the first reading in pinyin (for typo-tolerant
   comparison under the same surname; the surname is left out so that a shared
   surname does not lift a Jaro-Winkler prefix score);
-- ``given_syllables`` — how many syllables that given name has: a shared reading
-  of a three-character name (two given syllables) says more than one of a
-  two-character name;
 - ``name_key`` — one scalar key (first Chinese reading, else ``lt_key``) for EM blocking;
 - ``phone``/``email`` normalised (invalid values become null, not errors);
 - ``city_fold`` — a place name as spaceless pinyin or Latin.
@@ -29,7 +26,7 @@ from typing import Any
 import pandas as pd
 from pypinyin import Style, lazy_pinyin
 
-from jointprobe.entities.names import fold_latin, name_keys, readings, syllable_count
+from jointprobe.entities.names import fold_latin, name_keys, readings
 from jointprobe.entities.normalise import normalise_email, normalise_phone
 from jointprobe.entities.normalise._han import has_han, to_simplified
 from jointprobe.errors import InvalidSelector
@@ -40,8 +37,8 @@ ROLES = (
 )  # fmt: skip
 
 
-NameFeatures = tuple[str | None, str | None, tuple[str, ...], tuple[str, ...], str | None, int]
-_NO_NAME: NameFeatures = (None, None, (), (), None, 0)
+NameFeatures = tuple[str | None, str | None, tuple[str, ...], tuple[str, ...], str | None]
+_NO_NAME: NameFeatures = (None, None, (), (), None)
 
 
 @lru_cache(maxsize=262144)
@@ -59,9 +56,7 @@ def _name_features(name: str) -> NameFeatures:
     surnames = tuple(sorted({r.surname for r in found}))
     first = found[0] if found else None
     fold = " ".join(fold.split())
-    if first is None:
-        return fold, lt, zh, surnames, None, 0
-    return fold, lt, zh, surnames, first.given, syllable_count(first.given)
+    return fold, lt, zh, surnames, first.given if first else None
 
 
 def _safe(fn: Callable[[str], str], value: Any) -> str | None:
@@ -106,7 +101,6 @@ def add_features(frame: pd.DataFrame, *, phone_region: str | None = None) -> pd.
     out["surnames"] = [list(f[3]) or None for f in feats]
     out["name_key"] = [f[2][0] if f[2] else f[1] for f in feats]
     out["py_given"] = [f[4] for f in feats]
-    out["given_syllables"] = [f[5] for f in feats]
     for column in ("first_name", "last_name"):
         if column in out:
             out[column] = [fold_latin(v) or None for v in _text(out, column)]
