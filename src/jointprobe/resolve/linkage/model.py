@@ -28,6 +28,7 @@ class ModelPlan:
     deterministic_rules: list[Any]  # BlockingRuleCreator
     em_rules: list[Any]  # BlockingRuleCreator
     recall: float = 0.7
+    unbias_u: bool = False  # take true matches' share out of sampled u (see run.py)
     notes: list[str] = field(default_factory=list)
 
 
@@ -174,7 +175,7 @@ def jointprobe_model(columns: set[str], link_type: LinkType, n_records: int = 0)
         retain_matching_columns=False,
     )
     em_rules = [date_rule, name_rule]
-    return ModelPlan(settings, deterministic, em_rules, recall=0.6)
+    return ModelPlan(settings, deterministic, em_rules, recall=0.6, unbias_u=True)
 
 
 def plain_model(columns: set[str], link_type: LinkType) -> ModelPlan:
