@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 from splink import Linker
+from splink.internals.exceptions import EMTrainingException
 
 from jointprobe.resolve.linkage.engines import LinkageEngine, get_engine
 from jointprobe.resolve.linkage.features import add_features
@@ -105,11 +106,19 @@ def link(
         settings_obj._probability_two_random_records_match = min(max(prior, 1e-4), 0.3)
     step("training: u by random sampling")
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    trained = 0
     for rule in plan.em_rules:
         step("training: EM")
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, record_sample_proportion=em_sample
-        )
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, record_sample_proportion=em_sample
+            )
+        except EMTrainingException:  # a tiny input may have no pairs in one block
+            step("training: EM block without pairs skipped")
+            continue
+        trained += 1
+    if not trained:
+        raise EMTrainingException("no EM training block has any record pairs")
     if plan.unbias_u:
         remove_matches_from_u(settings_obj)
     timings["training"] = time.perf_counter() - t
