@@ -1,4 +1,5 @@
 import itertools
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -6,6 +7,13 @@ import pytest
 from jointprobe.errors import ConfigError
 from jointprobe.resolve.linkage import get_engine, link
 from jointprobe.resolve.linkage.features import add_features
+from jointprobe.resolve.linkage.model import (
+    LOOSE_BLOCKING_LIMIT,
+    ModelPlan,
+    jointprobe_model,
+    settings_dict,
+)
+from jointprobe.resolve.linkage.run import remove_matches_from_u
 from jointprobe.resolve.synth.chinese import generate
 
 
@@ -66,3 +74,51 @@ def test_spark_engine_runs_the_same_model_in_local_mode() -> None:
     finally:
         engine.close()
     assert len(result.pairs) > 0
+
+
+def test_given_names_are_compared_without_the_shared_surname() -> None:
+    # Jaro-Winkler over "zhou linguang" / "zhou jianlin" would be lifted by the common prefix
+    frame = pd.DataFrame({"unique_id": ["1", "2"], "name": ["Zhou Lin Guang", "周建林"]})
+    feats = add_features(frame)
+    assert list(feats.py_given) == ["linguang", "jianlin"]
+
+
+def test_sampled_u_has_the_share_of_true_matches_taken_out() -> None:
+    level = SimpleNamespace(is_null_level=False, m_probability=0.7, u_probability=1.7e-4)
+    null = SimpleNamespace(is_null_level=True)
+    rare = SimpleNamespace(is_null_level=False, m_probability=0.9, u_probability=1e-5)
+    settings = SimpleNamespace(
+        _probability_two_random_records_match=1.6e-4,
+        comparisons=[SimpleNamespace(comparison_levels=[null, level, rare])],
+    )
+    remove_matches_from_u(settings)
+    assert level.u_probability == pytest.approx((1.7e-4 - 1.6e-4 * 0.7) / (1 - 1.6e-4))
+    assert rare.u_probability == pytest.approx(1e-6)  # never below a tenth of the sample
+
+
+def test_swapped_first_and_last_names_are_blocked_only_on_small_inputs() -> None:
+    columns = {"unique_id", "first_name", "last_name", "dob", "postcode", "name_fold"}
+    small = jointprobe_model(columns, "dedupe_only", 5_000)
+    large = jointprobe_model(columns, "dedupe_only", LOOSE_BLOCKING_LIMIT + 1)
+
+    def rules(plan: ModelPlan) -> str:
+        return str(settings_dict(plan, "duckdb")["blocking_rules_to_generate_predictions"])
+
+    assert 'l."first_name" = r."last_name"' in rules(small)
+    assert 'l."first_name" = r."last_name"' not in rules(large)
+    levels = settings_dict(small, "duckdb")["comparisons"][0]["comparison_levels"]
+    assert any("swapped" in level.get("label_for_charts", "") for level in levels)
+
+
+def test_a_tiny_import_links_even_when_one_training_block_has_no_pairs() -> None:
+    frame = pd.DataFrame(
+        {
+            "unique_id": ["1", "2", "3", "4", "5"],
+            "name": ["郑富京", "Cheng Fu-ching", "Zhang Fujing", "Li Wei", "李伟"],
+            "dob": ["1983-06-11", "1983-06-11", "1990-01-02", "1970-03-04", "1970-03-04"],
+            "phone": ["+8613812345678", "+8613812345678", "+8613999999999", None, None],
+        }
+    )
+    result = link([frame], threshold=0.0)  # no two records share a first reading (name block)
+    pairs = zip(result.pairs.unique_id_l, result.pairs.unique_id_r, strict=True)
+    assert ("1", "2") in {tuple(sorted(p)) for p in pairs}

@@ -78,3 +78,29 @@ def test_one_likely_typo_is_undone_and_said_so() -> None:
 def test_an_ambiguous_surname_typo_is_not_guessed() -> None:
     # "Zhng" is one letter from both Zhang and Zheng: no reading rather than a guess
     assert not any(k.startswith("zh:") for k in name_keys("Zhng Fujing"))
+
+
+def test_a_dropped_letter_in_a_given_name_is_restored_and_said_so() -> None:
+    assert "zh:zou|guoqiang" in name_keys("Zou Guo Qiag")
+    assert "zh:ye|pinglong" in name_keys("Yè Pínglóg")
+    match = compare_names("邹国强", "Zou Guo Qiag")
+    assert match.reason.endswith("(after undoing a likely typo)")
+
+
+def test_a_restored_letter_does_not_add_a_syllable() -> None:
+    # "qiag" + a reads as qia-ga, but one letter inside the syllable (qiang) is the likelier slip
+    assert not any(k.startswith("zh:zou|guoqiaga") for k in name_keys("Zou Guo Qiag"))
+
+
+def test_a_dropped_letter_with_several_restorations_is_not_guessed() -> None:
+    # "Wn" could be Wen or Wan: no reading rather than a guess
+    assert not any(k.startswith("zh:") for k in name_keys("Ye Wn"))
+
+
+def test_a_given_name_is_only_repaired_next_to_a_known_surname() -> None:
+    assert not any(k.startswith("zh:") for k in name_keys("Brastow Qiag"))
+
+
+def test_cantonese_on_is_a_syllable_not_a_yaml_boolean() -> None:
+    assert "zh:liu|shengan" in name_keys("Lau Sang On")
+    assert compare_names("刘生安", "Lau Sang On").score >= 0.8

@@ -136,18 +136,60 @@ def _near_surnames(token: str) -> list[str]:
     return near if len(near) == 1 else []
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=16384)
+def _dropped_letter(token: str) -> tuple[str, ...]:
+    """The one spelling of a given-name token that a single restored letter makes readable.
+
+    Empty when the token reads as it is, or when no or several restorations read
+    (``ie`` could be Xie, Jie, Lie, … — that is no evidence).
+    """
+    if len(token.strip("-'")) < 2 or _token_options(token):
+        return ()
+    found = {
+        token[:i] + letter + token[i:]
+        for i in range(len(token) + 1)
+        for letter in _LETTERS
+        if (i == 0 or token[i - 1] != "-" or letter != "-")
+    }
+    readable = [spelling for spelling in found if _token_options(spelling)]
+    if not readable:
+        return ()
+    # A letter restored inside a syllable, not one that adds a syllable (qiag: qiang, not qiaga).
+    fewest = min(_pieces(spelling) for spelling in readable)
+    best = [spelling for spelling in readable if _pieces(spelling) == fewest]
+    return tuple(best) if len(best) == 1 else ()
+
+
+def _pieces(token: str) -> int:
+    if "-" in token:
+        return len([p for p in token.split("-") if p])
+    cuts = _segment(token.replace("'", ""))
+    return len(cuts[0]) if cuts else 0
+
+
 def _repairs(folded: str) -> list[str]:
-    """Spellings of ``folded`` with one likely typo undone (doubled letter, one-letter slip)."""
+    """Spellings of ``folded`` with one likely typo undone (doubled or dropped letter, slip).
+
+    A dropped letter is restored only in a given-name token of a name with a known
+    Chinese surname at one end, and only when exactly one restoration reads.
+    """
     head, comma, tail = folded.partition(",")
     tokens = head.split() + ([","] if comma else []) + tail.split()
+    surnames = tables().latin_surnames
+    ends = [0] if comma else [0, len(tokens) - 1]
     out: list[str] = []
     for i, token in enumerate(tokens):
         if token == ",":
             continue
         fixes = _collapse_doubles(token)
         is_surname_slot = i == 0 or (not comma and i == len(tokens) - 1)
-        if is_surname_slot and token not in tables().latin_surnames:
+        if is_surname_slot and token not in surnames:
             fixes += _near_surnames(token)
+        if any(tokens[j] in surnames for j in ends if j != i):
+            fixes += _dropped_letter(token)
         for fix in fixes:
             out.append(" ".join(tokens[:i] + [fix] + tokens[i + 1 :]).replace(" ,", ","))
     return out

@@ -9,7 +9,9 @@ renames an import's columns to them). :func:`add_features` adds:
 - ``zh_keys`` — every Chinese reading ``surname|given`` in tone-less pinyin
   (characters, pinyin, Wade-Giles, Cantonese all meet here);
 - ``surnames`` — the pinyin surnames of those readings;
-- ``py_name`` — the first reading as ``surname given`` pinyin (for typo-tolerant comparison);
+- ``py_given`` — the given name of the first reading in pinyin (for typo-tolerant
+  comparison under the same surname; the surname is left out so that a shared
+  surname does not lift a Jaro-Winkler prefix score);
 - ``name_key`` — one scalar key (first Chinese reading, else ``lt_key``) for EM blocking;
 - ``phone``/``email`` normalised (invalid values become null, not errors);
 - ``city_fold`` — a place name as spaceless pinyin or Latin.
@@ -35,16 +37,18 @@ ROLES = (
 )  # fmt: skip
 
 
+NameFeatures = tuple[str | None, str | None, tuple[str, ...], tuple[str, ...], str | None]
+_NO_NAME: NameFeatures = (None, None, (), (), None)
+
+
 @lru_cache(maxsize=262144)
-def _name_features(
-    name: str,
-) -> tuple[str | None, str | None, tuple[str, ...], tuple[str, ...], str | None]:
+def _name_features(name: str) -> NameFeatures:
     if not name or not name.strip():
-        return None, None, (), (), None
+        return _NO_NAME
     try:
         keys = name_keys(name)
     except InvalidSelector:
-        return None, None, (), (), None
+        return _NO_NAME
     fold = to_simplified(name) if has_han(name) else fold_latin(name).replace(",", "")
     lt = next((k[3:] for k in keys if k.startswith("lt:")), None)
     zh = tuple(sorted(k[3:] for k in keys if k.startswith("zh:")))
@@ -52,7 +56,7 @@ def _name_features(
     surnames = tuple(sorted({r.surname for r in found}))
     first = found[0] if found else None
     fold = " ".join(fold.split())
-    return fold, lt, zh, surnames, f"{first.surname} {first.given}" if first else fold
+    return fold, lt, zh, surnames, first.given if first else None
 
 
 def _safe(fn: Callable[[str], str], value: Any) -> str | None:
@@ -96,7 +100,7 @@ def add_features(frame: pd.DataFrame, *, phone_region: str | None = None) -> pd.
     out["zh_keys"] = [list(f[2]) or None for f in feats]
     out["surnames"] = [list(f[3]) or None for f in feats]
     out["name_key"] = [f[2][0] if f[2] else f[1] for f in feats]
-    out["py_name"] = [f[4] for f in feats]
+    out["py_given"] = [f[4] for f in feats]
     for column in ("first_name", "last_name"):
         if column in out:
             out[column] = [fold_latin(v) or None for v in _text(out, column)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import splink.blocking_rule_library as brl
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
@@ -27,6 +28,7 @@ class ModelPlan:
     deterministic_rules: list[Any]  # BlockingRuleCreator
     em_rules: list[Any]  # BlockingRuleCreator
     recall: float = 0.7
+    unbias_u: bool = False  # take true matches' share out of sampled u (see run.py)
     notes: list[str] = field(default_factory=list)
 
 
@@ -47,8 +49,12 @@ def _name_layer() -> ComparisonCreator:
             cll.JaroWinklerLevel("name_fold", 0.92),
             cll.And(
                 cll.ArrayIntersectLevel("surnames", min_intersection=1),
-                cll.JaroWinklerLevel("py_name", 0.9),
+                cll.JaroWinklerLevel("py_given", 0.88),
             ).configure(label_for_charts="same surname, given name's pinyin within a typo"),
+            cll.And(
+                cll.ArrayIntersectLevel("surnames", min_intersection=1),
+                cll.Not(cll.JaroWinklerLevel("py_given", 0.7)),
+            ).configure(label_for_charts="same surname, another given name"),
             cll.ArrayIntersectLevel("surnames", min_intersection=1).configure(
                 label_for_charts="same surname reading"
             ),
@@ -71,8 +77,41 @@ def _dob() -> ComparisonCreator:
     )
 
 
-def _exact_or_typo(column: str, distance: int = 1) -> ComparisonCreator:
-    return cl.LevenshteinAtThresholds(column, [distance])
+def _exact_or_typo(column: str, distances: list[int]) -> ComparisonCreator:
+    """Exact, then within ``distances`` edits, a swap of two neighbours counting as one."""
+    return cl.DamerauLevenshteinAtThresholds(column, distances)
+
+
+def _forename_surname() -> ComparisonCreator:
+    """Splink's forename/surname levels, plus names swapped between the columns with a typo."""
+    swapped = cll.And(
+        cll.CustomLevel('jaro_winkler_similarity("first_name_l", "last_name_r") >= 0.88'),
+        cll.CustomLevel('jaro_winkler_similarity("last_name_l", "first_name_r") >= 0.88'),
+    ).configure(label_for_charts="first and last name swapped, within a typo")
+    both = [cll.JaroWinklerLevel(c, 0.92) for c in ("first_name", "last_name")]
+    near = [cll.JaroWinklerLevel(c, 0.88) for c in ("first_name", "last_name")]
+    return cl.CustomComparison(
+        output_column_name="first_name_surname",
+        comparison_levels=[
+            cll.And(cll.NullLevel("first_name"), cll.NullLevel("last_name")),
+            cll.And(cll.ExactMatchLevel("first_name"), cll.ExactMatchLevel("last_name")),
+            cll.ColumnsReversedLevel("first_name", "last_name", symmetrical=True),
+            cll.And(*both),
+            swapped,
+            cll.And(*near),
+            cll.ExactMatchLevel("last_name"),
+            cll.ExactMatchLevel("first_name"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _swapped_names() -> list[Any]:
+    """Blocking rules that pair a first name with the other record's last name."""
+    return [
+        brl.CustomRule('l."first_name" = r."last_name"'),
+        brl.CustomRule('l."last_name" = r."first_name"'),
+    ]
 
 
 LOOSE_BLOCKING_LIMIT = 200_000
@@ -89,7 +128,7 @@ def jointprobe_model(columns: set[str], link_type: LinkType, n_records: int = 0)
     comparisons: list[Any] = []
     blocking: list[Any] = []
     if _has(columns, "first_name", "last_name"):
-        comparisons.append(cl.ForenameSurnameComparison("first_name", "last_name"))
+        comparisons.append(_forename_surname())
         blocking.append(block_on("first_name", "last_name"))
         for column in ("postcode", "city", "dob"):
             if column in columns:
@@ -97,6 +136,7 @@ def jointprobe_model(columns: set[str], link_type: LinkType, n_records: int = 0)
         if n_records <= LOOSE_BLOCKING_LIMIT:
             loose = ("first_name", "last_name", "dob", "postcode")
             blocking += [block_on(c) for c in loose if c in columns]
+            blocking += _swapped_names()
     else:
         comparisons.append(_name_layer())
         blocking += [block_on("zh_keys", arrays_to_explode=["zh_keys"]), block_on("lt_key")]
@@ -109,7 +149,7 @@ def jointprobe_model(columns: set[str], link_type: LinkType, n_records: int = 0)
             comparisons.append(cl.ExactMatch(column))
             blocking.append(block_on(column))
     if "postcode" in columns:
-        comparisons.append(_exact_or_typo("postcode"))
+        comparisons.append(_exact_or_typo("postcode", [1]))
     if "address" in columns:
         comparisons.append(cl.JaroWinklerAtThresholds("address", [0.95, 0.8]))
     if "city_fold" in columns:
@@ -119,7 +159,7 @@ def jointprobe_model(columns: set[str], link_type: LinkType, n_records: int = 0)
     if "state" in columns:
         comparisons.append(cl.ExactMatch("state"))
     if "id_number" in columns:
-        comparisons.append(cl.LevenshteinAtThresholds("id_number", [1, 2]))
+        comparisons.append(_exact_or_typo("id_number", [1, 2]))
         blocking.append(block_on("id_number"))
     if _has(columns, "first_name", "last_name"):
         name_rule = block_on("last_name")
@@ -134,8 +174,8 @@ def jointprobe_model(columns: set[str], link_type: LinkType, n_records: int = 0)
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
-    em_rules = [date_rule, block_on("phone") if "phone" in columns else name_rule]
-    return ModelPlan(settings, deterministic, em_rules, recall=0.6)
+    em_rules = [date_rule, name_rule]
+    return ModelPlan(settings, deterministic, em_rules, recall=0.6, unbias_u=True)
 
 
 def plain_model(columns: set[str], link_type: LinkType) -> ModelPlan:
