@@ -4,9 +4,9 @@ One person becomes 1–4 records. Each record writes the name in one of these
 styles: simplified or traditional characters; pinyin (``Zheng Fujing``,
 ``ZHENG, Fujing``, given-name-first, hyphenated, spaced, tone marks);
 Wade-Giles (``Cheng Fu-ching``); Cantonese (``Cheng Fu King``), with Latin
-typos now and then. Phones come in several formats; some records share a
-phone or e-mail with a *different* person (a relative), and some people have
-a near-twin whose surname differs only by a confusable vowel (郑/张) but
+typos now and then, and a mistyped date of birth in 3 % of records. Phones
+come in several formats; some records share a phone or e-mail with a
+*different* person (a relative), and some people have a near-twin whose surname differs only by a confusable vowel (郑/张) but
 with the same given name and city — the false positives a matcher must resist.
 """
 
@@ -99,12 +99,23 @@ def _render(p: Person, style: str, t2s: OpenCC, rng: random.Random) -> str:
     return f"{surname} {given}"
 
 
+DOB_TYPO_RATE = 0.03
+
+
 def _typo(text: str, rng: random.Random) -> str:
     letters = [i for i, c in enumerate(text) if c.isascii() and c.isalpha()]
     if len(letters) < 4:
         return text
     i = rng.choice(letters[1:])
     return text[:i] + text[i + 1 :] if rng.random() < 0.5 else text[:i] + text[i] + text[i:]
+
+
+def _dob_typo(dob: str, rng: random.Random) -> str:
+    """One digit of the month or day mistyped, or day and month swapped (both as clerks do)."""
+    if rng.random() < 0.3 and int(dob[8:]) <= 12:
+        return f"{dob[:4]}-{dob[8:]}-{dob[5:7]}"
+    i = rng.choice((6, 8, 9))
+    return dob[:i] + str((int(dob[i]) + rng.randint(1, 9)) % 10) + dob[i + 1 :]
 
 
 def _phone_format(phone: str, rng: random.Random) -> str:
@@ -127,6 +138,7 @@ def _person(pid: int, rng: random.Random, surname: str | None = None) -> Person:
 def generate(n_people: int, *, seed: int = 7) -> pd.DataFrame:
     """Records of ``n_people`` fictional people plus twins and relatives; truth in ``person_id``."""
     rng = random.Random(seed)
+    dob_rng = random.Random(seed + 1)  # its own stream: the other fields draw as before
     t2s = OpenCC("s2t")
     people: list[Person] = []
     for pid in range(n_people):
@@ -157,13 +169,14 @@ def generate(n_people: int, *, seed: int = 7) -> pd.DataFrame:
             if style not in ("simplified", "traditional") and rng.random() < 0.1:
                 name = _typo(name, rng)
             city = person.city if rng.random() < 0.5 else "".join(lazy_pinyin(person.city)).title()
+            dob = _dob_typo(person.dob, dob_rng) if dob_rng.random() < DOB_TYPO_RATE else person.dob
             rows.append(
                 {
                     "unique_id": f"r{len(rows)}",
                     "person_id": person.pid,
                     "name": name,
                     "style": style,
-                    "dob": person.dob if rng.random() < 0.9 else None,
+                    "dob": dob if rng.random() < 0.9 else None,
                     "phone": _phone_format(person.phone, rng) if rng.random() < 0.7 else None,
                     "email": person.email if rng.random() < 0.5 else None,
                     "city": city if rng.random() < 0.8 else None,

@@ -35,7 +35,7 @@ def _typo(values: np.ndarray, rng: np.random.Generator, rate: float) -> np.ndarr
         word = out[i]
         if isinstance(word, str) and len(word) > 3:
             j = int(rng.integers(1, len(word)))
-            out[i] = word[:j] + word[j + 1 :] if rng.random() < 0.5 else word[:j] + word[j:]
+            out[i] = word[:j] + word[j + 1 :] if rng.random() < 0.5 else word[:j] + word[j - 1 :]
     return out
 
 
