@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from followthemoney.proxy import EntityProxy
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from jointprobe.cases.marking import check_marking
@@ -26,6 +26,9 @@ from jointprobe.store.tables import Edge, Entity, Selector, User
 from jointprobe.timeutil import utcnow
 
 IN_CHUNK = 500
+_ENTITIES = cast(Table, Entity.__table__)
+_SELECTORS = cast(Table, Selector.__table__)
+_EDGES = cast(Table, Edge.__table__)
 
 
 @dataclass
@@ -160,11 +163,11 @@ def write(session: Session, batch: Sequence[Ready]) -> None:
         ]
     if not entities:
         return
-    session.execute(insert(Entity.__table__), entities)
+    session.execute(insert(_ENTITIES), entities)
     if selectors:
         # In (kind, value) order the index B-tree is appended to page by page.
         selectors.sort(key=lambda row: (row[0], row[1], row[2]))
         rows = [{"kind": k, "value": v, "entity_id": e, "case_id": c} for k, v, e, c in selectors]
-        session.execute(insert(Selector.__table__), rows)
+        session.execute(insert(_SELECTORS), rows)
     if edges:
-        session.execute(insert(Edge.__table__), edges)
+        session.execute(insert(_EDGES), edges)
