@@ -33,7 +33,7 @@ from sqlalchemy import text
 
 from jointprobe.accounts import create_user
 from jointprobe.config import Settings
-from jointprobe.entities import NewEntity, add_entities
+from jointprobe.entities import NewEntity, add_entities, bulk
 from jointprobe.node import Node, init_node, open_node
 from jointprobe.resolve.hits import find_hits
 
@@ -60,8 +60,28 @@ def _settings(path: str) -> Settings:
     return Settings(data_dir=Path(path).parent, database_url=f"sqlite:///{path}")
 
 
-def ingest(node: Node, target: int, batch: int) -> tuple[int, int, float, list[str]]:
+def _time_stage(name: str, stages: dict[str, float]) -> None:
+    """Add the time spent in ``bulk.<name>`` (a stage of ``add_entities``) to ``stages``."""
+    fn = getattr(bulk, name, None)
+    if fn is None:  # older code without the stage
+        return
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
+
+    setattr(bulk, name, timed)
+
+
+def ingest(
+    node: Node, target: int, batch: int, stages: dict[str, float]
+) -> tuple[int, int, float, list[str]]:
     """Import entities until ``target`` selectors exist; return (entities, selectors, s, emails)."""
+    for name in ("prepare", "write"):
+        _time_stage(name, stages)
     rng = random.Random(1)
     entities = selectors = 0
     emails: list[str] = []
@@ -77,10 +97,11 @@ def ingest(node: Node, target: int, batch: int) -> tuple[int, int, float, list[s
                 items.append(NewEntity(data, fictional=True, source="bench"))
                 if i % 997 == 0:
                     emails.append(data["properties"]["email"][0])
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             failed = add_entities(session, actor, items)
             session.commit()
             seconds += time.perf_counter() - start
+            stages["cpu"] = stages.get("cpu", 0.0) + time.process_time() - cpu_start
             assert not failed, failed[:3]
             entities += batch
             selectors = session.execute(text("SELECT count(*) FROM selectors")).scalar_one()
@@ -134,7 +155,8 @@ def main() -> None:
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
-        entities, selectors, seconds, emails = ingest(node, args.selectors, args.batch)
+        stages: dict[str, float] = {}
+        entities, selectors, seconds, emails = ingest(node, args.selectors, args.batch, stages)
         node.close()
         if profiler:
             profiler.disable()
@@ -145,6 +167,15 @@ def main() -> None:
             f"{rate:,.0f} entities/s ({selectors / seconds:,.0f} selectors/s); "
             f"target {TARGET_PER_S:,}/s {'met' if rate >= TARGET_PER_S else 'NOT met'}"
         )
+        cpu = stages.pop("cpu")
+        console.print(
+            f"ingest CPU time {cpu:.1f} s = {entities / cpu:,.0f} entities per CPU-second"
+        )
+        if stages:
+            rest = seconds - sum(stages.values())
+            parts = [f"{k} {v:.1f} s" for k, v in stages.items()] + [f"audit+commit {rest:.1f} s"]
+            console.print("ingest stages: " + ", ".join(parts) + "; write alone = "
+                          f"{entities / stages.get('write', seconds):,.0f} entities/s")  # fmt: skip
         node = open_node(_settings(path))
         figures = lookups(node, emails, args.naive)
         node.close()

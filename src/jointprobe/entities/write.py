@@ -165,8 +165,10 @@ def write(session: Session, batch: Sequence[Ready]) -> None:
         return
     session.execute(insert(_ENTITIES), entities)
     if selectors:
-        # In (kind, value) order the index B-tree is appended to page by page.
-        selectors.sort(key=lambda row: (row[0], row[1], row[2]))
+        # In (kind, value) order each leaf of the index B-tree is visited once per
+        # batch. (kind, value, entity_id) is unique in a batch, so case_id (None
+        # or a string) is never compared.
+        selectors.sort()
         rows = [{"kind": k, "value": v, "entity_id": e, "case_id": c} for k, v, e, c in selectors]
         session.execute(insert(_SELECTORS), rows)
     if edges:
