@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from followthemoney import model
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -104,3 +105,13 @@ def test_each_path_keeps_its_audit_entries(sqlite_node: Node, make_user: Any) ->
         ("create", "entity", "p1", {"schema": "Person"}),
         ("create", "entities", "2 entities", {"ids": ["c1", "w1"]}),
     ]
+
+
+def test_a_proxy_without_id_is_reported_not_written(sqlite_node: Node, make_user: Any) -> None:
+    alice = make_user(sqlite_node, "alice")
+    with sqlite_node.session() as session:
+        failed = add_entities(session, alice, [NewEntity(model.make_entity("Person"), "row 1")])
+        assert [(i, type(e).__name__, e.message) for i, e in failed] == [
+            (0, "InvalidEntity", "entity has no 'id'")
+        ]
+        assert session.scalars(select(Entity.id)).all() == []

@@ -21,7 +21,7 @@ from jointprobe.cases.marking import check_marking
 from jointprobe.cases.service import visible_case
 from jointprobe.entities.ftm import parse_entity
 from jointprobe.entities.selectors import extract_selectors
-from jointprobe.errors import Conflict, JointprobeError, NotFound
+from jointprobe.errors import Conflict, InvalidEntity, JointprobeError, NotFound
 from jointprobe.store.tables import Edge, Entity, Selector, User
 from jointprobe.timeutil import utcnow
 
@@ -70,6 +70,8 @@ def _existing(session: Session, ids: Sequence[str]) -> set[str]:
 def _check(session: Session, actor: User, item: NewEntity, visible: dict[str, bool]) -> Ready:
     data = item.data
     proxy = data if isinstance(data, EntityProxy) else parse_entity(data, where=item.where)
+    if not proxy.id:
+        raise InvalidEntity("entity has no 'id'", where=item.where)
     if item.case_id is not None:
         if item.case_id not in visible:
             try:
