@@ -128,10 +128,10 @@ def edges_of(proxy: EntityProxy) -> list[tuple[str, str, str]]:
 
 
 def write(session: Session, batch: Sequence[Ready]) -> None:
-    """Insert entity rows, their selectors (sorted by the index key) and their edges."""
+    """Insert entity rows, their selectors and their edges, one executemany per table."""
     now = utcnow()
     entities: list[dict[str, Any]] = []
-    selectors: list[tuple[str, str, str, str | None]] = []
+    selectors: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
     for ready in batch:
         proxy, item, eid = ready.proxy, ready.item, ready.id
@@ -152,7 +152,10 @@ def write(session: Session, batch: Sequence[Ready]) -> None:
                 "updated_at": now,
             }
         )
-        selectors += [(kind, value, eid, item.case_id) for kind, value in extract_selectors(proxy)]
+        selectors += [
+            {"kind": kind, "value": value, "entity_id": eid, "case_id": item.case_id}
+            for kind, value in extract_selectors(proxy)
+        ]
         edges += [
             {
                 "relation_id": eid,
@@ -167,11 +170,6 @@ def write(session: Session, batch: Sequence[Ready]) -> None:
         return
     session.execute(insert(_ENTITIES), entities)
     if selectors:
-        # In (kind, value) order each leaf of the index B-tree is visited once per
-        # batch. (kind, value, entity_id) is unique in a batch, so case_id (None
-        # or a string) is never compared.
-        selectors.sort()
-        rows = [{"kind": k, "value": v, "entity_id": e, "case_id": c} for k, v, e, c in selectors]
-        session.execute(insert(_SELECTORS), rows)
+        session.execute(insert(_SELECTORS), selectors)
     if edges:
         session.execute(insert(_EDGES), edges)
