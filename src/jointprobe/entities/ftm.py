@@ -2,16 +2,46 @@
 
 FtM itself drops unknown properties and unparseable values silently; an
 import must not, so each is reported with the property and value at fault.
+
+Each value is cleaned once (FtM's own ``clean``) and the cleaned value is
+added as such; e-mail domains, which repeat across an import, go through
+FtM's domain cleaning once per distinct domain (``_clean_email``).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from followthemoney import model
+from followthemoney import model, registry
+from followthemoney.property import Property
 from followthemoney.proxy import EntityProxy
+from followthemoney.util import sanitize_text
 
 from jointprobe.errors import InvalidEntity
+
+
+@lru_cache(maxsize=65536)
+def _email_domain(domain: str) -> str | None:
+    return registry.email.clean_domain_part(domain)
+
+
+def _clean_email(text: str) -> str | None:
+    """FtM's ``EmailType.clean_text`` with the (pure) domain part cached."""
+    email = text.strip().removeprefix("mailto:")
+    local, at, domain = email.rpartition("@")
+    if not at or registry.email.LOCAL_RE.match(local) is None:
+        return None
+    clean_domain = _email_domain(domain)
+    return None if clean_domain is None else f"{local}@{clean_domain}"
+
+
+def clean_value(prop: Property, value: str, proxy: EntityProxy) -> str | None:
+    """FtM's ``prop.type.clean(value, proxy=proxy)``; None when the value is invalid."""
+    if prop.type is registry.email:
+        text = sanitize_text(value)
+        return None if text is None else _clean_email(text)
+    return prop.type.clean(value, proxy=proxy)
 
 
 def parse_entity(data: Any, *, where: str | None = None) -> EntityProxy:
@@ -35,6 +65,11 @@ def parse_entity(data: Any, *, where: str | None = None) -> EntityProxy:
         prop = schema.get(name)
         if prop is None:
             raise InvalidEntity(f"schema {schema.name} has no property {name!r}", where=where)
+        if prop.stub:
+            raise InvalidEntity(
+                f"property {name!r} is the reverse of another; set it on the other entity",
+                where=where,
+            )
         if isinstance(values, str):
             values = [values]
         if not isinstance(values, list):
@@ -42,9 +77,13 @@ def parse_entity(data: Any, *, where: str | None = None) -> EntityProxy:
         for value in values:
             if not isinstance(value, str):
                 raise InvalidEntity(f"property {name!r} has a non-string value", where=where)
-            if prop.type.clean(value, proxy=proxy) is None:
+            cleaned = clean_value(prop, value, proxy)
+            if cleaned is None:
                 raise InvalidEntity(
                     f"invalid {prop.type.name} for {name!r}: {value!r}", where=where
                 )
-            proxy.add(prop, value)
+            if prop.format is None:
+                proxy.unsafe_add(prop, cleaned, cleaned=True)
+            else:  # FtM cleans again with the property's format (IBAN, LEI…) and may drop it
+                proxy.add(prop, value)
     return proxy

@@ -1,0 +1,74 @@
+"""parse_entity cleans each value once and stores what FtM's own ``add`` would."""
+
+from typing import Any
+
+import pytest
+from followthemoney import model, registry
+
+from jointprobe.entities.ftm import clean_value, parse_entity
+from jointprobe.errors import InvalidEntity
+
+EMAILS = [
+    "GoldenChemical@Live.com",
+    " mailto:A@B.example ",
+    "mailto:",
+    "a@Bücher.example",
+    "a@xn--bcher-kva.example",
+    "a@b.example.",
+    "x@y",
+    "a@b.c",
+    "a b@c.example",
+    "@c.example",
+    "a@",
+    "a@@b.example",
+    "a@b@c.example",
+    "user@127.0.0.1",
+    "ä@b.example",
+    "a\x00@b.example",
+    "",
+    "   ",
+    "a@-bad-.example",
+]
+
+
+@pytest.mark.parametrize("raw", EMAILS)
+def test_email_cleaning_is_followthemoneys(raw: str) -> None:
+    prop = model.get("Person").get("email")  # type: ignore[union-attr]
+    assert prop is not None
+    proxy = model.make_entity("Person")
+    assert clean_value(prop, raw, proxy) == registry.email.clean(raw)
+
+
+def _ftm_reference(data: dict[str, Any]) -> dict[str, Any]:
+    """The proxy FtM builds by adding every raw value (cleaning it itself)."""
+    proxy = model.make_entity(data["schema"])
+    proxy.id = data["id"]
+    for name, values in data["properties"].items():
+        for value in [values] if isinstance(values, str) else values:
+            proxy.add(name, value)
+    return proxy.to_dict()
+
+
+ENTITIES: list[dict[str, Any]] = [
+    {"id": "p1", "schema": "Person", "properties": {
+        "name": ["  Zheng   Fujing ", "郑富京"], "birthDate": ["1983-06-11"],
+        "email": ["GoldenChemical@Live.com", "goldenchemical@live.com"],
+        "phone": ["+86 138 1234 5678", "+8613812345678"], "country": ["cn", "CN"],
+        "website": ["http://WWW.GlobalRC.net/shop/"],
+    }},
+    {"id": "b1", "schema": "BankAccount", "properties": {
+        "iban": ["DE89 3704 0044 0532 0130 00"], "bic": ["DEUTDEFF"],
+    }},
+    {"id": "o1", "schema": "Ownership", "properties": {"owner": "p1", "asset": ["c1"]}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("data", ENTITIES, ids=[e["id"] for e in ENTITIES])
+def test_parsed_entity_is_what_followthemoney_builds(data: dict[str, Any]) -> None:
+    assert parse_entity(data).to_dict() == _ftm_reference(data)
+
+
+def test_a_reverse_property_is_named_not_a_crash() -> None:
+    data = {"id": "p1", "schema": "Person", "properties": {"ownershipOwner": ["o1"]}}
+    with pytest.raises(InvalidEntity, match="reverse"):
+        parse_entity(data)
