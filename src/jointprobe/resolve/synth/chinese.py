@@ -6,8 +6,9 @@ styles: simplified or traditional characters; pinyin (``Zheng Fujing``,
 Wade-Giles (``Cheng Fu-ching``); Cantonese (``Cheng Fu King``), with Latin
 typos now and then, and a mistyped date of birth in 3 % of records. Phones
 come in several formats; some records share a phone or e-mail with a
-*different* person (a relative), and some people have a near-twin whose surname differs only by a confusable vowel (郑/张) but
-with the same given name and city — the false positives a matcher must resist.
+*different* person (a relative), and some people have a near-twin whose
+surname differs only by a confusable vowel (郑/张) but with the same given
+name and city — the false positives a matcher must resist.
 """
 
 from __future__ import annotations
