@@ -99,6 +99,15 @@ def test_import_reports_bad_lines_by_number_and_keeps_the_rest(node: Node, make_
         assert sorted(session.scalars(select(Entity.id))) == ["a", "c"]
 
 
+def test_strict_import_rolls_back_earlier_batches_too(node: Node, make_user: Any) -> None:
+    make_user(node, "alice")
+    good = [json.dumps(person(f"p{n}", name=[f"P {n}"])) for n in range(5)]
+    report = import_ftm_lines(node.sessions, "alice", [*good, "{bad"], strict=True, batch=2)
+    assert report.rolled_back and report.imported == 0 and [n for n, _ in report.errors] == [6]
+    with node.session() as session:
+        assert session.scalars(select(Entity.id)).all() == []
+
+
 def test_strict_import_is_all_or_nothing(node: Node, make_user: Any) -> None:
     make_user(node, "alice")
     report = import_ftm_lines(node.sessions, "alice", LINES, strict=True)

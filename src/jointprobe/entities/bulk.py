@@ -72,7 +72,8 @@ def import_ftm_lines(
     """Import FtM JSON lines, streaming in batches. Bad lines are reported with their number.
 
     Without ``strict`` each batch commits its good lines and bad lines are
-    skipped; with ``strict`` one bad line rolls back the whole import.
+    skipped; with ``strict`` the import is one transaction and one bad line,
+    in any batch, rolls back the whole import.
     """
     report = ImportReport()
     numbered = enumerate(lines, start=1)
@@ -103,6 +104,8 @@ def import_ftm_lines(
                 session.rollback()
                 report.errors.sort()
                 return ImportReport(0, report.errors, rolled_back=True)
-            session.commit()
+            if not strict:  # strict: one transaction, committed once every line is in
+                session.commit()
+        session.commit()
     report.errors.sort()
     return report
