@@ -306,6 +306,6 @@ def test_a_notice_is_sent_from_a_case_and_noted_in_it(
     assert r.status_code == 303 and r.headers["location"] == "/cases/xingtai-2017"
     assert _queued(web_node, "notice") == 1
     analyst_user = _user(web_node, "analyst")
-    with web_node.session() as session:
+    with web_node.write_session() as session:
         titles = [e.title for e in list_events(session, analyst_user, "xingtai-2017")]
     assert f"Notice to {CN}: Lab moved" in titles
