@@ -72,3 +72,16 @@ def test_a_reverse_property_is_named_not_a_crash() -> None:
     data = {"id": "p1", "schema": "Person", "properties": {"ownershipOwner": ["o1"]}}
     with pytest.raises(InvalidEntity, match="reverse"):
         parse_entity(data)
+
+
+@pytest.mark.parametrize(
+    ("prop", "value", "reason"),
+    [("iban", "DE00 3704 0044 0532 0130 00", "invalid IBAN"), ("bic", "DEUT", "invalid BIC")],
+)
+def test_a_value_failing_its_property_format_is_named_not_dropped(
+    prop: str, value: str, reason: str
+) -> None:
+    data = {"id": "b1", "schema": "BankAccount", "properties": {prop: [value]}}
+    assert _ftm_reference(data)["properties"] == {}  # FtM itself drops it silently
+    with pytest.raises(InvalidEntity, match=reason):
+        parse_entity(data)

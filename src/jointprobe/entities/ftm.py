@@ -1,6 +1,7 @@
 """Strict reading of FollowTheMoney entity dicts: every problem is named.
 
-FtM itself drops unknown properties and unparseable values silently; an
+FtM itself drops unknown properties and unparseable values silently (also values
+that fail a property's format, such as a bad IBAN check digit); an
 import must not, so each is reported with the property and value at fault.
 
 Each value is cleaned once (FtM's own ``clean``) and the cleaned value is
@@ -78,12 +79,13 @@ def parse_entity(data: Any, *, where: str | None = None) -> EntityProxy:
             if not isinstance(value, str):
                 raise InvalidEntity(f"property {name!r} has a non-string value", where=where)
             cleaned = clean_value(prop, value, proxy)
+            if cleaned is not None and prop.format is not None:
+                # the property's format (IBAN, LEI, BIC…) checks more than its type does
+                cleaned = prop.type.clean(cleaned, format=prop.format, proxy=proxy)
+                kind = prop.format.upper()
+            else:
+                kind = prop.type.name
             if cleaned is None:
-                raise InvalidEntity(
-                    f"invalid {prop.type.name} for {name!r}: {value!r}", where=where
-                )
-            if prop.format is None:
-                proxy.unsafe_add(prop, cleaned, cleaned=True)
-            else:  # FtM cleans again with the property's format (IBAN, LEI…) and may drop it
-                proxy.add(prop, value)
+                raise InvalidEntity(f"invalid {kind} for {name!r}: {value!r}", where=where)
+            proxy.unsafe_add(prop, cleaned, cleaned=True)
     return proxy
