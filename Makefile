@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 LINT_PATHS := $(wildcard src tests bench)
 
-.PHONY: demo test lint typecheck pytest browsers bench clean
+.PHONY: demo test lint typecheck pytest browsers jre bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ browsers:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(BROWSER_PKGS); \
 	  else echo "missing: sudo apt-get install $(BROWSER_PKGS) (browser tests skip without chromium)"; fi; }
 
+# A Java runtime for the Spark engine's local-mode test (pyspark starts a JVM).
+jre:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
+	  else echo "java missing: the Spark engine test will be skipped (sudo apt-get install default-jre-headless)"; fi; }
+
 demo: $(STAMP) $(WEB_VENDOR)
 	$(BIN)/jointprobe demo $(ARGS)
 
@@ -38,7 +44,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(WEB_VENDOR) browsers
+pytest: $(STAMP) $(WEB_VENDOR) browsers jre
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest
