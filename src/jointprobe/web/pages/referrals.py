@@ -20,18 +20,18 @@ from jointprobe.errors import InvalidInput, JointprobeError
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.payloads import OutcomeType
-from jointprobe.exchange.peers import list_peers
 from jointprobe.exchange.workflow import ReferralIn, SelectorIn, acknowledge, send_referral
 from jointprobe.exchange.workflow import send_status as send_status_message
 from jointprobe.node import Node
 from jointprobe.store.tables import User
+from jointprobe.web.pages.composing import compose_context
 from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser
 from jointprobe.web.pages.graphdata import is_relation
 from jointprobe.web.pages.refdata import is_overdue, referral_detail, referral_hits
 from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
-TLPS = TLP_LABELS
+
 OUTCOME_TYPES = get_args(OutcomeType)
 ListForm = Annotated[list[str], Form()]
 TextForm = Annotated[str, Form()]
@@ -51,18 +51,11 @@ def parse_selectors(text: str) -> list[SelectorIn]:
 
 
 def _compose_context(db: DbDep, user: User, case_id: str, form: dict[str, Any]) -> dict[str, Any]:
-    case = visible_case(db, user, case_id) if case_id else None
+    context = compose_context(db, user, case_id, form, title="New referral")
+    case = context["case"]
     entities = [e for e in case_entities(db, case.id) if not is_relation(e.schema)] if case else []
-    return {
-        "title": "New referral",
-        "cases": list_cases(db, user),
-        "case": case,
-        "entities": sorted(entities, key=lambda e: (e.schema, e.caption)),
-        "peers": [p for p in list_peers(db) if p.active],
-        "tlps": TLPS,
-        "form": form,
-        "error": None,
-    }
+    context["entities"] = sorted(entities, key=lambda e: (e.schema, e.caption))
+    return context
 
 
 def _default_form() -> dict[str, Any]:
@@ -147,7 +140,7 @@ def show_referral(
         "overdue": {r.peer_id: is_overdue(r) for r in detail.rows},
         "cases": list_cases(db, user),
         "hits": [h for row in detail.rows for h in referral_hits(db, user, row)],
-        "tlps": TLPS,
+        "tlps": TLP_LABELS,
         "outcome_types": OUTCOME_TYPES,
         "error": str(error) if error else None,
         "error_for": error_for,

@@ -12,17 +12,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from jointprobe.cases.service import list_cases, visible_case
+from jointprobe.cases.service import visible_case
 from jointprobe.errors import InvalidInput, JointprobeError
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
-from jointprobe.exchange.peers import list_peers
 from jointprobe.exchange.workflow import answer_rfi, ask_about, send_rfi
 from jointprobe.node import Node
 from jointprobe.store.tables import User
+from jointprobe.web.pages.composing import compose_context
 from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser
 from jointprobe.web.pages.refdata import referral_detail
-from jointprobe.web.pages.referrals import TLPS, show_referral
+from jointprobe.web.pages.referrals import show_referral
 from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
@@ -51,15 +51,8 @@ def _text(value: str, what: str) -> str:
 
 def _compose(request: Request, db: DbDep, user: User, case_id: str, form: dict[str, Any],
              error: JointprobeError | None = None) -> Response:  # fmt: skip
-    context = {
-        "title": "New request for information",
-        "cases": list_cases(db, user),
-        "case": visible_case(db, user, case_id) if case_id else None,
-        "peers": [p for p in list_peers(db) if p.active],
-        "tlps": TLPS,
-        "form": form,
-        "error": str(error) if error else None,
-    }
+    context = compose_context(db, user, case_id, form, title="New request for information")
+    context["error"] = str(error) if error else None
     return page(request, "rfi_new.html", context, status=error.status if error else 200)
 
 
