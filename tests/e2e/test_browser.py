@@ -208,7 +208,7 @@ def test_referral_goes_to_a_live_peer_and_its_ack_comes_back(
         shot(cn_page, "dashboard-incoming")
         cn_page.goto(f"{cn.url}/referrals/{referral_id}")
         assert "+86 311 5555 0101" in cn_page.content()
-        cn_page.get_by_label("Note to the sender").fill("Tracing the number in Xingtai")
+        cn_page.get_by_label("Note to the sender").fill("Tracing the number in Xingtai (fictional)")
         cn_page.get_by_role("button", name="Acknowledge and accept").click()
         cn_page.wait_for_url(f"{cn.url}/referrals/{referral_id}")
         assert cn_page.locator("[data-state=accepted]").first.is_visible()
@@ -220,7 +220,7 @@ def test_referral_goes_to_a_live_peer_and_its_ack_comes_back(
         shot(us_page, "referral-acknowledged")
 
         # US asks about the referral; CN answers the RFI and reports an outcome
-        us_page.get_by_label("Question").fill("Which carrier serves the number?")
+        us_page.get_by_label("Question").fill("Which carrier serves the number? (fictional)")
         with us_page.expect_navigation():
             us_page.get_by_role("button", name="Send request for information").click()
         assert us_page.locator("#rfis li:has-text('Which carrier')").is_visible()
@@ -228,14 +228,15 @@ def test_referral_goes_to_a_live_peer_and_its_ack_comes_back(
         _reload_until(cn_page, "#rfis a:has-text('Which carrier')")
         cn_page.locator("#rfis a:has-text('Which carrier')").click()
         assert cn_page.locator("p.meta a:has-text('telephone contact')").is_visible()
-        cn_page.get_by_label("Answer", exact=True).fill("China Mobile, Hebei branch")
+        cn_page.get_by_label("Answer", exact=True).fill("China Mobile, Hebei branch (fictional)")
         with cn_page.expect_navigation():
             cn_page.get_by_role("button", name="Send answer").click()
         assert cn_page.get_by_text("Answered.").is_visible()
         shot(cn_page, "rfi-answered")
         cn_page.goto(f"{cn.url}/referrals/{referral_id}")
         cn_page.get_by_label("Outcome", exact=True).select_option("seizure")
-        cn_page.get_by_label("Description").fill("2.5 kg of 4-ANPP seized at the vendor's depot")
+        seized = "2.5 kg of 4-ANPP seized at the vendor's depot (fictional)"
+        cn_page.get_by_label("Description").fill(seized)
         cn_page.get_by_label("Quantity").fill("2.5")
         cn_page.get_by_label("Unit").fill("kg")
         with cn_page.expect_navigation():
