@@ -2,7 +2,8 @@ from typing import Any
 
 import pytest
 
-from jointprobe.cases import CaseIn, add_member, create_case, get_case, list_cases
+from jointprobe.cases import CaseIn, add_member, create_case, get_case, list_cases, remove_member
+from jointprobe.cases.service import members
 from jointprobe.errors import Conflict, NotFound
 from jointprobe.node import Node
 
@@ -42,3 +43,24 @@ def test_duplicate_case_id_conflicts_and_writes_nothing(node: Node, make_user: A
         create_case(session, alice, CaseIn(title="two", id="c1"))
     with node.session() as session:
         assert get_case(session, alice, "c1").title == "one"
+
+
+def test_removing_a_member_takes_the_case_out_of_sight(node: Node, make_user: Any) -> None:
+    alice = make_user(node, "alice")
+    bob = make_user(node, "bob")
+    carol = make_user(node, "carol")
+    with node.session() as session:
+        create_case(session, alice, CaseIn(title="Diana", id="diana"))
+        add_member(session, alice, "diana", "bob")
+    with node.session() as session:
+        with pytest.raises(NotFound, match="carol is not a member"):
+            remove_member(session, alice, "diana", "carol")
+        with pytest.raises(NotFound, match="no case"):
+            remove_member(session, carol, "diana", "bob")  # an outsider learns nothing
+        remove_member(session, alice, "diana", "bob")
+    with node.session() as session:
+        with pytest.raises(NotFound):
+            get_case(session, bob, "diana")
+        with pytest.raises(Conflict, match="last member"):
+            remove_member(session, alice, "diana", "alice")
+        assert members(session, "diana") == ["alice"]

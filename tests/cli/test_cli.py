@@ -21,6 +21,12 @@ def test_init_user_token_case_entity_audit(tmp_path: Path) -> None:
     code, token = jp(d, "token", "create", "alice")
     assert code == 0 and token.strip().startswith("jp_")
     assert jp(d, "case", "create", "Diana", "--id", "diana", "--as", "alice")[0] == 0
+    assert jp(d, "user", "add", "bob", "--role", "analyst")[0] == 0
+    assert jp(d, "case", "add-member", "diana", "bob", "--as", "alice")[0] == 0
+    code, out = jp(d, "case", "remove-member", "diana", "bob", "--as", "alice")
+    assert code == 0 and "bob removed from diana" in out, out
+    code, out = jp(d, "case", "remove-member", "diana", "bob", "--as", "alice")
+    assert code != 0 and "bob is not a member of diana" in out, out
     person = json.dumps({"id": "p1", "schema": "Person", "properties": {"name": ["Diana"]}})
     assert jp(d, "entity", "add", person, "--case", "diana", "--as", "alice")[0] == 0
     code, out = jp(d, "entity", "show", "p1", "--as", "alice")

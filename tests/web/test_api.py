@@ -44,6 +44,11 @@ def test_case_flow_and_need_to_know_404(api: Any) -> None:
     )
     assert r.status_code == 204
     assert client.get("/api/v1/cases/diana", headers=auth(tokens["bob"])).status_code == 200
+    r = client.delete("/api/v1/cases/diana/members/bob", headers=auth(tokens["alice"]))
+    assert r.status_code == 204
+    assert client.get("/api/v1/cases/diana", headers=auth(tokens["bob"])).status_code == 404
+    r = client.delete("/api/v1/cases/diana/members/alice", headers=auth(tokens["alice"]))
+    assert r.status_code == 409 and r.json()["code"] == "conflict"
 
 
 def test_events_and_entities_through_the_api(api: Any) -> None:

@@ -9,6 +9,7 @@ from jointprobe.cases.service import (
     create_case,
     get_case,
     list_cases,
+    remove_member,
     visible_case,
     visible_case_ids,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "get_case",
     "list_cases",
     "list_events",
+    "remove_member",
     "visible_case",
     "visible_case_ids",
 ]

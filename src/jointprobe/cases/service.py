@@ -108,6 +108,19 @@ def add_member(session: Session, actor: User, case_id: str, username: str) -> No
     record(session, actor.username, "update", "case", case.id, {"added_member": username})
 
 
+def remove_member(session: Session, actor: User, case_id: str, username: str) -> None:
+    """Take ``username``'s need-to-know on a case away; a case keeps at least one member."""
+    case = visible_case(session, actor, case_id)
+    user = session.scalar(select(User).where(User.username == username))
+    member = session.get(CaseMember, (case.id, user.id)) if user is not None else None
+    if user is None or member is None:
+        raise NotFound(f"{username} is not a member of {case.id}")
+    if members(session, case.id) == [username]:
+        raise Conflict(f"{username} is the last member of {case.id}; add another first")
+    session.delete(member)
+    record(session, actor.username, "update", "case", case.id, {"removed_member": username})
+
+
 def members(session: Session, case_id: str) -> list[str]:
     rows = session.scalars(
         select(User.username)

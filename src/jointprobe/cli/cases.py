@@ -9,7 +9,15 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from jointprobe.cases import CaseIn, EventIn, add_event, add_member, create_case, list_cases
+from jointprobe.cases import (
+    CaseIn,
+    EventIn,
+    add_event,
+    add_member,
+    create_case,
+    list_cases,
+    remove_member,
+)
 from jointprobe.cases.lab import LabResultIn, attach_lab_result
 from jointprobe.cases.summary import case_summary
 from jointprobe.cli.context import AsOption, console, node_session
@@ -62,6 +70,16 @@ def case_add_member(
     with node_session(ctx, as_user) as (_node, session, actor):
         add_member(session, actor, case_id, username)
     console.print(f"[green]{username}[/] added to {case_id}")
+
+
+@app.command("remove-member")
+def case_remove_member(
+    ctx: typer.Context, case_id: str, username: str, as_user: str = AsOption
+) -> None:
+    """Take USERNAME's need-to-know on CASE_ID away (the last member stays)."""
+    with node_session(ctx, as_user) as (_node, session, actor):
+        remove_member(session, actor, case_id, username)
+    console.print(f"[green]{username}[/] removed from {case_id}")
 
 
 @app.command("add-event")

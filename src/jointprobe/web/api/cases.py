@@ -18,7 +18,7 @@ from jointprobe.cases import (
 )
 from jointprobe.cases.events import event_people
 from jointprobe.cases.lab import LabResultIn, attach_lab_result
-from jointprobe.cases.service import members
+from jointprobe.cases.service import members, remove_member
 from jointprobe.store.tables import CaseEvent
 from jointprobe.web.api.schemas import CaseDetail, CaseOut, EventOut, MemberIn
 from jointprobe.web.deps import SessionDep, UserDep, WriteSessionDep
@@ -53,6 +53,13 @@ def cases_show(case_id: str, session: WriteSessionDep, user: UserDep) -> CaseDet
 @router.post("/{case_id}/members", status_code=204)
 def cases_add_member(case_id: str, body: MemberIn, session: WriteSessionDep, user: UserDep) -> None:
     add_member(session, user, case_id, body.username)
+
+
+@router.delete("/{case_id}/members/{username}", status_code=204)
+def cases_remove_member(
+    case_id: str, username: str, session: WriteSessionDep, user: UserDep
+) -> None:
+    remove_member(session, user, case_id, username)
 
 
 @router.get("/{case_id}/events", response_model=list[EventOut])
