@@ -9,13 +9,20 @@ from tests.exchange.factories import referral_body
 from tests.exchange.live import analyst, case, keys, make_node, peer
 
 from jointprobe.accounts import create_token
-from jointprobe.errors import InvalidInput
+from jointprobe.errors import Conflict, InvalidInput
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import own_card
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.peers import set_agreement
-from jointprobe.exchange.workflow import ReferralIn, SelectorIn, send_referral, send_status
+from jointprobe.exchange.workflow import (
+    ReferralIn,
+    SelectorIn,
+    acknowledge,
+    send_outcome,
+    send_referral,
+    send_status,
+)
 from jointprobe.node import Node
 from jointprobe.web import create_app
 
@@ -71,3 +78,15 @@ def test_bad_markings_in_services_are_input_invalid(tmp_path: Path) -> None:
             set_agreement(session, "cn-mps-nnc", max_tlp="BLUE")
         with pytest.raises(InvalidInput):
             set_agreement(session, "cn-mps-nnc", kinds=["gossip"])
+
+
+def test_nothing_is_reported_on_a_declined_referral(tmp_path: Path) -> None:
+    us, referral_id = _pair(tmp_path)
+    with write_session(us) as session:
+        acknowledge(session, analyst(session), keys(us), referral_id, decision="decline")
+    with write_session(us) as session:
+        with pytest.raises(Conflict, match="declined"):
+            send_status(session, analyst(session), keys(us), referral_id, state="working")
+        outcomes = [{"type": "arrest", "description": "x"}]
+        with pytest.raises(Conflict, match="declined"):
+            send_outcome(session, analyst(session), keys(us), referral_id, outcomes=outcomes)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases import visible_case
-from jointprobe.errors import InvalidInput, NotFound
+from jointprobe.errors import Conflict, InvalidInput, NotFound
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.outbox import enqueue
 from jointprobe.exchange.payloads import AckBody, OutcomeBody, RfiResponseBody, StatusBody
@@ -34,6 +34,14 @@ def _incoming(session: Session, actor: User, referral_id: str, peer_id: str | No
         raise NotFound(f"no referral {referral_id!r}")
     if referral.direction != "in":
         raise InvalidInput("only a referral received from a peer can be answered")
+    return referral
+
+
+def _not_declined(session: Session, actor: User, referral_id: str, peer_id: str | None) -> Referral:
+    """A received referral the actor may see and did not decline (status, outcomes)."""
+    referral = _incoming(session, actor, referral_id, peer_id)
+    if referral.state == "declined":
+        raise Conflict("this referral was declined; nothing is reported on it")
     return referral
 
 
@@ -103,7 +111,7 @@ def send_status(
 ) -> str:
     """Tell the referring node where work on its referral stands."""
     now = now or utcnow()
-    referral = _incoming(session, actor, referral_id, peer_id)
+    referral = _not_declined(session, actor, referral_id, peer_id)
     marking = released_marking(session, keys, [referral.peer_id], now, tlp=tlp)
     body = StatusBody(state=state, note=note, marking=marking)
     referral.state = state
@@ -127,7 +135,7 @@ def send_outcome(
 ) -> str:
     """Report outcomes (arrests, seizures, sentences…) of a referral back to its sender."""
     now = now or utcnow()
-    referral = _incoming(session, actor, referral_id, peer_id)
+    referral = _not_declined(session, actor, referral_id, peer_id)
     marking = released_marking(session, keys, [referral.peer_id], now, tlp=tlp, use=use)
     body = OutcomeBody.model_validate({"outcomes": outcomes, "marking": marking.model_dump()})
     summary = "; ".join(o.description for o in body.outcomes)[:2000]
