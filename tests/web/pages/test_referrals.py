@@ -8,7 +8,7 @@ from jointprobe.exchange.tables import Referral
 from jointprobe.node import Node
 from jointprobe.store.tables import Entity
 
-from .conftest import sign_in
+from .conftest import csrf_of, sign_in
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -84,3 +84,14 @@ def test_compose_from_a_case_one_may_not_see_is_not_found(analyst: TestClient) -
 def test_partner_figures_count_received_referrals(analyst: TestClient) -> None:
     text = analyst.get("/cooperation").text
     assert 'data-peer="cn-hebei-psb"' in text and 'data-received="1"' in text
+
+
+def test_a_bad_answer_shows_the_referral_again_with_the_reason(analyst: TestClient) -> None:
+    url = "/referrals/r-incoming-1"
+    token = csrf_of(analyst.get(url).text)
+    data = {"csrf_token": token, "peer_id": "cn-hebei-psb", "decision": "maybe"}
+    r = analyst.post(f"{url}/ack", data=data)
+    assert r.status_code == 422
+    text = html.unescape(r.text)
+    assert 'role="alert"' in text and "decision must be accept or decline" in text
+    assert "Subscriber of a vendor's phone" in text  # the referral page, not a bare error page

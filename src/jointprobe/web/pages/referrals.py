@@ -167,14 +167,17 @@ def ack(
     case_id: TextForm = "",
 ) -> Response:
     referral_detail(db, user, referral_id)
-    if decision not in ("accept", "decline"):
-        raise InvalidInput("decision must be accept or decline")
     node: Node = request.app.state.node
-    with write_session(node) as session:
-        acknowledge(
-            session, session.merge(user), node_keys(node), referral_id, decision=decision,
-            reason=reason, case_id=case_id or None, peer_id=peer_id,
-        )  # fmt: skip
+    try:
+        if decision not in ("accept", "decline"):
+            raise InvalidInput("decision must be accept or decline")
+        with write_session(node) as session:
+            acknowledge(
+                session, session.merge(user), node_keys(node), referral_id, decision=decision,
+                reason=reason, case_id=case_id or None, peer_id=peer_id,
+            )  # fmt: skip
+    except JointprobeError as exc:
+        return show_referral(request, db, user, referral_id, error=exc, error_for="ack")
     return finish(request, RedirectResponse(f"/referrals/{referral_id}", status_code=303))
 
 
@@ -191,9 +194,12 @@ def status(
 ) -> Response:
     referral_detail(db, user, referral_id)
     node: Node = request.app.state.node
-    with write_session(node) as session:
-        send_status_message(
-            session, session.merge(user), node_keys(node), referral_id, state=state,
-            note=note, peer_id=peer_id,
-        )  # fmt: skip
+    try:
+        with write_session(node) as session:
+            send_status_message(
+                session, session.merge(user), node_keys(node), referral_id, state=state,
+                note=note, peer_id=peer_id,
+            )  # fmt: skip
+    except JointprobeError as exc:
+        return show_referral(request, db, user, referral_id, error=exc, error_for="status")
     return finish(request, RedirectResponse(f"/referrals/{referral_id}", status_code=303))
