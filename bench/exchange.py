@@ -9,22 +9,17 @@ SQLite database; the sender is this process with its own SQLite database.
 
 from __future__ import annotations
 
+import argparse
 import os
+import statistics
 import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
 
-# bench/ holds scripts named like stdlib modules (selectors.py): keep it off the path.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
-
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import httpx  # noqa: E402
+import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
