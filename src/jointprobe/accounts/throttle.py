@@ -121,6 +121,19 @@ def record_failure(
     return locked
 
 
+def withdraw_failure(session: Session, policy: ThrottlePolicy, address: str, now: datetime) -> None:
+    """Take back the address's failure counted at ``now`` for an attempt that succeeded."""
+    limits = [key for scope, key, _limit in policy.limits("", address) if scope == "address"]
+    for key in limits:
+        row = session.scalar(
+            select(SignInFailure.id)
+            .where(SignInFailure.key_hash == key, SignInFailure.failed_at == now)
+            .limit(1)
+        )
+        if row is not None:
+            session.execute(delete(SignInFailure).where(SignInFailure.id == row))
+
+
 def clear_failures(session: Session, username: str) -> int:
     """Forget a name's failures (after a successful sign-in, or by an operator)."""
     key = _key("account", username.strip().lower())
@@ -148,5 +161,6 @@ __all__ = [
     "check_signin_allowed",
     "clear_failures",
     "record_failure",
+    "withdraw_failure",
     "unlock",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from jointprobe.accounts import create_user, set_active, set_role
 from jointprobe.config import Settings
 from jointprobe.node import Node, init_node
-from jointprobe.store.tables import AuditEntry
+from jointprobe.store.tables import AuditEntry, SignInFailure
 from jointprobe.web import create_app
 from jointprobe.web.session import COOKIE_NAME
 
@@ -198,3 +199,26 @@ def test_one_address_trying_many_names_is_refused_too(limited_node: Node, clock:
         assert attempt(client, f"guess{number}", "wrong password")[0] == 401
     assert attempt(client, "alice", PASSWORD)[0] == 429
     assert attempt(browser(limited_node, clock, "192.0.2.77"), "alice", PASSWORD)[0] == 303
+
+
+def test_an_attempt_is_counted_before_its_password_is_checked(
+    limited_node: Node, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simultaneous guesses cannot all pass the check: each is counted before its hash runs."""
+    import jointprobe.web.pages.auth as auth_page
+
+    real = auth_page.authenticate_password
+    seen: list[int] = []
+
+    def counting(session: Any, name: str, password: str) -> Any:
+        with limited_node.session() as s:
+            seen.append(len(s.scalars(select(SignInFailure)).all()))
+        return real(session, name, password)
+
+    monkeypatch.setattr(auth_page, "authenticate_password", counting)
+    client = browser(limited_node, clock)
+    assert attempt(client, "alice", "wrong password")[0] == 401
+    assert seen == [2]  # the name's and the address's count, before the hash was checked
+    assert attempt(client, "alice", PASSWORD)[0] == 303
+    with limited_node.session() as s:  # a success takes its own count back, and the name's
+        assert s.scalars(select(SignInFailure.scope)).all() == ["address"]

@@ -15,6 +15,7 @@ from jointprobe.accounts.throttle import (
     check_signin_allowed,
     clear_failures,
     record_failure,
+    withdraw_failure,
 )
 from jointprobe.accounts.web_sessions import end_session, session_ref, start_session
 from jointprobe.audit import record
@@ -71,13 +72,12 @@ def _form_again(request: Request, next: str, username: str, error: str, status: 
     return page(request, "signin.html", context, status=status)
 
 
-def _failed(request: Request, name: str, address: str, now: datetime) -> None:
-    """Count and audit a failed sign-in; audit the lockout it may start."""
+def _failed(request: Request, name: str, address: str, locked: list[str]) -> None:
+    """Audit a failed sign-in (counted already) and the lockout it started."""
     node: Node = request.app.state.node
     policy: ThrottlePolicy = request.app.state.throttle
     actor = name[:64] or "?"
     with node.write_session() as db:
-        locked = record_failure(db, policy, name, address, now)
         record(db, actor, "signin_failed", "web_session", "-", {"address": address})
         for scope in locked:
             limit = policy.max_failures if scope == "account" else policy.max_failures_per_address
@@ -102,19 +102,26 @@ def signin(
     node: Node = request.app.state.node
     now = clock(request)()
     name, address = username.strip(), client_address(request)
+    policy: ThrottlePolicy = request.app.state.throttle
     try:
-        check_signin_allowed(db, request.app.state.throttle, name, address, now)
+        # Check the limit and count this attempt as a failure in one write transaction,
+        # before the password is checked: simultaneous guesses queue here, so no more
+        # than the limit get through however many arrive at once.
+        with node.write_session() as w:
+            check_signin_allowed(w, policy, name, address, now)
+            locked = record_failure(w, policy, name, address, now)
         user = authenticate_password(db, name, password)
     except SignInThrottled as exc:
         refused = _form_again(request, next, username, exc.message, exc.status)
         refused.headers["Retry-After"] = str(exc.retry_after)
         return refused
     except Unauthorized:
-        _failed(request, name, address, now)
+        _failed(request, name, address, locked)
         return _form_again(request, next, username, WRONG, 401)
     fresh = new_session(user.id, node.settings.session_max_age_seconds, now=now.timestamp())
     with node.write_session() as w:
         clear_failures(w, name)
+        withdraw_failure(w, policy, address, now)
         if web.user_id is not None:
             end_session(w, web.sid, "signed_in_again", now)
         expires = datetime.fromtimestamp(fresh.exp, UTC)
