@@ -3,11 +3,13 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from jointprobe.accounts import create_user
 from jointprobe.cases import CaseIn, create_case
 from jointprobe.config import Settings
+from jointprobe.errors import NotFound
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.inbox import receive
@@ -59,6 +61,7 @@ def test_outcomes_rfis_and_notices_read_back_with_their_markings(
         with node.session() as session:
             analyst = create_user(session, "analyst", "analyst")
             create_user(session, "chem", "chemist")
+            create_user(session, "outsider", "analyst")  # not a member of c1
             create_case(session, analyst, CaseIn(id="c1", title="Diana"))
         with cn.session() as session:
             create_user(session, "liaison", "liaison")
@@ -96,6 +99,11 @@ def test_outcomes_rfis_and_notices_read_back_with_their_markings(
                 assert [t.rfi.id for t in about.rfis] == [rfi]
                 subject = subject_of(session, actor, about.rfis[0].rfi)
                 assert subject is not None and subject.id == referral
+        with node.session() as session:  # the RFI is about c1's referral: c1's need-to-know
+            [row] = visible_referral(session, _user(session, "analyst"), rfi)
+            assert row.case_id == "c1"
+            with pytest.raises(NotFound):
+                visible_referral(session, _user(session, "outsider"), rfi)
         with node.session() as session:
             [notice] = visible_notices(session, _user(session, "analyst"))
             assert (notice.topic, notice.text, notice.marking["tlp"]) == ("alert", "Alias", "GREEN")

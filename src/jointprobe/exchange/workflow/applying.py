@@ -78,9 +78,17 @@ def _on_rfi(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, RfiBody)
     entry = msg.entry
+    # An RFI about one of the conversations we hold with this peer belongs to
+    # that conversation's case: only those who may see the case see the RFI.
+    about = session.scalars(
+        select(Referral.case_id).where(
+            Referral.id == entry.conversation_id, Referral.peer_id == entry.sender
+        )
+    ).first()
     session.add(
         Referral(
             id=entry.message_id, peer_id=entry.sender, type="rfi", direction="in",
+            case_id=about,
             title=body.question[:300], narrative=body.question,
             due=parse_time(body.due, field="due") if body.due else None, state="received",
             items=[i.model_dump() for i in body.items], marking=body.marking.model_dump(),
