@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jointprobe.audit import record
 from jointprobe.entities.write import NewEntity, prepare, write
 from jointprobe.errors import InvalidEntity, JointprobeError, NotFound
+from jointprobe.store.engine import IMMEDIATE
 from jointprobe.store.tables import User
 
 __all__ = ["ImportReport", "NewEntity", "add_entities", "import_ftm_lines"]
@@ -57,6 +58,12 @@ def _parse_line(line: str, where: str) -> dict[str, Any]:
     return data
 
 
+def _take_write_lock(session: Session) -> None:
+    """Begin the next transaction holding the write lock (SQLite ``BEGIN IMMEDIATE``), so a
+    writer in another process cannot make a batch fail half-way with "database is locked"."""
+    session.connection(execution_options={IMMEDIATE: True})
+
+
 def import_ftm_lines(
     sessions: sessionmaker[Session],
     actor_username: str,
@@ -73,11 +80,14 @@ def import_ftm_lines(
 
     Without ``strict`` each batch commits its good lines and bad lines are
     skipped; with ``strict`` the import is one transaction and one bad line,
-    in any batch, rolls back the whole import.
+    in any batch, rolls back the whole import. On SQLite each transaction holds
+    the write lock from its start; a strict import of a large file therefore
+    keeps other writers of the node waiting until it ends.
     """
     report = ImportReport()
     numbered = enumerate(lines, start=1)
     with sessions() as session:
+        _take_write_lock(session)
         actor = session.scalar(select(User).where(User.username == actor_username))
         if actor is None:
             raise NotFound(f"no user {actor_username!r}")
@@ -106,6 +116,7 @@ def import_ftm_lines(
                 return ImportReport(0, report.errors, rolled_back=True)
             if not strict:  # strict: one transaction, committed once every line is in
                 session.commit()
+                _take_write_lock(session)
         session.commit()
     report.errors.sort()
     return report
