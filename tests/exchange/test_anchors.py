@@ -15,7 +15,7 @@ from jointprobe.cli.main import app
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange import anchors
 from jointprobe.exchange.errors import BadSignature
-from jointprobe.exchange.identity import node_keys
+from jointprobe.exchange.identity import node_keys, rotate_keys
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.node import Node
 from jointprobe.store.tables import AuditEntry, AuditHead
@@ -167,3 +167,25 @@ def test_verify_fails_when_the_chain_was_rewritten_after_an_anchor(tmp_path: Pat
         node.close()
     code, out = jp(d, "audit", "verify")
     assert code == 9 and "chain rewritten" in out.replace("\n", ""), out
+
+
+def test_anchors_stay_checkable_after_key_rotations(sqlite_node: Node) -> None:
+    with sqlite_node.session() as session:
+        record(session, "alice", "read", "case", "c1")
+        before = anchors.make_anchor(session, node_keys(sqlite_node))
+    rotate_keys(sqlite_node)
+    rotate_keys(sqlite_node)  # node.key.old now holds the second key, not the first
+    (sqlite_node.settings.data_dir / "node.key.old").unlink()  # as the docs allow
+    keys = anchors.own_sign_keys(sqlite_node)
+    assert before.sign_public in keys and node_keys(sqlite_node).sign_public in keys
+    with sqlite_node.session() as session:
+        assert anchors.anchor_problem(session, sqlite_node.identity.id, keys, before) is None
+
+
+def test_an_out_of_range_entry_id_is_a_refused_line_not_a_crash(sqlite_node: Node) -> None:
+    with sqlite_node.session() as session:
+        signed = anchors.make_anchor(session, node_keys(sqlite_node))
+    body = json.loads(signed.to_json())
+    body["anchor"]["last_id"] = 2**64
+    with pytest.raises(InvalidInput, match="below 2"):
+        anchors.parse_anchor(json.dumps(body))

@@ -37,8 +37,8 @@ from sqlalchemy.orm import Session
 from jointprobe.audit import GENESIS
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.errors import BadSignature, MalformedEnvelope
-from jointprobe.exchange.identity import KEY_FILE, key_path, node_keys
-from jointprobe.exchange.keys import NodeKeys, load_keys
+from jointprobe.exchange.identity import node_keys, previous_keys, retired_sign_keys
+from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.wire import b64d, b64e, canonical
 from jointprobe.node import Node
 from jointprobe.store.tables import AuditEntry, AuditHead
@@ -100,8 +100,8 @@ def parse_anchor(text: str | bytes) -> Anchor:
         if body.get("type") != "audit-anchor" or body.get("version") != "jp/1":
             raise InvalidInput("not a jp/1 audit anchor")
         last_id, digest = body["last_id"], body["hash"]
-        if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
-            raise InvalidInput("anchor last_id must be a whole number ≥ 0")
+        if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id < 2**53:
+            raise InvalidInput("anchor last_id must be a whole number ≥ 0 (below 2^53)")
         if not (isinstance(digest, str) and _HEX64.fullmatch(digest)):
             raise InvalidInput("anchor hash must be 64 hex digits")
         return Anchor(
@@ -126,7 +126,10 @@ def check_signature(anchor: Anchor, node_id: str, trusted_keys: Collection[bytes
         raise BadSignature("anchor is signed with a key this node does not know for its sender")
     unsigned = Anchor(**{**_fields(anchor), "signature": b""})
     try:
-        VerifyKey(anchor.sign_public).verify(DOMAIN + canonical(unsigned.body()), anchor.signature)
+        signed = DOMAIN + canonical(unsigned.body())
+        VerifyKey(anchor.sign_public).verify(signed, anchor.signature)
+    except MalformedEnvelope as exc:
+        raise BadSignature(f"anchor cannot be checked: {exc.message}") from exc
     except BadSignatureError as exc:
         raise BadSignature("anchor signature does not verify") from exc
 
@@ -167,11 +170,12 @@ def signature_problem(
 
 
 def own_sign_keys(node: Node) -> list[bytes]:
-    """The node's current signing key and, after a rotation, the previous one."""
-    keys = [node_keys(node).sign_public]
-    old = key_path(node.settings).with_name(KEY_FILE + ".old")
-    if old.exists():
-        keys.append(load_keys(old, passphrase=node.settings.key_passphrase).sign_public)
+    """The node's current signing key and those it used before (``node.keys.retired``,
+    and ``node.key.old`` when readable), so anchors stay checkable after rotations."""
+    keys = [node_keys(node).sign_public, *retired_sign_keys(node)]
+    old = previous_keys(node)
+    if old is not None:
+        keys.append(old.sign_public)
     return keys
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,12 +12,14 @@ from jointprobe.audit import record
 from jointprobe.config import Settings
 from jointprobe.exchange.card import NodeCard
 from jointprobe.exchange.db import write_session
-from jointprobe.exchange.errors import KeyFileError
+from jointprobe.exchange.errors import KeyFileError, MalformedEnvelope
 from jointprobe.exchange.keys import NodeKeys, load_keys, save_keys
 from jointprobe.exchange.peers import peer_status
+from jointprobe.exchange.wire import b64d, b64e
 from jointprobe.node import Node
 
 KEY_FILE = "node.key"
+RETIRED_KEYS_FILE = "node.keys.retired"
 _cache: dict[tuple[str, str], NodeKeys] = {}
 _lock = threading.Lock()
 
@@ -84,6 +87,28 @@ def own_card(node: Node, keys: NodeKeys | None = None) -> NodeCard:
     )
 
 
+def retired_keys_path(settings: Settings) -> Path:
+    """Public signing keys this node used before (one JSON line per rotation): what
+    its earlier signatures, such as audit anchors, are checked against."""
+    return settings.data_dir.expanduser() / RETIRED_KEYS_FILE
+
+
+def retired_sign_keys(node: Node) -> list[bytes]:
+    """The node's earlier public signing keys; unreadable lines are left out."""
+    path = retired_keys_path(node.settings)
+    if not path.exists():
+        return []
+    keys = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+            if entry.get("node_id") == node.identity.id:
+                keys.append(b64d(entry.get("sign"), field="sign", length=32))
+        except (ValueError, AttributeError, MalformedEnvelope):
+            continue
+    return keys
+
+
 def rotate_keys(node: Node) -> tuple[NodeKeys, dict[str, object]]:
     """Generate new keys; return them and the card update (signed by the old key).
 
@@ -96,6 +121,8 @@ def rotate_keys(node: Node) -> tuple[NodeKeys, dict[str, object]]:
     update = CardUpdate.create(old, own_card(node, new))
     path = key_path(node.settings)
     save_keys(old, old_key_path(node.settings), passphrase=node.settings.key_passphrase)
+    with retired_keys_path(node.settings).open("a", encoding="utf-8") as retired:
+        retired.write(json.dumps({"node_id": old.node_id, "sign": b64e(old.sign_public)}) + "\n")
     save_keys(new, path, passphrase=node.settings.key_passphrase)
     with _lock:
         _cache[(str(path), old.node_id)] = new
