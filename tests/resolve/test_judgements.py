@@ -80,3 +80,8 @@ def test_pairs_touching_a_case_the_analyst_cannot_see_stay_hidden(ofac_node: Nod
             "candidate"
         ]
         assert j.decide(session, bob, "row-1", "bob-source", "positive").startswith("canon-")
+        j.decide(session, bob, "bob-source", "row-2", "negative")
+        with pytest.raises(Conflict) as refused:
+            j.decide(session, alice, "row-1", "row-2", "positive")
+        assert "bob-source" not in refused.value.message
+        assert "an entity you may not see and row-2 were judged different" in refused.value.message

@@ -115,6 +115,8 @@ def remove_member(session: Session, actor: User, case_id: str, username: str) ->
     member = session.get(CaseMember, (case.id, user.id)) if user is not None else None
     if user is None or member is None:
         raise NotFound(f"{username} is not a member of {case.id}")
+    # lock the case row so two removals cannot both see two members (PostgreSQL)
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
     if members(session, case.id) == [username]:
         raise Conflict(f"{username} is the last member of {case.id}; add another first")
     session.delete(member)

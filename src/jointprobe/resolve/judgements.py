@@ -19,7 +19,7 @@ recorded in the audit chain.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +33,7 @@ from jointprobe.store.tables import Base, Entity, User
 from jointprobe.timeutil import utcnow
 
 CANON_PREFIX = "canon-"
+IN_CHUNK = 500
 JUDGEMENTS = ("positive", "negative", "unsure", "candidate")
 
 
@@ -122,11 +123,13 @@ def _add(session: Session, a: str, b: str, judgement: str, user: str, **kw: obje
 
 def _hidden(session: Session, actor: User, ids: Iterable[str]) -> set[str]:
     """The ids among ``ids`` that name stored entities ``actor`` may not see."""
-    wanted = set(ids)
-    if not wanted:
-        return set()
-    rows = session.execute(select(Entity.id, Entity.case_id).where(Entity.id.in_(wanted)))
-    return {eid for eid, case_id in rows if not can_see_case_id(session, actor, case_id)}
+    wanted = sorted(set(ids))
+    hidden: set[str] = set()
+    for start in range(0, len(wanted), IN_CHUNK):  # stay under the driver's parameter limit
+        chunk = wanted[start : start + IN_CHUNK]
+        rows = session.execute(select(Entity.id, Entity.case_id).where(Entity.id.in_(chunk)))
+        hidden |= {eid for eid, case_id in rows if not can_see_case_id(session, actor, case_id)}
+    return hidden
 
 
 def decide(session: Session, actor: User, a: str, b: str, judgement: str) -> str:
@@ -137,13 +140,22 @@ def decide(session: Session, actor: User, a: str, b: str, judgement: str) -> str
     hidden = sorted(_hidden(session, actor, (a, b)))
     if hidden:
         raise NotFound(f"no entity {hidden[0]!r}")
-    canonical = _decide(session, actor.username, a, b, judgement)
+    canonical = _decide(
+        session, actor.username, a, b, judgement, lambda ids: _hidden(session, actor, ids)
+    )
     detail = {"judgement": judgement, "canonical": canonical}
     record(session, actor.username, "judge", "pair", f"{left}~{right}", detail)
     return canonical
 
 
-def _decide(session: Session, user: str, a: str, b: str, judgement: str) -> str:
+def _decide(
+    session: Session,
+    user: str,
+    a: str,
+    b: str,
+    judgement: str,
+    hidden: Callable[[Iterable[str]], set[str]],
+) -> str:
     res = resolver(session)
     same = res.find(a) == res.find(b)
     if judgement == "negative" and same:
@@ -151,7 +163,9 @@ def _decide(session: Session, user: str, a: str, b: str, judgement: str) -> str:
     if judgement == "positive" and not same:
         blocked = res.forbidden(a, b)
         if blocked:
-            raise Conflict(f"{blocked[0]} and {blocked[1]} were judged different; cannot merge")
+            unseen = hidden(blocked)
+            left, right = (x if x not in unseen else "an entity you may not see" for x in blocked)
+            raise Conflict(f"{left} and {right} were judged different; cannot merge")
         _add(session, a, b, "positive", user)
         canon_a, canon_b = res.canonical(a), res.canonical(b)
         if not canon_a.startswith(CANON_PREFIX) and not canon_b.startswith(CANON_PREFIX):
