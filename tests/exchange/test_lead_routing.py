@@ -7,7 +7,15 @@ import pytest
 from sqlalchemy import select
 
 from jointprobe.accounts import create_user
-from jointprobe.cases import CaseIn, create_case, list_cases, list_events, visible_case
+from jointprobe.cases import (
+    CaseIn,
+    add_member,
+    create_case,
+    list_cases,
+    list_events,
+    remove_member,
+    visible_case,
+)
 from jointprobe.cases.service import members as case_members
 from jointprobe.entities import add_entity, get_entity
 from jointprobe.entities.service import case_entities
@@ -248,3 +256,30 @@ def test_a_member_of_one_referrals_case_cannot_see_another_referrals_leads(
 
 def entity_ids(session, case_id: str) -> list[str]:
     return [e.id for e in case_entities(session, case_id)]
+
+
+def test_removing_a_member_from_a_case_removes_them_from_its_lead_cases(tmp_path: Path) -> None:
+    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US")
+    cn = make_node(tmp_path, "cn-mps-nnb", "MPS narcotics bureau", "CN")
+    try:
+        peer(us, cn)
+        with write_session(us) as s:
+            alice = create_user(s, "alice", "analyst")
+            create_user(s, "carol", "analyst")
+            create_case(s, alice, CaseIn(id="case-a", title="A"))
+            add_member(s, alice, "case-a", "carol")
+        _us_referral_accepted_by_cn(us, cn, "alice", "case-a", "cn-a", seq=1)
+        ref_a = _leads_from_cn(us, cn, "cn-a", [("buyer-a", "Ann Lee")], seq=2)
+        lead_case = lead_case_id(load_table().route("NY").office, "cn-mps-nnb", ref_a)
+        with write_session(us) as s:
+            assert "carol" in case_members(s, lead_case)
+            remove_member(s, s.query(User).filter_by(username="alice").one(), "case-a", "carol")
+        with us.session() as s:
+            carol = s.query(User).filter_by(username="carol").one()
+            assert "carol" not in case_members(s, lead_case)
+            with pytest.raises(NotFound):
+                visible_case(s, carol, lead_case)
+            assert "alice" in case_members(s, lead_case)
+    finally:
+        us.close()
+        cn.close()

@@ -7,6 +7,7 @@ A case the user may not see is reported as not found, never as forbidden.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -108,8 +109,17 @@ def add_member(session: Session, actor: User, case_id: str, username: str) -> No
     record(session, actor.username, "update", "case", case.id, {"added_member": username})
 
 
+#: Called as ``hook(session, actor, case_id, user)`` after a member is removed, so
+#: capabilities that granted access derived from the case (lead routing adds the
+#: case's members to the cases of the leads it routes) take that access back too.
+MEMBER_REMOVED_HOOKS: list[Callable[[Session, User, str, User], None]] = []
+
+
 def remove_member(session: Session, actor: User, case_id: str, username: str) -> None:
-    """Take ``username``'s need-to-know on a case away; a case keeps at least one member."""
+    """Take ``username``'s need-to-know on a case away; a case keeps at least one member.
+
+    Access derived from the case goes too (:data:`MEMBER_REMOVED_HOOKS`).
+    """
     case = visible_case(session, actor, case_id)
     user = session.scalar(select(User).where(User.username == username))
     member = session.get(CaseMember, (case.id, user.id)) if user is not None else None
@@ -121,6 +131,8 @@ def remove_member(session: Session, actor: User, case_id: str, username: str) ->
         raise Conflict(f"{username} is the last member of {case.id}; add another first")
     session.delete(member)
     record(session, actor.username, "update", "case", case.id, {"removed_member": username})
+    for hook in MEMBER_REMOVED_HOOKS:
+        hook(session, actor, case.id, user)
 
 
 def members(session: Session, case_id: str) -> list[str]:

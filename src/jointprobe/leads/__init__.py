@@ -3,7 +3,9 @@
 Each office works one referral's leads in a case of their own (need-to-know,
 see :mod:`jointprobe.leads.routing`). Importing this package registers
 :func:`routing.route_on_arrival` in ``exchange.workflow.REFERRAL_HOOKS``, so a
-US node routes the Person leads of a referral as it applies it.
+US node routes the Person leads of a referral as it applies it, and
+:func:`routing.revoke_lead_access` in ``cases.service.MEMBER_REMOVED_HOOKS``, so
+a user removed from a case also leaves the lead cases it gave them.
 """
 
 from jointprobe.leads.routing import (

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases import CaseIn, EventIn, add_event, create_case
+from jointprobe.cases.service import MEMBER_REMOVED_HOOKS
 from jointprobe.cases.service import members as case_members
 from jointprobe.entities import add_entity
 from jointprobe.errors import InvalidInput, JointprobeError
@@ -355,6 +356,26 @@ def route_on_arrival(session: Session, msg: Applied) -> None:
         add_event(session, actor, origin, EventIn(kind="note", title=summary))
 
 
+def revoke_lead_access(session: Session, actor: User, case_id: str, user: User) -> None:
+    """``MEMBER_REMOVED_HOOKS`` entry: a user removed from a case also leaves the lead
+    cases of the referrals that answered it (they joined those as its member)."""
+    answering = select(Referral.id).where(Referral.case_id == case_id, Referral.direction == "in")
+    routed = session.scalars(
+        select(ReferralEvent.body).where(
+            ReferralEvent.referral_id.in_(answering), ReferralEvent.kind == "routed"
+        )
+    )
+    lead_cases = sorted({c for body in routed for c in (body or {}).get("cases", [])})
+    for lead_case in lead_cases:
+        member = session.get(CaseMember, (lead_case, user.id))
+        if member is not None:
+            session.delete(member)
+            detail = {"removed_member": user.username, "because_removed_from": case_id}
+            record(session, actor.username, "update", "case", lead_case, detail)
+
+
+if revoke_lead_access not in MEMBER_REMOVED_HOOKS:
+    MEMBER_REMOVED_HOOKS.append(revoke_lead_access)
 if route_on_arrival not in REFERRAL_HOOKS:
     REFERRAL_HOOKS.append(route_on_arrival)
 
