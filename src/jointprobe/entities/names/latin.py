@@ -126,14 +126,19 @@ def _collapse_doubles(token: str) -> list[str]:
     return [token[:i] + token[i + 1 :] for i in range(1, len(token)) if token[i] == token[i - 1]]
 
 
-def _near_surnames(token: str) -> list[str]:
-    """The one known surname spelling a single edit away, if exactly one is."""
+@lru_cache(maxsize=131072)
+def _near_surnames(token: str) -> tuple[str, ...]:
+    """The one known surname spelling a single edit away, if exactly one is.
+
+    Cached: the scan over every known surname is the costliest step of reading a
+    name that reads no other way, and imports repeat their tokens.
+    """
     if len(token) < 3:
-        return []
-    near = [
+        return ()
+    near = tuple(
         s for s in tables().latin_surnames if Levenshtein.distance(token, s, score_cutoff=1) <= 1
-    ]
-    return near if len(near) == 1 else []
+    )
+    return near if len(near) == 1 else ()
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
