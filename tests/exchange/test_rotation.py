@@ -24,13 +24,20 @@ def test_a_peer_not_yet_updated_still_reaches_a_rotated_node_while_the_old_key_i
         assert previous_keys(us) is not None
         assert previous_keys(us).fingerprint == rotation.old_fingerprint  # type: ignore[union-attr]
 
+        receipts: list[str] = []
+
         def send(seq: int) -> str:
             env = seal(keys(cn), kind="referral", body=referral_body("cn-mps-nnc"),
                        recipients={"us-hsi-nola": old_box}, now=datetime.now(UTC),
                        seq={"us-hsi-nola": seq})  # fmt: skip
-            return receive(us, keys(us), env.to_json())[0].results[0].status
+            answer = receive(us, keys(us), env.to_json())[0]
+            if answer.receipt is not None:
+                receipts.append(answer.receipt.key_id)
+            return answer.results[0].status
 
         assert send(1) == "applied"
+        # signed with the key cn still pins, so cn can verify the receipt before it updates
+        assert receipts == [rotation.old_fingerprint]
         old_key_path(us.settings).unlink()  # the operator deletes it once every peer rotated
         assert previous_keys(us) is None
         assert send(2) == "rejected"

@@ -128,7 +128,8 @@ def receive_batch(
                 {"messages": len(items), "recorded": len(intake.recorded)},
             )
     if intake.peer is not None:
-        answer.receipt = make_receipt(keys, intake.peer, answer.results, now=now)
+        signer = intake.sealed_to or keys
+        answer.receipt = make_receipt(signer, intake.peer, answer.results, now=now)
     return answer
 
 
@@ -163,6 +164,9 @@ class _Intake:
     ) -> None:
         self.session, self.keys, self.now, self.window = session, keys, now, window
         self.previous = previous
+        #: keys of ours the batch was sealed to when they are not the current ones: a peer
+        #: that has not applied our card update yet also verifies our receipt with those
+        self.sealed_to: NodeKeys | None = None
         self.peer: TrustedPeer | None = None
         self.recorded: dict[str, InboxEntry] = {}
         self.bodies: dict[str, Body] = {}
@@ -251,7 +255,9 @@ class _Intake:
             previous = self.previous()
             if previous is None:
                 raise
-            return open_envelope(envelope, previous)
+            opened = open_envelope(envelope, previous)
+            self.sealed_to = previous
+            return opened
 
     def _taken(self, sender: str, seq: int) -> bool:
         """Was ``seq`` from ``sender`` recorded before this batch? (applied slots or pending)"""
