@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from jointprobe.cases.marking import TLP_LABELS
 from jointprobe.cases.service import list_cases, visible_case
+from jointprobe.errors import JointprobeError
 from jointprobe.exchange.peers import list_peers
 from jointprobe.store.tables import User
+from jointprobe.web.pages.render import page
 
 
 def compose_context(
@@ -25,3 +29,20 @@ def compose_context(
         "form": form,
         "error": None,
     }
+
+
+def compose_page(
+    request: Request,
+    db: Session,
+    user: User,
+    case_id: str,
+    form: dict[str, Any],
+    *,
+    title: str,
+    template: str,
+    error: JointprobeError | None = None,
+) -> Response:
+    """A compose form, again with ``error`` (and its status) when sending failed."""
+    context = compose_context(db, user, case_id, form, title=title)
+    context["error"] = str(error) if error else None
+    return page(request, template, context, status=error.status if error else 200)

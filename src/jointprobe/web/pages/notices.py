@@ -15,7 +15,7 @@ from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.workflow import notice_from_case, visible_notices
 from jointprobe.node import Node
 from jointprobe.store.tables import User
-from jointprobe.web.pages.composing import compose_context
+from jointprobe.web.pages.composing import compose_page
 from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser
 from jointprobe.web.pages.render import finish, page
 
@@ -32,9 +32,8 @@ def index(request: Request, db: DbDep, user: PageUser) -> Response:
 
 def _compose(request: Request, db: DbDep, user: User, case_id: str, form: dict[str, Any],
              error: JointprobeError | None = None) -> Response:  # fmt: skip
-    context = compose_context(db, user, case_id, form, title="New notice")
-    context["error"] = str(error) if error else None
-    return page(request, "notice_new.html", context, status=error.status if error else 200)
+    return compose_page(request, db, user, case_id, form, error=error, title="New notice",
+                        template="notice_new.html")  # fmt: skip
 
 
 @router.get("/notices/new")

@@ -19,11 +19,11 @@ from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.workflow import answer_rfi, ask_about, send_rfi
 from jointprobe.node import Node
 from jointprobe.store.tables import User
-from jointprobe.web.pages.composing import compose_context
+from jointprobe.web.pages.composing import compose_page
 from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser
 from jointprobe.web.pages.refdata import referral_detail
 from jointprobe.web.pages.referrals import show_referral
-from jointprobe.web.pages.render import finish, page
+from jointprobe.web.pages.render import finish
 
 router = APIRouter()
 TextForm = Annotated[str, Form()]
@@ -51,9 +51,9 @@ def _text(value: str, what: str) -> str:
 
 def _compose(request: Request, db: DbDep, user: User, case_id: str, form: dict[str, Any],
              error: JointprobeError | None = None) -> Response:  # fmt: skip
-    context = compose_context(db, user, case_id, form, title="New request for information")
-    context["error"] = str(error) if error else None
-    return page(request, "rfi_new.html", context, status=error.status if error else 200)
+    title = "New request for information"
+    return compose_page(request, db, user, case_id, form, error=error, title=title,
+                        template="rfi_new.html")  # fmt: skip
 
 
 @router.get("/rfis/new")
