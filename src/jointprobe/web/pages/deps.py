@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
 from sqlalchemy.orm import Session
 
 from jointprobe.accounts.web_sessions import session_is_live
@@ -99,5 +99,7 @@ async def csrf_checked(request: Request, web: WebDep) -> None:
 
 
 PageUser = Annotated[User, Depends(page_user)]
+TextForm = Annotated[str, Form()]
+ListForm = Annotated[list[str], Form()]
 CsrfChecked = Depends(csrf_checked)
 CsrfDep = Annotated[None, Depends(csrf_checked)]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from jointprobe.cases.service import visible_case
@@ -16,12 +16,10 @@ from jointprobe.exchange.workflow import notice_from_case, visible_notices
 from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.web.pages.composing import compose_page
-from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser
+from jointprobe.web.pages.deps import CsrfDep, DbDep, ListForm, PageUser, TextForm
 from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
-TextForm = Annotated[str, Form()]
-ListForm = Annotated[list[str], Form()]
 
 
 @router.get("/notices")

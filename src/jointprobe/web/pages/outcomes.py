@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -16,13 +16,12 @@ from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.payloads import Outcome
 from jointprobe.exchange.workflow import send_outcome
 from jointprobe.node import Node
-from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser
+from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser, TextForm
 from jointprobe.web.pages.refdata import referral_detail
 from jointprobe.web.pages.referrals import show_referral
 from jointprobe.web.pages.render import finish
 
 router = APIRouter()
-TextForm = Annotated[str, Form()]
 DETAILS = ("place", "substance", "quantity", "unit", "outcome", "term_months")
 
 

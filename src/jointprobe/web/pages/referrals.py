@@ -25,7 +25,7 @@ from jointprobe.exchange.workflow import send_status as send_status_message
 from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.web.pages.composing import compose_context
-from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser
+from jointprobe.web.pages.deps import CsrfDep, DbDep, ListForm, PageUser, TextForm
 from jointprobe.web.pages.graphdata import is_relation
 from jointprobe.web.pages.refdata import is_overdue, referral_detail, referral_hits
 from jointprobe.web.pages.render import finish, page
@@ -33,8 +33,6 @@ from jointprobe.web.pages.render import finish, page
 router = APIRouter()
 
 OUTCOME_TYPES = get_args(OutcomeType)
-ListForm = Annotated[list[str], Form()]
-TextForm = Annotated[str, Form()]
 
 
 def parse_selectors(text: str) -> list[SelectorIn]:

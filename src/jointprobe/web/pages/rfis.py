@@ -7,9 +7,9 @@ there); RFIs about a referral are listed on the referral's page.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from jointprobe.cases.service import visible_case
@@ -20,13 +20,12 @@ from jointprobe.exchange.workflow import answer_rfi, ask_about, send_rfi
 from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.web.pages.composing import compose_page
-from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser
+from jointprobe.web.pages.deps import CsrfDep, DbDep, PageUser, TextForm
 from jointprobe.web.pages.refdata import referral_detail
 from jointprobe.web.pages.referrals import show_referral
 from jointprobe.web.pages.render import finish
 
 router = APIRouter()
-TextForm = Annotated[str, Form()]
 MAX_TEXT = 20_000
 
 
