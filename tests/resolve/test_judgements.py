@@ -85,3 +85,20 @@ def test_pairs_touching_a_case_the_analyst_cannot_see_stay_hidden(ofac_node: Nod
             j.decide(session, alice, "row-1", "row-2", "positive")
         assert "bob-source" not in refused.value.message
         assert "an entity you may not see and row-2 were judged different" in refused.value.message
+
+
+def test_a_cluster_of_only_hidden_entities_cannot_be_judged_against(ofac_node: Node) -> None:
+    with ofac_node.session() as session:
+        alice, bob = _u(session, "alice"), _u(session, "bob")
+        create_case(session, bob, CaseIn(id="bob-case", title="Bob's case", tlp="RED"))
+        for eid in ("bob-1", "bob-2"):
+            data = {"id": eid, "schema": "Person", "properties": {"name": ["Source Y"]}}
+            add_entity(session, bob, data, case_id="bob-case", tlp="RED")
+        hidden_canon = j.decide(session, bob, "bob-1", "bob-2", "positive")
+        for judgement in ("positive", "negative", "unsure"):
+            with pytest.raises(NotFound, match=hidden_canon):
+                j.decide(session, alice, "row-9", hidden_canon, judgement)
+        assert j.resolver(session).members("row-9") == {"row-9"}
+        # once the cluster holds a record Alice may see, its id is open to her
+        j.decide(session, bob, "bob-1", "row-8", "positive")
+        assert j.decide(session, alice, "row-9", hidden_canon, "positive") == hidden_canon

@@ -12,7 +12,8 @@ The table is part of the node store (Alembic migration 0003).
 Need-to-know: an id that names a stored entity of a case the analyst may not
 see is hidden from :func:`pending` and reported as not found by
 :func:`decide` (ids of records outside the store, such as rows of a linked
-file, and ``canon-…`` ids are open to every analyst). Each decision is
+file, are open to every analyst; a ``canon-…`` id is open unless every record
+in its cluster is hidden). Each decision is
 recorded in the audit chain.
 """
 
@@ -132,6 +133,14 @@ def _hidden(session: Session, actor: User, ids: Iterable[str]) -> set[str]:
     return hidden
 
 
+def _check_cluster_visible(session: Session, actor: User, canon: str) -> None:
+    """A ``canon-…`` id is open unless every record in its cluster is hidden from ``actor``:
+    judging against such a cluster would reach data of cases they are not in."""
+    members = {m for m in resolver(session).members(canon) if not m.startswith(CANON_PREFIX)}
+    if members and members <= _hidden(session, actor, members):
+        raise NotFound(f"no entity {canon!r}")
+
+
 def decide(session: Session, actor: User, a: str, b: str, judgement: str) -> str:
     """Record ``actor``'s judgement on ``a``/``b``; return ``a``'s canonical id afterwards."""
     if judgement not in JUDGEMENTS[:3]:
@@ -140,6 +149,8 @@ def decide(session: Session, actor: User, a: str, b: str, judgement: str) -> str
     hidden = sorted(_hidden(session, actor, (a, b)))
     if hidden:
         raise NotFound(f"no entity {hidden[0]!r}")
+    for canon in (x for x in (a, b) if x.startswith(CANON_PREFIX)):
+        _check_cluster_visible(session, actor, canon)
     canonical = _decide(
         session, actor.username, a, b, judgement, lambda ids: _hidden(session, actor, ids)
     )
