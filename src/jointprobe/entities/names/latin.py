@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import islice, product
-
-from rapidfuzz.distance import Levenshtein
 
 from jointprobe.entities.names._tables import tables
 from jointprobe.entities.names.reading import Reading
@@ -27,8 +25,11 @@ _NOT_NAME = re.compile(r"[^a-z'\-\s,]+")
 def fold_latin(name: str) -> str:
     """Lower case without accents or tone marks; ü as v; apostrophes and hyphens kept."""
     text = name.replace("ü", "v").replace("Ü", "V").replace("’", "'").replace("‘", "'")
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    if text.isascii():  # nothing to decompose
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     plain = _TONE_DIGITS.sub("", plain)
     return " ".join(_NOT_NAME.sub(" ", plain).split())
 
@@ -53,11 +54,17 @@ def _syllable_options(syllable: str) -> BySystem:
     return out
 
 
-@lru_cache(maxsize=4096)
+@cache
+def _inventory() -> frozenset[str]:
+    """Every syllable spelling of every system."""
+    t = tables()
+    return frozenset(t.pinyin | t.wade_giles.keys() | t.cantonese.keys())
+
+
+@lru_cache(maxsize=65536)
 def _segment(token: str) -> tuple[tuple[str, ...], ...]:
     """Cut a hyphen-less token into known syllables, fewest pieces only (at most 3 ways)."""
-    t = tables()
-    inventory = t.pinyin | t.wade_giles.keys() | t.cantonese.keys()
+    inventory = _inventory()
     best: list[list[tuple[str, ...]]] = [[] for _ in range(len(token) + 1)]
     best[0] = [()]
     for end in range(1, len(token) + 1):
@@ -101,8 +108,10 @@ def _surname_options(token: str) -> BySystem:
 
 def _readings(surname: str, given: list[str], surname_first: bool) -> list[Reading]:
     sur_options = _surname_options(surname)
+    if not sur_options or not given:
+        return []
     given_options = [_token_options(tok) for tok in given]
-    if not sur_options or not given or not all(given_options):
+    if not all(given_options):
         return []
     out: dict[str, Reading] = {}
     for system in _SYSTEMS:
@@ -135,10 +144,42 @@ def _near_surnames(token: str) -> tuple[str, ...]:
     """
     if len(token) < 3:
         return ()
-    near = tuple(
-        s for s in tables().latin_surnames if Levenshtein.distance(token, s, score_cutoff=1) <= 1
+    near = _one_edit_surnames(token) - {token}
+    return tuple(near) if len(near) == 1 else ()
+
+
+@cache
+def _deletions() -> tuple[dict[str, frozenset[str]], dict[tuple[str, int], frozenset[str]]]:
+    """Known surnames by each spelling one deleted letter leaves: (any position, that position)."""
+    anywhere: dict[str, set[str]] = {}
+    at: dict[tuple[str, int], set[str]] = {}
+    for name in tables().latin_surnames:
+        for i in range(len(name)):
+            cut = name[:i] + name[i + 1 :]
+            anywhere.setdefault(cut, set()).add(name)
+            at.setdefault((cut, i), set()).add(name)
+    return (
+        {k: frozenset(v) for k, v in anywhere.items()},
+        {k: frozenset(v) for k, v in at.items()},
     )
-    return near if len(near) == 1 else ()
+
+
+def _one_edit_surnames(token: str) -> set[str]:
+    """Known surnames within one insertion, deletion or substitution of ``token``.
+
+    A surname one letter longer leaves ``token`` when that letter is deleted; one
+    letter shorter is ``token`` with a letter deleted; the same length with one
+    letter replaced leaves the same spelling when the same position is deleted.
+    """
+    anywhere, at = _deletions()
+    surnames = tables().latin_surnames
+    found = set(anywhere.get(token, ()))
+    for i in range(len(token)):
+        cut = token[:i] + token[i + 1 :]
+        if cut in surnames:
+            found.add(cut)
+        found |= at.get((cut, i), frozenset())
+    return found
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
