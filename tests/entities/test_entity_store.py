@@ -89,9 +89,12 @@ LINES = [
 ]
 
 
-def test_import_reports_bad_lines_by_number_and_keeps_the_rest(node: Node, make_user: Any) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_import_reports_bad_lines_by_number_and_keeps_the_rest(
+    node: Node, make_user: Any, workers: int
+) -> None:
     make_user(node, "alice")
-    report = import_ftm_lines(node.sessions, "alice", LINES, name="in.jsonl")
+    report = import_ftm_lines(node.sessions, "alice", LINES, name="in.jsonl", workers=workers)
     assert report.imported == 2
     assert [n for n, _ in report.errors] == [2, 3, 4]
     assert "malformed JSON" in report.errors[0][1]
@@ -99,10 +102,14 @@ def test_import_reports_bad_lines_by_number_and_keeps_the_rest(node: Node, make_
         assert sorted(session.scalars(select(Entity.id))) == ["a", "c"]
 
 
-def test_strict_import_rolls_back_earlier_batches_too(node: Node, make_user: Any) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_strict_import_rolls_back_earlier_batches_too(
+    node: Node, make_user: Any, workers: int
+) -> None:
     make_user(node, "alice")
     good = [json.dumps(person(f"p{n}", name=[f"P {n}"])) for n in range(5)]
-    report = import_ftm_lines(node.sessions, "alice", [*good, "{bad"], strict=True, batch=2)
+    lines = [*good, "{bad"]
+    report = import_ftm_lines(node.sessions, "alice", lines, strict=True, batch=2, workers=workers)
     assert report.rolled_back and report.imported == 0 and [n for n, _ in report.errors] == [6]
     with node.session() as session:
         assert session.scalars(select(Entity.id)).all() == []

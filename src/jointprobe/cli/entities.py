@@ -55,6 +55,9 @@ def entity_import(
     path: Path,
     case_id: str | None = typer.Option(None, "--case"),
     strict: bool = typer.Option(False, help="All or nothing: one bad line imports nothing."),
+    workers: int = typer.Option(
+        0, min=0, help="Processes reading and validating lines; 0: one per core."
+    ),
     as_user: str = AsOption,
 ) -> None:
     """Import FtM JSON lines, streaming, with a progress bar and per-line errors."""
@@ -70,6 +73,7 @@ def entity_import(
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 console=err_console,
+                auto_refresh=False,  # no refresh thread: the line readers are forked
             ) as progress,
             path.open(encoding="utf-8", errors="replace") as handle,
         ):
@@ -81,7 +85,8 @@ def entity_import(
                 name=path.name,
                 case_id=case_id,
                 strict=strict,
-                on_line=lambda n: progress.update(task, completed=n),
+                workers=workers or None,
+                on_line=lambda n: progress.update(task, completed=n, refresh=True),
             )
     finally:
         node.close()

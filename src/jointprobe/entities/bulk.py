@@ -9,18 +9,17 @@ batch gets one audit entry listing the ids it created.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jointprobe.audit import record
+from jointprobe.entities.parallel import LineReader
 from jointprobe.entities.write import NewEntity, prepare, write
-from jointprobe.errors import InvalidEntity, JointprobeError, NotFound
+from jointprobe.errors import JointprobeError, NotFound
 from jointprobe.store.engine import IMMEDIATE
 from jointprobe.store.tables import User
 
@@ -46,18 +45,6 @@ class ImportReport:
     rolled_back: bool = False
 
 
-def _parse_line(line: str, where: str) -> dict[str, Any]:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InvalidEntity(
-            f"malformed JSON: {exc.msg} at column {exc.colno}", where=where
-        ) from exc
-    if not isinstance(data, dict):
-        raise InvalidEntity("a line must hold one JSON object", where=where)
-    return data
-
-
 def _take_write_lock(session: Session) -> None:
     """Begin the next transaction holding the write lock (SQLite ``BEGIN IMMEDIATE``), so a
     writer in another process cannot make a batch fail half-way with "database is locked"."""
@@ -75,6 +62,7 @@ def import_ftm_lines(
     fictional: bool = False,
     batch: int = 1000,
     on_line: Callable[[int], None] | None = None,
+    workers: int | None = 1,
 ) -> ImportReport:
     """Import FtM JSON lines, streaming in batches. Bad lines are reported with their number.
 
@@ -83,27 +71,29 @@ def import_ftm_lines(
     in any batch, rolls back the whole import. On SQLite each transaction holds
     the write lock from its start; a strict import of a large file therefore
     keeps other writers of the node waiting until it ends.
+
+    Lines are read (JSON, FtM validation, selectors) by ``workers`` processes
+    ahead of the writer (``entities.parallel``); None means one per core, 1
+    reads in this process.
     """
     report = ImportReport()
     numbered = enumerate(lines, start=1)
-    with sessions() as session:
+    batches = iter(lambda: list(islice(numbered, batch)), [])
+    with LineReader(name, workers) as reader, sessions() as session:
         _take_write_lock(session)
         actor = session.scalar(select(User).where(User.username == actor_username))
         if actor is None:
             raise NotFound(f"no user {actor_username!r}")
-        while chunk := list(islice(numbered, batch)):
+        for chunk, results in reader.read(batches):
             items: list[NewEntity] = []
             numbers: list[int] = []
-            for number, line in chunk:
-                if not line.strip():
+            for (number, _line), result in zip(chunk, results, strict=True):
+                if result is None:  # a blank line
                     continue
                 where = f"{name}:{number}"
-                try:
-                    data = _parse_line(line, where)
-                except JointprobeError as exc:
-                    report.errors.append((number, exc.message))
-                    continue
-                items.append(NewEntity(data, where, case_id, fictional=fictional, source=name))
+                items.append(
+                    NewEntity(None, where, case_id, fictional=fictional, source=name, parsed=result)
+                )
                 numbers.append(number)
             failed = add_entities(session, actor, items)
             report.errors += [(numbers[i], exc.message) for i, exc in failed]

@@ -6,7 +6,9 @@ import must not, so each is reported with the property and value at fault.
 
 Each value is cleaned once (FtM's own ``clean``) and the cleaned value is
 added as such; e-mail domains, which repeat across an import, go through
-FtM's domain cleaning once per distinct domain (``_clean_email``).
+FtM's domain cleaning once per distinct domain (``_clean_email``); a phone
+number already in ``+``-and-digits form is checked by ``valid_e164``, which
+gives FtM's answer without parsing the number again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from followthemoney.property import Property
 from followthemoney.proxy import EntityProxy
 from followthemoney.util import sanitize_text
 
+from jointprobe.entities.normalise.phone import UNSURE, valid_e164
 from jointprobe.errors import InvalidEntity
 
 
@@ -42,6 +45,12 @@ def clean_value(prop: Property, value: str, proxy: EntityProxy) -> str | None:
     if prop.type is registry.email:
         text = sanitize_text(value)
         return None if text is None else _clean_email(text)
+    if prop.type is registry.phone:
+        text = sanitize_text(value)
+        if text is None:
+            return None
+        e164 = valid_e164(text)  # the same answer as FtM's, without phonenumbers.parse
+        return registry.phone.clean_text(text, proxy=proxy) if e164 == UNSURE else e164
     return prop.type.clean(value, proxy=proxy)
 
 

@@ -1,20 +1,24 @@
 """The one place entities are written with their index: entity rows, selectors, edges.
 
-``prepare`` checks a batch (FtM schema and values, case visibility, marking,
-ids taken in the batch or the store) and writes nothing; ``write`` inserts
-what passed with one executemany statement per table. ``add_entities``
-(imports) and ``add_entity`` (one entity) are both built on these two, so
-the selector index is written the same way on every path.
+``parse_item`` reads one entity dict (FtM schema and values) into a
+:class:`Parsed` with its selectors and edges; it needs no store, so imports
+run it in worker processes (``entities.parallel``). ``prepare`` checks a
+batch (parsing what is not parsed yet, case visibility, marking, ids taken in
+the batch or the store) and writes nothing; ``write`` inserts what passed
+with one executemany statement per table. ``add_entities`` (imports) and
+``add_entity`` (one entity) are both built on these two, so the selector
+index is written the same way on every path.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from followthemoney.proxy import EntityProxy
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from jointprobe.cases.marking import check_marking
@@ -22,6 +26,7 @@ from jointprobe.cases.service import visible_case
 from jointprobe.entities.ftm import parse_entity
 from jointprobe.entities.selectors import extract_selectors
 from jointprobe.errors import Conflict, InvalidEntity, JointprobeError, NotFound
+from jointprobe.store.bulk import insert_rows
 from jointprobe.store.tables import Edge, Entity, Selector, User
 from jointprobe.timeutil import utcnow
 
@@ -29,11 +34,32 @@ IN_CHUNK = 500
 _ENTITIES = cast(Table, Entity.__table__)
 _SELECTORS = cast(Table, Selector.__table__)
 _EDGES = cast(Table, Edge.__table__)
+_ENTITY_COLUMNS = (
+    "id", "schema", "caption", "properties", "case_id", "tlp", "handling", "grading",
+    "fictional", "source", "created_at", "updated_at",
+)  # fmt: skip
+_SELECTOR_COLUMNS = ("kind", "value", "entity_id", "case_id")
+_EDGE_COLUMNS = ("relation_id", "schema", "source_id", "target_id", "case_id")
+
+
+@dataclass(slots=True)
+class Parsed:
+    """An entity read and validated by FtM, with what the index needs from it."""
+
+    id: str
+    schema: str
+    caption: str
+    properties: dict[str, list[str]]
+    selectors: list[tuple[str, str]]
+    edges: list[tuple[str, str, str]]
 
 
 @dataclass
 class NewEntity:
-    data: dict[str, Any] | EntityProxy
+    """An entity to write. ``parsed`` holds the result of :func:`parse_item` when it was
+    run ahead (in a worker process): the entity read, or why it could not be."""
+
+    data: dict[str, Any] | EntityProxy | None
     where: str | None = None
     case_id: str | None = None
     tlp: str = "AMBER"
@@ -41,19 +67,23 @@ class NewEntity:
     grading: str | None = None
     fictional: bool = False
     source: str | None = None
+    parsed: Parsed | JointprobeError | None = None
+
+
+Marking = tuple[str, dict[str, Any], str | None]
 
 
 @dataclass(slots=True)
 class Ready:
-    """An item that passed every check, with its parsed proxy and clean marking."""
+    """An item that passed every check, with its parsed entity and clean marking."""
 
     item: NewEntity
-    proxy: EntityProxy
-    marking: tuple[str, dict[str, Any], str | None]
+    parsed: Parsed
+    marking: Marking
 
     @property
     def id(self) -> str:
-        return str(self.proxy.id)
+        return self.parsed.id
 
 
 Failed = list[tuple[int, JointprobeError]]
@@ -67,11 +97,45 @@ def _existing(session: Session, ids: Sequence[str]) -> set[str]:
     return found
 
 
-def _check(session: Session, actor: User, item: NewEntity, visible: dict[str, bool]) -> Ready:
-    data = item.data
-    proxy = data if isinstance(data, EntityProxy) else parse_entity(data, where=item.where)
+def parse_item(data: dict[str, Any] | EntityProxy | None, where: str | None = None) -> Parsed:
+    """Read one entity (FtM validation) with its selectors and edges; raise why not."""
+    proxy = data if isinstance(data, EntityProxy) else parse_entity(data, where=where)
     if not proxy.id:
-        raise InvalidEntity("entity has no 'id'", where=item.where)
+        raise InvalidEntity("entity has no 'id'", where=where)
+    return Parsed(
+        str(proxy.id),
+        proxy.schema.name,
+        proxy.caption[:500],
+        proxy.to_dict()["properties"],
+        extract_selectors(proxy),
+        edges_of(proxy),
+    )
+
+
+def _marking(item: NewEntity, seen: dict[str, Marking | JointprobeError]) -> Marking:
+    """``check_marking`` once per distinct marking of a batch (an import shares one)."""
+    key = json.dumps([item.tlp, item.handling, item.grading], sort_keys=True, default=repr)
+    if key not in seen:
+        try:
+            seen[key] = check_marking(item.tlp, item.handling, item.grading)
+        except JointprobeError as exc:
+            seen[key] = exc
+    marking = seen[key]
+    if isinstance(marking, JointprobeError):
+        raise marking
+    return marking
+
+
+def _check(
+    session: Session,
+    actor: User,
+    item: NewEntity,
+    visible: dict[str, bool],
+    markings: dict[str, Marking | JointprobeError],
+) -> Ready:
+    parsed = item.parsed if item.parsed is not None else parse_item(item.data, item.where)
+    if isinstance(parsed, JointprobeError):
+        raise parsed
     if item.case_id is not None:
         if item.case_id not in visible:
             try:
@@ -81,7 +145,7 @@ def _check(session: Session, actor: User, item: NewEntity, visible: dict[str, bo
                 visible[item.case_id] = False
         if not visible[item.case_id]:
             raise NotFound(f"no case {item.case_id!r}", where=item.where)
-    return Ready(item, proxy, check_marking(item.tlp, item.handling, item.grading))
+    return Ready(item, parsed, _marking(item, markings))
 
 
 def prepare(
@@ -91,9 +155,10 @@ def prepare(
     errors: Failed = []
     checked: list[tuple[int, Ready]] = []
     visible: dict[str, bool] = {}
+    markings: dict[str, Marking | JointprobeError] = {}
     for index, item in enumerate(items):
         try:
-            checked.append((index, _check(session, actor, item, visible)))
+            checked.append((index, _check(session, actor, item, visible, markings)))
         except JointprobeError as exc:
             errors.append((index, exc))
     taken = _existing(session, [ready.id for _, ready in checked])
@@ -130,46 +195,26 @@ def edges_of(proxy: EntityProxy) -> list[tuple[str, str, str]]:
 def write(session: Session, batch: Sequence[Ready]) -> None:
     """Insert entity rows, their selectors and their edges, one executemany per table."""
     now = utcnow()
-    entities: list[dict[str, Any]] = []
-    selectors: list[dict[str, Any]] = []
-    edges: list[dict[str, Any]] = []
+    entities: list[tuple[Any, ...]] = []
+    selectors: list[tuple[Any, ...]] = []
+    edges: list[tuple[Any, ...]] = []
     for ready in batch:
-        proxy, item, eid = ready.proxy, ready.item, ready.id
+        parsed, item, eid = ready.parsed, ready.item, ready.parsed.id
         tlp, handling, grading = ready.marking
+        case_id = item.case_id
         entities.append(
-            {
-                "id": eid,
-                "schema": proxy.schema.name,
-                "caption": proxy.caption[:500],
-                "properties": proxy.to_dict()["properties"],
-                "case_id": item.case_id,
-                "tlp": tlp,
-                "handling": handling,
-                "grading": grading,
-                "fictional": item.fictional,
-                "source": item.source,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        selectors += [
-            {"kind": kind, "value": value, "entity_id": eid, "case_id": item.case_id}
-            for kind, value in extract_selectors(proxy)
-        ]
+            (eid, parsed.schema, parsed.caption, parsed.properties, case_id, tlp, handling,
+             grading, item.fictional, item.source, now, now)
+        )  # fmt: skip
+        selectors += [(kind, value, eid, case_id) for kind, value in parsed.selectors]
         edges += [
-            {
-                "relation_id": eid,
-                "schema": schema_name,
-                "source_id": source,
-                "target_id": target,
-                "case_id": item.case_id,
-            }
-            for schema_name, source, target in edges_of(proxy)
+            (eid, schema_name, source, target, case_id)
+            for schema_name, source, target in parsed.edges
         ]
     if not entities:
         return
-    session.execute(insert(_ENTITIES), entities)
+    insert_rows(session, _ENTITIES, _ENTITY_COLUMNS, entities)
     if selectors:
-        session.execute(insert(_SELECTORS), selectors)
+        insert_rows(session, _SELECTORS, _SELECTOR_COLUMNS, selectors)
     if edges:
-        session.execute(insert(_EDGES), edges)
+        insert_rows(session, _EDGES, _EDGE_COLUMNS, edges)

@@ -1,0 +1,109 @@
+"""Reading import lines in worker processes while the importing process writes.
+
+Reading an entity (JSON, FtM validation, selectors, edges: ``write.parse_item``)
+needs no store and is most of an import's work; the store takes one writer
+at a time. :class:`LineReader` therefore reads batches of lines in a pool of
+worker processes, a few batches ahead of the writer, and hands back each
+batch's results in input order. At most ``2 × workers`` batches are in
+flight, so memory stays flat however long the input.
+
+With one worker (or on a single core) the same reading runs in-process.
+Workers are forked, with the name tables already built, so they start in
+milliseconds; the pool is for command-line imports and benchmarks, not for
+the web server.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from types import TracebackType
+from typing import Any
+
+from jointprobe.entities.names import name_keys
+from jointprobe.entities.write import Parsed, parse_item
+from jointprobe.errors import InvalidEntity, JointprobeError
+
+Line = tuple[int, str]  # (line number, text)
+Result = Parsed | JointprobeError | None  # None: a blank line
+
+
+def default_workers() -> int:
+    """One worker per core; on one core, none (read in-process)."""
+    cores = os.cpu_count() or 1
+    return cores if cores > 1 else 1
+
+
+def read_line(line: str, where: str) -> Parsed:
+    """One FtM JSON line, read and validated, or :class:`InvalidEntity` saying why not."""
+    try:
+        data: Any = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InvalidEntity(
+            f"malformed JSON: {exc.msg} at column {exc.colno}", where=where
+        ) from exc
+    if not isinstance(data, dict):
+        raise InvalidEntity("a line must hold one JSON object", where=where)
+    return parse_item(data, where)
+
+
+def read_lines(name: str, lines: list[Line]) -> list[Result]:
+    """Read a batch of lines of input ``name``; a failure is returned, not raised."""
+    out: list[Result] = []
+    for number, line in lines:
+        if not line.strip():
+            out.append(None)
+            continue
+        try:
+            out.append(read_line(line, f"{name}:{number}"))
+        except JointprobeError as exc:
+            out.append(exc)
+    return out
+
+
+class LineReader:
+    """Read batches of lines in ``workers`` processes (in-process when ``workers`` is 1)."""
+
+    def __init__(self, name: str, workers: int | None = None) -> None:
+        self.name = name
+        self.workers = max(1, default_workers() if workers is None else workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LineReader:
+        if self.workers > 1:
+            name_keys("warm up")  # build the name tables once, before forking
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def read(self, batches: Iterable[list[Line]]) -> Iterator[tuple[list[Line], list[Result]]]:
+        """Yield (batch, its results) in input order."""
+        if self._pool is None:
+            for lines in batches:
+                yield lines, read_lines(self.name, lines)
+            return
+        pending: deque[tuple[list[Line], Future[list[Result]]]] = deque()
+        ahead = 2 * self.workers
+        for lines in batches:
+            pending.append((lines, self._pool.submit(read_lines, self.name, lines)))
+            if len(pending) >= ahead:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()

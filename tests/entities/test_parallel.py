@@ -1,0 +1,88 @@
+"""Reading import lines in worker processes changes nothing but the speed."""
+
+import json
+import pickle
+import random
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from jointprobe.config import Settings
+from jointprobe.entities import import_ftm_lines
+from jointprobe.entities.parallel import LineReader, read_lines
+from jointprobe.errors import InvalidEntity
+from jointprobe.node import Node, init_node
+from jointprobe.store.tables import Edge, Entity, Selector
+
+
+def _lines(count: int) -> list[str]:
+    rng = random.Random(4)
+    lines = []
+    for i in range(count):
+        props: dict[str, Any] = {
+            "name": [rng.choice(["Zheng Fujing", "郑富京", "Ann Lee", "Cheng Fu-ching"]) + f" {i}"],
+            "phone": [f"+86138{rng.randint(10_000_000, 99_999_999)}"],
+            "email": [f"user{i}@shop{i % 7}.example"],
+        }
+        lines.append(json.dumps({"id": f"p{i}", "schema": "Person", "properties": props}))
+        if i % 3 == 0:
+            owner = {"owner": [f"p{i}"], "asset": [f"p{i - 1}"]} if i else {"owner": ["p0"]}
+            lines.append(json.dumps({"id": f"o{i}", "schema": "Ownership", "properties": owner}))
+    lines[10] = "{not json"
+    lines[500] = json.dumps({"id": "bad", "schema": "Person", "properties": {"phone": ["+1202"]}})
+    lines[777] = ""
+    lines[900] = json.dumps({"id": "p5", "schema": "Person", "properties": {}})  # taken id
+    return lines
+
+
+def _store(node: Node) -> tuple[list[Any], ...]:
+    with node.session() as session:
+        return (
+            session.execute(select(Entity.id, Entity.properties, Entity.caption)).all(),
+            sorted(session.execute(select(Selector.kind, Selector.value, Selector.entity_id))),
+            sorted(session.execute(select(Edge.schema, Edge.source_id, Edge.target_id))),
+        )
+
+
+def test_workers_import_exactly_what_one_process_imports(tmp_path: Path, make_user: Any) -> None:
+    lines = _lines(1200)
+    results = []
+    for workers in (1, 2):
+        node = init_node(Settings(data_dir=tmp_path / f"w{workers}"), "us-test", "Test", "US")
+        make_user(node, "alice")
+        report = import_ftm_lines(
+            node.sessions, "alice", lines, name="in.jsonl", batch=97, workers=workers
+        )
+        results.append((report.imported, report.errors, _store(node)))
+        node.close()
+    assert results[0] == results[1]
+    imported, errors, (entities, selectors, edges) = results[0]
+    assert [n for n, _ in errors] == [11, 501, 901]
+    assert "malformed JSON" in errors[0][1] and "invalid phone" in errors[1][1]
+    assert imported == len(lines) - 4 == len(entities)
+    assert len(selectors) > 3 * imported // 2 and edges
+
+
+def test_a_failure_read_in_a_worker_keeps_its_code_and_place() -> None:
+    [result] = read_lines("in.jsonl", [(3, "[1, 2]")])
+    assert isinstance(result, InvalidEntity)
+    copy = pickle.loads(pickle.dumps(result))
+    assert (copy.code, copy.where, copy.message) == (result.code, "in.jsonl:3", result.message)
+
+
+def test_the_reader_keeps_input_order_and_few_batches_in_flight() -> None:
+    batches = [[(i, json.dumps({"id": f"e{i}", "schema": "Person"}))] for i in range(40)]
+    taken = 0
+
+    def feed() -> Any:
+        nonlocal taken
+        for batch in batches:
+            taken += 1
+            yield batch
+
+    with LineReader("x", workers=2) as reader:
+        for n, (batch, results) in enumerate(reader.read(feed())):
+            assert batch == batches[n] and results[0] is not None
+            assert not isinstance(results[0], Exception) and results[0].id == f"e{n}"
+            assert taken <= n + 1 + 4  # at most 2 × workers batches ahead

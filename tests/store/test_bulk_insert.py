@@ -1,0 +1,41 @@
+"""insert_rows stores what SQLAlchemy's own insert stores, on both engines."""
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select
+
+from jointprobe.node import Node
+from jointprobe.store.bulk import insert_rows
+from jointprobe.store.tables import Entity
+
+COLUMNS = ("id", "schema", "caption", "properties", "tlp", "handling", "fictional", "created_at",
+           "updated_at")  # fmt: skip
+
+
+def _row(eid: str, when: datetime) -> tuple[Any, ...]:
+    props = {"name": ["郑富京", 'Zheng "Fujing"'], "note": ["line\nbreak"]}
+    return (eid, "Person", "郑富京", props, "RED", {"pap": "CLEAR"}, True, when, when)
+
+
+def test_driver_rows_read_back_like_orm_rows(node: Node) -> None:
+    table = cast(Table, Entity.__table__)
+    when = datetime(2026, 11, 25, 1, 2, 3, 456789, tzinfo=UTC)
+    with node.session() as session:
+        insert_rows(session, table, COLUMNS, [_row("fast-1", when), _row("fast-2", when)])
+        session.execute(insert(table), [dict(zip(COLUMNS, _row("orm", when), strict=True))])
+        session.commit()
+    with node.session() as session:
+        rows = {e.id: e for e in session.scalars(select(Entity))}
+        for eid in ("fast-1", "fast-2"):
+            fast, orm = rows[eid], rows["orm"]
+            for column in COLUMNS[1:]:
+                assert getattr(fast, column) == getattr(orm, column), column
+        assert rows["fast-1"].properties["name"][0] == "郑富京"
+        assert rows["fast-1"].fictional is True
+
+
+def test_no_rows_is_no_statement(node: Node) -> None:
+    with node.session() as session:
+        insert_rows(session, cast(Table, Entity.__table__), COLUMNS, [])
+        assert session.scalars(select(Entity)).all() == []
