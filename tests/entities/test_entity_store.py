@@ -121,4 +121,4 @@ def test_strict_import_is_all_or_nothing(node: Node, make_user: Any) -> None:
     assert report.rolled_back and report.imported == 0
     with node.session() as session:
         assert session.scalars(select(Entity.id)).all() == []
-        assert session.scalars(select(Selector.id)).all() == []
+        assert session.scalars(select(Selector.entity_id)).all() == []

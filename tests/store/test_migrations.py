@@ -1,5 +1,7 @@
 from alembic import command
-from sqlalchemy import inspect
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
 
 from jointprobe.store import current_revision, make_engine, upgrade_to_head
 from jointprobe.store.migrate import alembic_config, head_revision
@@ -32,4 +34,51 @@ def test_sqlite_runs_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-d
     engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+
+
+def test_migration_0005_keeps_every_selector_both_ways(db_url: str) -> None:
+    engine = make_engine(db_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0004")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO entities (id, schema, caption, properties, tlp, handling, "
+                          "fictional, created_at, updated_at) VALUES ('e1', 'Person', 'A', '{}', "
+                          "'AMBER', '{}', false, '2026-11-25', '2026-11-25')"))  # fmt: skip
+        for kind, value in [("phone", "+8613812345678"), ("email", "a@b.example")]:
+            conn.execute(
+                text("INSERT INTO selectors (entity_id, kind, value) VALUES ('e1', :k, :v)"),
+                {"k": kind, "v": value},
+            )
+    upgrade_to_head(engine)
+    rows = {("email", "a@b.example", "e1"), ("phone", "+8613812345678", "e1")}
+    with engine.connect() as conn:
+        assert set(conn.execute(text("SELECT kind, value, entity_id FROM selectors"))) == rows
+    selectors = inspect(engine)
+    assert selectors.get_pk_constraint("selectors")["constrained_columns"] == [
+        "kind", "value", "entity_id"
+    ]  # fmt: skip
+    assert {i["name"] for i in selectors.get_indexes("selectors")} == {"ix_selectors_entity_id"}
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'selectors'"))
+            assert "WITHOUT ROWID" in sql.scalar_one()
+    command.downgrade(config, "0004")
+    with engine.connect() as conn:
+        assert set(conn.execute(text("SELECT kind, value, entity_id FROM selectors"))) == rows
+    assert "ix_selectors_kind_value" in {
+        i["name"] for i in inspect(engine).get_indexes("selectors")
+    }
+    upgrade_to_head(engine)
+    engine.dispose()
+
+
+def test_migrations_build_what_the_models_declare(db_url: str) -> None:
+    import jointprobe.resolve.judgements  # noqa: F401  (its table is part of the store)
+    from jointprobe.store.tables import Base
+
+    engine = make_engine(db_url)
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     engine.dispose()

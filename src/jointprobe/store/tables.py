@@ -130,16 +130,21 @@ class Entity(MarkedMixin, Base):
 
 
 class Selector(Base):
-    """Normalised selectors (phone, e-mail, …) of entities, for instant hits."""
+    """Normalised selectors (phone, e-mail, …) of entities, for instant hits.
+
+    The primary key is the lookup: (kind, value, entity_id). On SQLite the
+    table is stored in that order (``WITHOUT ROWID``), so a lookup reads the
+    table itself and a write updates one B-tree besides the entity index
+    (migration 0005).
+    """
 
     __tablename__ = "selectors"
-    __table_args__ = (Index("ix_selectors_kind_value", "kind", "value"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    __table_args__ = {"sqlite_with_rowid": False}
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500), primary_key=True)
     entity_id: Mapped[str] = mapped_column(
-        ForeignKey("entities.id", ondelete="CASCADE"), index=True
+        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    kind: Mapped[str] = mapped_column(String(32))
-    value: Mapped[str] = mapped_column(String(500))
     case_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
