@@ -16,7 +16,7 @@ processes (default one per core) and by one process, the baseline.
 
 Lookups go through ``find_hits`` (normalise → indexed ``(kind, value)`` query
 → entity rows); their baseline is the same query with SQLite told not to use
-the index (``NOT INDEXED``), i.e. a scan, in the same run.
+its key (``kind || ''``), i.e. a scan of every row, in the same run.
 
     .venv/bin/python bench/selector_index.py --selectors 1000000
     .venv/bin/python bench/selector_index.py --selectors 200000 --profile 25
@@ -50,6 +50,8 @@ from jointprobe.resolve.synth import chinese, people
 console = Console()
 TARGET_PER_S = 20_000
 PROVIDERS = ["qq.com", "163.com", "gmail.com", "outlook.com"]
+# The same lookup made to read every row: `|| ''` keeps SQLite from using the key.
+SCAN = "SELECT entity_id FROM selectors WHERE kind || '' = 'email' AND value || '' = :v"
 US_AREAS = ["202", "212", "415", "646", "713"]
 CN_MOBILE = ["138", "139", "150", "186"]
 
@@ -125,7 +127,7 @@ def lookups(node: Node, emails: list[str], naive_n: int) -> dict[str, float]:
         for email in emails[:naive_n]:
             t = time.perf_counter()
             session.execute(
-                text("SELECT entity_id FROM selectors NOT INDEXED WHERE kind='email' AND value=:v"),
+                text(SCAN),
                 {"v": email},
             ).all()
             naive.append(time.perf_counter() - t)

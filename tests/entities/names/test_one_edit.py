@@ -1,11 +1,17 @@
-"""The deletion index finds exactly the known surnames one edit away, as a full scan would."""
+"""Index lookups in the name layer find exactly what a brute-force search finds."""
 
 import random
+import string
 
 from rapidfuzz.distance import Levenshtein
 
 from jointprobe.entities.names._tables import tables
-from jointprobe.entities.names.latin import _one_edit_surnames
+from jointprobe.entities.names.latin import (
+    _insertions,
+    _inventory,
+    _one_edit_surnames,
+    _token_options,
+)
 
 
 def _scan(token: str) -> set[str]:
@@ -30,3 +36,27 @@ def test_one_edit_lookup_equals_a_scan_over_every_surname() -> None:
     assert len(tokens) > 700
     for token in tokens:
         assert _one_edit_surnames(token) == _scan(token), token
+
+
+def _insertions_by_brute_force(token: str) -> set[str]:
+    found = {
+        token[:i] + c + token[i:] for i in range(len(token) + 1) for c in string.ascii_lowercase
+    }
+    return {spelling for spelling in found if _token_options(spelling)}
+
+
+def test_restorable_letters_are_those_a_brute_force_finds() -> None:
+    rng = random.Random(8)
+    syllables = sorted(s for s in _inventory() if "'" not in s)
+    tokens = set()
+    for _ in range(400):
+        word = "".join(rng.sample(syllables, rng.randint(1, 3)))
+        i = rng.randrange(len(word))
+        tokens |= {word[:i] + word[i + 1 :], word}  # a letter dropped, and none
+    tokens |= {
+        "".join(rng.choices(string.ascii_lowercase, k=rng.randint(2, 9))) for _ in range(200)
+    }
+    tokens |= {"xiao-ing", "ch'ing", "qiag", "ie"}
+    for token in sorted(tokens):
+        readable = {s for s in _insertions(token) if _token_options(s)}
+        assert readable == _insertions_by_brute_force(token), token

@@ -194,19 +194,57 @@ def _dropped_letter(token: str) -> tuple[str, ...]:
     """
     if len(token.strip("-'")) < 2 or _token_options(token):
         return ()
-    found = {
-        token[:i] + letter + token[i:]
-        for i in range(len(token) + 1)
-        for letter in _LETTERS
-        if (i == 0 or token[i - 1] != "-" or letter != "-")
-    }
-    readable = [spelling for spelling in found if _token_options(spelling)]
+    readable = [spelling for spelling in _insertions(token) if _token_options(spelling)]
     if not readable:
         return ()
     # A letter restored inside a syllable, not one that adds a syllable (qiag: qiang, not qiaga).
     fewest = min(_pieces(spelling) for spelling in readable)
     best = [spelling for spelling in readable if _pieces(spelling) == fewest]
     return tuple(best) if len(best) == 1 else ()
+
+
+def _insertions(token: str) -> set[str]:
+    """Spellings of ``token`` with one letter inserted that could read.
+
+    A plain token (no hyphen or apostrophe) reads only if it can be cut into
+    known syllables, so only insertions that complete a syllable between a
+    readable beginning and a readable end are kept; the others cannot read.
+    """
+    if "-" in token or "'" in token:
+        return {token[:i] + c + token[i:] for i in range(len(token) + 1) for c in _LETTERS}
+    n = len(token)
+    head = [False] * (n + 1)  # head[k]: token[:k] cuts into syllables
+    tail = [False] * (n + 1)  # tail[k]: token[k:] cuts into syllables
+    inventory = _inventory()
+    head[0] = tail[n] = True
+    for end in range(1, n + 1):
+        head[end] = any(head[a] and token[a:end] in inventory for a in range(max(0, end - 7), end))
+    for start in range(n - 1, -1, -1):
+        tail[start] = any(
+            tail[b] and token[start:b] in inventory for b in range(start + 1, min(n, start + 7) + 1)
+        )
+    gaps = _syllable_gaps()
+    found: set[str] = set()
+    for i in range(n + 1):  # the letter goes in before token[i]
+        for a in range(max(0, i - 6), i + 1):
+            if not head[a]:
+                continue
+            for b in range(i, min(n, a + 6) + 1):  # syllable: token[a:i] + letter + token[i:b]
+                if tail[b]:
+                    for letter in gaps.get((token[a:b], i - a), ()):
+                        found.add(token[:i] + letter + token[i:])
+    return found
+
+
+@cache
+def _syllable_gaps() -> dict[tuple[str, int], frozenset[str]]:
+    """(syllable with the letter at position j taken out, j) -> the letters taken out."""
+    gaps: dict[tuple[str, int], set[str]] = {}
+    for syllable in _inventory():
+        if len(syllable) <= 7 and syllable.isalpha() and syllable.isascii():
+            for j, letter in enumerate(syllable):
+                gaps.setdefault((syllable[:j] + syllable[j + 1 :], j), set()).add(letter)
+    return {key: frozenset(letters) for key, letters in gaps.items()}
 
 
 def _pieces(token: str) -> int:
