@@ -49,7 +49,7 @@ class Parsed:
     id: str
     schema: str
     caption: str
-    properties: dict[str, list[str]]
+    properties: str  # FtM properties as JSON text, encoded where the entity was read
     selectors: list[tuple[str, str]]
     edges: list[tuple[str, str, str]]
 
@@ -106,7 +106,7 @@ def parse_item(data: dict[str, Any] | EntityProxy | None, where: str | None = No
         str(proxy.id),
         proxy.schema.name,
         proxy.caption[:500],
-        proxy.to_dict()["properties"],
+        json.dumps(proxy.to_dict()["properties"]),
         extract_selectors(proxy),
         edges_of(proxy),
     )
@@ -213,7 +213,7 @@ def write(session: Session, batch: Sequence[Ready]) -> None:
         ]
     if not entities:
         return
-    insert_rows(session, _ENTITIES, _ENTITY_COLUMNS, entities)
+    insert_rows(session, _ENTITIES, _ENTITY_COLUMNS, entities, json_text=("properties",))
     if selectors:
         insert_rows(session, _SELECTORS, _SELECTOR_COLUMNS, selectors)
     if edges:

@@ -12,7 +12,8 @@ databases go through SQLAlchemy's own multi-row insert.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -20,21 +21,39 @@ from sqlalchemy.orm import Session
 
 
 def insert_rows(
-    session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    json_text: Collection[str] = (),
 ) -> None:
-    """Insert ``rows`` (tuples in ``columns`` order) into ``table`` in the session's transaction."""
+    """Insert ``rows`` (tuples in ``columns`` order) into ``table`` in the session's transaction.
+
+    Columns named in ``json_text`` hold their JSON already encoded (``json.dumps``,
+    as SQLAlchemy would encode it), e.g. by the worker process that read the row.
+    """
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "sqlite":
-        session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        decode = [i for i, name in enumerate(columns) if name in json_text]
+        dicts = []
+        for row in rows:
+            values = list(row)
+            for i in decode:
+                values[i] = json.loads(values[i])
+            dicts.append(dict(zip(columns, values, strict=True)))
+        session.execute(insert(table), dicts)
         return
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     assert compiled.positiontup is not None
     order = [list(columns).index(name) for name in compiled.positiontup]
     processors: list[tuple[int, Callable[[Any], Any]]] = []
     for position, index in enumerate(order):
+        if columns[index] in json_text:
+            continue  # already the text SQLite stores
         column_type = table.c[columns[index]].type
         bind = column_type.dialect_impl(dialect).bind_processor(dialect)
         if bind is not None:
