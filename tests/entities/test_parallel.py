@@ -1,22 +1,24 @@
 """Reading import lines in worker processes changes nothing but the speed."""
 
 import json
+import os
 import pickle
 import random
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, select
 
 from jointprobe.config import Settings
-from jointprobe.entities import import_ftm_lines
-from jointprobe.entities.parallel import LineReader, read_lines
+from jointprobe.entities import import_ftm_lines, parallel
+from jointprobe.entities.parallel import LineReader, ReaderStopped, read_lines
 from jointprobe.errors import InvalidEntity
 from jointprobe.node import Node, init_node
 from jointprobe.store.tables import Edge, Entity, Selector
 
 
-def _lines(count: int) -> list[str]:
+def _lines(count: int, *, flawed: bool = True) -> list[str]:
     rng = random.Random(4)
     lines = []
     for i in range(count):
@@ -29,6 +31,8 @@ def _lines(count: int) -> list[str]:
         if i % 3 == 0:
             owner = {"owner": [f"p{i}"], "asset": [f"p{i - 1}"]} if i else {"owner": ["p0"]}
             lines.append(json.dumps({"id": f"o{i}", "schema": "Ownership", "properties": owner}))
+    if not flawed:
+        return lines
     lines[10] = "{not json"
     lines[500] = json.dumps({"id": "bad", "schema": "Person", "properties": {"phone": ["+1202"]}})
     lines[777] = ""
@@ -86,3 +90,39 @@ def test_the_reader_keeps_input_order_and_few_batches_in_flight() -> None:
             assert batch == batches[n] and results[0] is not None
             assert not isinstance(results[0], Exception) and results[0].id == f"e{n}"
             assert taken <= n + 1 + 4  # at most 2 × workers batches ahead
+
+
+def _die_on_boom(name: str, lines: list[tuple[int, str]]) -> list[Any]:
+    """A reader that dies, as a worker killed by the OOM killer would, on a marked batch."""
+    if any("BOOM" in line for _, line in lines):
+        os._exit(9)
+    return read_lines(name, lines)
+
+
+def test_a_dead_worker_stops_the_import_with_a_clear_error_and_keeps_earlier_batches(
+    tmp_path: Path, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "read_lines", _die_on_boom)
+    node = init_node(Settings(data_dir=tmp_path), "us-test", "Test", "US")
+    make_user(node, "alice")
+    lines = _lines(1200, flawed=False)  # no failing lines: only the death
+    lines[700] = json.dumps({"id": "BOOM", "schema": "Person"})
+    for strict in (False, True):
+        with pytest.raises(ReaderStopped) as stopped:
+            import_ftm_lines(node.sessions, "alice", lines, name="in.jsonl", batch=100,
+                             workers=2, strict=strict)  # fmt: skip
+        message = stopped.value.message
+        assert "stopped unexpectedly" in message and "--workers 1" in message
+        with node.session() as session:
+            kept = len(session.scalars(select(Entity.id)).all())
+        if strict:
+            assert "nothing was imported" in message and kept == 0
+            break
+        assert f"{kept} entities of earlier batches stay imported" in message
+        assert 0 < kept < 700
+        with node.session() as session:  # empty the store for the strict run
+            session.execute(delete(Selector))
+            session.execute(delete(Edge))
+            session.execute(delete(Entity))
+            session.commit()
+    node.close()

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jointprobe.audit import record
-from jointprobe.entities.parallel import LineReader
+from jointprobe.entities.parallel import LineReader, ReaderStopped
 from jointprobe.entities.write import NewEntity, prepare, write
 from jointprobe.errors import JointprobeError, NotFound
 from jointprobe.store.engine import IMMEDIATE
@@ -84,29 +84,35 @@ def import_ftm_lines(
         actor = session.scalar(select(User).where(User.username == actor_username))
         if actor is None:
             raise NotFound(f"no user {actor_username!r}")
-        for chunk, results in reader.read(batches):
-            items: list[NewEntity] = []
-            numbers: list[int] = []
-            for (number, _line), result in zip(chunk, results, strict=True):
-                if result is None:  # a blank line
-                    continue
-                where = f"{name}:{number}"
-                items.append(
-                    NewEntity(None, where, case_id, fictional=fictional, source=name, parsed=result)
-                )
-                numbers.append(number)
-            failed = add_entities(session, actor, items)
-            report.errors += [(numbers[i], exc.message) for i, exc in failed]
-            report.imported += len(items) - len(failed)
-            if on_line is not None:
-                on_line(chunk[-1][0])
-            if strict and report.errors:
-                session.rollback()
-                report.errors.sort()
-                return ImportReport(0, report.errors, rolled_back=True)
-            if not strict:  # strict: one transaction, committed once every line is in
-                session.commit()
-                _take_write_lock(session)
+        try:
+            for chunk, results in reader.read(batches):
+                read = [(n, r) for (n, _), r in zip(chunk, results, strict=True) if r is not None]
+                numbers = [number for number, _ in read]
+                items = [
+                    NewEntity(None, f"{name}:{number}", case_id, fictional=fictional,
+                              source=name, parsed=result)
+                    for number, result in read
+                ]  # fmt: skip
+                failed = add_entities(session, actor, items)
+                report.errors += [(numbers[i], exc.message) for i, exc in failed]
+                report.imported += len(items) - len(failed)
+                if on_line is not None:
+                    on_line(chunk[-1][0])
+                if strict and report.errors:
+                    session.rollback()
+                    report.errors.sort()
+                    return ImportReport(0, report.errors, rolled_back=True)
+                if not strict:  # strict: one transaction, committed once every line is in
+                    session.commit()
+                    _take_write_lock(session)
+        except ReaderStopped as exc:
+            session.rollback()
+            kept = (
+                "nothing was imported"
+                if strict
+                else f"{report.imported} entities of earlier batches stay imported"
+            )
+            raise ReaderStopped(f"{exc.message}; {kept}", where=exc.where) from exc
         session.commit()
     report.errors.sort()
     return report

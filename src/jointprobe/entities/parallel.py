@@ -21,6 +21,7 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +30,15 @@ from jointprobe.entities.write import Parsed, parse_item
 from jointprobe.errors import InvalidEntity, JointprobeError
 
 Line = tuple[int, str]  # (line number, text)
+
+
+class ReaderStopped(JointprobeError):
+    """A worker process died (killed, out of memory) while reading lines."""
+
+    code = "import.reader_stopped"
+    status = 500
+
+
 Result = Parsed | JointprobeError | None  # None: a blank line
 
 
@@ -99,11 +109,27 @@ class LineReader:
             return
         pending: deque[tuple[list[Line], Future[list[Result]]]] = deque()
         ahead = 2 * self.workers
-        for lines in batches:
-            pending.append((lines, self._pool.submit(read_lines, self.name, lines)))
-            if len(pending) >= ahead:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+        try:
+            for lines in batches:
+                pending.append((lines, self._pool.submit(read_lines, self.name, lines)))
+                if len(pending) >= ahead:
+                    yield _oldest(pending)
+            while pending:
+                yield _oldest(pending)
+        except BrokenProcessPool as exc:
+            first = pending[0][0][0][0] if pending and pending[0][0] else "?"  # oldest unread
+            raise ReaderStopped(
+                f"a process reading lines stopped unexpectedly (at line {first} or later): "
+                f"{exc}; run the import again with --workers 1 to read in one process",
+                where=self.name,
+            ) from exc
+
+
+def _oldest(
+    pending: deque[tuple[list[Line], Future[list[Result]]]],
+) -> tuple[list[Line], list[Result]]:
+    """The oldest batch and its results; it leaves ``pending`` only once they are in."""
+    lines, future = pending[0]
+    results = future.result()
+    pending.popleft()
+    return lines, results
