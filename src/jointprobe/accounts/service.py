@@ -6,10 +6,11 @@ import functools
 import hashlib
 import re
 import secrets
+from datetime import datetime
 
 import nacl.exceptions
 import nacl.pwhash
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jointprobe.accounts.web_sessions import end_user_sessions
@@ -137,6 +138,68 @@ def authenticate_token(session: Session, token: str | None) -> User:
     return user
 
 
+def _verify(stored: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``stored``; with no hash, a decoy takes as long."""
+    try:
+        ok = nacl.pwhash.verify(stored.encode() if stored else _decoy_hash(), password.encode())
+    except nacl.exceptions.InvalidkeyError:
+        ok = False
+    return ok and bool(stored)
+
+
+def change_password(
+    session: Session,
+    username: str,
+    current: str,
+    new: str,
+    *,
+    keep_sid: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """A user changes their own password, proving the current one; returns sessions ended.
+
+    A wrong current password raises ``Unauthorized`` before the new one is
+    looked at, so an ``InvalidInput`` (new password too weak, or unchanged)
+    means the current password was right. The new password is checked and
+    hashed as at creation. Every web session of the user ends
+    (``password_changed``) except ``keep_sid``, the one making the change.
+    API tokens stay valid: only an operator issues them, never with a
+    password (docs/operations.md).
+
+    Counting wrong current passwords against the sign-in limit is the
+    caller's (the web page's), which knows the client address.
+    """
+    user = session.scalar(select(User).where(User.username == username))
+    stored = user.password_hash if user is not None and user.active else None
+    if not _verify(stored, current) or user is None:
+        raise Unauthorized("the current password is wrong", code="auth.wrong_password")
+    if new == current:
+        raise InvalidInput("the new password must differ from the current one")
+    set_password(user, new)
+    ended = end_user_sessions(
+        session, user.id, "password_changed", now or utcnow(), keep_sid=keep_sid
+    )
+    detail = {"password": "changed", "sessions_ended": ended}
+    record(session, username, "update", "user", username, detail)
+    return ended
+
+
+def reset_password(session: Session, username: str, new: str, actor: str = "system") -> int:
+    """An operator sets a user's password; every web session of the user ends.
+
+    Returns how many sessions ended. API tokens stay valid (they never came
+    from the password); the audit entry counts the live ones, which an
+    operator who suspects more than a leaked password revokes separately.
+    """
+    user = get_user(session, username)
+    set_password(user, new)
+    ended = end_user_sessions(session, user.id, "password_reset", utcnow())
+    live = select(func.count()).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    detail = {"password": "reset", "sessions_ended": ended, "tokens_live": session.scalar(live)}
+    record(session, actor, "update", "user", username, detail)
+    return ended
+
+
 def authenticate_password(session: Session, username: str, password: str) -> User:
     """The user, or ``Unauthorized`` with one message whatever was wrong.
 
@@ -145,10 +208,6 @@ def authenticate_password(session: Session, username: str, password: str) -> Use
     """
     user = session.scalar(select(User).where(User.username == username))
     stored = user.password_hash if user is not None and user.active else None
-    try:
-        ok = nacl.pwhash.verify(stored.encode() if stored else _decoy_hash(), password.encode())
-    except nacl.exceptions.InvalidkeyError:
-        ok = False
-    if not ok or not stored or user is None:
+    if not _verify(stored, password) or user is None:
         raise Unauthorized("wrong user name or password", code="auth.bad_credentials")
     return user

@@ -3,9 +3,11 @@
 The browser's cookie is signed (``web/session.py``), but a signature alone
 cannot be taken back. Each sign-in therefore writes a row keyed by a hash of
 the session id; a cookie is honoured only while that row exists, is not ended
-and its user is active. Sign-out ends the row; disabling a user or changing
-their role ends all of theirs. Every process serving the node reads the same
-rows, and they outlive a restart. Rows are pruned once past their expiry.
+and its user is active. Sign-out ends the row; disabling a user, changing
+their role or resetting their password ends all of theirs, and a user changing
+their own password ends all but the one they changed it from. Every process
+serving the node reads the same rows, and they outlive a restart. Rows are
+pruned once past their expiry.
 """
 
 from __future__ import annotations
@@ -65,13 +67,18 @@ def end_session(session: Session, sid: str, reason: str, now: datetime) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-def end_user_sessions(session: Session, user_id: int, reason: str, now: datetime) -> int:
-    """End every live sign-in of a user (disabled, role changed); returns how many."""
-    result = session.execute(
-        update(WebSignIn)
-        .where(WebSignIn.user_id == user_id, WebSignIn.ended_at.is_(None))
-        .values(ended_at=now, end_reason=reason)
-    )
+def end_user_sessions(
+    session: Session, user_id: int, reason: str, now: datetime, *, keep_sid: str | None = None
+) -> int:
+    """End every live sign-in of a user (disabled, role or password changed); returns how many.
+
+    ``keep_sid`` spares one sign-in: the session from which the user changed
+    their own password.
+    """
+    query = update(WebSignIn).where(WebSignIn.user_id == user_id, WebSignIn.ended_at.is_(None))
+    if keep_sid is not None:
+        query = query.where(WebSignIn.sid_hash != session_ref(keep_sid))
+    result = session.execute(query.values(ended_at=now, end_reason=reason))
     return int(getattr(result, "rowcount", 0))
 
 

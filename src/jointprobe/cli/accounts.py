@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 from rich.table import Table
 
@@ -10,12 +12,14 @@ from jointprobe.accounts import (
     create_token,
     create_user,
     list_users,
+    reset_password,
     revoke_token,
     set_active,
     set_role,
 )
 from jointprobe.accounts.throttle import unlock
 from jointprobe.cli.context import console, node_session
+from jointprobe.errors import InvalidInput
 from jointprobe.node import OPERATOR
 
 user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
@@ -87,6 +91,29 @@ def user_unlock(ctx: typer.Context, username: str) -> None:
     with node_session(ctx, OPERATOR) as (_node, session, actor):
         cleared = unlock(session, username, actor=actor.username)
     console.print(f"[green]{cleared}[/] failed sign-in(s) of {username} forgotten")
+
+
+@user_app.command("passwd")
+def user_passwd(
+    ctx: typer.Context,
+    username: str,
+    stdin: bool = typer.Option(
+        False, "--stdin", help="Read the new password from the first line of standard input."
+    ),
+) -> None:
+    """Set USERNAME's password (asked twice, not shown); all their web sessions end.
+
+    Their API tokens stay valid; revoke them with ``token revoke`` if needed.
+    """
+    if stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        raise InvalidInput("no password given")
+    with node_session(ctx, OPERATOR) as (_node, session, actor):
+        ended = reset_password(session, username, password, actor=actor.username)
+    console.print(f"[green]password of {username} set[/]; {ended} web session(s) ended")
 
 
 @token_app.command("create")

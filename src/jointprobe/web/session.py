@@ -5,8 +5,8 @@ a purpose prefix (``jointprobe-web-session:v1``) so a value signed for another
 use never passes as a session. A session ends when its ``exp`` passes
 (``JOINTPROBE_SESSION_MAX_AGE_SECONDS`` after sign-in); a signed-in session
 also needs its row in the node store (``accounts.web_sessions``), which
-sign-out, disabling the user or changing their role ends, durably and for
-every process serving the node. Anonymous sessions have no row.
+sign-out, disabling the user, changing their role or their password ends,
+durably and for every process serving the node. Anonymous sessions have no row.
 
 Every visitor gets a session, signed in or not, so the sign-in form carries a
 CSRF token too. Signing in issues a fresh session (new id, new CSRF token).

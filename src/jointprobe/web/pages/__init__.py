@@ -18,6 +18,7 @@ from jointprobe.accounts.throttle import ThrottlePolicy
 from jointprobe.node import Node
 from jointprobe.timeutil import Clock, utcnow
 from jointprobe.web.pages import (
+    account,
     auth,
     cases,
     chemistry,
@@ -33,7 +34,8 @@ from jointprobe.web.pages.errors import install_page_errors
 from jointprobe.web.session import SessionSigner, load_secret
 
 ROUTERS = (
-    auth, dashboard, cases, graph, chemistry, cooperation, referrals, outcomes, rfis, notices,
+    auth, account, dashboard, cases, graph, chemistry, cooperation, referrals, outcomes, rfis,
+    notices,
 )  # fmt: skip
 
 

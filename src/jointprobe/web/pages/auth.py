@@ -72,13 +72,19 @@ def _form_again(request: Request, next: str, username: str, error: str, status: 
     return page(request, "signin.html", context, status=status)
 
 
-def _failed(request: Request, name: str, address: str, locked: list[str]) -> None:
-    """Audit a failed sign-in (counted already) and the lockout it started."""
+def audit_failure(
+    request: Request, name: str, address: str, locked: list[str], action: str = "signin_failed"
+) -> None:
+    """Audit a failed sign-in (counted already) and the lockout it started.
+
+    A wrong current password on the password form counts the same way and is
+    audited with ``action="password_change_failed"``.
+    """
     node: Node = request.app.state.node
     policy: ThrottlePolicy = request.app.state.throttle
     actor = name[:64] or "?"
     with node.write_session() as db:
-        record(db, actor, "signin_failed", "web_session", "-", {"address": address})
+        record(db, actor, action, "web_session", "-", {"address": address})
         for scope in locked:
             limit = policy.max_failures if scope == "account" else policy.max_failures_per_address
             detail = {
@@ -116,7 +122,7 @@ def signin(
         refused.headers["Retry-After"] = str(exc.retry_after)
         return refused
     except Unauthorized:
-        _failed(request, name, address, locked)
+        audit_failure(request, name, address, locked)
         return _form_again(request, next, username, WRONG, 401)
     fresh = new_session(user.id, node.settings.session_max_age_seconds, now=now.timestamp())
     with node.write_session() as w:

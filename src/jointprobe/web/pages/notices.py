@@ -1,4 +1,5 @@
-"""Notices: received ones listed (``workflow.visible_notices``), one sent from a case."""
+"""Notices: received ones (``workflow.visible_notices``) and ones sent from a case
+(``noticedata.sent_notices``) listed; one sent from a case."""
 
 from __future__ import annotations
 
@@ -16,15 +17,27 @@ from jointprobe.exchange.workflow import notice_from_case, visible_notices
 from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.web.pages.composing import compose_page
-from jointprobe.web.pages.deps import CsrfDep, DbDep, ListForm, PageUser, TextForm
+from jointprobe.web.pages.deps import (
+    AuditedDbDep,
+    CsrfDep,
+    DbDep,
+    ListForm,
+    PageUser,
+    TextForm,
+)
+from jointprobe.web.pages.noticedata import sent_notices
 from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
 
 
 @router.get("/notices")
-def index(request: Request, db: DbDep, user: PageUser) -> Response:
-    context = {"title": "Notices", "notices": visible_notices(db, user)}
+def index(request: Request, db: AuditedDbDep, user: PageUser) -> Response:
+    context = {
+        "title": "Notices",
+        "notices": visible_notices(db, user),
+        "sent": sent_notices(db, user),
+    }
     return page(request, "notices.html", context)
 
 
