@@ -1,10 +1,17 @@
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from jointprobe.exchange.card import NodeCard
+from jointprobe.exchange.keys import NodeKeys
+from jointprobe.exchange.wire import b64e
 from jointprobe.store import current_revision, make_engine, upgrade_to_head
 from jointprobe.store.migrate import alembic_config, head_revision
+from jointprobe.timeutil import as_utc
 
 
 def test_migrations_upgrade_an_empty_database_to_head(db_url: str) -> None:
@@ -70,6 +77,56 @@ def test_migration_0005_keeps_every_selector_both_ways(db_url: str) -> None:
         i["name"] for i in inspect(engine).get_indexes("selectors")
     }
     upgrade_to_head(engine)
+    engine.dispose()
+
+
+def test_migration_0006_backfills_each_peers_current_signing_key(db_url: str) -> None:
+    engine = make_engine(db_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0005")
+    peers = sa.table("exchange_peers", *(sa.column(c) for c in (
+        "node_id", "name", "country", "endpoint", "fingerprint", "max_tlp", "active", "out_seq",
+        "in_seq", "failures", "batch_limit")), sa.column("card", sa.JSON),
+        sa.column("revoked", sa.JSON), sa.column("allowed_kinds", sa.JSON),
+        sa.column("added_at", sa.DateTime(timezone=True)))  # fmt: skip
+    audit = sa.table("audit_log", *(sa.column(c) for c in (
+        "id", "at", "actor", "action", "object_type", "object_id", "prev_hash", "hash")),
+        sa.column("detail", sa.JSON))  # fmt: skip
+    added = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    cards = {}
+    for node_id in ("cn-mps", "de-bka"):
+        card = NodeCard.create(NodeKeys.generate(node_id), name=node_id, country="CN",
+                               endpoint="http://127.0.0.1:1")  # fmt: skip
+        cards[node_id] = card
+        row = {"node_id": node_id, "name": node_id, "country": "CN", "endpoint": card.endpoint,
+               "card": card.to_dict(), "fingerprint": card.fingerprint, "revoked": [],
+               "allowed_kinds": ["referral"], "max_tlp": "AMBER", "active": True, "out_seq": 0,
+               "in_seq": 0, "added_at": added, "failures": 0, "batch_limit": 500}  # fmt: skip
+        with engine.begin() as conn:
+            conn.execute(sa.insert(peers).values(**row))
+    with engine.begin() as conn:  # de-bka rotated its keys on 20 November, before the upgrade
+        conn.execute(sa.insert(audit).values(
+            id=1, at="2026-11-20T10:00:00.000000Z", actor="operator", action="update",
+            object_type="peer", object_id="de-bka", detail={"rotated_from": "AB" * 20},
+            prev_hash="0" * 64, hash="1" * 64))  # fmt: skip
+    upgrade_to_head(engine)
+    keys = sa.table(
+        "exchange_peer_keys",
+        *(sa.column(c) for c in ("peer_id", "sign_public", "fingerprint", "source")),
+        *(sa.column(c, sa.DateTime(timezone=True)) for c in ("accepted_at", "superseded_at")),
+    )
+    query = sa.select(keys).order_by(keys.c.peer_id)
+    with engine.connect() as conn:
+        rows = list(conn.execute(query))
+    assert [(r[0], r[1], r[2], r[3], r[5]) for r in rows] == [
+        (n, b64e(c.sign_public), c.fingerprint, "backfill", None) for n, c in cards.items()
+    ]
+    assert [as_utc(r[4]) for r in rows] == [added, datetime(2026, 11, 20, 10, tzinfo=UTC)]
+    command.downgrade(config, "0005")
+    assert "exchange_peer_keys" not in inspect(engine).get_table_names()
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        assert len(list(conn.execute(query))) == 2
     engine.dispose()
 
 

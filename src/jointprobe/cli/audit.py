@@ -9,7 +9,9 @@ import typer
 from jointprobe.audit import record
 from jointprobe.audit import verify as verify_chain
 from jointprobe.cli.context import console, err_console, node_session
+from jointprobe.errors import InvalidInput
 from jointprobe.exchange import anchors
+from jointprobe.exchange.errors import BadSignature
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.peers import card_of, get_peer
 from jointprobe.node import OPERATOR
@@ -71,16 +73,27 @@ def check_anchor(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="Anchor file (JSON lines)."),
     peer: str = typer.Option(..., "--peer", help="Node id of the partner that issued them."),
 ) -> None:
-    """On a partner's node: check anchors it handed over against the card pinned for it."""
+    """On a partner's node: check anchors it handed over against every key pinned for it.
+
+    An anchor signed before the partner rotated its keys verifies with the key
+    the card update replaced; the output names the key that verified each one.
+    """
     with node_session(ctx, OPERATOR) as (_node, session, _actor):
         card = card_of(get_peer(session, peer).card)
+        keys = anchors.peer_sign_keys(session, peer, card)
     bad = 0
     for line, found in anchors.read_anchors(path):
-        problem = anchors.signature_problem(peer, [card.sign_public], found)
-        if problem or not isinstance(found, anchors.Anchor):
+        try:
+            if isinstance(found, InvalidInput):
+                raise found  # a line that is not an anchor at all
+            key = anchors.check_peer_anchor(found, peer, keys, card.sign_public)
+        except (InvalidInput, BadSignature) as exc:
             bad += 1
-            err_console.print(f"[bold red]refused[/] {path}:{line}: {problem}")
+            err_console.print(f"[bold red]refused[/] {path}:{line}: {exc.message}")
             continue
-        console.print(f"{path}:{line}: entry {found.last_id} of {peer} at {found.at}: signed")
+        console.print(
+            f"{path}:{line}: entry {found.last_id} of {peer} at {found.at}: signed with the "
+            f"{anchors.describe_key(key, card.sign_public)}"
+        )
     if bad:
         raise typer.Exit(code=TAMPERED)

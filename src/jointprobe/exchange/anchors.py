@@ -16,15 +16,16 @@ An anchor document is JSON::
 
 The signature covers the domain prefix ``jointprobe-audit-anchor:`` and the
 RFC 8785 canonical bytes of ``anchor``. A verifier trusts only keys it already
-knows: the node's own (current and ``node.key.old``), or the card it pinned for
-the peer.
+knows: the node's own (current, ``node.keys.retired`` and ``node.key.old``), or,
+for a peer, every signing key of the peer's key history on this node (the card
+pinned now and each one a verified card update replaced, ``exchange.peerkeys``).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,9 +37,11 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import GENESIS
 from jointprobe.errors import InvalidInput
+from jointprobe.exchange.card import NodeCard
 from jointprobe.exchange.errors import BadSignature, MalformedEnvelope
 from jointprobe.exchange.identity import node_keys, previous_keys, retired_sign_keys
 from jointprobe.exchange.keys import NodeKeys
+from jointprobe.exchange.peerkeys import HistoricKey, key_history
 from jointprobe.exchange.wire import b64d, b64e, canonical
 from jointprobe.node import Node
 from jointprobe.store.tables import AuditEntry, AuditHead
@@ -169,6 +172,53 @@ def signature_problem(
     return None
 
 
+def peer_sign_keys(session: Session, peer_id: str, current: NodeCard) -> dict[bytes, HistoricKey]:
+    """Every signing key this node accepted for ``peer_id``, by key; ``current`` (the card
+    pinned now) is always among them, even where its history row is missing."""
+    keys = {key.sign_public: key for key in key_history(session, peer_id)}
+    if current.sign_public not in keys:
+        keys[current.sign_public] = HistoricKey(
+            peer_id, current.sign_public, current.fingerprint, "pinned", current.issued, None
+        )
+    return keys
+
+
+def check_peer_anchor(
+    anchor: Anchor, peer_id: str, keys: Mapping[bytes, HistoricKey], current: bytes
+) -> HistoricKey:
+    """Which of the peer's keys signed ``anchor``; :class:`BadSignature` saying why none did.
+
+    ``keys`` is :func:`peer_sign_keys`; ``current`` the signing key of the card
+    pinned now. A key never in the history is refused, and so is a signature
+    that does not verify under the key the anchor names.
+    """
+    if anchor.node_id != peer_id:
+        raise BadSignature(f"anchor is from {anchor.node_id!r}, not {peer_id!r}")
+    key = keys.get(anchor.sign_public)
+    if key is None:
+        raise BadSignature(
+            f"anchor is signed with a key that was never in the key history of {peer_id} "
+            "on this node (neither the card pinned now nor one a card update replaced)"
+        )
+    which = "current key" if key.sign_public == current else "previous key"
+    try:
+        check_signature(anchor, peer_id, keys)
+    except BadSignature as exc:
+        raise BadSignature(
+            f"{exc.message} with the {which} of {peer_id} it names ({key.fingerprint}): "
+            "forged or altered"
+        ) from exc
+    return key
+
+
+def describe_key(key: HistoricKey, current: bytes) -> str:
+    """``current key (fingerprint)`` or ``previous key (fingerprint, accepted …, superseded …)``."""
+    if key.sign_public == current:
+        return f"current key ({key.fingerprint})"
+    superseded = f", superseded {iso(key.superseded_at)}" if key.superseded_at else ""
+    return f"previous key ({key.fingerprint}, accepted {iso(key.accepted_at)}{superseded})"
+
+
 def own_sign_keys(node: Node) -> list[bytes]:
     """The node's current signing key and those it used before (``node.keys.retired``,
     and ``node.key.old`` when readable), so anchors stay checkable after rotations."""
@@ -201,10 +251,13 @@ __all__ = [
     "anchor_problem",
     "append_anchor",
     "chain_problem",
+    "check_peer_anchor",
     "check_signature",
+    "describe_key",
     "make_anchor",
     "own_sign_keys",
     "parse_anchor",
+    "peer_sign_keys",
     "read_anchors",
     "signature_problem",
 ]

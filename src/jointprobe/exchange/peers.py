@@ -16,6 +16,7 @@ from jointprobe.exchange.card import CardUpdate, NodeCard
 from jointprobe.exchange.envelope import KINDS, Agreement, TrustedPeer
 from jointprobe.exchange.errors import CardError
 from jointprobe.exchange.markings import Tlp
+from jointprobe.exchange.peerkeys import record_pinned, record_rotation
 from jointprobe.exchange.tables import OutboxEntry, Peer
 
 DEFAULT_KINDS = tuple(k for k in KINDS if k != "receipt")
@@ -64,6 +65,7 @@ def add_peer(
     )
     session.add(peer)
     session.flush()
+    record_pinned(session, card)
     record(
         session,
         actor,
@@ -93,10 +95,16 @@ def set_agreement(
 
 
 def apply_card_update(session: Session, data: Any, *, actor: str = "operator") -> Peer:
-    """Rotate a peer's keys: the update must be signed by the key we trust now."""
+    """Rotate a peer's keys: the update must be signed by the key we trust now.
+
+    The replaced signing key stays in the peer's key history (for its audit
+    anchors only); envelopes signed with it are refused from now on.
+    """
     update = CardUpdate.from_dict(data)
     peer = get_peer(session, update.card.node_id)
-    new_card = update.verify(NodeCard.from_dict(peer.card))
+    old_card = NodeCard.from_dict(peer.card)
+    new_card = update.verify(old_card)
+    record_rotation(session, old_card, new_card)
     old = peer.fingerprint
     peer.card = new_card.to_dict()
     peer.fingerprint = new_card.fingerprint

@@ -1,7 +1,8 @@
-"""Exchange tables on the node store's metadata (migration 0002_exchange).
+"""Exchange tables on the node store's metadata (migrations 0002_exchange, 0006).
 
-Peers with their pinned cards and agreements, the durable outbox, the
-idempotent inbox, receipts, and the referral workflow with its timeline.
+Peers with their pinned cards and agreements, every signing key each peer's
+card has had, the durable outbox, the idempotent inbox, receipts, and the
+referral workflow with its timeline.
 """
 
 from __future__ import annotations
@@ -50,6 +51,27 @@ class Peer(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     batch_limit: Mapped[int] = mapped_column(Integer, default=500)
+
+
+class PeerKey(Base):
+    """A signing key a peer's pinned card had: when this node accepted it, when it was replaced.
+
+    Only audit-anchor checks read this history; envelopes verify against the
+    current card alone.
+    """
+
+    __tablename__ = "exchange_peer_keys"
+    __table_args__ = (UniqueConstraint("peer_id", "sign_public", name="uq_peer_keys_peer_sign"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    peer_id: Mapped[str] = mapped_column(ForeignKey("exchange_peers.node_id"))
+    #: The Ed25519 public key, base64url without padding.
+    sign_public: Mapped[str] = mapped_column(String(64))
+    #: The fingerprint of the card that carried it (node id, signing and box key).
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    #: How it came: ``pinned`` (peer add), ``card-update`` (a verified rotation), ``backfill``.
+    source: Mapped[str] = mapped_column(String(16))
+    accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class OutboxEntry(Base):
@@ -149,4 +171,4 @@ class ReferralEvent(Base):
     body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-__all__ = ["InboxEntry", "OutboxEntry", "Peer", "Receipt", "Referral", "ReferralEvent"]
+__all__ = ["InboxEntry", "OutboxEntry", "Peer", "PeerKey", "Receipt", "Referral", "ReferralEvent"]
