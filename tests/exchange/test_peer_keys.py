@@ -210,3 +210,25 @@ def test_a_card_update_received_as_a_notice_also_keeps_the_old_key(tmp_path: Pat
     finally:
         us.close()
         cn.close()
+
+
+def test_a_card_update_that_keeps_the_keys_revokes_nothing(tmp_path: Path) -> None:
+    us = make_node(tmp_path, "us-hsi-nola", "HSI", "US")
+    cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
+    try:
+        peer(us, cn)
+        same = keys(us)
+        moved = NodeCard.create(same, name="HSI", country="US", endpoint="https://hsi.example/jp")
+        with write_session(cn) as session:
+            apply_card_update(session, CardUpdate.create(same, moved).to_dict())
+        with cn.session() as session:
+            updated = get_peer(session, "us-hsi-nola")
+            assert updated.endpoint == "https://hsi.example/jp"
+            assert updated.fingerprint not in updated.revoked
+        envelope = seal(same, kind="referral", body=referral_body("us-hsi-nola"),
+                        recipients={"cn-mps-nnc": own_card(cn).box_public},
+                        now=datetime.now(UTC), seq={"cn-mps-nnc": 1})  # fmt: skip
+        assert receive(cn, keys(cn), envelope.to_json())[0].results[0].status == "applied"
+    finally:
+        us.close()
+        cn.close()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.errors import Conflict, InvalidInput, NotFound
-from jointprobe.exchange.card import CardUpdate, NodeCard
+from jointprobe.exchange.card import CardUpdate, NodeCard, fingerprints_equal
 from jointprobe.exchange.envelope import KINDS, Agreement, TrustedPeer
 from jointprobe.exchange.errors import CardError
 from jointprobe.exchange.markings import Tlp
@@ -109,6 +109,9 @@ def apply_card_update(session: Session, data: Any, *, actor: str = "operator") -
     peer.card = new_card.to_dict()
     peer.fingerprint = new_card.fingerprint
     peer.endpoint = new_card.endpoint
+    if fingerprints_equal(old, new_card.fingerprint):  # same keys (a new endpoint or name)
+        record(session, actor, "update", "peer", peer.node_id, {"card": "same keys"})
+        return peer
     peer.revoked = [*peer.revoked, old]
     record(session, actor, "update", "peer", peer.node_id, {"rotated_from": old})
     return peer
