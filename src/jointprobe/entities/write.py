@@ -112,9 +112,13 @@ def parse_item(data: dict[str, Any] | EntityProxy | None, where: str | None = No
     )
 
 
-def _marking(item: NewEntity, seen: dict[str, Marking | JointprobeError]) -> Marking:
-    """``check_marking`` once per distinct marking of a batch (an import shares one)."""
-    key = json.dumps([item.tlp, item.handling, item.grading], sort_keys=True, default=repr)
+def _marking(item: NewEntity, seen: dict[tuple[Any, ...], Marking | JointprobeError]) -> Marking:
+    """``check_marking`` once per distinct marking of a batch (an import shares one).
+
+    Keyed by the handling object's identity: the items of a batch, and so their
+    handling objects, live as long as ``seen`` (one ``prepare`` call).
+    """
+    key = (item.tlp, id(item.handling), item.grading)
     if key not in seen:
         try:
             seen[key] = check_marking(item.tlp, item.handling, item.grading)
@@ -131,7 +135,7 @@ def _check(
     actor: User,
     item: NewEntity,
     visible: dict[str, bool],
-    markings: dict[str, Marking | JointprobeError],
+    markings: dict[tuple[Any, ...], Marking | JointprobeError],
 ) -> Ready:
     parsed = item.parsed if item.parsed is not None else parse_item(item.data, item.where)
     if isinstance(parsed, JointprobeError):
@@ -155,7 +159,7 @@ def prepare(
     errors: Failed = []
     checked: list[tuple[int, Ready]] = []
     visible: dict[str, bool] = {}
-    markings: dict[str, Marking | JointprobeError] = {}
+    markings: dict[tuple[Any, ...], Marking | JointprobeError] = {}
     for index, item in enumerate(items):
         try:
             checked.append((index, _check(session, actor, item, visible, markings)))
