@@ -22,7 +22,7 @@ from jointprobe.exchange.identity import own_card, rotate_own_keys
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.peerkeys import HistoricKey, key_history
-from jointprobe.exchange.peers import apply_card_update, card_of, get_peer
+from jointprobe.exchange.peers import apply_card_update, card_of, get_peer, revoke_peer
 from jointprobe.exchange.tables import InboxEntry
 from jointprobe.exchange.wire import canonical
 
@@ -229,6 +229,47 @@ def test_a_card_update_that_keeps_the_keys_revokes_nothing(tmp_path: Path) -> No
                         recipients={"cn-mps-nnc": own_card(cn).box_public},
                         now=datetime.now(UTC), seq={"cn-mps-nnc": 1})  # fmt: skip
         assert receive(cn, keys(cn), envelope.to_json())[0].results[0].status == "applied"
+    finally:
+        us.close()
+        cn.close()
+
+
+def test_a_leaked_old_key_cannot_vouch_for_later_heads_nor_a_revoked_one_at_all(
+    tmp_path: Path,
+) -> None:
+    us = make_node(tmp_path, "us-hsi-nola", "HSI", "US")
+    cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
+    try:
+        peer(us, cn)
+        old_keys = keys(us)
+        with write_session(us) as session:
+            old_anchor = anchors.make_anchor(session, old_keys)
+        rotation = rotate_own_keys(us)
+        with write_session(cn) as session:
+            apply_card_update(session, rotation.update)
+        with cn.session() as session:
+            pinned = get_peer(session, "us-hsi-nola")
+            card, revoked = card_of(pinned.card), list(pinned.revoked)
+            history = anchors.peer_sign_keys(session, "us-hsi-nola", card)
+        current = card.sign_public
+        check = anchors.check_peer_anchor
+        assert check(old_anchor, "us-hsi-nola", history, current, revoked).fingerprint == (
+            rotation.old_fingerprint
+        )
+        # the old key signs a head dated long after it was replaced here
+        later = {**anchors._fields(old_anchor), "at": "2099-01-01T00:00:00.000000Z"}
+        future = _resigned(anchors.Anchor(**later), old_keys, claimed=old_keys.sign_public)
+        with pytest.raises(BadSignature, match="after the previous key .* was replaced here"):
+            check(future, "us-hsi-nola", history, current, revoked)
+        # the current key, once revoked (no card update replaced it), vouches for nothing
+        with write_session(us) as session:
+            new_anchor = anchors.make_anchor(session, keys(us))
+        assert check(new_anchor, "us-hsi-nola", history, current, revoked)
+        with write_session(cn) as session:
+            revoke_peer(session, "us-hsi-nola")
+            revoked = list(get_peer(session, "us-hsi-nola").revoked)
+        with pytest.raises(BadSignature, match="revoked key"):
+            check(new_anchor, "us-hsi-nola", history, current, revoked)
     finally:
         us.close()
         cn.close()

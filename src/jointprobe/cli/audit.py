@@ -79,14 +79,15 @@ def check_anchor(
     the card update replaced; the output names the key that verified each one.
     """
     with node_session(ctx, OPERATOR) as (_node, session, _actor):
-        card = card_of(get_peer(session, peer).card)
+        pinned = get_peer(session, peer)
+        card, revoked = card_of(pinned.card), list(pinned.revoked)
         keys = anchors.peer_sign_keys(session, peer, card)
     bad = 0
     for line, found in anchors.read_anchors(path):
         try:
             if isinstance(found, InvalidInput):
                 raise found  # a line that is not an anchor at all
-            key = anchors.check_peer_anchor(found, peer, keys, card.sign_public)
+            key = anchors.check_peer_anchor(found, peer, keys, card.sign_public, revoked)
         except (InvalidInput, BadSignature) as exc:
             bad += 1
             err_console.print(f"[bold red]refused[/] {path}:{line}: {exc.message}")

@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +38,15 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import GENESIS
 from jointprobe.errors import InvalidInput
-from jointprobe.exchange.card import NodeCard
+from jointprobe.exchange.card import NodeCard, fingerprints_equal
 from jointprobe.exchange.errors import BadSignature, MalformedEnvelope
 from jointprobe.exchange.identity import node_keys, previous_keys, retired_sign_keys
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.peerkeys import HistoricKey, key_history
-from jointprobe.exchange.wire import b64d, b64e, canonical
+from jointprobe.exchange.wire import b64d, b64e, canonical, parse_time
 from jointprobe.node import Node
 from jointprobe.store.tables import AuditEntry, AuditHead
-from jointprobe.timeutil import iso, utcnow
+from jointprobe.timeutil import as_utc, iso, utcnow
 
 DOMAIN = b"jointprobe-audit-anchor:"
 ANCHOR_FILE = "audit-anchors.jsonl"
@@ -183,14 +184,25 @@ def peer_sign_keys(session: Session, peer_id: str, current: NodeCard) -> dict[by
     return keys
 
 
+SUPERSEDED_SKEW = timedelta(minutes=10)  # clocks of two nodes may differ this much
+
+
 def check_peer_anchor(
-    anchor: Anchor, peer_id: str, keys: Mapping[bytes, HistoricKey], current: bytes
+    anchor: Anchor,
+    peer_id: str,
+    keys: Mapping[bytes, HistoricKey],
+    current: bytes,
+    revoked: Collection[str] = (),
 ) -> HistoricKey:
     """Which of the peer's keys signed ``anchor``; :class:`BadSignature` saying why none did.
 
     ``keys`` is :func:`peer_sign_keys`; ``current`` the signing key of the card
-    pinned now. A key never in the history is refused, and so is a signature
-    that does not verify under the key the anchor names.
+    pinned now; ``revoked`` the peer's revoked fingerprints. Refused: a key
+    never in the history; a signature that does not verify under the key the
+    anchor names; an anchor dated after its key was superseded here (a leaked
+    old key cannot vouch for later heads, though it can still backdate, which
+    is why partners should check anchors when they receive them); a key
+    revoked without being replaced by a card update.
     """
     if anchor.node_id != peer_id:
         raise BadSignature(f"anchor is from {anchor.node_id!r}, not {peer_id!r}")
@@ -208,6 +220,14 @@ def check_peer_anchor(
             f"{exc.message} with the {which} of {peer_id} it names ({key.fingerprint}): "
             "forged or altered"
         ) from exc
+    if key.superseded_at is not None:
+        if parse_time(anchor.at, field="at") > as_utc(key.superseded_at) + SUPERSEDED_SKEW:
+            raise BadSignature(
+                f"anchor is dated {anchor.at}, after the {which} of {peer_id} that signed it "
+                f"({key.fingerprint}) was replaced here on {iso(key.superseded_at)}"
+            )
+    elif any(fingerprints_equal(key.fingerprint, gone) for gone in revoked):
+        raise BadSignature(f"anchor is signed with a revoked key of {peer_id} ({key.fingerprint})")
     return key
 
 
