@@ -149,3 +149,14 @@ def test_an_import_streams_its_input(tmp_path: Path, make_user: Any, workers: in
     node.close()
     assert report.imported == produced > 3000 and not report.errors
     assert max(ahead) <= 100 * (2 * workers + 1)  # read ahead: at most 2 × workers batches
+
+
+def test_json_that_python_cannot_read_is_a_bad_line_not_a_crash() -> None:
+    huge_number = '{"id": ' + "9" * 5000 + "}"
+    deep = "[" * 100_000 + "]" * 100_000
+    results = read_lines("in.jsonl", [(1, huge_number), (2, deep)])
+    assert all(isinstance(r, InvalidEntity) and "unreadable JSON" in r.message for r in results)
+    assert [r.where for r in results if isinstance(r, InvalidEntity)] == [
+        "in.jsonl:1",
+        "in.jsonl:2",
+    ]

@@ -42,10 +42,17 @@ class ReaderStopped(JointprobeError):
 Result = Parsed | JointprobeError | None  # None: a blank line
 
 
+MAX_WORKERS = 8  # past this the single writer is the limit
+
+
 def default_workers() -> int:
-    """One worker per core; on one core, none (read in-process)."""
-    cores = os.cpu_count() or 1
-    return cores if cores > 1 else 1
+    """One worker per core this process may run on (at most ``MAX_WORKERS``); on one
+    core, 1 (read in-process)."""
+    try:
+        cores = len(os.sched_getaffinity(0))  # honours CPU affinity (taskset, containers)
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
 
 
 def read_line(line: str, where: str) -> Parsed:
@@ -56,6 +63,8 @@ def read_line(line: str, where: str) -> Parsed:
         raise InvalidEntity(
             f"malformed JSON: {exc.msg} at column {exc.colno}", where=where
         ) from exc
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting 100,000 deep
+        raise InvalidEntity(f"unreadable JSON: {type(exc).__name__}: {exc}", where=where) from exc
     if not isinstance(data, dict):
         raise InvalidEntity("a line must hold one JSON object", where=where)
     return parse_item(data, where)
@@ -89,6 +98,8 @@ class LineReader:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            # Fork now, before the caller opens a session and takes the write lock.
+            self._pool.submit(int).result()
         return self
 
     def __exit__(
