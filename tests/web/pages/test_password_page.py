@@ -84,11 +84,14 @@ def test_a_change_signs_out_the_other_browsers_and_keeps_this_one(pw_node: Node)
     clock = FixedClock()
     alice, alice_elsewhere = signed_in(pw_node, clock, "alice"), signed_in(pw_node, clock, "alice")
     bob = signed_in(pw_node, clock, "bob")
+    copied = TestClient(create_app(pw_node, clock=clock), follow_redirects=False)
+    copied.cookies.update(alice.cookies)  # a copy of this browser's cookie, taken before
     status, text = change(alice, OLD, NEW)
     assert status == 200, text
     assert "Your password is changed; 1 other session(s) signed out." in text
     assert alice.get("/").status_code == 200  # this browser stays signed in
     assert alice_elsewhere.get("/").status_code == 303  # the other one is signed out
+    assert copied.get("/").status_code == 303  # so is a copy of this one's old cookie
     assert bob.get("/").status_code == 200
     assert sign_in_status(pw_node, clock, "alice", OLD) == 401
     assert sign_in_status(pw_node, clock, "alice", NEW) == 303
