@@ -51,6 +51,9 @@ def us(node: Node, cn: Node) -> Node:
         send_notice(session, alice, keys, to=[CN], topic="Working group")  # no case
         note = EventIn(kind="note", title="Notice to self: only a note")
         add_event(session, alice, "case-a", note)
+        forged = EventIn(kind="note", title=f"Notice to {CN}: forged by hand",
+                         details={"notice_id": "0" * 32, "direction": "out"})  # fmt: skip
+        add_event(session, alice, "case-a", forged)
     return node
 
 
@@ -71,6 +74,7 @@ def test_a_member_sees_the_notices_sent_from_their_case_only(us: Node) -> None:
     assert f"{CN} " in text and 'data-state="queued"' in text
     assert "Informant burned" not in text and "Bob's secret case" not in text  # not a member
     assert "only a note" not in text  # a note titled like one is not a notice
+    assert "forged by hand" not in text  # nor one carrying a notice's details: we sent no such
     bob = page_of(us, "bob")
     assert "Informant burned" in bob and "Lab moved to Handan" not in bob
 

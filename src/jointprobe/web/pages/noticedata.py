@@ -73,6 +73,8 @@ def sent_notices(session: Session, user: User, limit: int = 50) -> list[SentNoti
         result.close()
     if out:
         _add_recipients(session, out)
+        # A note anyone could have written with these details names no notice we sent.
+        out = [n for n in out if n.to]
     for case_id in sorted({n.case_id for n in out}):
         record(session, user.username, "read", "case", case_id, {"part": "sent_notices"})
     return out
@@ -82,7 +84,7 @@ def _add_recipients(session: Session, notices: list[SentNotice]) -> None:
     by_id = {n.id: n for n in notices}
     rows = session.execute(
         select(OutboxEntry.message_id, OutboxEntry.peer_id, OutboxEntry.state)
-        .where(OutboxEntry.message_id.in_(by_id))
+        .where(OutboxEntry.message_id.in_(by_id), OutboxEntry.kind == "notice")
         .order_by(OutboxEntry.peer_id)
     )
     for message_id, peer_id, state in rows:
