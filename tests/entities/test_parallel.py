@@ -4,6 +4,7 @@ import json
 import os
 import pickle
 import random
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,14 @@ def test_json_that_python_cannot_read_is_a_bad_line_not_a_crash() -> None:
         "in.jsonl:1",
         "in.jsonl:2",
     ]
+
+
+def _sigint_handler() -> Any:
+    return signal.getsignal(signal.SIGINT)
+
+
+def test_workers_leave_ctrl_c_to_the_importing_process() -> None:
+    with LineReader("x", workers=2) as reader:
+        assert reader._pool is not None
+        assert reader._pool.submit(_sigint_handler).result() == signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) != signal.SIG_IGN  # this process still handles it

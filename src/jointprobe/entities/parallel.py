@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -53,6 +54,12 @@ def default_workers() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(cores, MAX_WORKERS))
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the importing process's to handle (it stops cleanly, keeping
+    the batches it committed); the workers finish their batch and are shut down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def read_line(line: str, where: str) -> Parsed:
@@ -97,7 +104,9 @@ class LineReader:
             name_keys("warm up")  # build the name tables once, before forking
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_ignore_interrupts
+            )
             # Fork now, before the caller opens a session and takes the write lock.
             self._pool.submit(int).result()
         return self
