@@ -8,9 +8,11 @@ from jointprobe.accounts.service import (
     create_token,
     create_user,
     get_user,
+    list_tokens,
     list_users,
     reset_password,
     revoke_token,
+    revoke_user_tokens,
     set_active,
     set_role,
 )
@@ -23,9 +25,11 @@ __all__ = [
     "create_token",
     "create_user",
     "get_user",
+    "list_tokens",
     "list_users",
     "reset_password",
     "revoke_token",
+    "revoke_user_tokens",
     "set_active",
     "set_role",
 ]

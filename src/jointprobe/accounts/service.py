@@ -124,6 +124,23 @@ def revoke_token(session: Session, token: str, actor: str = "system") -> None:
     record(session, actor, "update", "token", str(row.id), {"revoked": True})
 
 
+def list_tokens(session: Session, username: str) -> list[ApiToken]:
+    """A user's tokens, oldest first (their hashes only: a token is shown once, at creation)."""
+    user = get_user(session, username)
+    query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    return list(session.scalars(query))
+
+
+def revoke_user_tokens(session: Session, username: str, actor: str = "system") -> int:
+    """Revoke every live token of ``username`` (a leak, a departure); return how many."""
+    now = utcnow()
+    live = [t for t in list_tokens(session, username) if t.revoked_at is None]
+    for row in live:
+        row.revoked_at = now
+    record(session, actor, "update", "token", username, {"revoked_all": len(live)})
+    return len(live)
+
+
 def authenticate_token(session: Session, token: str | None) -> User:
     if not token:
         raise Unauthorized("missing API token", code="auth.missing_token")

@@ -11,9 +11,11 @@ from jointprobe.accounts import (
     ROLES,
     create_token,
     create_user,
+    list_tokens,
     list_users,
     reset_password,
     revoke_token,
+    revoke_user_tokens,
     set_active,
     set_role,
 )
@@ -21,6 +23,7 @@ from jointprobe.accounts.throttle import unlock
 from jointprobe.cli.context import console, node_session
 from jointprobe.errors import InvalidInput
 from jointprobe.node import OPERATOR
+from jointprobe.timeutil import iso
 
 user_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens (stored only as hashes).", no_args_is_help=True)
@@ -130,3 +133,22 @@ def token_revoke(ctx: typer.Context, token: str) -> None:
     with node_session(ctx, OPERATOR) as (_node, session, actor):
         revoke_token(session, token, actor=actor.username)
     console.print("[green]token revoked[/]")
+
+
+@token_app.command("list")
+def token_list(ctx: typer.Context, username: str) -> None:
+    """List USERNAME's tokens (label, created, revoked); tokens themselves are never shown."""
+    with node_session(ctx, OPERATOR) as (_node, session, _actor):
+        table = Table("id", "label", "created", "revoked")
+        for row in list_tokens(session, username):
+            revoked = "" if row.revoked_at is None else iso(row.revoked_at)
+            table.add_row(str(row.id), row.label, iso(row.created_at), revoked)
+    console.print(table)
+
+
+@token_app.command("revoke-all")
+def token_revoke_all(ctx: typer.Context, username: str) -> None:
+    """Revoke every live token of USERNAME (a leaked token, a departure)."""
+    with node_session(ctx, OPERATOR) as (_node, session, actor):
+        count = revoke_user_tokens(session, username, actor=actor.username)
+    console.print(f"[green]{count} token(s) of {username} revoked[/]")
