@@ -9,7 +9,7 @@ session of the user; this one stays.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,13 +24,11 @@ from jointprobe.accounts.throttle import (
     record_failure,
     withdraw_failure,
 )
-from jointprobe.accounts.web_sessions import end_session, start_session
 from jointprobe.errors import InvalidInput, Unauthorized
 from jointprobe.node import Node
-from jointprobe.web.pages.auth import audit_failure, client_address
+from jointprobe.web.pages.auth import audit_failure, client_address, renew_session
 from jointprobe.web.pages.deps import CsrfDep, PageUser, TextForm, WebDep, clock
 from jointprobe.web.pages.render import page
-from jointprobe.web.session import new_session
 
 router = APIRouter()
 PATH = "/account/password"
@@ -74,13 +72,11 @@ def password_change(
         with node.write_session() as w:
             check_signin_allowed(w, policy, name, address, now)
             locked = record_failure(w, policy, name, address, now)
-        fresh = new_session(user.id, node.settings.session_max_age_seconds, now=now.timestamp())
         with node.write_session() as w:
             ended = change_password(w, name, current, new, keep_sid=web.sid, now=now)
             # This browser goes on under a new session id (and CSRF token): a copy of
             # the old cookie, the reason one changes a password, is signed out too.
-            end_session(w, web.sid, "password_changed", now)
-            start_session(w, fresh.sid, user.id, datetime.fromtimestamp(fresh.exp, UTC), now)
+            fresh = renew_session(w, node, web, user.id, "password_changed", now)
     except SignInThrottled as exc:
         refused = _form(request, error=exc.message, status=exc.status)
         refused.headers["Retry-After"] = str(exc.retry_after)

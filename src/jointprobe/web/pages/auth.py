@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from jointprobe.accounts.service import authenticate_password
 from jointprobe.accounts.throttle import (
@@ -23,10 +24,22 @@ from jointprobe.errors import Unauthorized
 from jointprobe.node import Node
 from jointprobe.web.pages.deps import CsrfChecked, CsrfDep, DbDep, PageUser, WebDep, clock
 from jointprobe.web.pages.render import finish, page
-from jointprobe.web.session import ANONYMOUS_SECONDS, new_session
+from jointprobe.web.session import ANONYMOUS_SECONDS, WebSession, new_session
 
 router = APIRouter()
 WRONG = "Wrong user name or password."
+
+
+def renew_session(
+    w: Session, node: Node, web: WebSession, user_id: int, reason: str, now: datetime
+) -> WebSession:
+    """Record a new session for ``user_id`` in place of this browser's (ended, with
+    ``reason``, when it was signed in); the caller puts it on ``request.state.web``."""
+    fresh = new_session(user_id, node.settings.session_max_age_seconds, now=now.timestamp())
+    if web.user_id is not None:
+        end_session(w, web.sid, reason, now)
+    start_session(w, fresh.sid, user_id, datetime.fromtimestamp(fresh.exp, UTC), now)
+    return fresh
 
 
 def safe_next(target: str | None) -> str:
@@ -124,14 +137,10 @@ def signin(
     except Unauthorized:
         audit_failure(request, name, address, locked)
         return _form_again(request, next, username, WRONG, 401)
-    fresh = new_session(user.id, node.settings.session_max_age_seconds, now=now.timestamp())
     with node.write_session() as w:
         clear_failures(w, name)
         withdraw_failure(w, policy, address, now)
-        if web.user_id is not None:
-            end_session(w, web.sid, "signed_in_again", now)
-        expires = datetime.fromtimestamp(fresh.exp, UTC)
-        start_session(w, fresh.sid, user.id, expires, now)
+        fresh = renew_session(w, node, web, user.id, "signed_in_again", now)
         ref = _audit_ref(fresh.sid)
         record(w, user.username, "signin", "web_session", ref, {"address": address})
     request.state.web = fresh
