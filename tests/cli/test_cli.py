@@ -1,9 +1,15 @@
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from jointprobe.cli.main import app
+from jointprobe.config import Settings
+from jointprobe.node import open_node
+from jointprobe.store.tables import Entity
 
 runner = CliRunner()
 
@@ -65,6 +71,39 @@ def test_entity_import_reports_line_numbers(tmp_path: Path) -> None:
     assert code == 2 and "nothing imported" in out
     code, out = jp(d, "entity", "import", str(tmp_path / "missing.jsonl"))
     assert code == 2 and "no such file" in out
+
+
+def test_an_interrupted_import_says_which_lines_stay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jointprobe.cli import entities as cli_entities
+
+    real = cli_entities.import_ftm_lines
+
+    def interrupted_at_line_450(*args: Any, **kwargs: Any) -> Any:
+        def on_line(n: int) -> None:  # Ctrl-C while line 450's batch is being written
+            if n >= 450:
+                raise KeyboardInterrupt
+
+        kwargs.update(on_line=on_line, batch=50, commit_every=200, workers=1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli_entities, "import_ftm_lines", interrupted_at_line_450)
+    d = tmp_path / "n"
+    jp(d, "init", "--node-id", "us-n1", "--name", "N", "--country", "US")
+    jp(d, "user", "add", "alice", "--role", "analyst")
+    f = tmp_path / "in.jsonl"
+    people = [{"id": f"p{i}", "schema": "Person", "properties": {"name": [f"P {i}"]}}
+              for i in range(1000)]  # fmt: skip
+    f.write_text("".join(json.dumps(p) + "\n" for p in people))
+    code, out = jp(d, "entity", "import", str(f), "--as", "alice")
+    assert code == 130
+    assert "400 entities (lines 1–400) stay imported" in out
+    assert "from line 401 on, was rolled back" in out
+    node = open_node(Settings(data_dir=d))
+    with node.session() as session:
+        assert session.scalar(select(func.count()).select_from(Entity)) == 400
+    node.close()
 
 
 def test_audit_verify_fails_on_tampering(tmp_path: Path) -> None:

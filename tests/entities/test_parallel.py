@@ -111,7 +111,7 @@ def test_a_dead_worker_stops_the_import_with_a_clear_error_and_keeps_earlier_bat
     for strict in (False, True):
         with pytest.raises(ReaderStopped) as stopped:
             import_ftm_lines(node.sessions, "alice", lines, name="in.jsonl", batch=100,
-                             workers=2, strict=strict)  # fmt: skip
+                             commit_every=100, workers=2, strict=strict)  # fmt: skip
         message = stopped.value.message
         assert "stopped unexpectedly" in message and "--workers 1" in message
         with node.session() as session:
@@ -119,7 +119,7 @@ def test_a_dead_worker_stops_the_import_with_a_clear_error_and_keeps_earlier_bat
         if strict:
             assert "nothing was imported" in message and kept == 0
             break
-        assert f"{kept} entities of earlier batches stay imported" in message
+        assert f"{kept} entities of earlier batches (lines 1–{kept}) stay imported" in message
         assert 0 < kept <= 700  # batches before the one the dead process held
         with node.session() as session:  # empty the store for the strict run
             session.execute(delete(Selector))
@@ -172,3 +172,25 @@ def test_workers_leave_ctrl_c_to_the_importing_process() -> None:
         assert reader._pool is not None
         assert reader._pool.submit(_sigint_handler).result() == signal.SIG_IGN
     assert signal.getsignal(signal.SIGINT) != signal.SIG_IGN  # this process still handles it
+
+
+def test_an_import_commits_every_commit_every_lines_and_says_how_far(
+    tmp_path: Path, make_user: Any
+) -> None:
+    """Commits come every ``commit_every`` lines (whole batches); each is visible to others."""
+    node = init_node(Settings(data_dir=tmp_path), "us-test", "Test", "US")
+    make_user(node, "alice")
+    seen: list[tuple[int, int, int]] = []
+
+    def committed(entities: int, line: int) -> None:
+        with node.session() as other:  # another connection sees exactly what was committed
+            stored = len(other.scalars(select(Entity.id)).all())
+        seen.append((entities, line, stored))
+
+    lines = _lines(1000, flawed=False)
+    report = import_ftm_lines(node.sessions, "alice", lines, batch=100, commit_every=250,
+                              on_commit=committed)  # fmt: skip
+    assert report.imported == len(lines) > 1300
+    assert [line for _, line, _ in seen] == list(range(300, len(lines), 300))
+    assert all(entities == stored == line for entities, line, stored in seen)
+    node.close()

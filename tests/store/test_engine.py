@@ -4,6 +4,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from jointprobe.errors import ConfigError, InvalidInput, StorageError
 from jointprobe.exchange.wire import check_node_id
 from jointprobe.node import init_node, open_node
 from jointprobe.store import make_engine
+from jointprobe.store.engine import BULK_CACHE_KIB, bulk_write_cache
 
 
 def test_unreachable_database_url_is_a_clear_storage_error() -> None:
@@ -75,3 +77,20 @@ def test_a_node_id_the_exchange_would_refuse_is_refused_at_init(tmp_path: Path, 
         init_node(Settings(data_dir=tmp_path), bad, "N", "US")
     check_node_id("us.hsi_nola-1", field="node_id")  # the same rule accepts what init accepts
     init_node(Settings(data_dir=tmp_path), "us.hsi_nola-1", "N", "US").close()
+
+
+def test_a_bulk_write_cache_is_set_for_its_block_and_set_back(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'n.db'}")
+
+    def cache_size(connection: Any) -> int:
+        return int(
+            connection.connection.dbapi_connection.execute("PRAGMA cache_size").fetchone()[0]
+        )
+
+    with engine.connect() as connection:
+        before = cache_size(connection)
+        with bulk_write_cache(connection):
+            assert cache_size(connection) == -BULK_CACHE_KIB
+            assert not connection.in_transaction()  # a PRAGMA, not a transaction
+        assert cache_size(connection) == before != -BULK_CACHE_KIB
+    engine.dispose()

@@ -65,6 +65,12 @@ def entity_import(
         raise InvalidInput("no such file", where=str(path))
     total = _count_lines(path)
     node = open_node(settings(ctx))
+    kept = (0, 0)  # entities committed, through which line
+
+    def committed(entities: int, line: int) -> None:
+        nonlocal kept
+        kept = (entities, line)
+
     try:
         with (
             Progress(
@@ -87,7 +93,16 @@ def entity_import(
                 strict=strict,
                 workers=workers or None,
                 on_line=lambda n: progress.update(task, completed=n, refresh=True),
+                on_commit=committed,
             )
+    except KeyboardInterrupt:
+        entities, line = (0, 0) if strict else kept
+        err_console.print(
+            f"[yellow]interrupted[/]: {entities} entities (lines 1–{line}) stay imported; "
+            f"the rest, from line {line + 1} on, was rolled back",
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=130) from None
     finally:
         node.close()
     for number, message in report.errors:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -40,6 +42,32 @@ def _sqlite_begin(conn: Connection) -> None:
     # when another process wrote in between.
     immediate = conn.get_execution_options().get(IMMEDIATE, False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+BULK_CACHE_KIB = 262_144  # 256 MiB
+
+
+@contextmanager
+def bulk_write_cache(connection: Connection) -> Iterator[None]:
+    """On SQLite, let ``connection`` keep up to 256 MiB of pages while a bulk write runs.
+
+    A large import touches pages all over the selector index; with SQLite's
+    default 2 MiB cache a transaction spills and re-reads them, and writes the
+    same page to the WAL more often. The cache is a ceiling, not an allocation,
+    and it is set back to what it was when the block ends (the connection goes
+    back to the pool). Elsewhere this does nothing.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    before = raw.execute("PRAGMA cache_size").fetchone()[0]  # no transaction: a plain PRAGMA
+    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size={int(before)}")
 
 
 def make_engine(url: str, *, check: bool = True) -> Engine:
