@@ -36,10 +36,10 @@ _SELECTORS = cast(Table, Selector.__table__)
 _EDGES = cast(Table, Edge.__table__)
 _ENTITY_COLUMNS = (
     "id", "schema", "caption", "properties", "case_id", "tlp", "handling", "grading",
-    "fictional", "source", "created_at", "updated_at",
+    "fictional", "source",
 )  # fmt: skip
-_SELECTOR_COLUMNS = ("kind", "value", "entity_id", "case_id")
-_EDGE_COLUMNS = ("relation_id", "schema", "source_id", "target_id", "case_id")
+_SELECTOR_COLUMNS = ("kind", "value", "entity_id")  # Parsed.selectors; case_id per batch
+_EDGE_COLUMNS = ("relation_id", "schema", "source_id", "target_id")  # Parsed.edges
 
 
 class Parsed(NamedTuple):
@@ -53,8 +53,8 @@ class Parsed(NamedTuple):
     schema: str
     caption: str
     properties: str  # FtM properties as JSON text, encoded where the entity was read
-    selectors: tuple[tuple[str, str], ...]
-    edges: tuple[tuple[str, str, str], ...]
+    selectors: tuple[tuple[str, str, str], ...]  # (kind, value, entity id): selector rows
+    edges: tuple[tuple[str, str, str, str], ...]  # (relation id, schema, source, target)
 
 
 @dataclass
@@ -105,13 +105,14 @@ def parse_item(data: dict[str, Any] | EntityProxy | None, where: str | None = No
     proxy = data if isinstance(data, EntityProxy) else parse_entity(data, where=where)
     if not proxy.id:
         raise InvalidEntity("entity has no 'id'", where=where)
+    eid = str(proxy.id)
     return Parsed(
-        str(proxy.id),
+        eid,
         proxy.schema.name,
         proxy.caption[:500],
         json.dumps(proxy.to_dict()["properties"]),
-        tuple(extract_selectors(proxy)),
-        tuple(edges_of(proxy)),
+        tuple((kind, value, eid) for kind, value in extract_selectors(proxy)),
+        tuple((eid, *edge) for edge in edges_of(proxy)),
     )
 
 
@@ -200,28 +201,27 @@ def edges_of(proxy: EntityProxy) -> list[tuple[str, str, str]]:
 
 
 def write(session: Session, batch: Sequence[Ready]) -> None:
-    """Insert entity rows, their selectors and their edges, one executemany per table."""
+    """Insert entity rows, their selectors and their edges, one executemany per table
+    (per case, for selectors and edges)."""
     now = utcnow()
     entities: list[tuple[Any, ...]] = []
-    selectors: list[tuple[Any, ...]] = []
-    edges: list[tuple[Any, ...]] = []
+    by_case: dict[str | None, tuple[list[tuple[str, ...]], list[tuple[str, ...]]]] = {}
     for ready in batch:
-        parsed, item, eid = ready.parsed, ready.item, ready.parsed.id
+        parsed, item = ready.parsed, ready.item
         tlp, handling, grading = ready.marking
-        case_id = item.case_id
         entities.append(
-            (eid, parsed.schema, parsed.caption, parsed.properties, case_id, tlp, handling,
-             grading, item.fictional, item.source, now, now)
+            (parsed.id, parsed.schema, parsed.caption, parsed.properties, item.case_id, tlp,
+             handling, grading, item.fictional, item.source)
         )  # fmt: skip
-        selectors += [(kind, value, eid, case_id) for kind, value in parsed.selectors]
-        edges += [
-            (eid, schema_name, source, target, case_id)
-            for schema_name, source, target in parsed.edges
-        ]
+        rows = by_case.get(item.case_id) or by_case.setdefault(item.case_id, ([], []))
+        rows[0].extend(parsed.selectors)
+        if parsed.edges:
+            rows[1].extend(parsed.edges)
     if not entities:
         return
-    insert_rows(session, _ENTITIES, _ENTITY_COLUMNS, entities, json_text=("properties",))
-    if selectors:
-        insert_rows(session, _SELECTORS, _SELECTOR_COLUMNS, selectors)
-    if edges:
-        insert_rows(session, _EDGES, _EDGE_COLUMNS, edges)
+    insert_rows(session, _ENTITIES, _ENTITY_COLUMNS, entities, json_text=("properties",),
+                constants={"created_at": now, "updated_at": now})  # fmt: skip
+    for case_id, (selectors, edges) in by_case.items():
+        case = {"case_id": case_id}
+        insert_rows(session, _SELECTORS, _SELECTOR_COLUMNS, selectors, constants=case)
+        insert_rows(session, _EDGES, _EDGE_COLUMNS, edges, constants=case)

@@ -3,21 +3,38 @@
 ``session.execute(insert(table), dicts)`` runs every column of every row
 through SQLAlchemy's parameter processing, which on SQLite costs more than
 SQLite's own insert. :func:`insert_rows` takes rows as tuples in a fixed
-column order, converts only the columns whose type needs it (JSON, dates,
-booleans) with the dialect's own bind processors, once per distinct value
-object for a value shared by the whole batch (a timestamp), and hands the
-rows to the driver's ``executemany`` in the session's transaction. Other
+column order and hands them to the driver's ``executemany`` in the session's
+transaction. Only the columns whose type needs it (JSON, dates, booleans)
+are converted, with the dialect's own bind processors, a column at a time:
+once for a column that holds the same value in every row (a batch's marking
+or case), else once per row. ``constants`` are columns with one value for
+every row (a timestamp), converted once and appended to each row. Other
 databases go through SQLAlchemy's own multi-row insert.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Dialect, Table, insert
 from sqlalchemy.orm import Session
+
+
+def _processor(table: Table, column: str, dialect: Dialect) -> Callable[[Any], Any] | None:
+    bind: Callable[[Any], Any] | None = (
+        table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+    )
+    return bind
+
+
+def _convert(values: Sequence[Any], processor: Callable[[Any], Any]) -> list[Any]:
+    """``processor`` applied to a column; once when the column holds one value throughout."""
+    first = values[0]
+    if values.count(first) == len(values):  # identity first, then ==; in C
+        return [processor(first)] * len(values)
+    return [processor(value) for value in values]
 
 
 def insert_rows(
@@ -27,14 +44,17 @@ def insert_rows(
     rows: Sequence[tuple[Any, ...]],
     *,
     json_text: Collection[str] = (),
+    constants: Mapping[str, Any] | None = None,
 ) -> None:
     """Insert ``rows`` (tuples in ``columns`` order) into ``table`` in the session's transaction.
 
     Columns named in ``json_text`` hold their JSON already encoded (``json.dumps``,
     as SQLAlchemy would encode it), e.g. by the worker process that read the row.
+    ``constants`` gives further columns, each with one value for every row.
     """
     if not rows:
         return
+    constants = dict(constants or {})
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "sqlite":
@@ -44,31 +64,29 @@ def insert_rows(
             values = list(row)
             for i in decode:
                 values[i] = json.loads(values[i])
-            dicts.append(dict(zip(columns, values, strict=True)))
+            dicts.append({**dict(zip(columns, values, strict=True)), **constants})
         session.execute(insert(table), dicts)
         return
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-    assert compiled.positiontup is not None
-    order = [list(columns).index(name) for name in compiled.positiontup]
-    processors: list[tuple[int, Callable[[Any], Any]]] = []
-    for position, index in enumerate(order):
-        if columns[index] in json_text:
-            continue  # already the text SQLite stores
-        column_type = table.c[columns[index]].type
-        bind = column_type.dialect_impl(dialect).bind_processor(dialect)
-        if bind is not None:
-            processors.append((position, bind))
-    params: list[tuple[Any, ...]] = []
-    shared: dict[int, tuple[Any, Any]] = {}  # position -> (last value, its processed form)
-    for row in rows:
-        values = [row[index] for index in order]
-        for position, processor in processors:
-            value = values[position]
-            last = shared.get(position)
-            if last is not None and last[0] is value:
-                values[position] = last[1]
-            else:
-                values[position] = processed = processor(value)
-                shared[position] = (value, processed)
-        params.append(tuple(values))
-    connection.exec_driver_sql(compiled.string, params)
+    convert = [
+        (index, processor)
+        for index, name in enumerate(columns)
+        if name not in json_text and (processor := _processor(table, name, dialect)) is not None
+    ]
+    params: Sequence[tuple[Any, ...]] = rows
+    if convert:
+        data = list(zip(*rows, strict=True))  # column-wise
+        for index, processor in convert:
+            data[index] = tuple(_convert(data[index], processor))
+        params = list(zip(*data, strict=True))
+    if constants:
+        extra = tuple(
+            value if (processor := _processor(table, name, dialect)) is None else processor(value)
+            for name, value in constants.items()
+        )
+        params = [row + extra for row in params]
+    quote = dialect.identifier_preparer
+    names = ", ".join(quote.quote(name) for name in [*columns, *constants])
+    marks = ", ".join("?" * (len(columns) + len(constants)))
+    connection.exec_driver_sql(
+        f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", params
+    )
