@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from jointprobe.entities.names.han import han_readings
-from jointprobe.entities.names.latin import fold_latin, latin_readings
+from jointprobe.entities.names.latin import fold_latin, folded_readings
 from jointprobe.entities.names.reading import Reading
 from jointprobe.entities.normalise._han import has_han
 from jointprobe.errors import InvalidSelector
@@ -33,16 +33,27 @@ def split_scripts(name: str) -> tuple[str, str]:
 def readings(name: str) -> list[Reading]:
     """All Chinese readings of ``name``: its characters and its romanised part."""
     han, latin = split_scripts(name)
+    return _readings(han, fold_latin(latin))
+
+
+def _readings(han: str, folded: str) -> list[Reading]:
     found = han_readings(han) if has_han(han) else []
-    if latin.strip():
-        found += latin_readings(latin)
+    if folded:
+        found += folded_readings(folded)
     return found
 
 
 def latin_key(name: str) -> str | None:
     """The sorted-token Latin key (without prefix), or None if no Latin letters."""
     _, latin = split_scripts(name)
-    tokens = sorted(t for t in re.split(r"[\s,\-']+", fold_latin(latin)) if t)
+    return _latin_key(fold_latin(latin))
+
+
+_TOKEN_BREAK = re.compile(r"[\s,\-']+")
+
+
+def _latin_key(folded: str) -> str | None:
+    tokens = sorted(t for t in _TOKEN_BREAK.split(folded) if t)
     return " ".join(tokens) if tokens else None
 
 
@@ -55,8 +66,10 @@ def name_keys(name: str) -> set[str]:
 
 @lru_cache(maxsize=65536)
 def _name_keys(name: str) -> frozenset[str]:
-    keys = {f"zh:{reading.key}" for reading in readings(name)}
-    latin = latin_key(name)
+    han, latin_part = split_scripts(name)
+    folded = fold_latin(latin_part)  # once, for both the readings and the Latin key
+    keys = {f"zh:{reading.key}" for reading in _readings(han, folded)}
+    latin = _latin_key(folded)
     if latin:
         keys.add(f"lt:{latin}")
     if not keys:

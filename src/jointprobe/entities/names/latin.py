@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache, lru_cache
 from itertools import islice, product
@@ -20,6 +21,7 @@ from jointprobe.entities.names.reading import Reading
 _PER_SYSTEM = 24
 _TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5]\b")
 _NOT_NAME = re.compile(r"[^a-z'\-\s,]+")
+_DOUBLE = re.compile(r"(.)\1")
 
 
 def fold_latin(name: str) -> str:
@@ -38,7 +40,9 @@ _SYSTEMS = ("pinyin", "wade-giles", "cantonese")
 BySystem = dict[str, list[str]]  # system -> pinyin spellings
 
 
+@lru_cache(maxsize=65536)
 def _syllable_options(syllable: str) -> BySystem:
+    """Pinyin spellings of one syllable per system (cached: callers must not change it)."""
     t = tables()
     bare = syllable.replace("'", "")
     out: BySystem = {}
@@ -94,6 +98,21 @@ def _token_options(token: str) -> BySystem:
                 for combo in islice(product(*[x for x in lists if x]), 16):
                     out.setdefault(system, {})["".join(combo)] = None
     return {system: list(spellings) for system, spellings in out.items()}
+
+
+def _token_reads(token: str) -> bool:
+    """Whether :func:`_token_options` has any spelling for ``token``, without building them."""
+    token = token.strip("-'")
+    if "-" in token:
+        cuts: Iterable[tuple[str, ...]] = [tuple(p for p in token.split("-") if p)]
+    else:
+        cuts = _segment(token.replace("'", ""))
+    for cut in cuts:
+        per_syllable = [_syllable_options(s) for s in cut]
+        for system in _SYSTEMS:
+            if all(options.get(system) for options in per_syllable):
+                return True
+    return False
 
 
 def _surname_options(token: str) -> BySystem:
@@ -192,9 +211,9 @@ def _dropped_letter(token: str) -> tuple[str, ...]:
     Empty when the token reads as it is, or when no or several restorations read
     (``ie`` could be Xie, Jie, Lie, … — that is no evidence).
     """
-    if len(token.strip("-'")) < 2 or _token_options(token):
+    if len(token.strip("-'")) < 2 or _token_reads(token):
         return ()
-    readable = [spelling for spelling in _insertions(token) if _token_options(spelling)]
+    readable = [spelling for spelling in _insertions(token) if _token_reads(spelling)]
     if not readable:
         return ()
     # A letter restored inside a syllable, not one that adds a syllable (qiag: qiang, not qiaga).
@@ -264,15 +283,17 @@ def _repairs(folded: str) -> list[str]:
     tokens = head.split() + ([","] if comma else []) + tail.split()
     surnames = tables().latin_surnames
     ends = [0] if comma else [0, len(tokens) - 1]
+    known = [j for j in ends if tokens[j] in surnames]  # ends that are a known surname
+    doubled = _DOUBLE.search(folded) is not None
     out: list[str] = []
     for i, token in enumerate(tokens):
         if token == ",":
             continue
-        fixes = _collapse_doubles(token)
+        fixes = _collapse_doubles(token) if doubled else []
         is_surname_slot = i == 0 or (not comma and i == len(tokens) - 1)
         if is_surname_slot and token not in surnames:
             fixes += _near_surnames(token)
-        if any(tokens[j] in surnames for j in ends if j != i):
+        if known and any(j != i for j in known):
             fixes += _dropped_letter(token)
         for fix in fixes:
             out.append(" ".join(tokens[:i] + [fix] + tokens[i + 1 :]).replace(" ,", ","))
@@ -286,7 +307,11 @@ def latin_readings(name: str) -> list[Reading]:
     (a doubled letter, or a surname one letter away from exactly one known
     surname) and those readings are returned marked ``corrected``.
     """
-    folded = fold_latin(name)
+    return folded_readings(fold_latin(name))
+
+
+def folded_readings(folded: str) -> list[Reading]:
+    """:func:`latin_readings` of a name already folded by :func:`fold_latin`."""
     found = _latin_readings(folded)
     if found:
         return found
