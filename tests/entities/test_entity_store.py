@@ -122,3 +122,25 @@ def test_strict_import_is_all_or_nothing(node: Node, make_user: Any) -> None:
     with node.session() as session:
         assert session.scalars(select(Entity.id)).all() == []
         assert session.scalars(select(Selector.entity_id)).all() == []
+
+
+def test_an_import_into_a_case_the_importer_cannot_see_imports_nothing(
+    node: Node, make_user: Any
+) -> None:
+    make_user(node, "bob")
+    alice = make_user(node, "alice")
+    with node.session() as session:
+        create_case(session, alice, CaseIn(title="Diana", id="diana"))
+        session.commit()
+    report = import_ftm_lines(node.sessions, "bob", LINES, name="in.jsonl", case_id="diana")
+    assert report.imported == 0
+    errors = dict(report.errors)
+    assert sorted(errors) == [1, 2, 3, 4, 6]
+    assert "malformed JSON" in errors[2] and "birthDate" in errors[3]  # bad lines stay bad
+    assert errors[1] == errors[4] == errors[6] == "no case 'diana'"
+    report = import_ftm_lines(node.sessions, "alice", LINES, name="in.jsonl", case_id="diana")
+    assert report.imported == 2
+    with node.session() as session:
+        rows = session.execute(select(Entity.id, Entity.case_id, Entity.source)).all()
+        assert sorted(rows) == [("a", "diana", "in.jsonl"), ("c", "diana", "in.jsonl")]
+        assert {s.case_id for s in session.scalars(select(Selector))} == {"diana"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 
 from sqlalchemy import select
@@ -18,7 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jointprobe.audit import record
 from jointprobe.entities.parallel import LineReader, ReaderStopped
-from jointprobe.entities.write import NewEntity, prepare, write
+from jointprobe.entities.write import (
+    NewEntity,
+    Origin,
+    Parsed,
+    add_parsed,
+    check_origin,
+    prepare,
+    write,
+)
 from jointprobe.errors import JointprobeError, NotFound
 from jointprobe.store.engine import IMMEDIATE, bulk_write_cache
 from jointprobe.store.tables import User
@@ -46,6 +55,26 @@ class ImportReport:
 
 
 COMMIT_EVERY = 10_000
+
+
+def _where(name: str, numbers: list[int], index: int) -> str:
+    return f"{name}:{numbers[index]}"
+
+
+def _write_batch(
+    session: Session,
+    actor: User,
+    origin: Origin | JointprobeError,
+    results: list[Parsed | JointprobeError],
+    where: Callable[[int], str | None],
+) -> list[tuple[int, JointprobeError]]:
+    """Write one batch of an import's lines, with its audit entry; return what failed."""
+    if isinstance(origin, JointprobeError):  # every line fails: as read, else for the origin
+        return [(i, r if isinstance(r, JointprobeError) else origin) for i, r in enumerate(results)]
+    ids, failed = add_parsed(session, origin, results, where)
+    if ids:
+        record(session, actor.username, "create", "entities", f"{len(ids)} entities", {"ids": ids})
+    return failed
 
 
 def _take_write_lock(session: Session) -> None:
@@ -89,9 +118,8 @@ def import_ftm_lines(
     report = ImportReport()
     numbered = enumerate(lines, start=1)
     batches = iter(lambda: list(islice(numbered, batch)), [])
-    committed = committed_line = uncommitted = (
-        0  # entities committed, through which line; lines since
-    )
+    # entities committed, through which line; lines read since
+    committed = committed_line = uncommitted = 0
     engine = sessions.kw["bind"]
     with (
         LineReader(name, workers) as reader,
@@ -103,18 +131,22 @@ def import_ftm_lines(
         actor = session.scalar(select(User).where(User.username == actor_username))
         if actor is None:
             raise NotFound(f"no user {actor_username!r}")
+        origin: Origin | JointprobeError
+        try:  # once for the import: its lines share case and marking
+            origin = check_origin(session, actor, case_id=case_id, fictional=fictional,
+                                  source=name)  # fmt: skip
+        except NotFound:
+            origin = NotFound(f"no case {case_id!r}")
+        except JointprobeError as exc:
+            origin = exc
         try:
             for chunk, results in reader.read(batches):
                 read = [(n, r) for (n, _), r in zip(chunk, results, strict=True) if r is not None]
                 numbers = [number for number, _ in read]
-                items = [
-                    NewEntity(None, f"{name}:{number}", case_id, fictional=fictional,
-                              source=name, parsed=result)
-                    for number, result in read
-                ]  # fmt: skip
-                failed = add_entities(session, actor, items)
+                failed = _write_batch(session, actor, origin, [r for _, r in read],
+                                      partial(_where, name, numbers))  # fmt: skip
                 report.errors += [(numbers[i], exc.message) for i, exc in failed]
-                report.imported += len(items) - len(failed)
+                report.imported += len(read) - len(failed)
                 if on_line is not None:
                     on_line(chunk[-1][0])
                 if strict and report.errors:

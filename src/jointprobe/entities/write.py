@@ -13,12 +13,13 @@ index is written the same way on every path.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, NamedTuple, cast
 
 from followthemoney.proxy import EntityProxy
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from jointprobe.cases.marking import check_marking
@@ -34,10 +35,7 @@ IN_CHUNK = 500
 _ENTITIES = cast(Table, Entity.__table__)
 _SELECTORS = cast(Table, Selector.__table__)
 _EDGES = cast(Table, Edge.__table__)
-_ENTITY_COLUMNS = (
-    "id", "schema", "caption", "properties", "case_id", "tlp", "handling", "grading",
-    "fictional", "source",
-)  # fmt: skip
+_ENTITY_COLUMNS = ("id", "schema", "caption", "properties")  # the rest: the origin's
 _SELECTOR_COLUMNS = ("kind", "value", "entity_id")  # Parsed.selectors; case_id per batch
 _EDGE_COLUMNS = ("relation_id", "schema", "source_id", "target_id")  # Parsed.edges
 
@@ -76,13 +74,46 @@ class NewEntity:
 Marking = tuple[str, dict[str, Any], str | None]
 
 
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """What the entities of one write share: case, checked marking, provenance.
+
+    An import's lines share one; :func:`insert_parsed` writes its columns once per batch.
+    """
+
+    case_id: str | None
+    tlp: str
+    handling: dict[str, Any]
+    grading: str | None
+    fictional: bool
+    source: str | None
+
+
+def check_origin(
+    session: Session,
+    actor: User,
+    *,
+    case_id: str | None = None,
+    tlp: str = "AMBER",
+    handling: dict[str, Any] | None = None,
+    grading: str | None = None,
+    fictional: bool = False,
+    source: str | None = None,
+) -> Origin:
+    """Check the case is visible to ``actor`` and the marking valid; raise why not."""
+    if case_id is not None:
+        visible_case(session, actor, case_id)  # NotFound when not visible
+    tlp, clean, grade = check_marking(tlp, handling, grading)
+    return Origin(case_id, tlp, clean, grade, fictional, source)
+
+
 @dataclass(slots=True)
 class Ready:
-    """An item that passed every check, with its parsed entity and clean marking."""
+    """An item that passed every check, with its parsed entity and its origin."""
 
     item: NewEntity
     parsed: Parsed
-    marking: Marking
+    origin: Origin
 
     @property
     def id(self) -> str:
@@ -90,13 +121,13 @@ class Ready:
 
 
 Failed = list[tuple[int, JointprobeError]]
+_EXISTING = select(Entity.id).where(Entity.id.in_(bindparam("ids", expanding=True)))
 
 
 def _existing(session: Session, ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), IN_CHUNK):
-        chunk = ids[start : start + IN_CHUNK]
-        found.update(session.scalars(select(Entity.id).where(Entity.id.in_(chunk))))
+        found.update(session.scalars(_EXISTING, {"ids": ids[start : start + IN_CHUNK]}))
     return found
 
 
@@ -117,7 +148,7 @@ def parse_item(data: dict[str, Any] | EntityProxy | None, where: str | None = No
 
 
 def _marking(item: NewEntity, seen: dict[tuple[Any, ...], Marking | JointprobeError]) -> Marking:
-    """``check_marking`` once per distinct marking of a batch (an import shares one).
+    """``check_marking`` once per distinct marking of a batch.
 
     Keyed by the handling object's identity: the items of a batch, and so their
     handling objects, live as long as ``seen`` (one ``prepare`` call).
@@ -134,26 +165,34 @@ def _marking(item: NewEntity, seen: dict[tuple[Any, ...], Marking | JointprobeEr
     return marking
 
 
-def _check(
-    session: Session,
-    actor: User,
-    item: NewEntity,
-    visible: dict[str, bool],
-    markings: dict[tuple[Any, ...], Marking | JointprobeError],
-) -> Ready:
+class _Checks:
+    """What ``prepare`` learns once per batch: visible cases, markings, origins."""
+
+    def __init__(self) -> None:
+        self.visible: dict[str, bool] = {}
+        self.markings: dict[tuple[Any, ...], Marking | JointprobeError] = {}
+        self.origins: dict[tuple[Any, ...], Origin] = {}
+
+
+def _check(session: Session, actor: User, item: NewEntity, checks: _Checks) -> Ready:
     parsed = item.parsed if item.parsed is not None else parse_item(item.data, item.where)
     if isinstance(parsed, JointprobeError):
         raise parsed
     if item.case_id is not None:
-        if item.case_id not in visible:
+        if item.case_id not in checks.visible:
             try:
                 visible_case(session, actor, item.case_id)
-                visible[item.case_id] = True
+                checks.visible[item.case_id] = True
             except NotFound:
-                visible[item.case_id] = False
-        if not visible[item.case_id]:
+                checks.visible[item.case_id] = False
+        if not checks.visible[item.case_id]:
             raise NotFound(f"no case {item.case_id!r}", where=item.where)
-    return Ready(item, parsed, _marking(item, markings))
+    marking = _marking(item, checks.markings)
+    key = (item.case_id, id(marking), item.fictional, item.source)
+    origin = checks.origins.get(key)
+    if origin is None:
+        origin = checks.origins[key] = Origin(item.case_id, *marking, item.fictional, item.source)
+    return Ready(item, parsed, origin)
 
 
 def prepare(
@@ -162,11 +201,10 @@ def prepare(
     """Check every item; return those ready to write and (index, error) for the others."""
     errors: Failed = []
     checked: list[tuple[int, Ready]] = []
-    visible: dict[str, bool] = {}
-    markings: dict[tuple[Any, ...], Marking | JointprobeError] = {}
+    checks = _Checks()
     for index, item in enumerate(items):
         try:
-            checked.append((index, _check(session, actor, item, visible, markings)))
+            checked.append((index, _check(session, actor, item, checks)))
         except JointprobeError as exc:
             errors.append((index, exc))
     taken = _existing(session, [ready.id for _, ready in checked])
@@ -201,27 +239,69 @@ def edges_of(proxy: EntityProxy) -> list[tuple[str, str, str]]:
 
 
 def write(session: Session, batch: Sequence[Ready]) -> None:
-    """Insert entity rows, their selectors and their edges, one executemany per table
-    (per case, for selectors and edges)."""
-    now = utcnow()
-    entities: list[tuple[Any, ...]] = []
-    by_case: dict[str | None, tuple[list[tuple[str, ...]], list[tuple[str, ...]]]] = {}
+    """Insert what ``prepare`` passed: :func:`insert_parsed` per origin."""
+    groups: dict[int, tuple[Origin, list[Parsed]]] = {}
     for ready in batch:
-        parsed, item = ready.parsed, ready.item
-        tlp, handling, grading = ready.marking
-        entities.append(
-            (parsed.id, parsed.schema, parsed.caption, parsed.properties, item.case_id, tlp,
-             handling, grading, item.fictional, item.source)
-        )  # fmt: skip
-        rows = by_case.get(item.case_id) or by_case.setdefault(item.case_id, ([], []))
-        rows[0].extend(parsed.selectors)
-        if parsed.edges:
-            rows[1].extend(parsed.edges)
-    if not entities:
+        groups.setdefault(id(ready.origin), (ready.origin, []))[1].append(ready.parsed)
+    for origin, parsed in groups.values():
+        insert_parsed(session, origin, parsed)
+
+
+def add_parsed(
+    session: Session,
+    origin: Origin,
+    results: Sequence[Parsed | JointprobeError],
+    where: Callable[[int], str | None] = lambda _: None,
+) -> tuple[list[str], Failed]:
+    """Write a batch read ahead (an import's lines) that shares one checked ``origin``.
+
+    Returns the ids written and (index, error) for the others: what could not be
+    read, and ids taken earlier in the batch or in the store.
+    """
+    errors: Failed = []
+    good: list[tuple[int, Parsed]] = []
+    seen: set[str] = set()
+    for index, result in enumerate(results):
+        if isinstance(result, JointprobeError):
+            errors.append((index, result))
+        elif result.id in seen:
+            errors.append(
+                (index, Conflict(f"entity {result.id!r} already exists", where=where(index)))
+            )
+        else:
+            seen.add(result.id)
+            good.append((index, result))
+    taken = _existing(session, [parsed.id for _, parsed in good])
+    if taken:
+        errors += [
+            (index, Conflict(f"entity {parsed.id!r} already exists", where=where(index)))
+            for index, parsed in good
+            if parsed.id in taken
+        ]
+        good = [(index, parsed) for index, parsed in good if parsed.id not in taken]
+    insert_parsed(session, origin, [parsed for _, parsed in good])
+    errors.sort(key=lambda pair: pair[0])
+    return [parsed.id for _, parsed in good], errors
+
+
+def insert_parsed(session: Session, origin: Origin, parsed: Sequence[Parsed]) -> None:
+    """Insert entity rows, their selectors and their edges: one executemany per table.
+
+    The one place entities and their index rows are written, on every path.
+    """
+    if not parsed:
         return
-    insert_rows(session, _ENTITIES, _ENTITY_COLUMNS, entities, json_text=("properties",),
-                constants={"created_at": now, "updated_at": now})  # fmt: skip
-    for case_id, (selectors, edges) in by_case.items():
-        case = {"case_id": case_id}
-        insert_rows(session, _SELECTORS, _SELECTOR_COLUMNS, selectors, constants=case)
-        insert_rows(session, _EDGES, _EDGE_COLUMNS, edges, constants=case)
+    now = utcnow()
+    shared = {
+        "case_id": origin.case_id, "tlp": origin.tlp, "handling": origin.handling,
+        "grading": origin.grading, "fictional": origin.fictional, "source": origin.source,
+        "created_at": now, "updated_at": now,
+    }  # fmt: skip
+    rows = [entity[:4] for entity in parsed]  # id, schema, caption, properties
+    insert_rows(session, _ENTITIES, _ENTITY_COLUMNS, rows, json_text=("properties",),
+                constants=shared)  # fmt: skip
+    case = {"case_id": origin.case_id}
+    selectors = list(chain.from_iterable(entity.selectors for entity in parsed))
+    insert_rows(session, _SELECTORS, _SELECTOR_COLUMNS, selectors, constants=case)
+    edges = list(chain.from_iterable(entity.edges for entity in parsed))
+    insert_rows(session, _EDGES, _EDGE_COLUMNS, edges, constants=case)
