@@ -56,7 +56,14 @@ def test_restorable_letters_are_those_a_brute_force_finds() -> None:
     tokens |= {
         "".join(rng.choices(string.ascii_lowercase, k=rng.randint(2, 9))) for _ in range(200)
     }
-    tokens |= {"xiao-ing", "ch'ing", "qiag", "ie"}
+    tokens |= {"xiao-ing", "ch'ing", "qiag", "ie", "-fu-chng", "fu-chng-", "'an-ing", "hsiao-ln",
+               "a--b", "ch'ng", "'ch'ig'", "xi'an", "hsi-an'", "-'-", "zh-ng-hu", "-fu", "fu-",
+               "'an", "-an'", "-", "'", "-'a"}  # fmt: skip
+    for _ in range(100):  # Wade-Giles given names with a letter dropped: Fu-ching, Ch'ing-kuo
+        pieces = rng.sample(syllables, rng.randint(2, 3))
+        word = "-".join(pieces).replace("ch", "ch'", rng.randint(0, 1))
+        i = rng.randrange(len(word))
+        tokens |= {word[:i] + word[i + 1 :], word}
     for token in sorted(tokens):
         readable = {s for s in _insertions(token) if _token_options(s)}
         assert readable == _insertions_by_brute_force(token), token

@@ -228,9 +228,10 @@ def _insertions(token: str) -> set[str]:
     A plain token (no hyphen or apostrophe) reads only if it can be cut into
     known syllables, so only insertions that complete a syllable between a
     readable beginning and a readable end are kept; the others cannot read.
+    A token with hyphens or apostrophes goes through :func:`_marked_insertions`.
     """
     if "-" in token or "'" in token:
-        return {token[:i] + c + token[i:] for i in range(len(token) + 1) for c in _LETTERS}
+        return _marked_insertions(token)
     n = len(token)
     head = [False] * (n + 1)  # head[k]: token[:k] cuts into syllables
     tail = [False] * (n + 1)  # tail[k]: token[k:] cuts into syllables
@@ -252,6 +253,33 @@ def _insertions(token: str) -> set[str]:
                 if tail[b]:
                     for letter in gaps.get((token[a:b], i - a), ()):
                         found.add(token[:i] + letter + token[i:])
+    return found
+
+
+def _marked_insertions(token: str) -> set[str]:
+    """:func:`_insertions` of a token with hyphens or apostrophes.
+
+    Such a token reads as its hyphen-separated pieces, each a syllable spelling;
+    without hyphens, as its letters with the apostrophes dropped. So an inserted
+    letter is kept only when the piece it lengthens is a syllable spelling, or,
+    without hyphens, when the plain token it makes is a plain insertion kept.
+    """
+    core = token.strip("-'")  # an inner hyphen stays in every spelling: pieces decide
+    plain = set() if "-" in core else _insertions(token.replace("-", "").replace("'", ""))
+    found: set[str] = set()
+    for i in range(len(token) + 1):
+        for letter in _LETTERS:
+            spelling = token[:i] + letter + token[i:]
+            lengthened = spelling.strip("-'")
+            if "-" not in lengthened:
+                if lengthened.replace("'", "") in plain:
+                    found.add(spelling)
+                continue
+            at = i - (len(spelling) - len(spelling.lstrip("-'")))  # the letter, in lengthened
+            start = lengthened.rfind("-", 0, at) + 1
+            end = lengthened.find("-", at)
+            if _syllable_options(lengthened[start : end if end >= 0 else None]):
+                found.add(spelling)
     return found
 
 
