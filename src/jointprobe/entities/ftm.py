@@ -69,7 +69,7 @@ def parse_entity(data: Any, *, where: str | None = None) -> EntityProxy:
     props = data.get("properties", {})
     if not isinstance(props, dict):
         raise InvalidEntity("'properties' must be an object", where=where)
-    proxy = model.make_entity(schema)
+    proxy = EntityProxy(schema, {})  # what model.make_entity(schema) makes
     proxy.id = entity_id.strip()
     for name, values in props.items():
         prop = schema.get(name)

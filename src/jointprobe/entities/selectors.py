@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from followthemoney.proxy import EntityProxy
+from followthemoney.schema import Schema
 
 from jointprobe.entities.names import company_keys, name_keys
 from jointprobe.entities.normalise import (
@@ -67,46 +70,96 @@ def _safe(
             found.add((kind, value))
 
 
-def _own_domain(email: str) -> set[str]:
-    domain = normalise_domain(email.rsplit("@", 1)[-1])
-    return set() if domain in MAIL_PROVIDERS else {domain}
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a schema's properties give the index, worked out once per schema."""
+
+    kinds: dict[str, str]  # property -> wallet, phone, email, url, iban or id:<property>
+    names: tuple[str, ...]  # name properties of the schema
+    name_kind: str  # "name" (people) or "company"
+    passport: bool
+    wallet: bool
 
 
-def _names(proxy: EntityProxy, found: set[tuple[str, str]]) -> None:
-    person = proxy.schema.is_a("Person")
-    for prop_name in NAME_PROPS:
-        for name in proxy.get(prop_name, quiet=True):
-            if person:
-                _safe(found, "name", name_keys, name)
-            else:
-                _safe(found, "company", company_keys, name)
+@cache
+def _plan(schema: Schema) -> _Plan:
+    kinds: dict[str, str] = {}
+    for name, prop in schema.properties.items():
+        type_name = prop.type.name
+        if name in WALLET_PROPS:
+            kinds[name] = "wallet"
+        elif type_name in ("phone", "email", "iban"):
+            kinds[name] = type_name
+        elif type_name == "url" and name not in SKIP_URL_PROPS:
+            kinds[name] = "url"
+        elif type_name == "identifier":
+            kinds[name] = f"id:{name}"[:32]
+    return _Plan(
+        kinds,
+        tuple(name for name in sorted(NAME_PROPS) if name in schema.properties),
+        "name" if schema.is_a("Person") else "company",
+        schema.is_a("Passport"),
+        any(kind == "wallet" for kind in kinds.values()),
+    )
+
+
+def _add(found: set[tuple[str, str]], kind: str, value: str) -> None:
+    if value and len(value) <= MAX_VALUE:
+        found.add((kind, value))
+
+
+def _email(found: set[tuple[str, str]], value: str) -> None:
+    """The address, and its domain unless a mail provider's (each indexed if it normalises)."""
+    try:
+        _add(found, "email", normalise_email(value))
+    except InvalidSelector:
+        pass
+    try:
+        domain = normalise_domain(value.rsplit("@", 1)[-1])
+    except InvalidSelector:
+        return
+    if domain not in MAIL_PROVIDERS:
+        _add(found, "domain", domain)
 
 
 def extract_selectors(proxy: EntityProxy) -> list[tuple[str, str]]:
+    """Every (kind, value) selector of ``proxy``, sorted (see the module docstring)."""
+    plan = _plan(proxy.schema)
     found: set[tuple[str, str]] = set()
-    currency = proxy.first("currency", quiet=True)
-    for prop, value in proxy.itervalues():
-        type_name = prop.type.name
-        if prop.name in WALLET_PROPS:
-            _safe(found, "wallet", normalise_wallet, value, currency)
-        elif type_name == "phone":
-            if _E164.match(value):  # FtM has already parsed and validated it
-                found.add(("phone", value))
+    properties = proxy.properties
+    currency = proxy.first("currency", quiet=True) if plan.wallet else None
+    for name, values in properties.items():
+        kind = plan.kinds.get(name)
+        if kind is None:
+            continue
+        for value in values:
+            if kind == "phone":
+                if _E164.match(value):  # FtM has already parsed and validated it
+                    found.add(("phone", value))
+                else:
+                    _safe(found, "phone", normalise_phone, value)
+            elif kind == "email":
+                _email(found, value)
+            elif kind == "wallet":
+                _safe(found, "wallet", normalise_wallet, value, currency)
+            elif kind == "url":
+                _safe(found, "url", normalise_url, value)
+                _safe(found, "domain", normalise_domain, value)
+            elif kind == "iban":
+                found.add(("iban", value.replace(" ", "").upper()))
             else:
-                _safe(found, "phone", normalise_phone, value)
-        elif type_name == "email":
-            _safe(found, "email", normalise_email, value)
-            _safe(found, "domain", _own_domain, value)
-        elif type_name == "url" and prop.name not in SKIP_URL_PROPS:
-            _safe(found, "url", normalise_url, value)
-            _safe(found, "domain", normalise_domain, value)
-        elif type_name == "iban":
-            found.add(("iban", value.replace(" ", "").upper()))
-        elif type_name == "identifier":
-            found.add((f"id:{prop.name}"[:32], value.replace(" ", "").upper()[:MAX_VALUE]))
-    if proxy.schema.is_a("Passport"):
+                found.add((kind, value.replace(" ", "").upper()[:MAX_VALUE]))
+    if plan.passport:
         country = proxy.first("country", quiet=True)
         for number in proxy.get("number", quiet=True) + proxy.get("passportNumber", quiet=True):
             _safe(found, "passport", normalise_passport, number, country)
-    _names(proxy, found)
+    keys = name_keys if plan.name_kind == "name" else company_keys
+    for prop_name in plan.names:
+        for name in properties.get(prop_name, ()):
+            try:
+                made = keys(name)
+            except InvalidSelector:
+                continue
+            for value in made:
+                _add(found, plan.name_kind, value)
     return sorted(found)

@@ -141,9 +141,9 @@ def parse_item(data: dict[str, Any] | EntityProxy | None, where: str | None = No
         eid,
         proxy.schema.name,
         proxy.caption[:500],
-        json.dumps(proxy.to_dict()["properties"]),
-        tuple((kind, value, eid) for kind, value in extract_selectors(proxy)),
-        tuple((eid, *edge) for edge in edges_of(proxy)),
+        json.dumps(proxy.properties),
+        tuple([(kind, value, eid) for kind, value in extract_selectors(proxy)]),
+        tuple([(eid, *edge) for edge in edges_of(proxy)]),
     )
 
 
