@@ -43,3 +43,25 @@ def test_no_rows_is_no_statement(node: Node) -> None:
     with node.session() as session:
         insert_rows(session, cast(Table, Entity.__table__), COLUMNS, [])
         assert session.scalars(select(Entity)).all() == []
+
+
+def test_constants_read_back_like_orm_rows_whatever_their_text(node: Node) -> None:
+    """Shared values go into the statement as literals: quotes and odd text survive."""
+    table = cast(Table, Entity.__table__)
+    when = datetime(2026, 11, 25, 1, 2, 3, 456789, tzinfo=UTC)
+    odd = "O'Brien'); DROP TABLE entities; --\n\t\\ 郑"
+    shared = {"tlp": "RED", "handling": {"pap": "CLEAR", "note": odd}, "fictional": True,
+              "grading": None, "source": odd, "created_at": when, "updated_at": when}  # fmt: skip
+    with node.session() as session:
+        insert_rows(session, table, ("id", "schema", "caption", "properties"),
+                    [("c-1", "Person", odd, json.dumps({"name": [odd]}))],
+                    json_text=("properties",), constants=shared)  # fmt: skip
+        orm = {"id": "orm", "schema": "Person", "caption": odd, "properties": {"name": [odd]}}
+        session.execute(insert(table), [{**orm, **shared}])
+        session.commit()
+    with node.session() as session:
+        rows = {e.id: e for e in session.scalars(select(Entity))}
+        assert set(rows) == {"c-1", "orm"}
+        for column in ("schema", "caption", "properties", *shared):
+            assert getattr(rows["c-1"], column) == getattr(rows["orm"], column), column
+        assert rows["c-1"].source == odd and rows["c-1"].fictional is True

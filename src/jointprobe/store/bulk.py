@@ -8,8 +8,9 @@ transaction. Only the columns whose type needs it (JSON, dates, booleans)
 are converted, with the dialect's own bind processors, a column at a time:
 once for a column that holds the same value in every row (a batch's marking
 or case), else once per row. ``constants`` are columns with one value for
-every row (a timestamp), converted once and appended to each row. Other
-databases go through SQLAlchemy's own multi-row insert.
+every row (a timestamp, a case), converted once and written into the
+statement as literals (SQLite's quoting: a quote doubled). Other databases
+go through SQLAlchemy's own multi-row insert.
 """
 
 from __future__ import annotations
@@ -78,15 +79,38 @@ def insert_rows(
         for index, processor in convert:
             data[index] = tuple(_convert(data[index], processor))
         params = list(zip(*data, strict=True))
-    if constants:
-        extra = tuple(
-            value if (processor := _processor(table, name, dialect)) is None else processor(value)
-            for name, value in constants.items()
-        )
+    names, marks = list(columns), ["?"] * len(columns)
+    appended: list[Any] = []  # constants SQL cannot carry as literals go with every row
+    for name, value in constants.items():
+        processor = _processor(table, name, dialect)
+        stored = value if processor is None else processor(value)
+        names.append(name)
+        literal = _sqlite_literal(stored)
+        if literal is None:
+            marks.append("?")
+            appended.append(stored)
+        else:
+            marks.append(literal)
+    if appended:
+        extra = tuple(appended)
         params = [row + extra for row in params]
     quote = dialect.identifier_preparer
-    names = ", ".join(quote.quote(name) for name in [*columns, *constants])
-    marks = ", ".join("?" * (len(columns) + len(constants)))
+    column_list = ", ".join(quote.quote(name) for name in names)
     connection.exec_driver_sql(
-        f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", params
+        f"INSERT INTO {quote.format_table(table)} ({column_list}) VALUES ({', '.join(marks)})",
+        params,
     )
+
+
+def _sqlite_literal(value: Any) -> str | None:
+    """``value`` (as SQLite stores it) written as an SQL literal, or None where that is not
+    plain: a shared value then goes in the statement once rather than with every row."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and "\x00" not in value and len(value) <= 4096:
+        return "'" + value.replace("'", "''") + "'"  # SQL quoting: no other escapes exist
+    return None
