@@ -20,3 +20,9 @@ def test_the_shipped_wade_giles_table_is_what_pypinyin_derives() -> None:
     assert len(derived) > 390 and derived["zheng"] == "cheng" and derived["zhang"] == "chang"
     t = tables()
     assert t.pinyin == frozenset(derived) and "zheng" in t.wade_giles["cheng"]
+
+
+def test_every_compound_surname_is_a_latin_surname() -> None:
+    """``latin._surname_options`` looks a token up among the Latin surnames first."""
+    t = tables()
+    assert set(t.compound_surnames.values()) <= t.latin_surnames

@@ -118,11 +118,16 @@ def _token_reads(token: str) -> bool:
 def _surname_options(token: str) -> BySystem:
     t = tables()
     bare = token.replace("-", "").replace("'", "")
-    if bare in t.compound_surnames.values():
-        return {"pinyin": [bare]}
     if bare not in t.latin_surnames and token not in t.latin_surnames:
-        return {}
+        return {}  # the Latin surnames include every compound surname
+    if bare in _compound_surnames():
+        return {"pinyin": [bare]}
     return _syllable_options(token) or _token_options(token)
+
+
+@cache
+def _compound_surnames() -> frozenset[str]:
+    return frozenset(tables().compound_surnames.values())
 
 
 def _readings(surname: str, given: list[str], surname_first: bool) -> list[Reading]:
@@ -313,6 +318,12 @@ def _repairs(folded: str) -> list[str]:
     ends = [0] if comma else [0, len(tokens) - 1]
     known = [j for j in ends if tokens[j] in surnames]  # ends that are a known surname
     doubled = _DOUBLE.search(folded) is not None
+    if (
+        not doubled
+        and not known
+        and not any(tokens[j] != "," and _near_surnames(tokens[j]) for j in ends)
+    ):
+        return []  # no letter doubled, no known surname at an end, none one edit away
     out: list[str] = []
     for i, token in enumerate(tokens):
         if token == ",":
