@@ -152,15 +152,20 @@ def test_an_import_streams_its_input(tmp_path: Path, make_user: Any, workers: in
     assert max(ahead) <= 100 * (2 * workers + 1)  # read ahead: at most 2 × workers batches
 
 
-def test_json_that_python_cannot_read_is_a_bad_line_not_a_crash() -> None:
-    huge_number = '{"id": ' + "9" * 5000 + "}"
-    deep = "[" * 100_000 + "]" * 100_000
-    results = read_lines("in.jsonl", [(1, huge_number), (2, deep)])
-    assert all(isinstance(r, InvalidEntity) and "unreadable JSON" in r.message for r in results)
-    assert [r.where for r in results if isinstance(r, InvalidEntity)] == [
-        "in.jsonl:1",
-        "in.jsonl:2",
+def test_json_no_entity_can_hold_is_a_bad_line_with_its_reason_not_a_crash() -> None:
+    lines = [
+        '{"id": ' + "9" * 5000 + "}",  # a number no double holds
+        "[" * 100_000 + "]" * 100_000,  # nesting past 1,024 levels
+        '{"id": "p1", "schema": "Person", "properties": {"name": ["\\ud800"]}}',  # lone surrogate
+        '{"id": NaN}',
+        '{"id": "p2"} trailing',
     ]
+    results = read_lines("in.jsonl", list(enumerate(lines, start=1)))
+    reasons = ["infinity", "depth limit", "surrogate", "expected a JSON value", "after document"]
+    for number, (result, reason) in enumerate(zip(results, reasons, strict=True), start=1):
+        assert isinstance(result, InvalidEntity), (number, result)
+        assert result.message.startswith("malformed JSON: ") and reason in result.message
+        assert " at column " in result.message and result.where == f"in.jsonl:{number}"
 
 
 def _sigint_handler() -> Any:

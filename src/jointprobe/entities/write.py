@@ -12,12 +12,12 @@ index is written the same way on every path.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any, NamedTuple, cast
 
+import orjson
 from followthemoney.proxy import EntityProxy
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
@@ -149,7 +149,7 @@ def parse_item(data: dict[str, Any] | EntityProxy | None, where: str | None = No
         eid,
         proxy.schema.name,
         proxy.caption[:500],
-        json.dumps(proxy.properties),
+        orjson.dumps(proxy.properties).decode(),
         tuple([(kind, value, eid) for kind, value in extract_selectors(proxy)]),
         tuple([(eid, *edge) for edge in edges_of(proxy)]),
     )

@@ -49,8 +49,9 @@ def insert_rows(
 ) -> None:
     """Insert ``rows`` (tuples in ``columns`` order) into ``table`` in the session's transaction.
 
-    Columns named in ``json_text`` hold their JSON already encoded (``json.dumps``,
-    as SQLAlchemy would encode it), e.g. by the worker process that read the row.
+    Columns named in ``json_text`` hold their JSON already encoded as text (by the
+    worker process that read the row, say): SQLite stores it as it is, and
+    SQLAlchemy's JSON type reads it back like its own encoding.
     ``constants`` gives further columns, each with one value for every row.
     """
     if not rows:
