@@ -104,6 +104,9 @@ def test_an_interrupted_import_says_which_lines_stay(
     with node.session() as session:
         assert session.scalar(select(func.count()).select_from(Entity)) == 400
     node.close()
+    f.write_text("".join(json.dumps({**p, "id": "s" + p["id"]}) + "\n" for p in people))
+    code, out = jp(d, "entity", "import", str(f), "--as", "alice", "--strict")
+    assert code == 130 and "interrupted: nothing was committed; run the import again" in out
 
 
 def test_audit_verify_fails_on_tampering(tmp_path: Path) -> None:

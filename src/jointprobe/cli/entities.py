@@ -97,11 +97,14 @@ def entity_import(
             )
     except KeyboardInterrupt:
         entities, line = (0, 0) if strict else kept
-        err_console.print(
-            f"[yellow]interrupted[/]: {entities} entities (lines 1–{line}) stay imported; "
-            f"the rest, from line {line + 1} on, was rolled back",
-            soft_wrap=True,
-        )
+        if line == 0:
+            said = "nothing was committed; run the import again"
+        else:
+            said = (
+                f"{entities} entities (lines 1–{line}) stay imported; "
+                f"the rest, from line {line + 1} on, was rolled back"
+            )
+        err_console.print(f"[yellow]interrupted[/]: {said}", soft_wrap=True)
         raise typer.Exit(code=130) from None
     finally:
         node.close()
