@@ -1,9 +1,11 @@
 import json
+import signal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from jointprobe.cli.main import app
@@ -107,6 +109,45 @@ def test_an_interrupted_import_says_which_lines_stay(
     f.write_text("".join(json.dumps({**p, "id": "s" + p["id"]}) + "\n" for p in people))
     code, out = jp(d, "entity", "import", str(f), "--as", "alice", "--strict")
     assert code == 130 and "interrupted: nothing was committed; run the import again" in out
+
+
+def test_a_ctrl_c_during_a_commit_is_reported_with_that_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real SIGINT arriving while lines 1–400 are committed: they are reported as kept."""
+    from jointprobe.cli import entities as cli_entities
+
+    real_import, real_commit = cli_entities.import_ftm_lines, Session.commit
+    commits = 0
+
+    def commit_then_ctrl_c(self: Session) -> None:
+        nonlocal commits
+        real_commit(self)
+        commits += 1
+
+        if commits == 2:  # the commit of lines 1–400 has just landed
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C, handled at once unless held
+
+    def small_batches(*args: Any, **kwargs: Any) -> Any:
+        kwargs.update(batch=50, commit_every=200, workers=1)
+        return real_import(*args, **kwargs)
+
+    d = tmp_path / "n"
+    jp(d, "init", "--node-id", "us-n1", "--name", "N", "--country", "US")
+    jp(d, "user", "add", "alice", "--role", "analyst")
+    f = tmp_path / "in.jsonl"
+    people = [{"id": f"p{i}", "schema": "Person", "properties": {"name": [f"P {i}"]}}
+              for i in range(1000)]  # fmt: skip
+    f.write_text("".join(json.dumps(p) + "\n" for p in people))
+    monkeypatch.setattr(cli_entities, "import_ftm_lines", small_batches)
+    monkeypatch.setattr(Session, "commit", commit_then_ctrl_c)
+    code, out = jp(d, "entity", "import", str(f), "--as", "alice")
+    monkeypatch.undo()
+    assert code == 130 and "400 entities (lines 1–400) stay imported" in out, out
+    node = open_node(Settings(data_dir=d))
+    with node.session() as session:
+        assert session.scalar(select(func.count()).select_from(Entity)) == 400
+    node.close()
 
 
 def test_audit_verify_fails_on_tampering(tmp_path: Path) -> None:

@@ -65,3 +65,14 @@ def test_constants_read_back_like_orm_rows_whatever_their_text(node: Node) -> No
         for column in ("schema", "caption", "properties", *shared):
             assert getattr(rows["c-1"], column) == getattr(rows["orm"], column), column
         assert rows["c-1"].source == odd and rows["c-1"].fictional is True
+    if node.engine.dialect.name == "sqlite":  # as stored: the same type and the same text
+        with node.engine.connect() as connection:
+            stored = {
+                row[0]: row[1:]
+                for row in connection.exec_driver_sql(
+                    "SELECT id, typeof(tlp), tlp, typeof(handling), handling, typeof(fictional),"
+                    " fictional, typeof(grading), typeof(source), source, typeof(created_at),"
+                    " created_at FROM entities"
+                )
+            }
+        assert stored["c-1"] == stored["orm"]

@@ -93,4 +93,7 @@ def test_a_bulk_write_cache_is_set_for_its_block_and_set_back(tmp_path: Path) ->
             assert cache_size(connection) == -BULK_CACHE_KIB
             assert not connection.in_transaction()  # a PRAGMA, not a transaction
         assert cache_size(connection) == before != -BULK_CACHE_KIB
+        with pytest.raises(RuntimeError), bulk_write_cache(connection):
+            raise RuntimeError("an import that fails")
+        assert cache_size(connection) == before
     engine.dispose()

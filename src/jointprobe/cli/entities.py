@@ -96,7 +96,7 @@ def entity_import(
                 on_commit=committed,
             )
     except KeyboardInterrupt:
-        entities, line = (0, 0) if strict else kept
+        entities, line = kept  # reported after each commit, the last one too
         if line == 0:
             said = "nothing was committed; run the import again"
         else:

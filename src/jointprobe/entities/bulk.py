@@ -9,12 +9,14 @@ batch gets one audit entry listing the ids it created.
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jointprobe.audit import record
@@ -55,6 +57,25 @@ class ImportReport:
 
 
 COMMIT_EVERY = 10_000
+
+
+def _commit(
+    session: Session, on_commit: Callable[[int, int], None] | None, entities: int, line: int
+) -> None:
+    """Commit, then tell ``on_commit``; Ctrl-C waits until both are done, so that what an
+    interrupted import reports as committed is what was committed."""
+    blocking = (
+        hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    )
+    if blocking:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        session.commit()
+        if on_commit is not None:
+            on_commit(entities, line)
+    finally:
+        if blocking:  # a Ctrl-C that came meanwhile is raised here
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _where(name: str, numbers: list[int], index: int) -> str:
@@ -112,15 +133,18 @@ def import_ftm_lines(
     Lines are read (JSON, FtM validation, selectors) by ``workers`` processes
     ahead of the writer (``entities.parallel``); None means one per core, 1
     reads in this process. ``on_commit(entities, line)`` is called after each
-    commit with the entities imported so far and the last line they cover, so
-    that a caller interrupted later can say what stays.
+    commit (the last one too) with the entities imported so far and the last
+    line they cover, so that a caller interrupted later can say what stays; a
+    Ctrl-C during a commit is held until ``on_commit`` has run.
     """
     report = ImportReport()
     numbered = enumerate(lines, start=1)
     batches = iter(lambda: list(islice(numbered, batch)), [])
     # entities committed, through which line; lines read since
-    committed = committed_line = uncommitted = 0
-    engine = sessions.kw["bind"]
+    committed = committed_line = uncommitted = last_line = 0
+    engine = sessions.kw.get("bind")
+    if not isinstance(engine, Engine):
+        raise TypeError("import_ftm_lines needs a sessionmaker bound to an Engine")
     with (
         LineReader(name, workers) as reader,
         engine.connect() as connection,  # one connection for the import, whose cache grows
@@ -154,21 +178,20 @@ def import_ftm_lines(
                     report.errors.sort()
                     return ImportReport(0, report.errors, rolled_back=True)
                 uncommitted += len(chunk)
+                last_line = chunk[-1][0]
                 if not strict and uncommitted >= commit_every:  # strict: one transaction
-                    session.commit()
-                    committed, committed_line, uncommitted = report.imported, chunk[-1][0], 0
-                    if on_commit is not None:
-                        on_commit(committed, committed_line)
+                    _commit(session, on_commit, report.imported, last_line)
+                    committed, committed_line, uncommitted = report.imported, last_line, 0
                     _take_write_lock(session)
         except ReaderStopped as exc:
             session.rollback()
             kept = (
                 "nothing was imported"
-                if strict
+                if strict or committed_line == 0
                 else f"{committed} entities of earlier batches (lines 1–{committed_line}) "
                 "stay imported"
             )
             raise ReaderStopped(f"{exc.message}; {kept}", where=exc.where) from exc
-        session.commit()
+        _commit(session, on_commit, report.imported, last_line)
     report.errors.sort()
     return report

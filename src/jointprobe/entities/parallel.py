@@ -75,8 +75,9 @@ def _start_worker() -> None:
 def read_line(line: str, where: str) -> Parsed:
     """One FtM JSON line, read and validated, or :class:`InvalidEntity` saying why not.
 
-    ``orjson`` reads the line: strict JSON (no NaN, no lone surrogate, numbers a
-    double can hold, nesting to 1,024 levels), each failure with its column.
+    ``orjson`` reads the line: strict JSON (no NaN, no lone surrogate, no number
+    beyond a double's range, nesting to 1,024 levels), each failure with its
+    column. (An integer past 64 bits becomes a float; entity values are strings.)
     """
     try:
         data: Any = orjson.loads(line)

@@ -33,7 +33,7 @@ def _processor(table: Table, column: str, dialect: Dialect) -> Callable[[Any], A
 def _convert(values: Sequence[Any], processor: Callable[[Any], Any]) -> list[Any]:
     """``processor`` applied to a column; once when the column holds one value throughout."""
     first = values[0]
-    if values.count(first) == len(values):  # identity first, then ==; in C
+    if all(value is first for value in values):  # the same object: {"n": 1} == {"n": 1.0}
         return [processor(first)] * len(values)
     return [processor(value) for value in values]
 
@@ -110,7 +110,7 @@ def _sqlite_literal(value: Any) -> str | None:
         return "NULL"
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, int):
+    if isinstance(value, int) and -(2**63) <= value < 2**63:  # else SQLite makes it REAL
         return str(value)
     if isinstance(value, str) and "\x00" not in value and len(value) <= 4096:
         return "'" + value.replace("'", "''") + "'"  # SQL quoting: no other escapes exist

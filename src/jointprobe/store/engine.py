@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -67,7 +68,10 @@ def bulk_write_cache(connection: Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        raw.execute(f"PRAGMA cache_size={int(before)}")
+        try:
+            raw.execute(f"PRAGMA cache_size={int(before)}")
+        except sqlite3.Error:  # the connection broke: the error that broke it is the news
+            pass
 
 
 def make_engine(url: str, *, check: bool = True) -> Engine:

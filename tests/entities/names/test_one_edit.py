@@ -67,3 +67,10 @@ def test_restorable_letters_are_those_a_brute_force_finds() -> None:
     for token in sorted(tokens):
         readable = {s for s in _insertions(token) if _token_options(s)}
         assert readable == _insertions_by_brute_force(token), token
+
+
+def test_a_name_without_latin_letters_has_no_latin_readings() -> None:
+    from jointprobe.entities.names import latin_readings
+
+    for name in ["", " ", "123", "王", "·", ",", "-", "'"]:
+        assert latin_readings(name) == [], name

@@ -314,6 +314,8 @@ def _repairs(folded: str) -> list[str]:
     """
     head, comma, tail = folded.partition(",")
     tokens = head.split() + ([","] if comma else []) + tail.split()
+    if not tokens:
+        return []
     surnames = tables().latin_surnames
     ends = [0] if comma else [0, len(tokens) - 1]
     known = [j for j in ends if tokens[j] in surnames]  # ends that are a known surname
