@@ -182,7 +182,8 @@ def test_workers_leave_ctrl_c_to_the_importing_process() -> None:
 def test_an_import_commits_every_commit_every_lines_and_says_how_far(
     tmp_path: Path, make_user: Any
 ) -> None:
-    """Commits come every ``commit_every`` lines (whole batches); each is visible to others."""
+    """Commits come every ``commit_every`` lines (whole batches) and at the end; each is
+    visible to others when ``on_commit`` hears of it."""
     node = init_node(Settings(data_dir=tmp_path), "us-test", "Test", "US")
     make_user(node, "alice")
     seen: list[tuple[int, int, int]] = []
@@ -196,6 +197,6 @@ def test_an_import_commits_every_commit_every_lines_and_says_how_far(
     report = import_ftm_lines(node.sessions, "alice", lines, batch=100, commit_every=250,
                               on_commit=committed)  # fmt: skip
     assert report.imported == len(lines) > 1300
-    assert [line for _, line, _ in seen] == list(range(300, len(lines), 300))
+    assert [line for _, line, _ in seen] == [*range(300, len(lines), 300), len(lines)]  # + last
     assert all(entities == stored == line for entities, line, stored in seen)
     node.close()
