@@ -2,12 +2,17 @@
 
 ``parse_item`` reads one entity dict (FtM schema and values) into a
 :class:`Parsed` with its selectors and edges; it needs no store, so imports
-run it in worker processes (``entities.parallel``). ``prepare`` checks a
-batch (parsing what is not parsed yet, case visibility, marking, ids taken in
-the batch or the store) and writes nothing; ``write`` inserts what passed
-with one executemany statement per table. ``add_entities`` (imports) and
-``add_entity`` (one entity) are both built on these two, so the selector
-index is written the same way on every path.
+run it in worker processes (``entities.parallel``). Every write ends in
+``insert_parsed``: one executemany statement per table for entities that
+share an :class:`Origin` (case, checked marking, provenance), so the
+selector index is written the same way on every path.
+
+- ``prepare`` checks a batch of :class:`NewEntity` items (parsing what is not
+  parsed yet, case visibility, marking, ids taken in the batch or the store)
+  and writes nothing; ``write`` inserts what passed. ``add_entities`` (the
+  OFAC import) and ``add_entity`` (one entity) are built on these two.
+- ``check_origin`` checks an import's case and marking once; ``add_parsed``
+  then writes each batch its workers read (``entity import``).
 """
 
 from __future__ import annotations
