@@ -85,3 +85,16 @@ def test_a_value_failing_its_property_format_is_named_not_dropped(
     assert _ftm_reference(data)["properties"] == {}  # FtM itself drops it silently
     with pytest.raises(InvalidEntity, match=reason):
         parse_entity(data)
+
+
+def test_values_past_followthemoneys_size_cap_are_refused_not_dropped() -> None:
+    cap = registry.text.total_size
+    assert cap is not None
+    fits = {"id": "big", "schema": "Person", "properties": {"name": ["Li Wei"],
+            "notes": ["a" * (cap // 2), "b" * (cap // 2 - len("Li Wei"))]}}  # fmt: skip
+    proxy = parse_entity(fits)
+    assert [len(v) for v in proxy.get("notes")] == [cap // 2, cap // 2 - 6]
+    over = {**fits, "properties": {**fits["properties"], "summary": ["c"]}}  # one more character
+    with pytest.raises(InvalidEntity, match=r"'summary'.*at most 31,457,280 characters") as err:
+        parse_entity(over, where="big.jsonl:7")
+    assert err.value.where == "big.jsonl:7"

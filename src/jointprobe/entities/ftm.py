@@ -1,8 +1,9 @@
 """Strict reading of FollowTheMoney entity dicts: every problem is named.
 
 FtM itself drops unknown properties and unparseable values silently (also values
-that fail a property's format, such as a bad IBAN check digit); an
-import must not, so each is reported with the property and value at fault.
+that fail a property's format, such as a bad IBAN check digit, and text
+values past its cap on an entity's size); an import must not, so each is
+reported with the property and value at fault.
 
 Each value is cleaned once (FtM's own ``clean``) and the cleaned value is
 added as such; e-mail domains, which repeat across an import, go through
@@ -96,5 +97,10 @@ def parse_entity(data: Any, *, where: str | None = None) -> EntityProxy:
                 kind = prop.type.name
             if cleaned is None:
                 raise InvalidEntity(f"invalid {kind} for {name!r}: {value!r}", where=where)
-            proxy.unsafe_add(prop, cleaned, cleaned=True)
+            if proxy.unsafe_add(prop, cleaned, cleaned=True) is None:  # FtM's size cap
+                raise InvalidEntity(
+                    f"property {name!r}: the entity's values may total at most "
+                    f"{prop.type.total_size:,} characters (FollowTheMoney's cap)",
+                    where=where,
+                )
     return proxy
