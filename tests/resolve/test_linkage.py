@@ -132,3 +132,46 @@ def test_a_tiny_import_links_even_when_one_training_block_has_no_pairs() -> None
     result = link([frame], threshold=0.0)  # no two records share a first reading (name block)
     pairs = zip(result.pairs.unique_id_l, result.pairs.unique_id_r, strict=True)
     assert ("1", "2") in {tuple(sorted(p)) for p in pairs}
+
+
+def test_a_given_name_is_found_whatever_typo_hit_the_surname() -> None:
+    frame = pd.DataFrame(
+        {"unique_id": ["1", "2", "3", "4"],
+         "name": ["Den Lin-fu", "邓林福", "Zāng Ruìmíng", "Ruiming Zhang"]}
+    )  # fmt: skip
+    feats = add_features(frame)
+    assert "linfu" in feats.loc[0, "given_keys"] and "linfu" in feats.loc[1, "given_keys"]
+    assert feats.loc[0, "zh_keys"] is None  # 'Den' reads as no surname: only the given name
+    assert "ruiming" in feats.loc[2, "given_keys"] and "ruiming" in feats.loc[3, "given_keys"]
+    assert feats.loc[2, "zh_keys"] is None  # 'Zang' is no surname the tables know
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "swapped"),
+    [
+        ("1967-03-05", "1967-05-03", True),
+        ("19670305", "19670503", True),  # FEBRL's form
+        ("1967-03-05", "19670503", True),
+        ("1967-03-05", "1967-03-05", False),  # the same date: the exact level's
+        ("1967-03-05", "1968-05-03", False),  # another year
+        ("1967-03-05", "1967-05-04", False),
+        ("1967-3-5", "1967-5-3", False),  # not a full date
+        ("1967-03-05", None, False),
+    ],
+)
+def test_day_and_month_swapped_is_a_level_of_its_own(
+    left: str, right: str | None, swapped: bool
+) -> None:
+    import duckdb
+
+    plan = jointprobe_model({"unique_id", "name_fold", "dob"}, "dedupe_only", 10)
+    levels = next(
+        c for c in settings_dict(plan, "duckdb")["comparisons"] if c["output_column_name"] == "dob"
+    )["comparison_levels"]
+    level = next(lv for lv in levels if lv.get("label_for_charts") == "day and month swapped")
+    rows = duckdb.execute(
+        f"SELECT coalesce(({level['sql_condition']}), false) FROM "
+        "(SELECT CAST($l AS VARCHAR) AS dob_l, CAST($r AS VARCHAR) AS dob_r)",
+        {"l": left, "r": right},
+    ).fetchall()
+    assert rows == [(swapped,)]

@@ -1,6 +1,7 @@
 import pytest
 
 from jointprobe.entities.names import compare_names, name_keys, surname_pinyin
+from jointprobe.entities.names.latin import fold_latin, given_spellings
 from jointprobe.errors import InvalidSelector
 
 
@@ -104,3 +105,26 @@ def test_a_given_name_is_only_repaired_next_to_a_known_surname() -> None:
 def test_cantonese_on_is_a_syllable_not_a_yaml_boolean() -> None:
     assert "zh:liu|shengan" in name_keys("Lau Sang On")
     assert compare_names("刘生安", "Lau Sang On").score >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Den Lin-fu", "Linfu Deng"),  # 'Den': a typo that leaves the surname unreadable
+        ("Zāng Ruìmíng", "Ruiming Zhang"),  # 'Zāng': a typo that makes another surname
+        ("Lingyu Chn", "CHEN, Lingyu"),
+        ("Fun Pang Kai", "Feng Pengjia"),  # Cantonese given name, mistyped surname
+    ],
+)
+def test_given_spellings_meet_whatever_the_surname(left: str, right: str) -> None:
+    a, b = given_spellings(fold_latin(left)), given_spellings(fold_latin(right))
+    assert set(a) & set(b)
+
+
+def test_given_spellings_need_a_chinese_surname_at_an_end() -> None:
+    assert given_spellings(fold_latin("Kalobe Tumari")) == []
+    assert given_spellings(fold_latin("John Smith")) == []
+    assert given_spellings("zheng") == []  # no given name
+    assert given_spellings(fold_latin("ZHENG, Fujing")) == ["fujing"]
+    many = given_spellings(fold_latin("Cheung Yung Wai Kin Fai"))
+    assert 0 < len(many) <= 24

@@ -376,3 +376,42 @@ def _latin_readings(folded: str) -> list[Reading]:
     readings = _readings(tokens[0], tokens[1:], True)
     readings += _readings(tokens[-1], tokens[:-1], False)
     return readings
+
+
+_GIVEN_CAP = 24  # spellings per name, as for readings
+
+
+def given_spellings(folded: str) -> list[str]:
+    """Pinyin spellings the given name of a Latin-script name may stand for, whatever its
+    surname: for a linkage feature that still pairs ``Den Lin-fu`` with ``Deng Linfu``
+    when a typo leaves the surname unreadable or turns it into another surname.
+
+    Only names with a known Chinese surname, or a spelling one edit from one, at an end
+    (or before a comma) are read; each order is tried (surname first, surname last), and
+    a given name reads when all its tokens read in one system.
+    """
+    head, comma, tail = folded.partition(",")
+    if comma:
+        candidates = [(head.split(), tail.replace(",", " ").split())]
+    else:
+        tokens = folded.split()
+        candidates = [(tokens[:1], tokens[1:]), (tokens[-1:], tokens[:-1])]
+    out: dict[str, None] = {}
+    for surname, given in candidates:
+        if len(surname) != 1 or not given:
+            continue
+        if not _surname_like(surname[0].replace("-", "").replace("'", "")):
+            continue
+        options = [_token_options(tok) for tok in given]
+        for system in _SYSTEMS:
+            lists = [o.get(system) for o in options]
+            if all(lists):
+                for combo in islice(product(*[x for x in lists if x]), _GIVEN_CAP):
+                    out["".join(combo)] = None
+    return list(out)[:_GIVEN_CAP]
+
+
+@lru_cache(maxsize=131072)
+def _surname_like(token: str) -> bool:
+    """A known surname spelling or one edit from one (cached: imports repeat their tokens)."""
+    return token in tables().latin_surnames or bool(_one_edit_surnames(token))

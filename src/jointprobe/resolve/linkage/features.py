@@ -27,6 +27,8 @@ import pandas as pd
 from pypinyin import Style, lazy_pinyin
 
 from jointprobe.entities.names import fold_latin, name_keys, readings
+from jointprobe.entities.names.keys import split_scripts
+from jointprobe.entities.names.latin import given_spellings
 from jointprobe.entities.normalise import normalise_email, normalise_phone
 from jointprobe.entities.normalise._han import has_han, to_simplified
 from jointprobe.errors import InvalidSelector
@@ -37,8 +39,10 @@ ROLES = (
 )  # fmt: skip
 
 
-NameFeatures = tuple[str | None, str | None, tuple[str, ...], tuple[str, ...], str | None]
-_NO_NAME: NameFeatures = (None, None, (), (), None)
+NameFeatures = tuple[
+    str | None, str | None, tuple[str, ...], tuple[str, ...], str | None, tuple[str, ...]
+]
+_NO_NAME: NameFeatures = (None, None, (), (), None, ())
 
 
 @lru_cache(maxsize=262144)
@@ -49,14 +53,16 @@ def _name_features(name: str) -> NameFeatures:
         keys = name_keys(name)
     except InvalidSelector:
         return _NO_NAME
-    fold = to_simplified(name) if has_han(name) else fold_latin(name).replace(",", "")
+    latin = fold_latin(split_scripts(name)[1])  # the whole name when it has no characters
+    fold = to_simplified(name) if has_han(name) else latin.replace(",", "")
     lt = next((k[3:] for k in keys if k.startswith("lt:")), None)
     zh = tuple(sorted(k[3:] for k in keys if k.startswith("zh:")))
     found = readings(name)
     surnames = tuple(sorted({r.surname for r in found}))
     first = found[0] if found else None
     fold = " ".join(fold.split())
-    return fold, lt, zh, surnames, first.given if first else None
+    given = {r.given for r in found if r.given} | set(given_spellings(latin))
+    return fold, lt, zh, surnames, first.given if first else None, tuple(sorted(given))
 
 
 def _safe(fn: Callable[[str], str], value: Any) -> str | None:
@@ -101,6 +107,7 @@ def add_features(frame: pd.DataFrame, *, phone_region: str | None = None) -> pd.
     out["surnames"] = [list(f[3]) or None for f in feats]
     out["name_key"] = [f[2][0] if f[2] else f[1] for f in feats]
     out["py_given"] = [f[4] for f in feats]
+    out["given_keys"] = [list(f[5]) or None for f in feats]
     for column in ("first_name", "last_name"):
         if column in out:
             out[column] = [fold_latin(v) or None for v in _text(out, column)]

@@ -58,10 +58,23 @@ def _name_layer() -> ComparisonCreator:
             cll.ArrayIntersectLevel("surnames", min_intersection=1).configure(
                 label_for_charts="same surname reading"
             ),
+            cll.ArrayIntersectLevel("given_keys", min_intersection=1).configure(
+                label_for_charts="same given name's reading, surname another or unread"
+            ),
             cll.JaroWinklerLevel("name_fold", 0.8),
             cll.ElseLevel(),
         ],
     )
+
+
+# Dates (YYYY-MM-DD or YYYYMMDD) whose day and month trade places: 1967-03-05 / 1967-05-03,
+# the slip between day-first and month-first writing that edit distance counts as two.
+_L, _R = "replace(\"dob_l\", '-', '')", "replace(\"dob_r\", '-', '')"
+_DAY_MONTH_SWAPPED = cll.CustomLevel(
+    f"length({_L}) = 8 AND length({_R}) = 8 AND substr({_L}, 1, 4) = substr({_R}, 1, 4) "
+    f"AND substr({_L}, 5, 2) = substr({_R}, 7, 2) AND substr({_L}, 7, 2) = substr({_R}, 5, 2) "
+    f"AND substr({_L}, 5, 2) <> substr({_L}, 7, 2)"
+).configure(label_for_charts="day and month swapped")
 
 
 def _dob() -> ComparisonCreator:
@@ -70,6 +83,7 @@ def _dob() -> ComparisonCreator:
         comparison_levels=[
             cll.NullLevel("dob"),
             cll.ExactMatchLevel("dob"),
+            _DAY_MONTH_SWAPPED,
             cll.DamerauLevenshteinLevel("dob", 1),
             cll.DamerauLevenshteinLevel("dob", 2),
             cll.ElseLevel(),
