@@ -32,7 +32,7 @@ def test_selectors_and_edges_are_indexed_on_write(node: Node, make_user: Any) ->
         link = {"owner": ["p1"], "asset": ["c1"]}
         add_entity(session, alice, {"id": "o1", "schema": "Ownership", "properties": link})
     with node.session() as session:
-        selectors = set(session.execute(select(Selector.kind, Selector.value)).tuples())
+        selectors = set(map(tuple, session.execute(select(Selector.kind, Selector.value))))
         edges = session.execute(select(Edge.schema, Edge.source_id, Edge.target_id)).all()
     assert ("email", "goldenchemical@live.com") in selectors
     assert ("phone", "+8613812345678") in selectors
