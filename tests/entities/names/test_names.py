@@ -1,7 +1,7 @@
 import pytest
 
 from jointprobe.entities.names import compare_names, name_keys, surname_pinyin
-from jointprobe.entities.names.latin import fold_latin, given_spellings
+from jointprobe.entities.names.latin import MAX_TOKEN, fold_latin, given_spellings
 from jointprobe.errors import InvalidSelector
 
 
@@ -128,3 +128,15 @@ def test_given_spellings_need_a_chinese_surname_at_an_end() -> None:
     assert given_spellings(fold_latin("ZHENG, Fujing")) == ["fujing"]
     many = given_spellings(fold_latin("Cheung Yung Wai Kin Fai"))
     assert 0 < len(many) <= 24
+
+
+@pytest.mark.timeout(20)  # a hang guard, not a benchmark: the guarded case takes milliseconds
+def test_a_word_too_long_for_a_chinese_name_is_not_read_as_one() -> None:
+    # reading a word costs time growing with the square of its length: a 60,000-letter
+    # word took 24 s before the cap; past MAX_TOKEN letters only the Latin key is made
+    assert "zh:zhang|" + "a" * MAX_TOKEN in name_keys("Zhang " + "a" * MAX_TOKEN)
+    assert name_keys("Zhang " + "a" * (MAX_TOKEN + 1)) == {f"lt:{'a' * (MAX_TOKEN + 1)} zhang"}
+    huge = "Zhang " + "ab" * 30_000
+    assert name_keys(huge) == {f"lt:{'ab' * 30_000} zhang"}
+    assert given_spellings(fold_latin(huge)) == []
+    assert given_spellings(fold_latin("Zhang Wei " + "x" * 40)) == []

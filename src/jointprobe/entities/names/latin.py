@@ -351,8 +351,24 @@ def latin_readings(name: str) -> list[Reading]:
     return folded_readings(fold_latin(name))
 
 
+MAX_TOKEN = 30
+"""Longest word read as romanised Chinese. The longest such word, a given name of two
+syllables run together (``zhuangzhuang``), has 12 letters; a longer one is not a
+Chinese name, and reading it (cutting it into syllables, trying typo repairs) would
+cost time growing with the square of its length."""
+
+
+def _too_long(folded: str) -> bool:
+    return len(folded) > MAX_TOKEN and any(
+        len(token) > MAX_TOKEN for token in folded.replace(",", " ").split()
+    )
+
+
 def folded_readings(folded: str) -> list[Reading]:
-    """:func:`latin_readings` of a name already folded by :func:`fold_latin`."""
+    """:func:`latin_readings` of a name already folded by :func:`fold_latin`; none when a
+    word is longer than :data:`MAX_TOKEN` letters."""
+    if _too_long(folded):
+        return []
     found = _latin_readings(folded)
     if found:
         return found
@@ -387,9 +403,12 @@ def given_spellings(folded: str) -> list[str]:
     when a typo leaves the surname unreadable or turns it into another surname.
 
     Only names with a known Chinese surname, or a spelling one edit from one, at an end
-    (or before a comma) are read; each order is tried (surname first, surname last), and
-    a given name reads when all its tokens read in one system.
+    (or before a comma) are read, none with a word longer than :data:`MAX_TOKEN`; each
+    order is tried (surname first, surname last), and a given name reads when all its
+    tokens read in one system.
     """
+    if _too_long(folded):
+        return []
     head, comma, tail = folded.partition(",")
     if comma:
         candidates = [(head.split(), tail.replace(",", " ").split())]
