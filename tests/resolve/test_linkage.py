@@ -146,32 +146,66 @@ def test_a_given_name_is_found_whatever_typo_hit_the_surname() -> None:
     assert feats.loc[2, "zh_keys"] is None  # 'Zang' is no surname the tables know
 
 
-@pytest.mark.parametrize(
-    ("left", "right", "swapped"),
-    [
-        ("1967-03-05", "1967-05-03", True),
-        ("19670305", "19670503", True),  # FEBRL's form
-        ("1967-03-05", "19670503", True),
-        ("1967-03-05", "1967-03-05", False),  # the same date: the exact level's
-        ("1967-03-05", "1968-05-03", False),  # another year
-        ("1967-03-05", "1967-05-04", False),
-        ("1967-3-5", "1967-5-3", False),  # not a full date
-        ("1967-03-05", None, False),
-    ],
-)
+SWAP_CASES = [
+    ("1967-03-05", "1967-05-03", True),
+    ("19670305", "19670503", True),  # FEBRL's form
+    ("1967-03-05", "19670503", True),
+    ("1967/03/05", "1967.05.03", True),
+    ("1967-03-05", "1967-03-05", False),  # the same date: the exact level's
+    ("1967-03-05", "1968-05-03", False),  # another year
+    ("1967-03-05", "1967-05-04", False),
+    ("1967-3-5", "1967-5-3", False),  # not a full date
+    ("1967-03-05", None, False),
+]
+
+
+def _swap_level(dialect: str) -> str:
+    plan = jointprobe_model({"unique_id", "name_fold", "dob"}, "dedupe_only", 10)
+    levels = next(
+        c for c in settings_dict(plan, dialect)["comparisons"] if c["output_column_name"] == "dob"
+    )["comparison_levels"]
+    level = next(lv for lv in levels if lv.get("label_for_charts") == "day and month swapped")
+    return str(level["sql_condition"])
+
+
+@pytest.mark.parametrize(("left", "right", "swapped"), SWAP_CASES)
 def test_day_and_month_swapped_is_a_level_of_its_own(
     left: str, right: str | None, swapped: bool
 ) -> None:
     import duckdb
 
-    plan = jointprobe_model({"unique_id", "name_fold", "dob"}, "dedupe_only", 10)
-    levels = next(
-        c for c in settings_dict(plan, "duckdb")["comparisons"] if c["output_column_name"] == "dob"
-    )["comparison_levels"]
-    level = next(lv for lv in levels if lv.get("label_for_charts") == "day and month swapped")
     rows = duckdb.execute(
-        f"SELECT coalesce(({level['sql_condition']}), false) FROM "
+        f"SELECT coalesce(({_swap_level('duckdb')}), false) FROM "
         "(SELECT CAST($l AS VARCHAR) AS dob_l, CAST($r AS VARCHAR) AS dob_r)",
         {"l": left, "r": right},
     ).fetchall()
     assert rows == [(swapped,)]
+
+
+def test_custom_levels_name_columns_for_spark_not_strings() -> None:
+    # Spark reads "dob_l" as a string literal: the level would never match there
+    columns = {"unique_id", "first_name", "last_name", "dob", "name_fold"}
+    text = str(settings_dict(jointprobe_model(columns, "dedupe_only", 10), "spark"))
+    assert "`dob_l`" in text and "`first_name_l`" in text
+    assert '"dob_l"' not in text and '"first_name_l"' not in text
+
+
+def test_day_and_month_swapped_matches_the_same_pairs_on_spark() -> None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        pytest.skip("pyspark is not installed: the level was not run on Spark")
+    if shutil.which("java") is None:
+        pytest.skip("no java on PATH: the level was not run on Spark")
+    from pyspark.sql import SparkSession
+
+    engine = get_engine("spark", master="local[1]")
+    try:
+        session = SparkSession.getActiveSession()
+        assert session is not None
+        rows = [(left, right) for left, right, _ in SWAP_CASES]
+        session.createDataFrame(rows, "dob_l string, dob_r string").createOrReplaceTempView("d")
+        found = session.sql(f"SELECT coalesce(({_swap_level('spark')}), false) AS s FROM d")
+        assert [row.s for row in found.collect()] == [swapped for *_, swapped in SWAP_CASES]
+    finally:
+        engine.close()

@@ -99,8 +99,10 @@ def parse_entity(data: Any, *, where: str | None = None) -> EntityProxy:
                 raise InvalidEntity(f"invalid {kind} for {name!r}: {value!r}", where=where)
             if proxy.unsafe_add(prop, cleaned, cleaned=True) is None:  # FtM's size cap
                 raise InvalidEntity(
-                    f"property {name!r}: the entity's values may total at most "
-                    f"{prop.type.total_size:,} characters (FollowTheMoney's cap)",
+                    f"property {name!r}: a value of {len(cleaned):,} character"
+                    f"{'s' if len(cleaned) != 1 else ''} would take "
+                    f"the entity past FollowTheMoney's cap of {prop.type.total_size:,} "
+                    f"(its values so far: {len(proxy):,} characters)",
                     where=where,
                 )
     return proxy

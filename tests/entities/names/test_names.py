@@ -1,6 +1,6 @@
 import pytest
 
-from jointprobe.entities.names import compare_names, name_keys, surname_pinyin
+from jointprobe.entities.names import compare_names, name_keys, readings, surname_pinyin
 from jointprobe.entities.names.latin import MAX_TOKEN, fold_latin, given_spellings
 from jointprobe.errors import InvalidSelector
 
@@ -140,3 +140,17 @@ def test_a_word_too_long_for_a_chinese_name_is_not_read_as_one() -> None:
     assert name_keys(huge) == {f"lt:{'ab' * 30_000} zhang"}
     assert given_spellings(fold_latin(huge)) == []
     assert given_spellings(fold_latin("Zhang Wei " + "x" * 40)) == []
+
+
+def test_given_spellings_ignore_placeholders_and_initials() -> None:
+    assert given_spellings(fold_latin("- Wang")) == []  # '-' for an unknown first name
+    assert given_spellings(fold_latin("Wang -")) == []
+    assert given_spellings(fold_latin("' Chen")) == []
+    assert given_spellings(fold_latin("Wei X")) == []  # an initial is no mistyped surname
+    assert "" not in given_spellings(fold_latin("Zhang - Wei"))
+
+
+@pytest.mark.timeout(20)  # a hang guard: 8,000 words took 25 s before the cap
+def test_typo_repairs_are_not_tried_on_a_name_of_many_words() -> None:
+    assert readings("Zhang " + " ".join(["xx"] * 8000)) == []
+    assert readings("Zhang Wei Wei Wei Wei Wei Wei Wei Wei")  # still read, just not repaired

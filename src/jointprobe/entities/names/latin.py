@@ -19,6 +19,17 @@ from jointprobe.entities.names._tables import tables
 from jointprobe.entities.names.reading import Reading
 
 _PER_SYSTEM = 24
+MAX_TOKEN = 30
+"""Longest word read as romanised Chinese. The longest such word, a given name of two
+syllables run together (``zhuangzhuang``), has 12 letters; a longer one is not a
+Chinese name, and reading it (cutting it into syllables, trying typo repairs) would
+cost time growing with the square of its length."""
+
+MAX_WORDS = 8
+"""Most words in a name whose typos are repaired: each repaired spelling is read again
+in full, so the cost grows with the square of the word count. A romanised Chinese
+name has two to five words (``Ou Yang Xiao Long``)."""
+
 _TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5]\b")
 _NOT_NAME = re.compile(r"[^a-z'\-\s,]+")
 _DOUBLE = re.compile(r"(.)\1")
@@ -314,7 +325,7 @@ def _repairs(folded: str) -> list[str]:
     """
     head, comma, tail = folded.partition(",")
     tokens = head.split() + ([","] if comma else []) + tail.split()
-    if not tokens:
+    if not tokens or len(tokens) > MAX_WORDS:  # each repair reads the whole name again
         return []
     surnames = tables().latin_surnames
     ends = [0] if comma else [0, len(tokens) - 1]
@@ -349,13 +360,6 @@ def latin_readings(name: str) -> list[Reading]:
     surname) and those readings are returned marked ``corrected``.
     """
     return folded_readings(fold_latin(name))
-
-
-MAX_TOKEN = 30
-"""Longest word read as romanised Chinese. The longest such word, a given name of two
-syllables run together (``zhuangzhuang``), has 12 letters; a longer one is not a
-Chinese name, and reading it (cutting it into syllables, trying typo repairs) would
-cost time growing with the square of its length."""
 
 
 def _too_long(folded: str) -> bool:
@@ -416,7 +420,8 @@ def given_spellings(folded: str) -> list[str]:
         tokens = folded.split()
         candidates = [(tokens[:1], tokens[1:]), (tokens[-1:], tokens[:-1])]
     out: dict[str, None] = {}
-    for surname, given in candidates:
+    for surname, given_tokens in candidates:
+        given = [token for token in given_tokens if token.strip("-'")]  # not a lone '-'
         if len(surname) != 1 or not given:
             continue
         if not _surname_like(surname[0].replace("-", "").replace("'", "")):
@@ -426,11 +431,16 @@ def given_spellings(folded: str) -> list[str]:
             lists = [o.get(system) for o in options]
             if all(lists):
                 for combo in islice(product(*[x for x in lists if x]), _GIVEN_CAP):
-                    out["".join(combo)] = None
+                    if spelling := "".join(combo):
+                        out[spelling] = None
     return list(out)[:_GIVEN_CAP]
 
 
 @lru_cache(maxsize=131072)
 def _surname_like(token: str) -> bool:
-    """A known surname spelling or one edit from one (cached: imports repeat their tokens)."""
-    return token in tables().latin_surnames or bool(_one_edit_surnames(token))
+    """A known surname spelling, or one of three letters or more one edit from one (shorter
+    words are a letter from many surnames: an initial is no mistyped surname). Cached:
+    imports repeat their tokens."""
+    if token in tables().latin_surnames:
+        return True
+    return len(token) >= 3 and bool(_one_edit_surnames(token))

@@ -16,6 +16,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
 
@@ -67,10 +68,22 @@ def _name_layer() -> ComparisonCreator:
     )
 
 
-# Dates (YYYY-MM-DD or YYYYMMDD) whose day and month trade places: 1967-03-05 / 1967-05-03,
-# the slip between day-first and month-first writing that edit distance counts as two.
-_L, _R = "replace(\"dob_l\", '-', '')", "replace(\"dob_r\", '-', '')"
-_DAY_MONTH_SWAPPED = cll.CustomLevel(
+def _sql(condition: str) -> ComparisonLevelCreator:
+    """A level from SQL written for DuckDB (identifiers in double quotes); Splink translates
+    it for the engine in use. Without the dialect, Spark would read ``"dob_l"`` as a string."""
+    return cll.CustomLevel(condition, base_dialect_str="duckdb")
+
+
+def _digits(column: str) -> str:
+    """SQL: a date column with its separators (``-``, ``/``, ``.``) taken out."""
+    return f"replace(replace(replace(\"{column}\", '-', ''), '/', ''), '.', '')"
+
+
+# Dates (YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYYMMDD) whose day and month trade places:
+# 1967-03-05 / 1967-05-03, the slip between day-first and month-first writing that edit
+# distance counts as two.
+_L, _R = _digits("dob_l"), _digits("dob_r")
+_DAY_MONTH_SWAPPED = _sql(
     f"length({_L}) = 8 AND length({_R}) = 8 AND substr({_L}, 1, 4) = substr({_R}, 1, 4) "
     f"AND substr({_L}, 5, 2) = substr({_R}, 7, 2) AND substr({_L}, 7, 2) = substr({_R}, 5, 2) "
     f"AND substr({_L}, 5, 2) <> substr({_L}, 7, 2)"
@@ -99,8 +112,8 @@ def _exact_or_typo(column: str, distances: list[int]) -> ComparisonCreator:
 def _forename_surname() -> ComparisonCreator:
     """Splink's forename/surname levels, plus names swapped between the columns with a typo."""
     swapped = cll.And(
-        cll.CustomLevel('jaro_winkler_similarity("first_name_l", "last_name_r") >= 0.88'),
-        cll.CustomLevel('jaro_winkler_similarity("last_name_l", "first_name_r") >= 0.88'),
+        _sql('jaro_winkler_similarity("first_name_l", "last_name_r") >= 0.88'),
+        _sql('jaro_winkler_similarity("last_name_l", "first_name_r") >= 0.88'),
     ).configure(label_for_charts="first and last name swapped, within a typo")
     both = [cll.JaroWinklerLevel(c, 0.92) for c in ("first_name", "last_name")]
     near = [cll.JaroWinklerLevel(c, 0.88) for c in ("first_name", "last_name")]
