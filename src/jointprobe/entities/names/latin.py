@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cache, lru_cache
 from itertools import islice, product
@@ -102,13 +102,19 @@ def _token_options(token: str) -> BySystem:
         cuts = list(_segment(token.replace("'", "")))
     out: dict[str, dict[str, None]] = {}
     for cut in cuts:
-        per_syllable = [_syllable_options(s) for s in cut]
-        for system in _SYSTEMS:
-            lists = [options.get(system) for options in per_syllable]
-            if all(lists):
-                for combo in islice(product(*[x for x in lists if x]), 16):
-                    out.setdefault(system, {})["".join(combo)] = None
+        for system, spelling in _joined([_syllable_options(s) for s in cut], 16):
+            out.setdefault(system, {})[spelling] = None
     return {system: list(spellings) for system, spellings in out.items()}
+
+
+def _joined(parts: list[BySystem], cap: int) -> Iterator[tuple[str, str]]:
+    """(system, spelling) for each system in which every part has spellings: one spelling
+    of each part, joined; at most ``cap`` per system."""
+    for system in _SYSTEMS:
+        lists = [part.get(system) or [] for part in parts]
+        if all(lists):
+            for combo in islice(product(*lists), cap):
+                yield system, "".join(combo)
 
 
 def _token_reads(token: str) -> bool:
@@ -426,13 +432,9 @@ def given_spellings(folded: str) -> list[str]:
             continue
         if not _surname_like(surname[0].replace("-", "").replace("'", "")):
             continue
-        options = [_token_options(tok) for tok in given]
-        for system in _SYSTEMS:
-            lists = [o.get(system) for o in options]
-            if all(lists):
-                for combo in islice(product(*[x for x in lists if x]), _GIVEN_CAP):
-                    if spelling := "".join(combo):
-                        out[spelling] = None
+        for _, spelling in _joined([_token_options(tok) for tok in given], _GIVEN_CAP):
+            if spelling:
+                out[spelling] = None
     return list(out)[:_GIVEN_CAP]
 
 
