@@ -31,7 +31,10 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `jointprobe serve` binds to.")
     port: int = Field(default=8700, description="Port `jointprobe serve` listens on.")
     max_body_bytes: int = Field(
-        default=5_000_000, description="Largest request body the API accepts, in bytes."
+        default=5_000_000,
+        ge=4_100_000,
+        description="Largest request body the API accepts, in bytes (at least 4,100,000: "
+        "a batch of one envelope of the protocol's 4,000,000-byte limit must fit).",
     )
     replay_window_seconds: int = Field(
         default=600,
@@ -52,6 +55,13 @@ class Settings(BaseSettings):
         default=0.5,
         description="How often a serving node looks for outbox messages queued by other "
         "processes (messages queued in-process are sent at once).",
+    )
+    delivery_max_failures: int = Field(
+        default=8,
+        ge=1,
+        description="Answers from a peer that did not accept a message (bad signature in "
+        "transit, not decryptable yet) after which the message is parked for an operator "
+        "(`peer outbox --failed`); transport errors back off and never park a message.",
     )
     session_secret: str | None = Field(
         repr=False,

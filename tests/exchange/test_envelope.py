@@ -17,7 +17,7 @@ from jointprobe.exchange.envelope import (
 )
 from jointprobe.exchange.errors import EnvelopeError, ExchangeError
 from jointprobe.exchange.keys import NodeKeys
-from jointprobe.exchange.receipts import Result, make_receipt, read_receipt
+from jointprobe.exchange.receipts import Result, make_receipt, read_receipt, results_by_id
 from jointprobe.exchange.wire import b64d, b64e, format_time
 
 from .factories import NOW, envelope, lookup, node, trusted
@@ -94,8 +94,10 @@ def test_all_kinds_seal_and_open():
 def test_signed_receipt_round_trips_and_names_results():
     env = envelope(US, CN)
     receipt = make_receipt(CN.keys, trusted(US), [Result(env.id, env.digest(), "applied")], now=NOW)
-    results = read_receipt(
-        receipt.to_dict(), keys=US.keys, peer=trusted(CN), now=NOW, window_seconds=WINDOW
+    results = results_by_id(
+        read_receipt(
+            receipt.to_dict(), keys=US.keys, peer=trusted(CN), now=NOW, window_seconds=WINDOW
+        )
     )
     assert results[env.id].status == "applied" and results[env.id].digest == env.digest()
 

@@ -175,7 +175,7 @@ def test_an_envelope_signed_with_a_superseded_key_is_still_refused(
         return result.status, result.code
 
     # the old key is in the history, but only anchors are checked against it
-    assert send(old_keys, 1) == ("rejected", RevokedKey.code)
+    assert send(old_keys, 1) == ("invalid", RevokedKey.code)
     with cn.session() as session:
         assert session.query(InboxEntry).count() == 0
     assert send(keys(us), 1)[0] == "applied"

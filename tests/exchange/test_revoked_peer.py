@@ -30,7 +30,7 @@ def test_envelope_from_a_revoked_current_key_is_refused_and_not_stored(tmp_path:
         seq={"us-hsi-nola": 1},
     )
     answer, _ = receive(us, keys(us), envelope.to_json())
-    assert [(r.status, r.code) for r in answer.results] == [("rejected", RevokedKey.code)]
+    assert [(r.status, r.code) for r in answer.results] == [("invalid", RevokedKey.code)]
     assert answer.receipt is None
     with us.session() as session:
         assert session.query(InboxEntry).count() == 0

@@ -9,6 +9,7 @@ from tests.exchange.live import keys, make_node, peer
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import old_key_path, own_card, previous_keys, rotate_own_keys
 from jointprobe.exchange.inbox import receive
+from jointprobe.exchange.tables import InboxEntry
 
 
 def test_a_peer_not_yet_updated_still_reaches_a_rotated_node_while_the_old_key_is_kept(
@@ -40,7 +41,10 @@ def test_a_peer_not_yet_updated_still_reaches_a_rotated_node_while_the_old_key_i
         assert receipts == [rotation.old_fingerprint]
         old_key_path(us.settings).unlink()  # the operator deletes it once every peer rotated
         assert previous_keys(us) is None
-        assert send(2) == "rejected"
+        # not recorded: the slot stays open, the sender sends it again (and parks it in the end)
+        assert send(2) == "invalid"
+        with us.session() as session:
+            assert session.query(InboxEntry).filter_by(seq=2).count() == 0
     finally:
         us.close()
         cn.close()

@@ -64,9 +64,14 @@ KINDS = (
     "rfi",
     "rfi-response",
     "notice",
+    "void",
 )
 #: Kinds that carry sequence numbers and go through the inbox.
 SEQUENCED_KINDS = frozenset(KINDS) - {"receipt"}
+#: Kinds of the channel itself, which every agreement allows.
+CHANNEL_KINDS = frozenset({"receipt", "void"})
+#: How deeply a body may nest JSON arrays and objects (an envelope needs 4).
+MAX_JSON_DEPTH = 64
 MAX_RECIPIENTS = 64
 MAX_SEQ = 2**53 - 1
 _FIELDS = frozenset(
@@ -259,14 +264,38 @@ def _own_fingerprint(keys: NodeKeys) -> str:
 # --- parsing (steps 1–5) ----------------------------------------------------
 
 
-def load_json(raw: bytes, *, max_bytes: int) -> Any:
-    """Steps 1–2: size limit, then JSON."""
+def load_json(raw: bytes, *, max_bytes: int, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Steps 1–2: size limit, then JSON nested at most ``max_depth`` levels."""
     if len(raw) > max_bytes:
         raise EnvelopeTooLarge(f"body of {len(raw)} bytes exceeds the limit of {max_bytes}")
+    return _json(raw, "body", max_depth)
+
+
+def _json(raw: bytes, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedEnvelope("body is not JSON") from exc
+        value = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise MalformedEnvelope(f"{what} is not JSON") from exc
+    if too_deep(value, max_depth):
+        raise MalformedEnvelope(f"{what} nests JSON deeper than {max_depth} levels")
+    return value
+
+
+def too_deep(value: Any, max_depth: int = MAX_JSON_DEPTH) -> bool:
+    """Does ``value`` nest lists and dicts deeper than ``max_depth``? (iterative, no recursion)"""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth >= max_depth:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def parse_envelope(raw: bytes, *, max_bytes: int) -> Envelope:
@@ -377,7 +406,7 @@ class Agreement:
     max_tlp: Tlp = Tlp.AMBER
 
     def allows_kind(self, kind: str) -> bool:
-        return kind == "receipt" or kind in self.kinds
+        return kind in CHANNEL_KINDS or kind in self.kinds
 
 
 @dataclass(frozen=True)
@@ -470,10 +499,7 @@ def open_envelope(envelope: Envelope, keys: NodeKeys) -> Message:
         plaintext = SecretBox(payload_key).decrypt(envelope.ciphertext, envelope.nonce)
     except (nacl.exceptions.CryptoError, ValueError) as exc:
         raise Undecryptable("the payload does not decrypt with this node's key") from exc
-    try:
-        inner = json.loads(plaintext)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedEnvelope("the plaintext is not JSON") from exc
+    inner = _json(plaintext, "the plaintext")
     if not isinstance(inner, dict) or set(inner) != {"id", "kind", "sender", "body"}:
         raise MalformedEnvelope("the plaintext must hold id, kind, sender and body")
     if (inner["id"], inner["kind"], inner["sender"]) != (
@@ -488,7 +514,9 @@ def open_envelope(envelope: Envelope, keys: NodeKeys) -> Message:
 
 
 __all__ = [
+    "CHANNEL_KINDS",
     "KINDS",
+    "MAX_JSON_DEPTH",
     "SEQUENCED_KINDS",
     "Agreement",
     "Envelope",
@@ -504,5 +532,6 @@ __all__ = [
     "resign",
     "seal",
     "sign",
+    "too_deep",
     "verify",
 ]

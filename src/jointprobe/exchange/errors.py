@@ -14,9 +14,13 @@
         │   ├── NotAddressed              envelope.not_addressed       400
         │   ├── StaleEnvelope             envelope.stale               400
         │   ├── ReplayedEnvelope          envelope.replayed            409
+        │   │   └── SequenceTaken         envelope.seq_taken           409
         │   ├── Undecryptable             envelope.undecryptable       400
         │   └── EnvelopeTooLarge          envelope.too_large           413
         ├── KindNotAllowed                agreement.kind_not_allowed   403
+        ├── UnknownKind                   exchange.unknown_kind        400
+        ├── MessageTooLarge               exchange.message_too_large   413
+        ├── OutboxStateError              exchange.outbox_state        409
         ├── MarkingForbidden              marking.forbidden            403
         ├── CardError                     card.invalid                 400
         │   └── FingerprintMismatch       card.fingerprint_mismatch    400
@@ -85,6 +89,12 @@ class ReplayedEnvelope(EnvelopeError):
     status = 409
 
 
+class SequenceTaken(ReplayedEnvelope):
+    """Another message of the sender already holds this sequence number."""
+
+    code = "envelope.seq_taken"
+
+
 class Undecryptable(EnvelopeError):
     code = "envelope.undecryptable"
 
@@ -97,6 +107,26 @@ class EnvelopeTooLarge(EnvelopeError):
 class KindNotAllowed(ExchangeError):
     code = "agreement.kind_not_allowed"
     status = 403
+
+
+class UnknownKind(ExchangeError):
+    """A message kind this node has no handler for: refused, never skipped."""
+
+    code = "exchange.unknown_kind"
+
+
+class MessageTooLarge(ExchangeError):
+    """A message too large to be sent as one envelope (refused before it is queued)."""
+
+    code = "exchange.message_too_large"
+    status = 413
+
+
+class OutboxStateError(ExchangeError):
+    """An operator action that does not fit the message's state (retry a delivered one)."""
+
+    code = "exchange.outbox_state"
+    status = 409
 
 
 class MarkingForbidden(ExchangeError):
@@ -135,11 +165,11 @@ class DeliveryError(ExchangeError):
     status = 502
 
 
-#: Errors after which a receiver records an authenticated message as rejected.
+#: Errors after which a receiver records an authenticated message as rejected (its
+#: sequence slot settled). An undecryptable one is not recorded: it may open later.
 AUTHENTICATED_REJECTIONS: tuple[type[ExchangeError], ...] = (
     KindNotAllowed,
     MarkingForbidden,
-    Undecryptable,
     MalformedEnvelope,
 )
 
@@ -158,6 +188,10 @@ __all__ = [
     "KindNotAllowed",
     "MalformedEnvelope",
     "MarkingForbidden",
+    "MessageTooLarge",
+    "OutboxStateError",
+    "SequenceTaken",
+    "UnknownKind",
     "NotAddressed",
     "PassphraseRequired",
     "ReplayedEnvelope",

@@ -20,7 +20,7 @@ from jointprobe.node import Node
 
 KEY_FILE = "node.key"
 RETIRED_KEYS_FILE = "node.keys.retired"
-_cache: dict[tuple[str, str], NodeKeys] = {}
+_cache: dict[tuple[str, str, int], NodeKeys] = {}
 _lock = threading.Lock()
 
 
@@ -29,19 +29,26 @@ def key_path(settings: Settings) -> Path:
 
 
 def node_keys(node: Node) -> NodeKeys:
-    """The node's private keys, generated (and sealed if a passphrase is set) on first use."""
+    """The node's private keys, generated (and sealed if a passphrase is set) on first use.
+
+    Remembered per key file and its modification time: a running server picks
+    up keys that ``peer rotate-keys`` wrote from another process at its next
+    message, instead of refusing what peers seal to the new key.
+    """
     path = key_path(node.settings)
-    cache_key = (str(path), node.identity.id)
     with _lock:
-        keys = _cache.get(cache_key)
-        if keys is None:
-            if path.exists():
-                keys = load_keys(path, passphrase=node.settings.key_passphrase)
-            else:
-                keys = NodeKeys.generate(node.identity.id)
-                save_keys(keys, path, passphrase=node.settings.key_passphrase)
+        try:
+            cache_key = (str(path), node.identity.id, path.stat().st_mtime_ns)
+        except FileNotFoundError:
+            keys = NodeKeys.generate(node.identity.id)
+            save_keys(keys, path, passphrase=node.settings.key_passphrase)
+            cache_key = (str(path), node.identity.id, path.stat().st_mtime_ns)
             _cache[cache_key] = keys
-    return keys
+            return keys
+        cached = _cache.get(cache_key)
+        if cached is None:
+            cached = _cache[cache_key] = load_keys(path, passphrase=node.settings.key_passphrase)
+    return cached
 
 
 def old_key_path(settings: Settings) -> Path:
@@ -125,7 +132,7 @@ def rotate_keys(node: Node) -> tuple[NodeKeys, dict[str, object]]:
         retired.write(json.dumps({"node_id": old.node_id, "sign": b64e(old.sign_public)}) + "\n")
     save_keys(new, path, passphrase=node.settings.key_passphrase)
     with _lock:
-        _cache[(str(path), old.node_id)] = new
+        _cache[(str(path), old.node_id, path.stat().st_mtime_ns)] = new
     return new, update.to_dict()
 
 

@@ -7,7 +7,7 @@ has come, all in one transaction; then it signs a receipt.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -35,14 +35,16 @@ from jointprobe.exchange.errors import (
     MalformedEnvelope,
     MarkingForbidden,
     ReplayedEnvelope,
+    SequenceTaken,
     Undecryptable,
+    UnknownKind,
 )
 from jointprobe.exchange.identity import previous_keys
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.markings import may_release
 from jointprobe.exchange.payloads import Body, markings_of, parse_body
 from jointprobe.exchange.peers import revoked_only
-from jointprobe.exchange.receipts import Result, make_receipt
+from jointprobe.exchange.receipts import INVALID, Result, make_receipt
 from jointprobe.exchange.tables import InboxEntry, Peer
 from jointprobe.node import Node
 from jointprobe.timeutil import utcnow
@@ -86,51 +88,175 @@ class Received:
         }
 
 
+#: Most envelopes one delivery may carry.
+MAX_BATCH = 1000
+
+
 def receive(
-    node: Node, keys: NodeKeys, raw: bytes, *, now: datetime | None = None
+    node: Node,
+    keys: NodeKeys,
+    raw: bytes,
+    *,
+    now: datetime | None = None,
+    handlers: Mapping[str, Handler] | None = None,
 ) -> tuple[Received, bool]:
     """Parse the body; a JSON array is a batch, an object a single envelope."""
     data = load_json(raw, max_bytes=node.settings.max_body_bytes)
-    if isinstance(data, list):
-        if not data:
-            raise MalformedEnvelope("a batch holds at least one envelope")
-        return receive_batch(node, keys, data, now=now), True
-    return receive_batch(node, keys, [data], now=now), False
+    batch = isinstance(data, list)
+    items = data if isinstance(data, list) else [data]
+    if not items or len(items) > MAX_BATCH:
+        raise MalformedEnvelope(f"a batch holds 1–{MAX_BATCH} envelopes")
+    return receive_batch(node, keys, items, now=now, handlers=handlers), batch
 
 
 def receive_batch(
-    node: Node, keys: NodeKeys, items: list[Any], *, now: datetime | None = None
+    node: Node,
+    keys: NodeKeys,
+    items: list[Any],
+    *,
+    now: datetime | None = None,
+    handlers: Mapping[str, Handler] | None = None,
 ) -> Received:
+    """Check every envelope without the write lock; then record and apply under it.
+
+    Parsing, signatures, decryption and body checks need no lock: a batch that
+    authenticates nothing is answered without ever taking it. Only messages
+    from a trusted peer with a valid signature are recorded.
+    """
     now = now or utcnow()
+    with node.session() as session:
+        gate = _Gate(session, keys, now, node.settings.replay_window_seconds,
+                     lambda: previous_keys(node))  # fmt: skip
+        checked = [gate.check(item) for item in items]
     answer = Received()
+    if gate.peer is None:
+        answer.results = [c.result for c in checked]
+        answer.errors = [c.error for c in checked]
+        return answer
+    peer = gate.peer
     with write_session(node) as session:
-        intake = _Intake(
-            session, keys, now, node.settings.replay_window_seconds, lambda: previous_keys(node)
-        )
-        intake.preload(items)
-        for item in items:
-            result, error = intake.take(item)
+        intake = _Intake(session, keys.node_id, now, HANDLERS if handlers is None else handlers)
+        intake.preload([c.envelope.id for c in checked if c.envelope is not None])
+        for c in checked:
+            result, error = intake.take(c) if c.envelope is not None else (c.result, c.error)
             answer.results.append(result)
             answer.errors.append(error)
-        intake.apply_in_order()
+        intake.apply_in_order(peer.node_id)
         for index, result in enumerate(answer.results):
             entry = intake.recorded.get(result.id)
             if entry is not None and answer.errors[index] is None:
-                status = "applied" if entry.state == "applied" else entry.state
-                answer.results[index] = Result(result.id, result.digest, status, entry.error_code)
-        if intake.peer is not None:
-            record(
-                session,
-                f"peer:{intake.peer.node_id}",
-                "receive",
-                "exchange",
-                intake.peer.node_id,
-                {"messages": len(items), "recorded": len(intake.recorded)},
-            )
-    if intake.peer is not None:
-        signer = intake.sealed_to or keys
-        answer.receipt = make_receipt(signer, intake.peer, answer.results, now=now)
+                answer.results[index] = Result(result.id, result.digest, entry.state,
+                                               entry.error_code)  # fmt: skip
+        record(session, f"peer:{peer.node_id}", "receive", "exchange", peer.node_id,
+               {"messages": len(items), "recorded": len(intake.recorded)})  # fmt: skip
+        applied_through = intake.applied_through
+    signer = gate.sealed_to or keys
+    answer.receipt = make_receipt(
+        signer, peer, answer.results, now=now, applied_through=applied_through
+    )
     return answer
+
+
+@dataclass
+class _Checked:
+    """One envelope after the checks that need no lock."""
+
+    result: Result
+    error: ExchangeError | None = None
+    envelope: Envelope | None = None
+    body: Body | None = None
+    raw_body: dict[str, Any] | None = None
+
+
+class _Gate:
+    """Steps 1–10 and 12 of docs/protocol.md §4 for each envelope of a batch, lock-free."""
+
+    def __init__(
+        self,
+        session: Session,
+        keys: NodeKeys,
+        now: datetime,
+        window: float,
+        previous: Callable[[], NodeKeys | None],
+    ) -> None:
+        self.session, self.keys, self.now, self.window = session, keys, now, window
+        self.previous = previous
+        #: keys of ours the batch was sealed to when they are not the current ones: a peer
+        #: that has not applied our card update yet also verifies our receipt with those
+        self.sealed_to: NodeKeys | None = None
+        self.peer: TrustedPeer | None = None
+        self._peers: dict[str, TrustedPeer | None] = {}
+
+    def lookup(self, node_id: str) -> TrustedPeer | None:
+        if node_id not in self._peers:
+            row = self.session.get(Peer, node_id)
+            self._peers[node_id] = revoked_only(row) if row is not None else None
+        return self._peers[node_id]
+
+    def check(self, item: Any) -> _Checked:
+        ident = item.get("id") if isinstance(item, dict) else None
+        ident = ident[:32] if isinstance(ident, str) else ""
+        try:
+            envelope = envelope_from_dict(item)
+            peer = verify(
+                envelope, peers=self.lookup, me=self.keys.node_id, now=self.now,
+                window_seconds=self.window,
+            )  # fmt: skip
+            if self.peer is not None and peer.node_id != self.peer.node_id:
+                raise MalformedEnvelope("a batch comes from one sender")
+            if envelope.seq_for(self.keys.node_id) is None:
+                raise MalformedEnvelope("receipts are answers, not inbox messages")
+        except EnvelopeError as exc:
+            # not authenticated: nothing is recorded, the slot stays open for a good copy
+            return _Checked(Result(ident, "", INVALID, exc.code), exc)
+        digest = envelope.digest()
+        try:
+            message = self._open(envelope)
+        except Undecryptable as exc:
+            # sealed to a key this node does not (yet) hold: not recorded, sent again later
+            return _Checked(Result(envelope.id, digest, INVALID, exc.code), exc)
+        except EnvelopeError as exc:
+            message = None
+            rejection: EnvelopeError | None = exc
+        else:
+            rejection = None
+        self.peer = peer
+        checked = _Checked(Result(envelope.id, digest, "held"), None, envelope)
+        try:
+            if rejection is not None:
+                raise rejection
+            assert message is not None
+            authorise(envelope, peer)
+            body = parse_body(envelope.kind, message.body)
+            self._check_markings(body, peer)
+        except AUTHENTICATED_REJECTIONS as exc:
+            checked.result = Result(envelope.id, checked.result.digest, "rejected", exc.code)
+            checked.error = exc
+            return checked
+        checked.body, checked.raw_body = body, message.body
+        return checked
+
+    def _open(self, envelope: Envelope) -> Message:
+        """Open with this node's keys, else with those it had before its last rotation."""
+        try:
+            return open_envelope(envelope, self.keys)
+        except Undecryptable:
+            previous = self.previous()
+            if previous is None:
+                raise
+            opened = open_envelope(envelope, previous)
+            self.sealed_to = previous
+            return opened
+
+    def _check_markings(self, body: Body, peer: TrustedPeer) -> None:
+        """The sender may not send us more than our agreement with it allows."""
+        for marking in markings_of(body):
+            decision = may_release(
+                marking, self.keys.node_id, holder=peer.node_id, now=self.now,
+                max_tlp=peer.agreement.max_tlp,
+            )  # fmt: skip
+            if not decision:
+                raise MarkingForbidden(decision.reason)
 
 
 _INBOX = cast(Table, InboxEntry.__table__)
@@ -154,70 +280,40 @@ def _row(entry: InboxEntry) -> dict[str, Any]:
 
 
 class _Intake:
+    """Record checked envelopes once (replay and sequence checks) and apply them in order."""
+
     def __init__(
-        self,
-        session: Session,
-        keys: NodeKeys,
-        now: datetime,
-        window: float,
-        previous: Callable[[], NodeKeys | None] = lambda: None,
+        self, session: Session, me: str, now: datetime, handlers: Mapping[str, Handler]
     ) -> None:
-        self.session, self.keys, self.now, self.window = session, keys, now, window
-        self.previous = previous
-        #: keys of ours the batch was sealed to when they are not the current ones: a peer
-        #: that has not applied our card update yet also verifies our receipt with those
-        self.sealed_to: NodeKeys | None = None
-        self.peer: TrustedPeer | None = None
+        self.session, self.me, self.now, self.handlers = session, me, now, handlers
         self.recorded: dict[str, InboxEntry] = {}
         self.bodies: dict[str, Body] = {}
+        self.applied_through: int | None = None
         self._slots: dict[str, tuple[int, set[int]]] = {}
         self._batch_slots: set[tuple[str, int]] = set()
         self.known: dict[tuple[str, str], InboxEntry] = {}
-        self._peers: dict[str, TrustedPeer | None] = {}
 
-    def preload(self, items: list[Any]) -> None:
+    def preload(self, ids: list[str]) -> None:
         """Load, in one query, what the inbox already holds for this batch's ids."""
-        ids = [i.get("id") for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
         self.known = {}
         for start in range(0, len(ids), 500):
             query = select(InboxEntry).where(InboxEntry.message_id.in_(ids[start : start + 500]))
             for entry in self.session.scalars(query):
                 self.known[(entry.sender, entry.message_id)] = entry
 
-    def lookup(self, node_id: str) -> TrustedPeer | None:
-        if node_id not in self._peers:
-            row = self.session.get(Peer, node_id)
-            self._peers[node_id] = revoked_only(row) if row is not None else None
-        return self._peers[node_id]
-
-    def take(self, item: Any) -> tuple[Result, ExchangeError | None]:
-        ident = str(item.get("id", ""))[:32] if isinstance(item, dict) else ""
-        try:
-            envelope = envelope_from_dict(item)
-            peer = verify(
-                envelope, peers=self.lookup, me=self.keys.node_id, now=self.now,
-                window_seconds=self.window,
-            )  # fmt: skip
-            if self.peer is not None and peer.node_id != self.peer.node_id:
-                raise MalformedEnvelope("a batch comes from one sender")
-            self.peer = peer
-        except EnvelopeError as exc:
-            return Result(ident, "", "rejected", exc.code), exc
-        return self._record(envelope, peer)
-
-    def _record(self, envelope: Envelope, peer: TrustedPeer) -> tuple[Result, ExchangeError | None]:
-        digest = envelope.digest()
+    def take(self, checked: _Checked) -> tuple[Result, ExchangeError | None]:
+        envelope = checked.envelope
+        assert envelope is not None
+        digest = checked.result.digest
         earlier = self.recorded.get(envelope.id) or self.known.get((envelope.sender, envelope.id))
         if earlier is not None:
             replay = ReplayedEnvelope(f"message {envelope.id} was already received")
             return Result(envelope.id, earlier.digest, "duplicate", replay.code), replay
-        seq = envelope.seq_for(self.keys.node_id)
-        if seq is None:
-            wrong = MalformedEnvelope("receipts are answers, not inbox messages")
-            return Result(envelope.id, digest, "rejected", wrong.code), wrong
+        seq = envelope.seq_for(self.me)
+        assert seq is not None
         if self._taken(envelope.sender, seq) or (envelope.sender, seq) in self._batch_slots:
-            reused = ReplayedEnvelope(f"sequence number {seq} was already used")
-            return Result(envelope.id, digest, "rejected", reused.code), reused
+            taken = SequenceTaken(f"sequence number {seq} was already used")
+            return Result(envelope.id, digest, INVALID, taken.code), taken
         entry = InboxEntry(
             message_id=envelope.id,
             sender=envelope.sender,
@@ -231,33 +327,17 @@ class _Intake:
             digest=digest,
             envelope=envelope.to_json().decode(),
         )
-        error: ExchangeError | None = None
-        try:
-            authorise(envelope, peer)
-            message = self._open(envelope)
-            body = parse_body(envelope.kind, message.body)
-            self._check_markings(body, peer)
-            entry.body = message.body
-            self.bodies[envelope.id] = body
-        except AUTHENTICATED_REJECTIONS as exc:
-            entry.state, entry.error_code, error = "rejected", exc.code, exc
+        if checked.error is not None:
+            entry.state, entry.error_code = "rejected", checked.error.code
+        else:
+            assert checked.body is not None
+            entry.body = checked.raw_body
+            self.bodies[envelope.id] = checked.body
         # Not added to the session: this batch's rows are written with one
         # INSERT in apply_in_order, their final states with one UPDATE.
         self.recorded[envelope.id] = entry
         self._batch_slots.add((envelope.sender, seq))
-        return Result(envelope.id, digest, entry.state, entry.error_code), error
-
-    def _open(self, envelope: Envelope) -> Message:
-        """Open with this node's keys, else with those it had before its last rotation."""
-        try:
-            return open_envelope(envelope, self.keys)
-        except Undecryptable:
-            previous = self.previous()
-            if previous is None:
-                raise
-            opened = open_envelope(envelope, previous)
-            self.sealed_to = previous
-            return opened
+        return Result(envelope.id, digest, entry.state, entry.error_code), checked.error
 
     def _taken(self, sender: str, seq: int) -> bool:
         """Was ``seq`` from ``sender`` recorded before this batch? (applied slots or pending)"""
@@ -271,20 +351,11 @@ class _Intake:
         done, pending = self._slots[sender]
         return seq <= done or seq in pending
 
-    def _check_markings(self, body: Body, peer: TrustedPeer) -> None:
-        """The sender may not send us more than our agreement with it allows."""
-        for marking in markings_of(body):
-            decision = may_release(
-                marking, self.keys.node_id, holder=peer.node_id, now=self.now,
-                max_tlp=peer.agreement.max_tlp,
-            )  # fmt: skip
-            if not decision:
-                raise MarkingForbidden(decision.reason)
-
-    def apply_in_order(self) -> None:
-        if self.peer is None or not self.recorded:
+    def apply_in_order(self, sender: str) -> None:
+        if not self.recorded:
+            row = self.session.get(Peer, sender)
+            self.applied_through = row.in_seq if row is not None else None
             return
-        sender = self.peer.node_id
         rows = [_row(entry) for entry in self.recorded.values()]
         for group in ([r for r in rows if "body" in r], [r for r in rows if "body" not in r]):
             if group:
@@ -333,6 +404,7 @@ class _Intake:
                 execution_options={"synchronize_session": False},
             )
             row.in_seq = position
+        self.applied_through = position
 
     def _apply_run(self, entries: list[InboxEntry]) -> None:
         """Apply ``entries`` in order, each exactly as if in a savepoint of its own.
@@ -375,10 +447,11 @@ class _Intake:
         return None
 
     def _handle(self, entry: InboxEntry) -> None:
-        handler = HANDLERS.get(entry.kind)
+        handler = self.handlers.get(entry.kind)
+        if handler is None:  # a kind this node does not apply is refused, never skipped
+            raise UnknownKind(f"this node does not apply {entry.kind} messages")
         body = self.bodies.get(entry.message_id) or parse_body(entry.kind, entry.body or {})
-        if handler is not None:
-            handler(self.session, Applied(entry, body, self.keys.node_id))
+        handler(self.session, Applied(entry, body, self.me))
 
     def _apply(self, entry: InboxEntry) -> None:
         try:

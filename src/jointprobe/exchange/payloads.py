@@ -157,16 +157,27 @@ class NoticeBody(Body):
     marking: MarkingField
 
 
+class VoidBody(Body):
+    """Fills a sequence slot whose message the sender withdrew (refused unrecorded, dropped)."""
+
+    withdrawn: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    reason: Short
+
+
 class ReceiptResult(Body):
-    id: str
-    digest: str
-    status: Literal["applied", "held", "duplicate", "rejected"]
-    code: str | None = None
+    id: Annotated[str, Field(max_length=32)]
+    digest: Annotated[str, Field(max_length=64)]
+    #: applied, held, duplicate: recorded (delivered); rejected: recorded as refused, its
+    #: slot settled; invalid: not recorded (not authenticated, slot taken), to be sent again
+    status: Literal["applied", "held", "duplicate", "rejected", "invalid"]
+    code: Annotated[str, Field(max_length=64)] | None = None
 
 
 class ReceiptBody(Body):
     received: str
     results: list[ReceiptResult] = Field(max_length=100_000)
+    #: The receiver's last applied sequence number from the sender the receipt goes to.
+    applied_through: Annotated[int, Field(ge=0, le=2**53 - 1)] | None = None
 
 
 BODIES: dict[str, type[Body]] = {
@@ -178,6 +189,7 @@ BODIES: dict[str, type[Body]] = {
     "rfi": RfiBody,
     "rfi-response": RfiResponseBody,
     "notice": NoticeBody,
+    "void": VoidBody,
 }
 
 
@@ -230,6 +242,7 @@ __all__ = [
     "RfiResponseBody",
     "SelectorRef",
     "StatusBody",
+    "VoidBody",
     "markings_of",
     "parse_body",
 ]

@@ -17,7 +17,7 @@ from jointprobe.exchange.envelope import KINDS, Agreement, TrustedPeer
 from jointprobe.exchange.errors import CardError
 from jointprobe.exchange.markings import Tlp
 from jointprobe.exchange.peerkeys import record_pinned, record_rotation
-from jointprobe.exchange.tables import OutboxEntry, Peer
+from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer
 
 DEFAULT_KINDS = tuple(k for k in KINDS if k != "receipt")
 
@@ -189,15 +189,30 @@ class PeerStatus:
     fingerprint: str
     queued: int
     delivered: int
+    #: refused by the peer with a code (the reason is on each message)
     rejected: int
     failing_since: datetime | None
     last_error: str | None
     last_delivered_at: datetime | None
     next_attempt_at: datetime | None
+    #: given up after repeated answers that did not accept them: an operator retries or drops
+    parked: int = 0
+    dropped: int = 0
+    #: ours the peer recorded but holds, waiting for an earlier one (its last receipt)
+    held_by_peer: int = 0
+    #: theirs this node holds, waiting for ``waiting_for`` (their next sequence number)
+    holding: int = 0
+    waiting_for: int | None = None
+    holding_since: datetime | None = None
+
+    @property
+    def wedged(self) -> bool:
+        """Does a message wait in either direction for one that has not arrived?"""
+        return self.holding > 0 or self.held_by_peer > 0
 
 
 def peer_status(session: Session) -> list[PeerStatus]:
-    """Per peer: queued, delivered, failing since, last error."""
+    """Per peer: each outbound state, what either side holds, failing since, last error."""
     counts: dict[tuple[str, str], int] = {}
     rows = session.execute(
         select(OutboxEntry.peer_id, OutboxEntry.state, func.count()).group_by(
@@ -206,6 +221,22 @@ def peer_status(session: Session) -> list[PeerStatus]:
     )
     for peer_id, state, count in rows:
         counts[(peer_id, state)] = count
+    held_by_peer = dict(
+        session.execute(  # type: ignore[arg-type]
+            select(OutboxEntry.peer_id, func.count())
+            .join(Peer, Peer.node_id == OutboxEntry.peer_id)
+            .where(OutboxEntry.state == "delivered", OutboxEntry.seq > Peer.peer_applied_seq)
+            .group_by(OutboxEntry.peer_id)
+        ).all()
+    )
+    holding = {
+        sender: (count, since)
+        for sender, count, since in session.execute(
+            select(InboxEntry.sender, func.count(), func.min(InboxEntry.received_at))
+            .where(InboxEntry.state == "held")
+            .group_by(InboxEntry.sender)
+        )
+    }
     return [
         PeerStatus(
             node_id=p.node_id,
@@ -214,11 +245,17 @@ def peer_status(session: Session) -> list[PeerStatus]:
             fingerprint=p.fingerprint,
             queued=counts.get((p.node_id, "queued"), 0),
             delivered=counts.get((p.node_id, "delivered"), 0),
-            rejected=counts.get((p.node_id, "rejected"), 0),
+            rejected=counts.get((p.node_id, "refused"), 0),
             failing_since=p.failing_since,
             last_error=p.last_error,
             last_delivered_at=p.last_delivered_at,
             next_attempt_at=p.next_attempt_at,
+            parked=counts.get((p.node_id, "parked"), 0),
+            dropped=counts.get((p.node_id, "dropped"), 0),
+            held_by_peer=held_by_peer.get(p.node_id, 0),
+            holding=holding.get(p.node_id, (0, None))[0],
+            waiting_for=p.in_seq + 1 if p.node_id in holding else None,
+            holding_since=holding.get(p.node_id, (0, None))[1],
         )
         for p in list_peers(session)
     ]

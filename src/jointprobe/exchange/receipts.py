@@ -21,6 +21,11 @@ from jointprobe.exchange.wire import format_time
 
 #: Statuses after which the sender may consider a message delivered.
 DELIVERED = frozenset({"applied", "held", "duplicate"})
+#: The receiver refused the message and recorded that: its sequence slot is settled.
+REFUSED = "rejected"
+#: The receiver did not record the message (not authenticated, not readable, slot taken):
+#: the sender sends it again, and parks it after a bounded number of such answers.
+INVALID = "invalid"
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,24 @@ class Result:
 
 
 def make_receipt(
-    keys: NodeKeys, peer: TrustedPeer, results: Sequence[Result], *, now: datetime
+    keys: NodeKeys,
+    peer: TrustedPeer,
+    results: Sequence[Result],
+    *,
+    now: datetime,
+    applied_through: int | None = None,
 ) -> Envelope:
-    """A receipt envelope from this node to ``peer`` covering ``results``."""
-    body = {"received": format_time(now), "results": [r.to_dict() for r in results]}
+    """A receipt envelope from this node to ``peer`` covering ``results``.
+
+    ``applied_through`` is this node's last applied sequence number from
+    ``peer``: the sender learns from it which delivered messages still wait.
+    """
+    body: dict[str, object] = {
+        "received": format_time(now),
+        "results": [r.to_dict() for r in results],
+    }
+    if applied_through is not None:
+        body["applied_through"] = applied_through
     return seal(
         keys,
         kind="receipt",
@@ -52,8 +71,8 @@ def make_receipt(
 
 def read_receipt(
     data: object, *, keys: NodeKeys, peer: TrustedPeer, now: datetime, window_seconds: float
-) -> dict[str, ReceiptResult]:
-    """Verify a receipt from ``peer`` and return its results by message id."""
+) -> ReceiptBody:
+    """Verify a receipt from ``peer`` and return its body (``results_by_id`` indexes it)."""
     envelope = envelope_from_dict(data)
     if envelope.kind != "receipt" or envelope.sender != peer.node_id:
         raise MalformedEnvelope("expected a receipt from the peer delivered to")
@@ -65,8 +84,21 @@ def read_receipt(
         window_seconds=window_seconds,
     )
     body = parse_body("receipt", open_envelope(envelope, keys).body)
-    assert isinstance(body, ReceiptBody)
+    if not isinstance(body, ReceiptBody):
+        raise MalformedEnvelope("expected a receipt body")
+    return body
+
+
+def results_by_id(body: ReceiptBody) -> dict[str, ReceiptResult]:
     return {result.id: result for result in body.results}
 
 
-__all__ = ["DELIVERED", "Result", "make_receipt", "read_receipt"]
+__all__ = [
+    "DELIVERED",
+    "INVALID",
+    "REFUSED",
+    "Result",
+    "make_receipt",
+    "read_receipt",
+    "results_by_id",
+]

@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 class Deliverer:
     def __init__(self, node: Node) -> None:
         self.node = node
-        self.keys = node_keys(node)
         self.interval = node.settings.delivery_interval_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -47,7 +46,8 @@ class Deliverer:
             while not self._stop.is_set():
                 self._wake.clear()
                 try:
-                    deliver_outbox(self.node, self.keys, client=client)
+                    # read each round: keys rotated by another process are used at once
+                    deliver_outbox(self.node, node_keys(self.node), client=client)
                 except JointprobeError as exc:
                     log.warning("outbox delivery failed: %s (%s)", exc.code, exc.message)
                 except Exception:  # a bug must not stop delivery for good

@@ -51,6 +51,8 @@ class Peer(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     batch_limit: Mapped[int] = mapped_column(Integer, default=500)
+    #: The peer's last applied sequence number of ours, as its latest receipt said.
+    peer_applied_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PeerKey(Base):
@@ -75,7 +77,15 @@ class PeerKey(Base):
 
 
 class OutboxEntry(Base):
-    """One message for one peer, queued in the transaction that produced it."""
+    """One message for one peer, queued in the transaction that produced it.
+
+    ``state`` ends in exactly one of ``delivered`` (the peer recorded it),
+    ``refused`` (the peer refused it with a code), ``parked`` (given up after
+    ``delivery_max_failures`` answers that did not accept it; an operator
+    retries or drops it) or ``dropped`` (by an operator). A refused message the
+    peer could not record, and a dropped one, are withdrawn: the ``void_*``
+    columns hold the signed ``void`` message that takes their sequence slot.
+    """
 
     __tablename__ = "exchange_outbox"
     __table_args__ = (
@@ -92,6 +102,13 @@ class OutboxEntry(Base):
     digest: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Answers from the peer that did not accept this message (towards parking it).
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    void_id: Mapped[str | None] = mapped_column(String(32))
+    void_digest: Mapped[str | None] = mapped_column(String(64))
+    void_envelope: Mapped[str | None] = mapped_column(Text)
+    #: When the peer recorded the void (the slot is then settled on both sides).
+    void_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -28,6 +28,10 @@ PREFIX_FINGERPRINT = b"jointprobe/jp1/fingerprint\x00"
 
 MESSAGE_ID = re.compile(r"^[0-9a-f]{32}$")
 
+#: Largest envelope a node queues (docs/protocol.md §3): a batch of one such
+#: envelope fits in a peer's request limit (``max_body_bytes``, at least 5 MB).
+MAX_ENVELOPE_BYTES = 4_000_000
+
 
 _MAX_SAFE_INTEGER = 2**53 - 1
 
