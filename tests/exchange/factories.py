@@ -45,7 +45,13 @@ def marking(tlp: str = "AMBER", originator: str = "us-hsi-nola", **extra: Any) -
     return Marking.from_dict({"tlp": tlp, "originator": originator, **extra})
 
 
-def referral_body(originator: str = "us-hsi-nola", tlp: str = "AMBER") -> dict[str, Any]:
+def referral_body(
+    originator: str = "us-hsi-nola",
+    tlp: str = "AMBER",
+    *,
+    selectors: int = 1,
+    note: str | None = None,
+) -> dict[str, Any]:
     m = marking(tlp, originator).to_dict()
     return {
         "title": "Vendor 'Diana'",
@@ -54,11 +60,13 @@ def referral_body(originator: str = "us-hsi-nola", tlp: str = "AMBER") -> dict[s
         "due": "2017-09-14T00:00:00.000Z",
         "items": [
             {
-                "item_id": "sel-1",
+                "item_id": f"sel-{n + 1}",
                 "type": "selector",
-                "selector": {"type": "phone", "value": "+86 311 5555 0100"},
+                "selector": {"type": "phone", "value": f"+86 311 5555 {n:04d}"},
                 "marking": m,
+                **({"note": note} if note is not None else {}),
             }
+            for n in range(selectors)
         ],
         "marking": m,
     }

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from jointprobe.cli import outbox
 from jointprobe.cli.context import console, settings
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys, own_card, rotate_own_keys
@@ -16,6 +17,7 @@ from jointprobe.exchange.peers import add_peer, apply_card_update, list_peers, p
 from jointprobe.node import open_node
 
 app = typer.Typer(help="Peers: node cards, fingerprints, agreements, delivery state.")
+app.add_typer(outbox.app, name="outbox")
 
 
 @app.command("card")
@@ -156,12 +158,25 @@ def status(
         if deliver:
             deliver_outbox(node, node_keys(node))
         with node.session() as session:
-            table = Table("peer", "queued", "delivered", "rejected", "failing since", "last error")
+            table = Table(
+                "peer", "queued", "delivered", "refused", "parked", "held by peer", "holding",
+                "failing since", "last error",
+            )  # fmt: skip
+            wedged = []
             for s in peer_status(session):
+                holding = f"{s.holding} (waiting for #{s.waiting_for})" if s.holding else "0"
                 table.add_row(
-                    s.node_id, str(s.queued), str(s.delivered), str(s.rejected),
-                    str(s.failing_since or "-"), s.last_error or "-",
+                    s.node_id, str(s.queued), str(s.delivered), str(s.rejected), str(s.parked),
+                    str(s.held_by_peer), holding, str(s.failing_since or "-"),
+                    s.last_error or "-",
                 )  # fmt: skip
+                if s.parked or s.wedged:
+                    wedged.append(s.node_id)
             console.print(table)
+            if wedged:
+                console.print(
+                    f"[yellow]attention[/]: {', '.join(wedged)}: parked messages or messages held "
+                    "waiting for an earlier one; see `jointprobe peer outbox --failed`."
+                )
     finally:
         node.close()

@@ -42,7 +42,7 @@ from jointprobe.exchange.errors import (
 from jointprobe.exchange.identity import previous_keys
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.markings import may_release
-from jointprobe.exchange.payloads import Body, markings_of, parse_body
+from jointprobe.exchange.payloads import Body, VoidBody, markings_of, parse_body
 from jointprobe.exchange.peers import revoked_only
 from jointprobe.exchange.receipts import INVALID, Result, make_receipt
 from jointprobe.exchange.tables import InboxEntry, Peer
@@ -71,6 +71,19 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
         return func
 
     return register
+
+
+def apply_void(session: Session, msg: Applied) -> None:
+    """A ``void`` only settles its sequence slot: the sender withdrew that message."""
+    body = msg.body
+    assert isinstance(body, VoidBody)
+    record(session, f"peer:{msg.entry.sender}", "withdraw", "exchange", msg.entry.sender,
+           {"seq": msg.entry.seq, "message": body.withdrawn, "reason": body.reason})  # fmt: skip
+
+
+#: Handlers of the channel's own kinds, which every node applies.
+CHANNEL_HANDLERS: dict[str, Handler] = {"void": apply_void}
+HANDLERS.update(CHANNEL_HANDLERS)
 
 
 @dataclass

@@ -41,6 +41,11 @@ BACKOFF_CAP = 300.0
 RESIGN_AFTER = timedelta(seconds=60)
 SEQ_TAKEN = "envelope.seq_taken"
 TOO_LARGE = "envelope.too_large"
+#: Refusals that say the channel is unwell (keys, clocks), not the message: they back
+#: the peer off and never count towards parking a message.
+CHANNEL_CODES = frozenset(
+    {"envelope.unknown_sender", "envelope.revoked_key", "envelope.stale", "envelope.not_addressed"}
+)
 
 Clock = Callable[[], datetime]
 
@@ -148,7 +153,8 @@ def _settle(
         data = None
     if data is None:
         report.error = f"HTTP {response.status_code} {_code_of(response)}".strip()
-        _peer_failed(node, claimed, report.error, now, resigned)
+        blamed = _unsigned_refusals(claimed, response)
+        report.parked = _peer_failed(node, claimed, report.error, now, resigned, blamed)
         return
     peer = trusted(claimed.peer)
     try:
@@ -180,6 +186,7 @@ def _record_receipt(
     results = results_by_id(receipt)
     limit = node.settings.delivery_max_failures
     entries = _entries(session, claimed, resigned)
+    channel_trouble = False
     for row in claimed.rows:
         entry = entries[row.row_id]
         outcome = _outcome(row, results.get(row.message_id))
@@ -194,6 +201,9 @@ def _record_receipt(
             report.rejected += 1
             entry.state, entry.receipt_id = "refused", receipt_id
             entry.last_error = _code(results.get(row.message_id)) or "refused"
+        elif _code(results.get(row.message_id)) in CHANNEL_CODES:
+            entry.last_error = outcome  # the channel's trouble: the peer backs off below
+            channel_trouble = True
         else:
             entry.failures += 1
             entry.last_error = outcome
@@ -206,12 +216,18 @@ def _record_receipt(
         peer_row.peer_applied_seq = receipt.applied_through
     if report.delivered:
         peer_row.last_delivered_at = now
+    if report.delivered or report.rejected:
+        peer_row.batch_limit = min(500, max(peer_row.batch_limit, 1) * 2)
+    if channel_trouble:  # keys or clocks disagree: back off as for a failing peer
+        peer_row.failures = (peer_row.failures or 0) + 1
+        peer_row.failing_since = peer_row.failing_since or now
+        peer_row.last_error = "the peer refuses our envelopes: keys or clocks disagree"
+        peer_row.next_attempt_at = now + timedelta(seconds=backoff(peer_row.failures))
+        return
     # The peer answered with a valid receipt: the channel works, whatever the messages.
     peer_row.failures, peer_row.failing_since = 0, None
     peer_row.last_error, peer_row.next_attempt_at = None, None
-    if report.delivered or report.rejected:
-        peer_row.batch_limit = min(500, max(peer_row.batch_limit, 1) * 2)
-    else:
+    if not (report.delivered or report.rejected):  # only retries in this batch: pace them
         peer_row.next_attempt_at = now + timedelta(seconds=backoff(1))
 
 
@@ -294,19 +310,56 @@ def withdraw(
     entry.void_envelope, entry.void_at = void.to_json().decode(), None
 
 
+def _unsigned_refusals(claimed: Claim, response: httpx.Response) -> dict[int, str]:
+    """Rows the peer refused unread, message by message, in an answer without a receipt.
+
+    Nothing in such an answer is signed: it never marks a message delivered, it
+    only counts towards parking one (which an operator can undo), and only for
+    codes that blame the message (a signature broken in transit), not the channel.
+    """
+    try:
+        results = response.json().get("results") if response.status_code == 200 else None
+    except (ValueError, AttributeError):
+        return {}
+    if not isinstance(results, list) or len(results) != len(claimed.rows):
+        return {}
+    blamed: dict[int, str] = {}
+    for row, result in zip(claimed.rows, results, strict=True):
+        code = result.get("code") if isinstance(result, dict) else None
+        if isinstance(code, str) and code not in CHANNEL_CODES and not row.void:
+            blamed[row.row_id] = f"{code[:64]}: not accepted"
+    return blamed
+
+
 def _peer_failed(
-    node: Node, claimed: Claim, error: str, now: datetime, resigned: dict[int, str]
-) -> None:
-    """The peer did not answer with a receipt: back off; no message is blamed."""
+    node: Node,
+    claimed: Claim,
+    error: str,
+    now: datetime,
+    resigned: dict[int, str],
+    blamed: dict[int, str] | None = None,
+) -> int:
+    """The peer did not answer with a receipt: back off; count ``blamed`` rows' failures.
+
+    Returns how many messages were parked.
+    """
+    blamed = blamed or {}
+    parked = 0
     with write_session(node) as session:
-        for entry in _entries(session, claimed, resigned).values():
-            entry.last_error = error
+        for row_id, entry in _entries(session, claimed, resigned).items():
+            entry.last_error = blamed.get(row_id, error)
+            if row_id in blamed:
+                entry.failures += 1
+                if entry.failures >= node.settings.delivery_max_failures:
+                    entry.state = "parked"
+                    parked += 1
         peer = session.get(Peer, claimed.peer.node_id)
         assert peer is not None
         peer.failures = (peer.failures or 0) + 1
         peer.failing_since = peer.failing_since or now
         peer.last_error = error
         peer.next_attempt_at = now + timedelta(seconds=backoff(peer.failures))
+    return parked
 
 
 def _code_of(response: httpx.Response) -> str:

@@ -10,16 +10,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 import jointprobe.leads  # noqa: F401  (registers lead routing in REFERRAL_HOOKS)
+from jointprobe.errors import Forbidden
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.errors import ReplayedEnvelope
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.inbox import receive
+from jointprobe.exchange.outbox import OutboxRow, drop, outbox_rows, retry
 from jointprobe.exchange.peers import PeerStatus, peer_status
 from jointprobe.exchange.runner import Deliverer
 from jointprobe.exchange.tables import Referral
@@ -72,8 +74,46 @@ def card(node: NodeDep) -> dict[str, Any]:
 
 @router.get("/peers", response_model=list[PeerStatus])
 def peers(session: SessionDep, _user: UserDep) -> list[PeerStatus]:
-    """Delivery state per peer: queued, delivered, rejected, failing since, last error."""
+    """Delivery state per peer: queued, delivered, refused, parked, held either way, errors."""
     return peer_status(session)
+
+
+def _operator(user: User) -> None:
+    if user.role != "admin":
+        raise Forbidden("only an admin may see or act on the outbox")
+
+
+@router.get("/outbox", response_model=list[OutboxRow])
+def outbox_index(
+    session: SessionDep,
+    user: UserDep,
+    peer: str | None = Query(default=None, max_length=64),
+    failed: bool = False,
+    limit: int = Query(default=200, ge=1, le=10_000),
+) -> list[OutboxRow]:
+    """Outbound messages, newest first; ``failed``: parked, refused and dropped, with reasons."""
+    _operator(user)
+    return outbox_rows(session, peer_id=peer, failed=failed, limit=limit)
+
+
+@router.post("/outbox/{row_id}/retry", response_model=OutboxRow)
+def outbox_retry(row_id: int, node: NodeDep, user: UserDep) -> OutboxRow:
+    """Queue a parked message again (audited)."""
+    _operator(user)
+    with write_session(node) as session:
+        return retry(session, user.username, row_id)
+
+
+class DropIn(BaseModel):
+    reason: str = Field(default="dropped by the operator", min_length=1, max_length=300)
+
+
+@router.post("/outbox/{row_id}/drop", response_model=OutboxRow)
+def outbox_drop(row_id: int, body: DropIn, node: NodeDep, user: UserDep) -> OutboxRow:
+    """Withdraw a parked or queued message; a void takes its slot at the peer (audited)."""
+    _operator(user)
+    with write_session(node) as session:
+        return drop(session, user.username, node_keys(node), row_id, reason=body.reason)
 
 
 class ReferralOut(BaseModel):

@@ -1,0 +1,195 @@
+"""No silent wedge: every outbound message ends applied, refused or parked, and the
+channel moves on. Two real nodes on loopback; the network in between is tampered with."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from jointprobe.exchange.db import write_session
+from jointprobe.exchange.errors import MessageTooLarge
+from jointprobe.exchange.outbox import deliver_outbox, drop, enqueue, outbox_rows, retry
+from jointprobe.exchange.peers import peer_status
+from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer
+from jointprobe.exchange.wire import MAX_ENVELOPE_BYTES
+
+from .factories import referral_body
+from .live import Served, keys, make_node, peer
+
+US, CN = "us-hsi-nola", "cn-mps-nnc"
+Change = Callable[[int, list[dict]], list[dict] | None]
+
+
+class Tamper(httpx.HTTPTransport):
+    """Changes the envelopes of a batch on their way to the peer, as a hostile network would."""
+
+    def __init__(self, change: Change) -> None:
+        super().__init__()
+        self.change, self.calls = change, 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        batch = json.loads(request.read())
+        changed = self.change(self.calls, batch)
+        if changed is not None:
+            headers = {k: v for k, v in request.headers.items() if k != "content-length"}
+            request = httpx.Request(
+                request.method, request.url, headers=headers, content=json.dumps(changed).encode()
+            )
+        return super().handle_request(request)
+
+
+def _flip_signature(envelope: dict) -> None:
+    value = envelope["signature"]["value"]
+    envelope["signature"]["value"] = ("B" if value[0] == "A" else "A") + value[1:]
+
+
+@pytest.fixture
+def pair(tmp_path):
+    us = make_node(tmp_path, US, "HSI New Orleans", "US")
+    cn = make_node(tmp_path, CN, "MPS", "CN")
+    peer(us, cn)
+    yield us, cn
+    us.close()
+    cn.close()
+
+
+def _queue(us, n: int, **kw) -> list[str]:
+    ids = []
+    with write_session(us) as session:
+        for _ in range(n):
+            body = referral_body(US, **kw)
+            ids.append(enqueue(session, keys(us), kind="referral", body=body, to=[CN]).id)
+    return ids
+
+
+def _states(us) -> list[str]:
+    with us.session() as s:
+        return [r.state for r in s.query(OutboxEntry).order_by(OutboxEntry.seq)]
+
+
+def _inbox(cn) -> list[tuple[int, str, str]]:
+    with cn.session() as s:
+        rows = s.query(InboxEntry).order_by(InboxEntry.seq)
+        return [(r.seq, r.kind, r.state) for r in rows]
+
+
+def test_an_envelope_corrupted_in_transit_is_sent_again_and_the_channel_is_not_held(pair):
+    us, cn = pair
+    _queue(us, 3)
+
+    def corrupt_second_once(call: int, batch: list[dict]) -> list[dict] | None:
+        if call == 1:
+            _flip_signature(batch[1])
+            return batch
+        return None
+
+    tamper = Tamper(corrupt_second_once)
+    with Served(cn), httpx.Client(transport=tamper, timeout=10) as client:
+        deliver_outbox(us, keys(us), client=client)
+    assert tamper.calls == 2  # the corrupted one went again, at once
+    assert _states(us) == ["delivered"] * 3
+    assert _inbox(cn) == [(1, "referral", "applied"), (2, "referral", "applied"),
+                          (3, "referral", "applied")]  # fmt: skip
+    with cn.session() as s:
+        assert s.get(Peer, US).in_seq == 3
+    with us.session() as s:
+        assert s.get(Peer, CN).peer_applied_seq == 3
+
+
+def test_a_message_the_peer_keeps_refusing_unread_is_parked_then_dropped_and_the_channel_moves_on(
+    pair,
+):
+    us, cn = pair
+    us.settings.delivery_max_failures = 3
+    _queue(us, 3)
+
+    def always_corrupt_first(call: int, batch: list[dict]) -> list[dict]:
+        first = json.loads(json.dumps(batch))
+        for envelope in first:
+            if envelope["seq"][CN] == 1:
+                _flip_signature(envelope)
+        return first
+
+    with Served(cn), httpx.Client(transport=Tamper(always_corrupt_first), timeout=10) as client:
+        for _ in range(6):
+            with write_session(us) as session:  # no waiting for the backoff in a test
+                session.get(Peer, CN).next_attempt_at = None
+            deliver_outbox(us, keys(us), client=client)
+        assert _states(us) == ["parked", "delivered", "delivered"]
+        assert _inbox(cn) == [(2, "referral", "held"), (3, "referral", "held")]
+        with us.session() as s:
+            [status] = peer_status(s)
+            assert (status.parked, status.held_by_peer) == (1, 2) and status.wedged
+            [failed] = outbox_rows(s, failed=True)
+            assert failed.seq == 1 and "envelope.bad_signature" in (failed.last_error or "")
+        with cn.session() as s:
+            [status] = peer_status(s)
+            assert (status.holding, status.waiting_for) == (2, 1)
+
+        with write_session(us) as session:
+            drop(session, "operator", keys(us), failed.id, reason="corrupted on every path")
+        with httpx.Client(timeout=10) as client:
+            deliver_outbox(us, keys(us), client=client)
+
+    assert _states(us) == ["dropped", "delivered", "delivered"]
+    assert _inbox(cn) == [(1, "void", "applied"), (2, "referral", "applied"),
+                          (3, "referral", "applied")]  # fmt: skip
+    with us.session() as s:
+        [row] = outbox_rows(s, failed=True)
+        assert row.void == "done"
+        [status] = peer_status(s)
+        assert not status.wedged and status.dropped == 1
+    with cn.session() as s:
+        assert not peer_status(s)[0].wedged
+
+
+def test_a_parked_message_retried_by_the_operator_is_delivered(pair):
+    us, cn = pair
+    us.settings.delivery_max_failures = 1
+    _queue(us, 2)
+
+    def corrupt_all(call: int, batch: list[dict]) -> list[dict]:
+        for envelope in batch[:1]:
+            _flip_signature(envelope)
+        return batch
+
+    with Served(cn):
+        with httpx.Client(transport=Tamper(corrupt_all), timeout=10) as client:
+            deliver_outbox(us, keys(us), client=client)
+        assert _states(us) == ["parked", "delivered"]
+        with write_session(us) as session:
+            retry(session, "operator", outbox_rows(session, failed=True)[0].id)
+        with httpx.Client(timeout=10) as client:
+            deliver_outbox(us, keys(us), client=client)
+    assert _states(us) == ["delivered", "delivered"]
+    assert [state for _, _, state in _inbox(cn)] == ["applied", "applied"]
+
+
+def test_one_message_too_large_for_the_peer_is_refused_voided_and_later_ones_arrive(pair):
+    us, cn = pair
+    cn.settings.max_body_bytes = 100_000  # this peer takes less than we send
+    _queue(us, 1, selectors=600)  # ~190 kB sealed
+    _queue(us, 1)
+    with Served(cn), httpx.Client(timeout=10) as client:
+        reports = deliver_outbox(us, keys(us), client=client)
+    assert len(reports) < 10  # it did not spin
+    assert _states(us) == ["refused", "delivered"]
+    with us.session() as s:
+        [row] = outbox_rows(s, failed=True)
+        assert row.void == "done" and "envelope.too_large" in (row.last_error or "")
+    assert _inbox(cn) == [(1, "void", "applied"), (2, "referral", "applied")]
+
+
+def test_a_message_over_the_protocol_limit_is_refused_when_queued_naming_the_limit(pair):
+    us, _cn = pair
+    with pytest.raises(MessageTooLarge) as info, write_session(us) as session:
+        body = referral_body(US, selectors=9_000, note="x" * 300)
+        enqueue(session, keys(us), kind="referral", body=body, to=[CN])
+    assert f"{MAX_ENVELOPE_BYTES:,}" in info.value.message
+    with us.session() as s:
+        assert s.query(OutboxEntry).count() == 0
+        assert s.get(Peer, CN).out_seq == 0  # nothing queued, no sequence number used
