@@ -1,14 +1,22 @@
 """After this node rotates its keys, envelopes a peer still seals to the old key are opened."""
 
+import json
+import os
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from tests.exchange.factories import referral_body
-from tests.exchange.live import keys, make_node, peer
+from tests.exchange.live import keys, make_node, peer, wait_for
+from tests.exchange.procs import JOINTPROBE, Process
 
+from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import old_key_path, own_card, previous_keys, rotate_own_keys
 from jointprobe.exchange.inbox import receive
+from jointprobe.exchange.outbox import deliver_outbox, enqueue
+from jointprobe.exchange.peers import apply_card_update
 from jointprobe.exchange.tables import InboxEntry
 
 
@@ -46,5 +54,39 @@ def test_a_peer_not_yet_updated_still_reaches_a_rotated_node_while_the_old_key_i
         with us.session() as session:
             assert session.query(InboxEntry).filter_by(seq=2).count() == 0
     finally:
+        us.close()
+        cn.close()
+
+
+def test_keys_rotated_while_the_node_serves_open_what_peers_seal_to_the_new_key(
+    tmp_path: Path,
+) -> None:
+    """The operator rotates with the CLI while ``serve`` runs (another process)."""
+    us = make_node(tmp_path, "us-hsi-nola", "HSI", "US")
+    cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
+    peer(us, cn)
+    served = Process(us).start()
+    try:
+        update = tmp_path / "update.json"
+        subprocess.run(
+            [JOINTPROBE, "--data-dir", str(us.settings.data_dir), "peer", "rotate-keys", "--yes",
+             "--out", str(update)],
+            check=True, capture_output=True, env={**os.environ, "JOINTPROBE_ENDPOINT": served.url},
+        )  # fmt: skip
+
+        with write_session(cn) as session:
+            apply_card_update(session, json.loads(update.read_text()))
+            body = referral_body("cn-mps-nnc")
+            enqueue(session, keys(cn), kind="referral", body=body, to=["us-hsi-nola"])
+        with httpx.Client(timeout=10) as client:
+            deliver_outbox(cn, keys(cn), client=client)
+
+        def applied() -> list[str]:
+            with us.session() as s:
+                return [r.state for r in s.query(InboxEntry)]
+
+        assert wait_for(applied) == ["applied"]
+    finally:
+        served.stop()
         us.close()
         cn.close()
