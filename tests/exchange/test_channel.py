@@ -9,15 +9,17 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from jointprobe.accounts import create_user
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.errors import MessageTooLarge
 from jointprobe.exchange.outbox import deliver_outbox, drop, enqueue, outbox_rows, retry
 from jointprobe.exchange.peers import peer_status
 from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer
 from jointprobe.exchange.wire import MAX_ENVELOPE_BYTES
+from jointprobe.web.pages.dashdata import dashboard
 
 from .factories import referral_body
-from .live import Served, keys, make_node, peer
+from .live import Served, analyst, keys, make_node, peer
 
 US, CN = "us-hsi-nola", "cn-mps-nnc"
 Change = Callable[[int, list[dict]], list[dict] | None]
@@ -129,6 +131,11 @@ def test_a_message_the_peer_keeps_refusing_unread_is_parked_then_dropped_and_the
         with cn.session() as s:
             [status] = peer_status(s)
             assert (status.holding, status.waiting_for) == (2, 1)
+        with write_session(us) as s:  # the dashboard tells those who run the channel
+            supervisor = create_user(s, "sup", "supervisor")
+            [channel] = dashboard(s, supervisor).channels
+            assert (channel.node_id, channel.parked, channel.held_by_peer) == (CN, 1, 2)
+            assert dashboard(s, analyst(s)).channels == []
 
         with write_session(us) as session:
             drop(session, "operator", keys(us), failed.id, reason="corrupted on every path")
