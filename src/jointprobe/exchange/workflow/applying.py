@@ -189,9 +189,20 @@ def _on_notice(session: Session, msg: Applied) -> None:
             raise InvalidInput("a card update must be about its sender")
         apply_card_update(session, body.card_update, actor=f"peer:{entry.sender}")
     add_timeline(
-        session, entry.conversation_id, entry.sender, entry.message_id, "notice",
+        session, _notice_thread(session, msg), entry.sender, entry.message_id, "notice",
         f"{body.topic}: {body.text}",
     )  # fmt: skip
+
+
+def _notice_thread(session: Session, msg: Applied) -> str:
+    """Where a notice is filed: the referral it names only if the sender is its counterpart.
+
+    The conversation id is the sender's choice; a notice naming a referral we
+    exchange with someone else (or none) is filed under its own message id.
+    """
+    entry = msg.entry
+    ours = session.get(Referral, (entry.conversation_id, entry.sender))
+    return entry.conversation_id if ours is not None else entry.message_id
 
 
 __all__ = ["REFERRAL_HOOKS"]
