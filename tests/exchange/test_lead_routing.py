@@ -138,7 +138,7 @@ def test_a_us_node_routes_arriving_leads_and_a_cn_node_does_not(tmp_path: Path) 
 
             def routed():
                 with us.session() as s:
-                    return [e for e in timeline(s, lid) if e.kind == "routed"]
+                    return [e for e in timeline(s, lid, "cn-mps-nnb") if e.kind == "routed"]
 
             assert "4 leads routed to 2 field offices; 2 in the default queue" in (
                 wait_for(routed)[0].summary
@@ -168,7 +168,7 @@ def test_a_us_node_routes_arriving_leads_and_a_cn_node_does_not(tmp_path: Path) 
 
             def received():
                 with cn.session() as s:
-                    return [e for e in timeline(s, rid) if e.kind == "received"]
+                    return [e for e in timeline(s, rid, "us-hsi-nola") if e.kind == "received"]
 
             wait_for(received)
             with cn.session() as s:

@@ -114,3 +114,18 @@ def test_marking_round_trips_and_shows_a_banner():
 def test_malformed_markings_are_refused(data):
     with pytest.raises(MalformedEnvelope):
         Marking.from_dict(data)
+
+
+def test_stricter_marking_takes_higher_tlp_intelligence_only_common_consent_earlier_expiry():
+    item = marking("AMBER", US, use="evidential", consent=[CN, MX], grading="B2",
+                   expires="2017-12-01T00:00:00.000Z")  # fmt: skip
+    case = marking("RED", US, consent=["*"], expires="2017-10-01T00:00:00.000Z")
+    both = item.stricter(case)
+    assert both.tlp is Tlp.RED and both.use.value == "intelligence"
+    assert both.consent == {CN, MX} and both.expires == case.expires
+    assert both.originator == US and str(both.grading) == "B2"
+    assert item.stricter(marking("CLEAR", US, consent=[MX])).consent == {MX}
+    assert item.stricter(marking("GREEN", US)).consent == frozenset()
+    assert item.stricter(marking("GREEN", US)).tlp is Tlp.AMBER
+    assert item.stricter(marking("GREEN", US, use="evidential")).use.value == "evidential"
+    assert marking("AMBER", US).stricter(item).expires == item.expires

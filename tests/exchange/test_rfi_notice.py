@@ -27,10 +27,10 @@ def _api(node: Node, *users: tuple[str, str]) -> tuple[TestClient, dict[str, dic
     return TestClient(create_app(node)), headers
 
 
-def _arrived(node: Node, message_id: str, kind: str) -> Any:
+def _arrived(node: Node, message_id: str, kind: str, peer_id: str) -> Any:
     def check() -> Any:
         with node.session() as s:
-            return [e for e in timeline(s, message_id) if e.kind == kind]
+            return [e for e in timeline(s, message_id, peer_id) if e.kind == kind]
 
     return wait_for(check)
 
@@ -52,15 +52,18 @@ def test_rfi_and_notice_travel_and_the_answer_lands_in_the_askers_case(tmp_path:
             notice = {"to": ["cn-mps-nnc"], "topic": "alert", "text": "New vendor alias"}
             r = us_api.post("/api/v1/exchange/notices", json=notice, headers=us_h["analyst"])
             assert r.status_code == 201, r.text
-            _arrived(cn, rfi_id, "rfi")
-            assert "alert: New vendor alias" in _arrived(cn, r.json()["id"], "notice")[0].summary
+            _arrived(cn, rfi_id, "rfi", "us-hsi-nola")
+            assert (
+                "alert: New vendor alias"
+                in _arrived(cn, r.json()["id"], "notice", "us-hsi-nola")[0].summary
+            )
             # the unlinked RFI sits in the liaison inbox: a chemist may not answer it
             url = f"/api/v1/exchange/rfis/{rfi_id}/answer"
             r = cn_api.post(url, json={"answer": "x"}, headers=cn_h["chem"])
             assert r.status_code == 404, r.text
             r = cn_api.post(url, json={"answer": "Wang Fengxi"}, headers=cn_h["analyst"])
             assert r.status_code == 201, r.text
-            _arrived(us, rfi_id, "rfi-response")
+            _arrived(us, rfi_id, "rfi-response", "cn-mps-nnc")
         with cn.session() as s:
             audited = s.query(AuditEntry).filter_by(action="rfi-response", object_id=rfi_id)
             assert [e.actor for e in audited] == ["analyst"]

@@ -81,7 +81,7 @@ def test_referral_ack_status_outcome_round_trip_lands_in_the_originators_case(pa
 
         def outcome_arrived():
             with us.session() as s:
-                kinds = [e.kind for e in timeline(s, referral_id)]
+                kinds = [e.kind for e in timeline(s, referral_id, "cn-mps-nnc")]
                 return kinds.count("outcome") == 2 and kinds
 
         kinds = wait_for(outcome_arrived, timeout=60)

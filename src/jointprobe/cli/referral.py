@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from jointprobe.accounts import get_user
 from jointprobe.cli.context import AsOption, console, settings
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.markings import Marking
+from jointprobe.exchange.tables import Referral
 from jointprobe.exchange.workflow import (
     ReferralIn,
     SelectorIn,
@@ -93,23 +95,37 @@ def list_(
         node.close()
 
 
+#: Which counterpart's row (senders choose ids, so two peers may use the same one).
+PeerOption = typer.Option(None, "--peer", help="The counterpart peer of the referral.")
+
+
 @app.command("show")
-def show(ctx: typer.Context, referral_id: str, as_user: str = AsOption) -> None:
-    """A referral, its items (each with its marking) and its timeline."""
+def show(
+    ctx: typer.Context,
+    referral_id: str,
+    as_user: str = AsOption,
+    peer_id: str | None = PeerOption,
+) -> None:
+    """A referral per counterpart: its items (each with its marking) and its own timeline."""
     node = open_node(settings(ctx))
     try:
         with node.session() as session:
-            r = visible_referral(session, get_user(session, as_user), referral_id)[0]
-            console.print(f"[bold]{r.title}[/] ({r.direction} {r.peer_id}, {r.state})")
-            console.print(Marking.from_dict(r.marking).banner(now=utcnow()))
-            for item in r.items:
-                what = item.get("selector") or item.get("entity", {}).get("id")
-                banner = Marking.from_dict(item["marking"]).banner(now=utcnow())
-                console.print(f"  • {json.dumps(what, ensure_ascii=False)}  [dim]{banner}[/]")
-            for e in timeline(session, r.id):
-                console.print(f"  {e.at:%Y-%m-%d %H:%M} {e.kind:<12} {e.summary}")
+            user = get_user(session, as_user)
+            for r in visible_referral(session, user, referral_id, peer_id):
+                _show_row(session, r)
     finally:
         node.close()
+
+
+def _show_row(session: Session, r: Referral) -> None:
+    console.print(f"[bold]{r.title}[/] ({r.direction} {r.peer_id}, {r.state})")
+    console.print(Marking.from_dict(r.marking).banner(now=utcnow()))
+    for item in r.items:
+        what = item.get("selector") or item.get("entity", {}).get("id")
+        banner = Marking.from_dict(item["marking"]).banner(now=utcnow())
+        console.print(f"  • {json.dumps(what, ensure_ascii=False)}  [dim]{banner}[/]")
+    for e in timeline(session, r.id, r.peer_id):
+        console.print(f"  {e.at:%Y-%m-%d %H:%M} {e.kind:<12} {e.summary}")
 
 
 @app.command("ack")
@@ -120,6 +136,7 @@ def ack(
     reason: str = typer.Option("", "--reason"),
     case_id: str | None = typer.Option(None, "--case", help="Link to this node's case."),
     username: str = AsOption,
+    peer_id: str | None = PeerOption,
 ) -> None:
     """Accept (default) or decline a received referral."""
     node = open_node(settings(ctx))
@@ -128,6 +145,7 @@ def ack(
             acknowledge(
                 session, get_user(session, username), node_keys(node), referral_id,
                 decision="decline" if decline else "accept", reason=reason, case_id=case_id,
+                peer_id=peer_id,
             )  # fmt: skip
         console.print("[green]acknowledgement queued[/]")
     finally:
@@ -141,6 +159,7 @@ def status(
     state: str = typer.Option(..., "--state"),
     note: str = typer.Option("", "--note"),
     username: str = AsOption,
+    peer_id: str | None = PeerOption,
 ) -> None:
     """Report the state of your work on a received referral."""
     node = open_node(settings(ctx))
@@ -148,7 +167,7 @@ def status(
         with write_session(node) as session:
             send_status(
                 session, get_user(session, username), node_keys(node), referral_id,
-                state=state, note=note,
+                state=state, note=note, peer_id=peer_id,
             )  # fmt: skip
         console.print("[green]status queued[/]")
     finally:
@@ -162,6 +181,7 @@ def outcome(
     kind: str = typer.Option(..., "--type", help="arrest, seizure, charge, sentence, …"),
     description: str = typer.Option(..., "--description"),
     username: str = AsOption,
+    peer_id: str | None = PeerOption,
 ) -> None:
     """Report an outcome (arrest, seizure, sentence…) back to the referring node."""
     node = open_node(settings(ctx))
@@ -169,7 +189,7 @@ def outcome(
         with write_session(node) as session:
             send_outcome(
                 session, get_user(session, username), node_keys(node), referral_id,
-                outcomes=[{"type": kind, "description": description}],
+                outcomes=[{"type": kind, "description": description}], peer_id=peer_id,
             )  # fmt: skip
         console.print("[green]outcome queued[/]")
     finally:

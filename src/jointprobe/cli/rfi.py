@@ -48,14 +48,16 @@ def answer(
     text: str = typer.Option(..., "--answer"),
     tlp: str = typer.Option("AMBER", "--tlp"),
     username: str = AsOption,
+    peer_id: str | None = typer.Option(None, "--peer", help="The peer that asked."),
 ) -> None:
     """Answer a request for information received from a peer."""
     node = open_node(settings(ctx))
     try:
         with write_session(node) as session:
             answer_rfi(
-                session, get_user(session, username), node_keys(node), rfi_id, answer=text, tlp=tlp
-            )
+                session, get_user(session, username), node_keys(node), rfi_id, answer=text,
+                tlp=tlp, peer_id=peer_id,
+            )  # fmt: skip
         console.print("[green]answer queued[/]")
     finally:
         node.close()

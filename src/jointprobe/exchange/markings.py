@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -177,6 +177,21 @@ class Marking:
         except (KeyError, ValueError) as exc:
             raise MalformedEnvelope(f"marking is malformed: {exc}") from exc
 
+    def stricter(self, other: Marking) -> Marking:
+        """This item's marking tightened by ``other`` (e.g. an entity's by its case's).
+
+        The more restrictive TLP; intelligence only beats evidential use; onward
+        consent only where both consent; the earlier expiry. The originator and
+        the grading stay this item's own.
+        """
+        return replace(
+            self,
+            tlp=max(self.tlp, other.tlp, key=lambda tlp: tlp.rank),
+            use=Use.EVIDENTIAL if Use.EVIDENTIAL is self.use is other.use else Use.INTELLIGENCE,
+            consent=_common_consent(self.consent, other.consent),
+            expires=min((m.expires for m in (self, other) if m.expires), default=None),
+        )
+
     def banner(self, *, now: datetime | None = None) -> str:
         """The line shown wherever the item is shown."""
         parts = [f"TLP:{self.tlp.value}"]
@@ -192,6 +207,16 @@ class Marking:
         if self.grading:
             parts.append(f"graded {self.grading}")
         return " · ".join(parts)
+
+
+def _common_consent(one: frozenset[str], two: frozenset[str]) -> frozenset[str]:
+    """Nodes both consent lists allow; ``*`` (any peer) allows whatever the other names."""
+    common = one & two
+    if ANY_PEER in one:
+        common |= two
+    if ANY_PEER in two:
+        common |= one
+    return frozenset(common)
 
 
 class Channel(enum.Enum):

@@ -359,10 +359,15 @@ def route_on_arrival(session: Session, msg: Applied) -> None:
 def revoke_lead_access(session: Session, actor: User, case_id: str, user: User) -> None:
     """``MEMBER_REMOVED_HOOKS`` entry: a user removed from a case also leaves the lead
     cases of the referrals that answered it (they joined those as its member)."""
-    answering = select(Referral.id).where(Referral.case_id == case_id, Referral.direction == "in")
     routed = session.scalars(
-        select(ReferralEvent.body).where(
-            ReferralEvent.referral_id.in_(answering), ReferralEvent.kind == "routed"
+        select(ReferralEvent.body)
+        .join(
+            Referral,
+            (Referral.id == ReferralEvent.referral_id)
+            & (Referral.peer_id == ReferralEvent.peer_id),
+        )
+        .where(
+            Referral.case_id == case_id, Referral.direction == "in", ReferralEvent.kind == "routed"
         )
     )
     lead_cases = sorted({c for body in routed for c in (body or {}).get("cases", [])})

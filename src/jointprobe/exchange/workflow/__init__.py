@@ -37,6 +37,7 @@ from jointprobe.exchange.workflow.queries import (
     get_referral,
     list_referrals,
     timeline,
+    timelines,
     visible_referral,
     visible_referrals,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "subject_of",
     "system_user",
     "timeline",
+    "timelines",
     "visible_referral",
     "visible_notices",
     "visible_referrals",

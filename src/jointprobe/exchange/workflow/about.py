@@ -112,8 +112,8 @@ def _received_body(session: Session, event: ReferralEvent) -> dict[str, Any] | N
 def _entries(session: Session, referral: Referral, kind: str) -> list[Exchanged]:
     """A referral row's ``kind`` entries, each with its marking (from the message's body)."""
     out = []
-    for event in timeline(session, referral.id):
-        if event.kind != kind or event.peer_id != referral.peer_id:
+    for event in timeline(session, referral.id, referral.peer_id):
+        if event.kind != kind:
             continue
         received = _received_body(session, event)
         body = received if received is not None else event.body
@@ -156,9 +156,9 @@ def _rfis(session: Session, actor: User, rows: list[Referral]) -> list[Referral]
     """RFIs in the conversation of ``rows``: ones we asked, and ones peers asked us."""
     ids: set[tuple[str, str]] = set()
     for row in rows:
-        for event in timeline(session, row.id):
+        for event in timeline(session, row.id, row.peer_id):
             if event.kind == "rfi" and event.message_id and event.message_id != row.id:
-                ids.add((event.message_id, event.peer_id))
+                ids.add((event.message_id, row.peer_id))
         asked = select(InboxEntry.message_id).where(
             InboxEntry.conversation_id == row.id,
             InboxEntry.sender == row.peer_id,
@@ -187,6 +187,7 @@ def subject_of(session: Session, actor: User, rfi: Referral) -> Referral | None:
         ReferralEvent.kind == "rfi",
         ReferralEvent.message_id == rfi.id,
         ReferralEvent.referral_id != rfi.id,
+        ReferralEvent.peer_id == rfi.peer_id,
     )
     received = select(InboxEntry.conversation_id).where(
         InboxEntry.message_id == rfi.id, InboxEntry.sender == rfi.peer_id

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.inbox import Applied, handles
+from jointprobe.exchange.markings import Marking
 from jointprobe.exchange.payloads import (
     AckBody,
     NoticeBody,
@@ -23,7 +24,12 @@ from jointprobe.exchange.tables import Referral, ReferralEvent
 from jointprobe.exchange.wire import parse_time
 from jointprobe.exchange.workflow.outcomes import event_for
 from jointprobe.exchange.workflow.queries import get_referral
-from jointprobe.exchange.workflow.records import add_timeline, case_note
+from jointprobe.exchange.workflow.records import (
+    add_timeline,
+    arrived_marking,
+    case_note,
+    received_note,
+)
 from jointprobe.timeutil import utcnow
 
 #: Functions called when a referral is applied (e.g. instant selector hits, lead routing).
@@ -55,7 +61,8 @@ def _on_referral(session: Session, msg: Applied) -> None:
                 remote_case_ref=body.case_ref, title=body.title, narrative=body.narrative,
                 requested_action=body.requested_action, due=parse_time(body.due, field="due"),
                 state="received", items=[i.model_dump() for i in body.items],
-                marking=body.marking.model_dump(), created_at=entry.received_at,
+                marking=arrived_marking(body, sender=entry.sender).to_dict(),
+                created_at=entry.received_at,
                 updated_at=entry.received_at,
             )
         ],
@@ -91,7 +98,8 @@ def _on_rfi(session: Session, msg: Applied) -> None:
             case_id=about,
             title=body.question[:300], narrative=body.question,
             due=parse_time(body.due, field="due") if body.due else None, state="received",
-            items=[i.model_dump() for i in body.items], marking=body.marking.model_dump(),
+            items=[i.model_dump() for i in body.items],
+            marking=arrived_marking(body, sender=entry.sender).to_dict(),
             created_at=entry.received_at, updated_at=entry.received_at,
         )
     )  # fmt: skip
@@ -110,6 +118,11 @@ def _answered(session: Session, msg: Applied) -> Referral:
     return referral
 
 
+def _marking(msg: Applied, answered: Referral) -> Marking:
+    """The marking of a reply as it came (an ack's: its referral's, see ``arrived_marking``)."""
+    return arrived_marking(msg.body, sender=msg.entry.sender, answered=answered)
+
+
 @handles("ack")
 def _on_ack(session: Session, msg: Applied) -> None:
     body = msg.body
@@ -122,7 +135,7 @@ def _on_ack(session: Session, msg: Applied) -> None:
         f": {body.reason}" if body.reason else ""
     )
     add_timeline(session, referral.id, referral.peer_id, msg.entry.message_id, "ack", text)
-    case_note(session, referral, text)
+    case_note(session, referral, received_note(text, _marking(msg, referral)))
 
 
 @handles("status")
@@ -135,7 +148,7 @@ def _on_status(session: Session, msg: Applied) -> None:
         f" — {body.note}" if body.note else ""
     )
     add_timeline(session, referral.id, referral.peer_id, msg.entry.message_id, "status", text)
-    case_note(session, referral, text)
+    case_note(session, referral, received_note(text, _marking(msg, referral)))
 
 
 @handles("outcome")
@@ -144,13 +157,14 @@ def _on_outcome(session: Session, msg: Applied) -> None:
     assert isinstance(body, OutcomeBody)
     referral = _answered(session, msg)
     referral.updated_at = msg.entry.received_at
+    marking = _marking(msg, referral)
     for outcome in body.outcomes:
         text = f"Outcome from {msg.entry.sender}: {outcome.description}"
         add_timeline(
             session, referral.id, referral.peer_id, msg.entry.message_id, "outcome", text,
             outcome.model_dump(),
         )  # fmt: skip
-        case_note(session, referral, text, event_for(outcome.model_dump(), text, body))
+        case_note(session, referral, event_for(outcome.model_dump(), text, marking))
 
 
 @handles("rfi-response")
@@ -160,7 +174,8 @@ def _on_rfi_response(session: Session, msg: Applied) -> None:
     rfi = _answered(session, msg)
     rfi.state, rfi.updated_at = "answered", msg.entry.received_at
     add_timeline(session, rfi.id, rfi.peer_id, msg.entry.message_id, "rfi-response", body.answer)
-    case_note(session, rfi, f"Answer from {msg.entry.sender}: {body.answer}")
+    answer = f"Answer from {msg.entry.sender}: {body.answer}"
+    case_note(session, rfi, received_note(answer, _marking(msg, rfi)))
 
 
 @handles("notice")
@@ -174,9 +189,20 @@ def _on_notice(session: Session, msg: Applied) -> None:
             raise InvalidInput("a card update must be about its sender")
         apply_card_update(session, body.card_update, actor=f"peer:{entry.sender}")
     add_timeline(
-        session, entry.conversation_id, entry.sender, entry.message_id, "notice",
+        session, _notice_thread(session, msg), entry.sender, entry.message_id, "notice",
         f"{body.topic}: {body.text}",
     )  # fmt: skip
+
+
+def _notice_thread(session: Session, msg: Applied) -> str:
+    """Where a notice is filed: the referral it names only if the sender is its counterpart.
+
+    The conversation id is the sender's choice; a notice naming a referral we
+    exchange with someone else (or none) is filed under its own message id.
+    """
+    entry = msg.entry
+    ours = session.get(Referral, (entry.conversation_id, entry.sender))
+    return entry.conversation_id if ours is not None else entry.message_id
 
 
 __all__ = ["REFERRAL_HOOKS"]

@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jointprobe.cases import EventIn
-from jointprobe.exchange.payloads import OutcomeBody
+from jointprobe.exchange.markings import Marking
+from jointprobe.exchange.workflow.records import marked, received_note
 
 _EVENT_KIND = {
     "arrest": "arrest",
@@ -19,10 +20,12 @@ _EVENT_KIND = {
 }
 
 
-def event_for(outcome: dict[str, Any], text: str, body: OutcomeBody) -> EventIn:
-    """A case event for an outcome; a plain note when the details do not fit one."""
+def event_for(outcome: dict[str, Any], text: str, marking: Marking) -> EventIn:
+    """A case event for an outcome; a plain note when the details do not fit one.
+
+    Either way the event keeps the outcome's marking as it came.
+    """
     details = dict(outcome.get("details") or {})
-    marking = body.marking
     try:
         quantity = details.get("quantity")
         return EventIn(
@@ -36,11 +39,10 @@ def event_for(outcome: dict[str, Any], text: str, body: OutcomeBody) -> EventIn:
             outcome=details.get("outcome"),
             term_months=details.get("term_months"),
             details={**details, "via": "exchange"},
-            tlp=marking.tlp,
-            grading=marking.grading,
+            **marked(marking),
         )
     except (ValueError, InvalidOperation):
-        return EventIn(kind="note", title=text[:500], details={**details, "via": "exchange"})
+        return received_note(text, marking, details)
 
 
 def _date(text: str | None) -> date | None:

@@ -64,9 +64,17 @@ def visible_referrals(
     return [row for row in rows if can_see_referral(session, user, row)]
 
 
-def visible_referral(session: Session, user: User, referral_id: str) -> list[Referral]:
-    """Rows of one referral (one per counterpart) that ``user`` may see; NotFound if none."""
-    rows = session.scalars(select(Referral).where(Referral.id == referral_id))
+def visible_referral(
+    session: Session, user: User, referral_id: str, peer_id: str | None = None
+) -> list[Referral]:
+    """Rows of one referral (one per counterpart, or only ``peer_id``'s) that ``user`` may see.
+
+    NotFound if there is none.
+    """
+    query = select(Referral).where(Referral.id == referral_id)
+    if peer_id:
+        query = query.where(Referral.peer_id == peer_id)
+    rows = session.scalars(query)
     shown = sorted(
         (row for row in rows if can_see_referral(session, user, row)), key=lambda r: r.peer_id
     )
@@ -75,10 +83,22 @@ def visible_referral(session: Session, user: User, referral_id: str) -> list[Ref
     return shown
 
 
-def timeline(session: Session, referral_id: str) -> list[ReferralEvent]:
-    """A referral's timeline, oldest first."""
-    query = select(ReferralEvent).where(ReferralEvent.referral_id == referral_id)
+def timeline(session: Session, referral_id: str, peer_id: str) -> list[ReferralEvent]:
+    """The timeline of one referral row (the referral with counterpart ``peer_id``), oldest first.
+
+    Message ids are chosen by their sender, so two peers may use the same
+    referral id: each row has its own timeline and never shows the other's.
+    """
+    query = select(ReferralEvent).where(
+        ReferralEvent.referral_id == referral_id, ReferralEvent.peer_id == peer_id
+    )
     return list(session.scalars(query.order_by(ReferralEvent.id)))
+
+
+def timelines(session: Session, rows: list[Referral]) -> list[ReferralEvent]:
+    """The timelines of the given rows (those a user may see), merged, oldest first."""
+    events = [event for row in rows for event in timeline(session, row.id, row.peer_id)]
+    return sorted(events, key=lambda event: event.id)
 
 
 __all__ = [
@@ -88,6 +108,7 @@ __all__ = [
     "get_referral",
     "list_referrals",
     "timeline",
+    "timelines",
     "visible_referral",
     "visible_referrals",
 ]

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases import visible_case
-from jointprobe.errors import Conflict, InvalidInput, NotFound
+from jointprobe.errors import Conflict, InvalidInput
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.outbox import enqueue
 from jointprobe.exchange.payloads import AckBody, OutcomeBody, RfiResponseBody, StatusBody
 from jointprobe.exchange.tables import Referral
-from jointprobe.exchange.workflow.queries import can_see_referral, get_referral
+from jointprobe.exchange.workflow.queries import visible_referral
 from jointprobe.exchange.workflow.records import add_timeline
 from jointprobe.exchange.workflow.release import released_marking
 from jointprobe.store.tables import User
@@ -28,13 +28,19 @@ from jointprobe.timeutil import utcnow
 
 
 def _incoming(session: Session, actor: User, referral_id: str, peer_id: str | None) -> Referral:
-    """A received referral the actor may see (:func:`can_see_referral`), else NotFound."""
-    referral = get_referral(session, referral_id, peer_id)
-    if not can_see_referral(session, actor, referral):
-        raise NotFound(f"no referral {referral_id!r}")
-    if referral.direction != "in":
+    """A received referral the actor may see (:func:`visible_referral`), else NotFound.
+
+    Without ``peer_id`` the referral must have been received from one peer only:
+    ids are chosen by senders, so two peers may use the same one.
+    """
+    rows = visible_referral(session, actor, referral_id, peer_id)
+    received = [row for row in rows if row.direction == "in"]
+    if not received:
         raise InvalidInput("only a referral received from a peer can be answered")
-    return referral
+    if len(received) > 1:
+        peers = ", ".join(row.peer_id for row in received)
+        raise InvalidInput(f"referral {referral_id!r} came from several peers ({peers}); name one")
+    return received[0]
 
 
 def _not_declined(session: Session, actor: User, referral_id: str, peer_id: str | None) -> Referral:
@@ -153,11 +159,12 @@ def answer_rfi(
     *,
     answer: str,
     tlp: str = "AMBER",
+    peer_id: str | None = None,
     now: datetime | None = None,
 ) -> str:
     """Answer a request for information received from a peer."""
     now = now or utcnow()
-    rfi = _incoming(session, actor, rfi_id, None)
+    rfi = _incoming(session, actor, rfi_id, peer_id)
     if rfi.type != "rfi":
         raise InvalidInput("only a request for information can be answered")
     marking = released_marking(session, keys, [rfi.peer_id], now, tlp=tlp)

@@ -16,7 +16,7 @@ from jointprobe.audit import record
 from jointprobe.cases import EventIn, add_event, visible_case
 from jointprobe.errors import NotFound
 from jointprobe.exchange.keys import NodeKeys
-from jointprobe.exchange.markings import marking_from_store
+from jointprobe.exchange.markings import Marking, marking_from_store
 from jointprobe.exchange.outbox import enqueue
 from jointprobe.exchange.payloads import Item, MarkingField, NoticeBody, ReferralBody, RfiBody
 from jointprobe.exchange.tables import Referral
@@ -28,31 +28,39 @@ from jointprobe.exchange.workflow.release import (
     released_marking,
     require_release,
 )
-from jointprobe.store.tables import Entity, User
+from jointprobe.store.tables import Case, Entity, User
 from jointprobe.timeutil import utcnow
 
 
-def _selector_items(keys: NodeKeys, data: ReferralIn) -> list[Item]:
+def _case_marking(keys: NodeKeys, case: Case) -> Marking:
+    return marking_from_store(case.tlp, case.handling, case.grading, originator=keys.node_id)
+
+
+def _selector_items(keys: NodeKeys, data: ReferralIn, case: Case) -> list[Item]:
+    """The selectors the user wrote, each under the referral's marking tightened by the case's."""
+    case_marking = _case_marking(keys, case)
     return [
         Item.model_validate(
             {
                 "item_id": f"sel-{index + 1}",
                 "type": "selector",
                 "selector": {"type": sel.type, "value": sel.value},
-                "marking": referral_marking(keys, data, sel.grading).to_dict(),
+                "marking": referral_marking(keys, data, sel.grading)
+                .stricter(case_marking)
+                .to_dict(),
             }
         )
         for index, sel in enumerate(data.selectors)
     ]
 
 
-def _entity_item(session: Session, keys: NodeKeys, entity_id: str, case_id: str) -> Item:
+def _entity_item(session: Session, keys: NodeKeys, entity_id: str, case: Case) -> Item:
+    """An entity of the case as it travels: under the stricter of its own and the case's marking."""
     entity = session.get(Entity, entity_id)
-    if entity is None or entity.case_id != case_id:
-        raise NotFound(f"no entity {entity_id!r} in case {case_id}")
-    marking = marking_from_store(
-        entity.tlp, entity.handling, entity.grading, originator=keys.node_id
-    )
+    if entity is None or entity.case_id != case.id:
+        raise NotFound(f"no entity {entity_id!r} in case {case.id}")
+    own = marking_from_store(entity.tlp, entity.handling, entity.grading, originator=keys.node_id)
+    marking = own.stricter(_case_marking(keys, case))
     return Item.model_validate(
         {
             "item_id": entity.id,
@@ -63,9 +71,9 @@ def _entity_item(session: Session, keys: NodeKeys, entity_id: str, case_id: str)
     )
 
 
-def _items(session: Session, keys: NodeKeys, data: ReferralIn, case_id: str) -> list[Item]:
-    entities = [_entity_item(session, keys, eid, case_id) for eid in data.entity_ids]
-    return _selector_items(keys, data) + entities
+def _items(session: Session, keys: NodeKeys, data: ReferralIn, case: Case) -> list[Item]:
+    entities = [_entity_item(session, keys, eid, case) for eid in data.entity_ids]
+    return _selector_items(keys, data, case) + entities
 
 
 def send_referral(
@@ -74,10 +82,11 @@ def send_referral(
     """Refer selectors and entities of a case to peers; returns the referral id."""
     now = now or utcnow()
     case = visible_case(session, actor, data.case_id)
-    items = _items(session, keys, data, case.id)
-    overall = referral_marking(keys, data)
+    items = _items(session, keys, data, case)
+    case_marking = _case_marking(keys, case)
+    overall = referral_marking(keys, data).stricter(case_marking)
     for peer_id in data.to:
-        for marking in [overall, *(item.marking.parsed() for item in items)]:
+        for marking in [overall, case_marking, *(item.marking.parsed() for item in items)]:
             require_release(marking, session, keys, peer_id, now)
     body = ReferralBody(
         title=data.title,

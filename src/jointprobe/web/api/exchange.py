@@ -171,12 +171,14 @@ def referrals_index(
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralDetail)
-def referrals_show(referral_id: str, session: SessionDep, user: UserDep) -> ReferralDetail:
-    referral = visible_referral(session, user, referral_id)[0]
+def referrals_show(
+    referral_id: str, session: SessionDep, user: UserDep, peer: str | None = None
+) -> ReferralDetail:
+    """One row of a referral (``peer``'s, else the first visible) with its own timeline."""
+    referral = visible_referral(session, user, referral_id, peer)[0]
     detail = ReferralDetail.model_validate(_out(referral).model_dump())
-    detail.timeline = [
-        TimelineOut.model_validate(e, from_attributes=True) for e in timeline(session, referral.id)
-    ]
+    events = timeline(session, referral.id, referral.peer_id)
+    detail.timeline = [TimelineOut.model_validate(e, from_attributes=True) for e in events]
     return detail
 
 
@@ -184,18 +186,21 @@ class AckIn(BaseModel):
     decision: str = Field(pattern="^(accept|decline)$")
     reason: str = ""
     case_id: str | None = None
+    peer_id: str | None = None  # needed when peers used the same referral id
 
 
 class StatusIn(BaseModel):
     state: str = Field(min_length=1, max_length=300)
     note: str = ""
     tlp: str = "AMBER"
+    peer_id: str | None = None
 
 
 class OutcomeIn(BaseModel):
     outcomes: list[dict[str, Any]] = Field(min_length=1)
     tlp: str = "AMBER"
     use: Literal["intelligence", "evidential"] = "intelligence"
+    peer_id: str | None = None
 
 
 def _reply(
@@ -243,6 +248,7 @@ class RfiIn(BaseModel):
 class RfiAnswerIn(BaseModel):
     answer: str = Field(min_length=1, max_length=20_000)
     tlp: str = "AMBER"
+    peer_id: str | None = None
 
 
 class NoticeIn(BaseModel):

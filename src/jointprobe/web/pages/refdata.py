@@ -25,6 +25,7 @@ from jointprobe.exchange.workflow import (
     exchanged,
     subject_of,
     timeline,
+    timelines,
     visible_referral,
 )
 from jointprobe.exchange.workflow import visible_referrals as workflow_visible_referrals
@@ -77,11 +78,13 @@ class ReferralDetail:
 def referral_detail(session: Session, user: User, referral_id: str) -> ReferralDetail:
     """One referral (a row per counterpart), its conversation and delivery per peer,
     its outcomes and RFIs (with answers), or, for an RFI, its answers."""
-    detail = ReferralDetail(
-        visible_referral(session, user, referral_id), timeline(session, referral_id)
-    )
+    rows = visible_referral(session, user, referral_id)
+    detail = ReferralDetail(rows, timelines(session, rows))
     conversation = [referral_id] + [e.message_id for e in detail.events if e.message_id]
-    query = select(OutboxEntry).where(OutboxEntry.message_id.in_(conversation))
+    query = select(OutboxEntry).where(
+        OutboxEntry.message_id.in_(conversation),
+        OutboxEntry.peer_id.in_([row.peer_id for row in rows]),
+    )
     for entry in session.scalars(query.order_by(OutboxEntry.id)):
         detail.deliveries.append(
             Delivery(
@@ -133,9 +136,7 @@ def partner_figures(session: Session, user: User) -> list[PartnerFigures]:
         if referral.acknowledged_at is not None:
             figures.ack_hours.append(_hours(referral.created_at, referral.acknowledged_at))
         outcomes = [
-            e.at
-            for e in timeline(session, referral.id)
-            if e.kind == "outcome" and e.peer_id == referral.peer_id
+            e.at for e in timeline(session, referral.id, referral.peer_id) if e.kind == "outcome"
         ]
         if outcomes:
             figures.outcome_hours.append(_hours(referral.created_at, min(map(aware, outcomes))))

@@ -135,6 +135,7 @@ def answer(
     _csrf: CsrfDep,
     answer: TextForm = "",
     tlp: TextForm = "AMBER",
+    peer_id: TextForm = "",
 ) -> Response:
     """Answer a request for information received from a peer."""
     referral_detail(db, user, rfi_id)
@@ -143,7 +144,10 @@ def answer(
     try:
         text = _text(answer, "answer")
         with write_session(node) as session:
-            answer_rfi(session, session.merge(user), node_keys(node), rfi_id, answer=text, tlp=tlp)
+            answer_rfi(
+                session, session.merge(user), node_keys(node), rfi_id, answer=text, tlp=tlp,
+                peer_id=peer_id or None,
+            )  # fmt: skip
     except JointprobeError as exc:
         return show_referral(request, db, user, rfi_id, error=exc, error_for="answer", form=form)
     return finish(request, RedirectResponse(f"/referrals/{rfi_id}", status_code=303))
