@@ -22,6 +22,10 @@ from jointprobe.exchange.peers import add_peer
 from jointprobe.node import Node, init_node
 from jointprobe.store.tables import User
 from jointprobe.web import create_app
+from jointprobe.wiring import default_wiring
+
+#: What the inbox applies, as the app factory wires it.
+HANDLERS = default_wiring().inbox_handlers
 
 
 def free_port() -> int:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from tests.exchange.live import HANDLERS
 
 from jointprobe.accounts import create_user
 from jointprobe.cases import CaseIn, create_case
@@ -42,7 +43,7 @@ def _deliver(sender: Node, recipient: Node, done: set[str]) -> None:
         rows = list(session.execute(query.order_by(OutboxEntry.seq)))
     for message_id, raw in rows:
         if message_id not in done:
-            answer, _ = receive(recipient, node_keys(recipient), raw.encode())
+            answer, _ = receive(recipient, node_keys(recipient), raw.encode(), handlers=HANDLERS)
             assert answer.results[0].status == "applied", answer.errors[0]
             done.add(message_id)
 

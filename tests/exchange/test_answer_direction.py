@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.exchange.factories import referral_body
-from tests.exchange.live import analyst, case, keys, make_node, peer
+from tests.exchange.live import HANDLERS, analyst, case, keys, make_node, peer
 
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
@@ -26,7 +26,7 @@ def test_sender_cannot_acknowledge_its_own_referral_on_our_side(tmp_path: Path) 
     ref = seal(
         keys(cn), kind="referral", body=body, recipients=box, now=now, seq={"us-hsi-nola": 1}
     )
-    assert receive(us, keys(us), ref.to_json())[0].results[0].status == "applied"
+    assert receive(us, keys(us), ref.to_json(), handlers=HANDLERS)[0].results[0].status == "applied"
     with write_session(us) as session:
         acknowledge(session, analyst(session), keys(us), ref.id, decision="accept", case_id="c1")
     forged = seal(
@@ -39,7 +39,10 @@ def test_sender_cannot_acknowledge_its_own_referral_on_our_side(tmp_path: Path) 
         conversation_id=ref.id,
         in_reply_to=ref.id,
     )
-    assert receive(us, keys(us), forged.to_json())[0].results[0].status == "rejected"
+    assert (
+        receive(us, keys(us), forged.to_json(), handlers=HANDLERS)[0].results[0].status
+        == "rejected"
+    )
     with us.session() as session:
         row = session.get(Referral, (ref.id, "cn-mps-nnc"))
         assert row is not None and row.state == "accepted"
@@ -64,5 +67,5 @@ def test_peer_reusing_one_of_our_referral_ids_is_rejected_not_a_500(tmp_path: Pa
     box = {"us-hsi-nola": own_card(us).box_public}
     env = seal(keys(cn), kind="referral", body=referral_body("cn-mps-nnc"), recipients=box,
                now=datetime.now(UTC), seq={"us-hsi-nola": 1}, message_id=rid)  # fmt: skip
-    answer, _ = receive(us, keys(us), env.to_json())
+    answer, _ = receive(us, keys(us), env.to_json(), handlers=HANDLERS)
     assert [r.status for r in answer.results] == ["rejected"]

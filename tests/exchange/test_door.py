@@ -18,7 +18,7 @@ from jointprobe.exchange.tables import InboxEntry
 from jointprobe.web import create_app
 
 from .factories import node, referral_body
-from .live import keys, make_node
+from .live import HANDLERS, keys, make_node
 
 
 @pytest.fixture
@@ -45,7 +45,9 @@ def test_an_unauthenticated_batch_is_answered_without_taking_the_write_lock(cn):
     raw = _strangers_batch(cn, 200)
     answers: list[object] = []
     with node_lock(cn):  # another writer holds the lock for as long as this test likes
-        worker = threading.Thread(target=lambda: answers.append(receive(cn, keys(cn), raw)))
+        worker = threading.Thread(
+            target=lambda: answers.append(receive(cn, keys(cn), raw, handlers=HANDLERS))
+        )
         worker.start()
         worker.join(5)
         assert not worker.is_alive(), "the junk batch waited for the write lock"
@@ -60,7 +62,7 @@ def test_an_unauthenticated_batch_is_answered_without_taking_the_write_lock(cn):
 def test_deeply_nested_json_is_refused_as_malformed_not_a_crash(cn, depth):
     raw = b"[" * depth + b"]" * depth
     with pytest.raises(MalformedEnvelope, match="deeper than|not JSON"):
-        receive(cn, keys(cn), raw)
+        receive(cn, keys(cn), raw, handlers=HANDLERS)
 
 
 def test_deeply_nested_json_gets_400_from_the_inbox_route(cn):

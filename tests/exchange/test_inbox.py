@@ -8,10 +8,10 @@ from jointprobe.exchange.db import write_session
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.outbox import enqueue
 from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer, Referral, ReferralEvent
-from jointprobe.exchange.workflow import REFERRAL_HOOKS
+from jointprobe.exchange.workflow import inbox_handlers
 
 from .factories import referral_body
-from .live import keys, make_node, peer
+from .live import HANDLERS, keys, make_node, peer
 
 
 @pytest.fixture
@@ -48,11 +48,8 @@ def test_a_refused_message_is_rejected_alone_and_the_others_apply_once(pair, ref
         if msg.body.title in refused:
             raise InvalidInput(f"refusing {msg.body.title}")
 
-    REFERRAL_HOOKS.append(hook)
-    try:
-        answer, batch = receive(cn, keys(cn), raw)
-    finally:
-        REFERRAL_HOOKS.remove(hook)
+    handlers = inbox_handlers(referral_hooks=[hook])
+    answer, batch = receive(cn, keys(cn), raw, handlers=handlers)
     assert batch
     statuses = [r.status for r in answer.results]
     assert statuses == ["rejected" if t in refused else "applied" for t in titles]
@@ -79,9 +76,9 @@ def test_messages_held_by_an_earlier_delivery_apply_in_order_when_the_gap_closes
     _batch(us, ["m1", "m2", "m3", "m4"])
     with us.session() as session:
         texts = [e.envelope for e in session.query(OutboxEntry).order_by(OutboxEntry.seq)]
-    answer, _ = receive(cn, keys(cn), ("[" + ",".join(texts[2:]) + "]").encode())
+    answer, _ = receive(cn, keys(cn), ("[" + ",".join(texts[2:]) + "]").encode(), handlers=HANDLERS)
     assert [r.status for r in answer.results] == ["held", "held"]
-    answer, _ = receive(cn, keys(cn), ("[" + ",".join(texts[:2]) + "]").encode())
+    answer, _ = receive(cn, keys(cn), ("[" + ",".join(texts[:2]) + "]").encode(), handlers=HANDLERS)
     assert [r.status for r in answer.results] == ["applied", "applied"]
     with cn.session() as s:
         rows = s.query(InboxEntry).order_by(InboxEntry.seq).all()
@@ -96,9 +93,22 @@ def test_a_message_rejected_before_decryption_stores_no_body(pair):
     raw = _batch(us, ["m1"])
     with write_session(cn) as s:  # the agreement no longer covers referrals
         s.get(Peer, "us-hsi-nola").allowed_kinds = ["ack"]
-    answer, _ = receive(cn, keys(cn), raw)
+    answer, _ = receive(cn, keys(cn), raw, handlers=HANDLERS)
     assert [r.status for r in answer.results] == ["rejected"]
     with cn.session() as s:
         null = s.execute(text("SELECT body IS NULL FROM exchange_inbox")).scalar_one()
         assert null == 1
         assert s.get(Peer, "us-hsi-nola").in_seq == 1
+
+
+def test_a_kind_the_node_has_no_handler_for_is_refused_not_skipped(pair):
+    us, cn = pair
+    raw = _batch(us, ["only"])
+    without_referrals = {k: v for k, v in HANDLERS.items() if k != "referral"}
+    answer, _ = receive(cn, keys(cn), raw, handlers=without_referrals)
+    assert [(r.status, r.code) for r in answer.results] == [
+        ("rejected", "apply:exchange.unknown_kind")
+    ]
+    with cn.session() as s:
+        assert s.query(Referral).count() == 0
+        assert s.get(Peer, "us-hsi-nola").in_seq == 1  # the slot is settled: nothing waits on it

@@ -25,7 +25,6 @@ from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import own_card
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.workflow import (
-    REFERRAL_HOOKS,
     SYSTEM_USER,
     ReferralIn,
     SelectorIn,
@@ -34,13 +33,14 @@ from jointprobe.exchange.workflow import (
     timeline,
     visible_referrals,
 )
-from jointprobe.leads import lead_case_id, load_table, route_on_arrival
+from jointprobe.leads import lead_case_id, load_table, revoke_lead_access, route_on_arrival
 from jointprobe.leads.routing import RoutingTable, lead_from_item, state_of
 from jointprobe.store.tables import Case, User
 from jointprobe.timeutil import utcnow
+from jointprobe.wiring import default_wiring
 
 from .factories import referral_body
-from .live import Served, analyst, case, keys, make_node, peer, wait_for
+from .live import HANDLERS, Served, analyst, case, keys, make_node, peer, wait_for
 
 
 def test_states_route_to_their_field_office() -> None:
@@ -101,8 +101,10 @@ def test_leads_are_us_persons_only() -> None:
     assert state_of({"address": ["12 Main St, Salem, OR 97301, USA"]}, known) == "OR"
 
 
-def test_the_routing_hook_is_registered() -> None:
-    assert route_on_arrival in REFERRAL_HOOKS
+def test_the_default_wiring_routes_leads_on_arrival_and_revokes_lead_access() -> None:
+    wiring = default_wiring()
+    assert route_on_arrival in wiring.inbox_handlers["referral"].keywords["hooks"]  # type: ignore[attr-defined]
+    assert wiring.member_removed == (revoke_lead_access,)
 
 
 def _buyers(cn, case_id: str) -> list[str]:
@@ -188,7 +190,7 @@ def _us_referral_accepted_by_cn(us, cn, who: str, our_case: str, their_case: str
     ack = seal(keys(cn), kind="ack", body=answer,
                recipients={"us-hsi-nola": own_card(us).box_public}, now=utcnow(),
                seq={"us-hsi-nola": seq}, conversation_id=rid, in_reply_to=rid)  # fmt: skip
-    assert receive(us, keys(us), ack.to_json())[0].results[0].status == "applied"
+    assert receive(us, keys(us), ack.to_json(), handlers=HANDLERS)[0].results[0].status == "applied"
 
 
 def _leads_from_cn(us, cn, their_case: str, people: list[tuple[str, str]], seq: int) -> str:
@@ -203,7 +205,7 @@ def _leads_from_cn(us, cn, their_case: str, people: list[tuple[str, str]], seq: 
     ]  # fmt: skip
     env = seal(keys(cn), kind="referral", body=body, now=utcnow(), seq={"us-hsi-nola": seq},
                recipients={"us-hsi-nola": own_card(us).box_public})  # fmt: skip
-    assert receive(us, keys(us), env.to_json())[0].results[0].status == "applied"
+    assert receive(us, keys(us), env.to_json(), handlers=HANDLERS)[0].results[0].status == "applied"
     return env.id
 
 
@@ -273,7 +275,8 @@ def test_removing_a_member_from_a_case_removes_them_from_its_lead_cases(tmp_path
         lead_case = lead_case_id(load_table().route("NY").office, "cn-mps-nnb", ref_a)
         with write_session(us) as s:
             assert "carol" in case_members(s, lead_case)
-            remove_member(s, s.query(User).filter_by(username="alice").one(), "case-a", "carol")
+            alice = s.query(User).filter_by(username="alice").one()
+            remove_member(s, alice, "case-a", "carol", on_removed=default_wiring().member_removed)
         with us.session() as s:
             carol = s.query(User).filter_by(username="carol").one()
             assert "carol" not in case_members(s, lead_case)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from tests.exchange.factories import referral_body
-from tests.exchange.live import analyst, case, keys, make_node, peer
+from tests.exchange.live import HANDLERS, analyst, case, keys, make_node, peer
 
 from jointprobe.accounts import create_token
 from jointprobe.errors import Conflict, InvalidInput
@@ -35,7 +35,7 @@ def _pair(tmp_path: Path) -> tuple[Node, str]:
     box = {"us-hsi-nola": own_card(us).box_public}
     ref = seal(keys(cn), kind="referral", body=referral_body("cn-mps-nnc"), recipients=box,
                now=datetime.now(UTC), seq={"us-hsi-nola": 1})  # fmt: skip
-    assert receive(us, keys(us), ref.to_json())[0].results[0].status == "applied"
+    assert receive(us, keys(us), ref.to_json(), handlers=HANDLERS)[0].results[0].status == "applied"
     return us, ref.id
 
 

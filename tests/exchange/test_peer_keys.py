@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from tests.exchange.factories import marking, referral_body
-from tests.exchange.live import keys, make_node, peer
+from tests.exchange.live import HANDLERS, keys, make_node, peer
 from typer.testing import CliRunner
 
 from jointprobe.audit import record
@@ -171,7 +171,7 @@ def test_an_envelope_signed_with_a_superseded_key_is_still_refused(
         envelope = seal(signer, kind="referral", body=referral_body("us-hsi-nola"),
                         recipients={"cn-mps-nnc": own_card(cn).box_public},
                         now=datetime.now(UTC), seq={"cn-mps-nnc": seq})  # fmt: skip
-        result = receive(cn, keys(cn), envelope.to_json())[0].results[0]
+        result = receive(cn, keys(cn), envelope.to_json(), handlers=HANDLERS)[0].results[0]
         return result.status, result.code
 
     # the old key is in the history, but only anchors are checked against it
@@ -200,7 +200,7 @@ def test_a_card_update_received_as_a_notice_also_keeps_the_old_key(
     envelope = seal(old_keys, kind="notice", body=body, now=datetime.now(UTC),
                     recipients={"cn-mps-nnc": own_card(cn).box_public},
                     seq={"cn-mps-nnc": 1})  # fmt: skip
-    answer = receive(cn, keys(cn), envelope.to_json())[0]
+    answer = receive(cn, keys(cn), envelope.to_json(), handlers=HANDLERS)[0]
     assert [r.status for r in answer.results] == ["applied"]
     with cn.session() as session:
         card = card_of(get_peer(session, "us-hsi-nola").card)
@@ -224,7 +224,10 @@ def test_a_card_update_that_keeps_the_keys_revokes_nothing(nodes: tuple[Node, No
     envelope = seal(same, kind="referral", body=referral_body("us-hsi-nola"),
                     recipients={"cn-mps-nnc": own_card(cn).box_public},
                     now=datetime.now(UTC), seq={"cn-mps-nnc": 1})  # fmt: skip
-    assert receive(cn, keys(cn), envelope.to_json())[0].results[0].status == "applied"
+    assert (
+        receive(cn, keys(cn), envelope.to_json(), handlers=HANDLERS)[0].results[0].status
+        == "applied"
+    )
 
 
 def test_a_leaked_old_key_cannot_vouch_for_later_heads_nor_a_revoked_one_at_all(

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from tests.exchange.factories import marking, referral_body
-from tests.exchange.live import analyst, case, keys, make_node, peer
+from tests.exchange.live import HANDLERS, analyst, case, keys, make_node, peer
 
 import jointprobe.leads  # noqa: F401  (registers lead routing on received referrals)
 from jointprobe.accounts import create_user
@@ -38,7 +38,7 @@ def test_routed_lead_keeps_originator_and_is_not_forwarded_without_consent(
     box = {"us-hsi-nola": own_card(us).box_public}
     env = seal(keys(cn), kind="referral", body=body, recipients=box, now=datetime.now(UTC),
                seq={"us-hsi-nola": 1})  # fmt: skip
-    assert receive(us, keys(us), env.to_json())[0].results[0].status == "applied"
+    assert receive(us, keys(us), env.to_json(), handlers=HANDLERS)[0].results[0].status == "applied"
     with write_session(us) as session:
         lead = session.query(Entity).filter(Entity.id.like("lead-%")).one()
         assert lead.tlp == "AMBER" and lead.grading == "E5"
@@ -57,7 +57,7 @@ def _reply(us: Node, cn: Node, kind: str, body: dict[str, Any], to: str, seq: in
     env = seal(keys(cn), kind=kind, body=body, recipients={"us-hsi-nola": own_card(us).box_public},
                now=datetime.now(UTC), seq={"us-hsi-nola": seq}, conversation_id=to,
                in_reply_to=to)  # fmt: skip
-    result = receive(us, keys(us), env.to_json())[0].results[0]
+    result = receive(us, keys(us), env.to_json(), handlers=HANDLERS)[0].results[0]
     assert result.status == "applied", result
 
 

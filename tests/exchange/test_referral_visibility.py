@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from tests.exchange.factories import marking, referral_body
-from tests.exchange.live import analyst, keys, make_node, peer
+from tests.exchange.live import HANDLERS, analyst, keys, make_node, peer
 from tests.web.pages.conftest import sign_in
 from typer.testing import CliRunner
 
@@ -100,7 +100,7 @@ def _seal(sender: Node, to: Node, kind: str, body: dict[str, Any], seq: int, **i
     me = to.identity.id
     env = seal(keys(sender), kind=kind, body=body, recipients={me: own_card(to).box_public},
                now=datetime.now(UTC), seq={me: seq}, **ids)  # fmt: skip
-    result = receive(to, keys(to), env.to_json())[0].results[0]
+    result = receive(to, keys(to), env.to_json(), handlers=HANDLERS)[0].results[0]
     assert result.status == "applied", result
 
 

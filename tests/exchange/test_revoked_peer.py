@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.exchange.factories import referral_body
-from tests.exchange.live import keys, make_node, peer
+from tests.exchange.live import HANDLERS, keys, make_node, peer
 
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
@@ -29,7 +29,7 @@ def test_envelope_from_a_revoked_current_key_is_refused_and_not_stored(tmp_path:
         now=datetime.now(UTC),
         seq={"us-hsi-nola": 1},
     )
-    answer, _ = receive(us, keys(us), envelope.to_json())
+    answer, _ = receive(us, keys(us), envelope.to_json(), handlers=HANDLERS)
     assert [(r.status, r.code) for r in answer.results] == [("invalid", RevokedKey.code)]
     assert answer.receipt is None
     with us.session() as session:

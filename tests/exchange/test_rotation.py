@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 from tests.exchange.factories import referral_body
-from tests.exchange.live import keys, make_node, peer, wait_for
+from tests.exchange.live import HANDLERS, keys, make_node, peer, wait_for
 from tests.exchange.procs import JOINTPROBE, Process
 
 from jointprobe.exchange.db import write_session
@@ -39,7 +39,7 @@ def test_a_peer_not_yet_updated_still_reaches_a_rotated_node_while_the_old_key_i
             env = seal(keys(cn), kind="referral", body=referral_body("cn-mps-nnc"),
                        recipients={"us-hsi-nola": old_box}, now=datetime.now(UTC),
                        seq={"us-hsi-nola": seq})  # fmt: skip
-            answer = receive(us, keys(us), env.to_json())[0]
+            answer = receive(us, keys(us), env.to_json(), handlers=HANDLERS)[0]
             if answer.receipt is not None:
                 receipts.append(answer.receipt.key_id)
             return answer.results[0].status

@@ -7,7 +7,7 @@ A case the user may not see is reported as not found, never as forbidden.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -112,13 +112,21 @@ def add_member(session: Session, actor: User, case_id: str, username: str) -> No
 #: Called as ``hook(session, actor, case_id, user)`` after a member is removed, so
 #: capabilities that granted access derived from the case (lead routing adds the
 #: case's members to the cases of the leads it routes) take that access back too.
-MEMBER_REMOVED_HOOKS: list[Callable[[Session, User, str, User], None]] = []
+MemberRemovedHook = Callable[[Session, User, str, User], None]
 
 
-def remove_member(session: Session, actor: User, case_id: str, username: str) -> None:
+def remove_member(
+    session: Session,
+    actor: User,
+    case_id: str,
+    username: str,
+    *,
+    on_removed: Sequence[MemberRemovedHook] = (),
+) -> None:
     """Take ``username``'s need-to-know on a case away; a case keeps at least one member.
 
-    Access derived from the case goes too (:data:`MEMBER_REMOVED_HOOKS`).
+    Access derived from the case goes too: each of ``on_removed`` is called
+    (the app factory passes lead routing's :func:`revoke_lead_access`).
     """
     case = visible_case(session, actor, case_id)
     user = session.scalar(select(User).where(User.username == username))
@@ -131,7 +139,7 @@ def remove_member(session: Session, actor: User, case_id: str, username: str) ->
         raise Conflict(f"{username} is the last member of {case.id}; add another first")
     session.delete(member)
     record(session, actor.username, "update", "case", case.id, {"removed_member": username})
-    for hook in MEMBER_REMOVED_HOOKS:
+    for hook in on_removed:
         hook(session, actor, case.id, user)
 
 

@@ -10,7 +10,6 @@ from pydantic import ValidationError
 from typer._click.core import Context as ClickContext
 from typer.core import TyperGroup
 
-import jointprobe.leads  # noqa: F401  (registers the lead-routing hooks)
 from jointprobe import __version__
 from jointprobe.cli import (
     accounts,

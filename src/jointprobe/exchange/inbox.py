@@ -60,17 +60,6 @@ class Applied:
 
 
 Handler = Callable[[Session, Applied], None]
-HANDLERS: dict[str, Handler] = {}
-
-
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that applies messages of ``kind``."""
-
-    def register(func: Handler) -> Handler:
-        HANDLERS[kind] = func
-        return func
-
-    return register
 
 
 def apply_void(session: Session, msg: Applied) -> None:
@@ -81,9 +70,8 @@ def apply_void(session: Session, msg: Applied) -> None:
            {"seq": msg.entry.seq, "message": body.withdrawn, "reason": body.reason})  # fmt: skip
 
 
-#: Handlers of the channel's own kinds, which every node applies.
+#: Handlers of the channel's own kinds, which every node applies whatever it is given.
 CHANNEL_HANDLERS: dict[str, Handler] = {"void": apply_void}
-HANDLERS.update(CHANNEL_HANDLERS)
 
 
 @dataclass
@@ -110,8 +98,8 @@ def receive(
     keys: NodeKeys,
     raw: bytes,
     *,
+    handlers: Mapping[str, Handler],
     now: datetime | None = None,
-    handlers: Mapping[str, Handler] | None = None,
 ) -> tuple[Received, bool]:
     """Parse the body; a JSON array is a batch, an object a single envelope."""
     data = load_json(raw, max_bytes=node.settings.max_body_bytes)
@@ -127,10 +115,13 @@ def receive_batch(
     keys: NodeKeys,
     items: list[Any],
     *,
+    handlers: Mapping[str, Handler],
     now: datetime | None = None,
-    handlers: Mapping[str, Handler] | None = None,
 ) -> Received:
     """Check every envelope without the write lock; then record and apply under it.
+
+    ``handlers`` apply each kind (the app factory builds them); a kind without
+    one is recorded as rejected (``exchange.unknown_kind``), never skipped.
 
     Parsing, signatures, decryption and body checks need no lock: a batch that
     authenticates nothing is answered without ever taking it. Only messages
@@ -148,7 +139,7 @@ def receive_batch(
         return answer
     peer = gate.peer
     with write_session(node) as session:
-        intake = _Intake(session, keys.node_id, now, HANDLERS if handlers is None else handlers)
+        intake = _Intake(session, keys.node_id, now, {**handlers, **CHANNEL_HANDLERS})
         intake.preload([c.envelope.id for c in checked if c.envelope is not None])
         for c in checked:
             result, error = intake.take(c) if c.envelope is not None else (c.result, c.error)
@@ -476,4 +467,4 @@ class _Intake:
         entry.state, entry.applied_at = "applied", self.now
 
 
-__all__ = ["HANDLERS", "Applied", "Received", "handles", "receive", "receive_batch"]
+__all__ = ["CHANNEL_HANDLERS", "Applied", "Handler", "Received", "receive", "receive_batch"]

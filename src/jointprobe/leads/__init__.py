@@ -1,11 +1,11 @@
 """Buyer leads from foreign partners: routed to field offices by US state.
 
 Each office works one referral's leads in a case of their own (need-to-know,
-see :mod:`jointprobe.leads.routing`). Importing this package registers
-:func:`routing.route_on_arrival` in ``exchange.workflow.REFERRAL_HOOKS``, so a
-US node routes the Person leads of a referral as it applies it, and
-:func:`routing.revoke_lead_access` in ``cases.service.MEMBER_REMOVED_HOOKS``, so
-a user removed from a case also leaves the lead cases it gave them.
+see :mod:`jointprobe.leads.routing`). ``jointprobe.wiring`` connects
+:func:`routing.route_on_arrival` to the inbox, so a US node routes the Person
+leads of a referral as it applies it, and :func:`routing.revoke_lead_access` to
+case membership, so a user removed from a case also leaves the lead cases it
+gave them. Importing this package registers nothing.
 """
 
 from jointprobe.leads.routing import (
@@ -16,6 +16,7 @@ from jointprobe.leads.routing import (
     RoutingTable,
     lead_case_id,
     load_table,
+    revoke_lead_access,
     route_leads,
     route_on_arrival,
 )
@@ -29,5 +30,6 @@ __all__ = [
     "lead_case_id",
     "load_table",
     "route_leads",
+    "revoke_lead_access",
     "route_on_arrival",
 ]

@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases import CaseIn, EventIn, add_event, create_case
-from jointprobe.cases.service import MEMBER_REMOVED_HOOKS
 from jointprobe.cases.service import members as case_members
 from jointprobe.entities import add_entity
 from jointprobe.errors import InvalidInput, JointprobeError
@@ -40,7 +39,7 @@ from jointprobe.exchange.inbox import Applied
 from jointprobe.exchange.markings import Marking, marking_to_store
 from jointprobe.exchange.payloads import ReferralBody
 from jointprobe.exchange.tables import Referral, ReferralEvent
-from jointprobe.exchange.workflow import REFERRAL_HOOKS, system_user
+from jointprobe.exchange.workflow import system_user
 from jointprobe.store.tables import Case, CaseMember, NodeIdentity, User
 from jointprobe.timeutil import utcnow
 
@@ -312,7 +311,7 @@ def _origin_case(session: Session, peer_id: str, remote_case: str | None) -> str
 
 
 def route_on_arrival(session: Session, msg: Applied) -> None:
-    """``REFERRAL_HOOKS`` entry: on a US node, route the US-person leads of a referral."""
+    """A referral hook (``wiring``): on a US node, route the US-person leads of a referral."""
     body = msg.body
     if not isinstance(body, ReferralBody):
         return
@@ -357,7 +356,7 @@ def route_on_arrival(session: Session, msg: Applied) -> None:
 
 
 def revoke_lead_access(session: Session, actor: User, case_id: str, user: User) -> None:
-    """``MEMBER_REMOVED_HOOKS`` entry: a user removed from a case also leaves the lead
+    """A member-removed hook (``wiring``): a user removed from a case also leaves the lead
     cases of the referrals that answered it (they joined those as its member)."""
     routed = session.scalars(
         select(ReferralEvent.body)
@@ -377,12 +376,6 @@ def revoke_lead_access(session: Session, actor: User, case_id: str, user: User) 
             session.delete(member)
             detail = {"removed_member": user.username, "because_removed_from": case_id}
             record(session, actor.username, "update", "case", lead_case, detail)
-
-
-if revoke_lead_access not in MEMBER_REMOVED_HOOKS:
-    MEMBER_REMOVED_HOOKS.append(revoke_lead_access)
-if route_on_arrival not in REFERRAL_HOOKS:
-    REFERRAL_HOOKS.append(route_on_arrival)
 
 
 __all__ = [

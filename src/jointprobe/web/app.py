@@ -13,12 +13,17 @@ from jointprobe.web.api import node as node_api
 from jointprobe.web.errors import install_error_handlers
 from jointprobe.web.limits import BodyLimitMiddleware
 from jointprobe.web.pages import build_pages
+from jointprobe.wiring import Wiring, default_wiring
 
 API_PREFIX = "/api/v1"
 
 
-def create_app(node: Node, *, clock: Clock = utcnow) -> FastAPI:
-    """The node's API and web pages; ``clock`` is "now" for sessions and sign-in limits."""
+def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = None) -> FastAPI:
+    """The node's API and web pages; ``clock`` is "now" for sessions and sign-in limits.
+
+    ``wiring`` connects the capabilities (inbox handlers, membership hooks);
+    default: :func:`~jointprobe.wiring.default_wiring`.
+    """
     app = FastAPI(
         title=f"jointprobe node {node.identity.id}",
         version=__version__,
@@ -27,6 +32,7 @@ def create_app(node: Node, *, clock: Clock = utcnow) -> FastAPI:
         redoc_url=None,
     )
     app.state.node = node
+    app.state.wiring = wiring or default_wiring()
     install_error_handlers(app)
     for module in (node_api, cases, entities, hits):
         app.include_router(module.router, prefix=API_PREFIX)

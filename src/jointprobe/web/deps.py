@@ -11,11 +11,17 @@ from sqlalchemy.orm import Session
 from jointprobe.accounts.service import authenticate_token
 from jointprobe.node import Node
 from jointprobe.store.tables import User
+from jointprobe.wiring import Wiring
 
 
 def get_node(request: Request) -> Node:
     node: Node = request.app.state.node
     return node
+
+
+def get_wiring(request: Request) -> Wiring:
+    wiring: Wiring = request.app.state.wiring
+    return wiring
 
 
 def get_session(node: Annotated[Node, Depends(get_node)]) -> Iterator[Session]:
@@ -51,3 +57,4 @@ SessionDep = Annotated[Session, Depends(get_session)]
 WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 UserDep = Annotated[User, Depends(current_user)]
 NodeDep = Annotated[Node, Depends(get_node)]
+WiringDep = Annotated[Wiring, Depends(get_wiring)]

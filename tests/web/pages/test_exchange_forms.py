@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from tests.exchange.live import HANDLERS
 
 from jointprobe.accounts import create_user
 from jointprobe.cases import CaseIn, create_case, list_events
@@ -62,7 +63,7 @@ def _deliver(sender: Node, recipient: Node) -> None:
         )
         raws = [raw.encode() for raw in session.scalars(query.order_by(OutboxEntry.seq))]
     for raw in raws:
-        answer, _ = receive(recipient, node_keys(recipient), raw)
+        answer, _ = receive(recipient, node_keys(recipient), raw, handlers=HANDLERS)
         assert answer.errors[0] is None, answer.errors[0]
         assert answer.results[0].status == "applied"
 

@@ -10,9 +10,9 @@ split the work by role:
 - ``queries``: finding referrals and need-to-know (:func:`can_see_referral`)
 - ``about``: RFIs about a referral, notices from a case, and what was
   exchanged about a referral (outcomes, RFIs and answers, with markings)
-- ``applying``: the ``@handles`` functions for what arrives (imported here so
-  that importing the workflow registers them), ``outcomes`` and ``records``
-  helping them
+- ``applying``: applying what arrives, one function per kind, handed to the
+  inbox by the app factory (:func:`inbox_handlers`); ``outcomes`` and
+  ``records`` help them
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from jointprobe.exchange.workflow.about import (
     subject_of,
     visible_notices,
 )
-from jointprobe.exchange.workflow.applying import REFERRAL_HOOKS
+from jointprobe.exchange.workflow.applying import ReferralHook, inbox_handlers
 from jointprobe.exchange.workflow.forms import ReferralIn, SelectorIn
 from jointprobe.exchange.workflow.queries import (
     CLOSED_STATES,
@@ -51,7 +51,7 @@ __all__ = [
     "Exchanged",
     "Notice",
     "RfiThread",
-    "REFERRAL_HOOKS",
+    "ReferralHook",
     "SYSTEM_USER",
     "ReferralIn",
     "SelectorIn",
@@ -62,6 +62,7 @@ __all__ = [
     "can_see_referral",
     "exchanged",
     "get_referral",
+    "inbox_handlers",
     "list_referrals",
     "notice_from_case",
     "send_notice",

@@ -1,14 +1,17 @@
-"""Applying what arrives: the ``@handles`` functions the inbox calls per message kind."""
+"""Applying what arrives: one function per message kind, and :func:`inbox_handlers`,
+the map from kind to function that the app factory hands the inbox."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from jointprobe.errors import InvalidInput
-from jointprobe.exchange.inbox import Applied, handles
+from jointprobe.exchange.inbox import Applied, Handler
 from jointprobe.exchange.markings import Marking
 from jointprobe.exchange.payloads import (
     AckBody,
@@ -32,15 +35,14 @@ from jointprobe.exchange.workflow.records import (
 )
 from jointprobe.timeutil import utcnow
 
-#: Functions called when a referral is applied (e.g. instant selector hits, lead routing).
-REFERRAL_HOOKS: list[Any] = []
+#: Called as ``hook(session, msg)`` once a referral is applied (e.g. lead routing).
+ReferralHook = Callable[[Session, Applied], None]
 
 _REFERRALS = cast(Table, Referral.__table__)
 _REFERRAL_EVENTS = cast(Table, ReferralEvent.__table__)
 
 
-@handles("referral")
-def _on_referral(session: Session, msg: Applied) -> None:
+def _on_referral(session: Session, msg: Applied, *, hooks: Sequence[ReferralHook] = ()) -> None:
     body = msg.body
     assert isinstance(body, ReferralBody)
     entry = msg.entry
@@ -76,11 +78,10 @@ def _on_referral(session: Session, msg: Applied) -> None:
             )
         ],
     )  # fmt: skip
-    for hook in REFERRAL_HOOKS:
+    for hook in hooks:
         hook(session, msg)
 
 
-@handles("rfi")
 def _on_rfi(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, RfiBody)
@@ -123,7 +124,6 @@ def _marking(msg: Applied, answered: Referral) -> Marking:
     return arrived_marking(msg.body, sender=msg.entry.sender, answered=answered)
 
 
-@handles("ack")
 def _on_ack(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, AckBody)
@@ -138,7 +138,6 @@ def _on_ack(session: Session, msg: Applied) -> None:
     case_note(session, referral, received_note(text, _marking(msg, referral)))
 
 
-@handles("status")
 def _on_status(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, StatusBody)
@@ -151,7 +150,6 @@ def _on_status(session: Session, msg: Applied) -> None:
     case_note(session, referral, received_note(text, _marking(msg, referral)))
 
 
-@handles("outcome")
 def _on_outcome(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, OutcomeBody)
@@ -167,7 +165,6 @@ def _on_outcome(session: Session, msg: Applied) -> None:
         case_note(session, referral, event_for(outcome.model_dump(), text, marking))
 
 
-@handles("rfi-response")
 def _on_rfi_response(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, RfiResponseBody)
@@ -178,7 +175,6 @@ def _on_rfi_response(session: Session, msg: Applied) -> None:
     case_note(session, rfi, received_note(answer, _marking(msg, rfi)))
 
 
-@handles("notice")
 def _on_notice(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, NoticeBody)
@@ -205,4 +201,17 @@ def _notice_thread(session: Session, msg: Applied) -> str:
     return entry.conversation_id if ours is not None else entry.message_id
 
 
-__all__ = ["REFERRAL_HOOKS"]
+def inbox_handlers(referral_hooks: Sequence[ReferralHook] = ()) -> dict[str, Handler]:
+    """What the inbox calls per kind; ``referral_hooks`` run after each referral is applied."""
+    return {
+        "referral": partial(_on_referral, hooks=tuple(referral_hooks)),
+        "rfi": _on_rfi,
+        "ack": _on_ack,
+        "status": _on_status,
+        "outcome": _on_outcome,
+        "rfi-response": _on_rfi_response,
+        "notice": _on_notice,
+    }
+
+
+__all__ = ["ReferralHook", "inbox_handlers"]

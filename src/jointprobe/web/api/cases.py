@@ -21,7 +21,7 @@ from jointprobe.cases.lab import LabResultIn, attach_lab_result
 from jointprobe.cases.service import members, remove_member
 from jointprobe.store.tables import CaseEvent
 from jointprobe.web.api.schemas import CaseDetail, CaseOut, EventOut, MemberIn
-from jointprobe.web.deps import SessionDep, UserDep, WriteSessionDep
+from jointprobe.web.deps import SessionDep, UserDep, WiringDep, WriteSessionDep
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -57,9 +57,9 @@ def cases_add_member(case_id: str, body: MemberIn, session: WriteSessionDep, use
 
 @router.delete("/{case_id}/members/{username}", status_code=204)
 def cases_remove_member(
-    case_id: str, username: str, session: WriteSessionDep, user: UserDep
+    case_id: str, username: str, session: WriteSessionDep, user: UserDep, wiring: WiringDep
 ) -> None:
-    remove_member(session, user, case_id, username)
+    remove_member(session, user, case_id, username, on_removed=wiring.member_removed)
 
 
 @router.get("/{case_id}/events", response_model=list[EventOut])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
@@ -15,7 +16,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
-import jointprobe.leads  # noqa: F401  (registers lead routing in REFERRAL_HOOKS)
 from jointprobe.errors import Forbidden
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.errors import ReplayedEnvelope
@@ -41,17 +41,19 @@ from jointprobe.exchange.workflow import (
 from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.timeutil import utcnow
-from jointprobe.web.deps import NodeDep, SessionDep, UserDep
+from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WiringDep
 
 router = APIRouter(prefix="/exchange", tags=["exchange"])
 
 
 @router.post("/inbox")
-async def inbox(request: Request, node: NodeDep) -> JSONResponse:
+async def inbox(request: Request, node: NodeDep, wiring: WiringDep) -> JSONResponse:
     """Envelopes from peers: one (a JSON object) or a batch (a JSON array)."""
     raw = await request.body()
     keys = node_keys(node)
-    answer, batch = await run_in_threadpool(receive, node, keys, raw)
+    answer, batch = await run_in_threadpool(
+        partial(receive, node, keys, raw, handlers=wiring.inbox_handlers)
+    )
     if batch:
         return JSONResponse(answer.to_dict())
     result, error = answer.results[0], answer.errors[0]

@@ -1,0 +1,35 @@
+"""How capabilities are connected, built once where the app and the CLI are built.
+
+Nothing registers itself by being imported: the inbox gets its handlers per
+message kind, and case membership its hooks, from a :class:`Wiring` that
+:func:`default_wiring` builds and ``create_app`` (and the CLI) pass along.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from jointprobe.cases.service import MemberRemovedHook
+from jointprobe.exchange.inbox import Handler
+from jointprobe.exchange.workflow import inbox_handlers
+from jointprobe.leads import revoke_lead_access, route_on_arrival
+
+
+@dataclass(frozen=True)
+class Wiring:
+    #: what the inbox calls per message kind (the channel's own kinds are added by it)
+    inbox_handlers: Mapping[str, Handler]
+    #: called after a member leaves a case, to take back access derived from it
+    member_removed: tuple[MemberRemovedHook, ...]
+
+
+def default_wiring() -> Wiring:
+    """The node as shipped: the referral workflow with lead routing."""
+    return Wiring(
+        inbox_handlers=inbox_handlers(referral_hooks=[route_on_arrival]),
+        member_removed=(revoke_lead_access,),
+    )
+
+
+__all__ = ["Wiring", "default_wiring"]
