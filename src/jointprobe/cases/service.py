@@ -25,7 +25,6 @@ from jointprobe.cases.marking import check_marking
 from jointprobe.errors import Conflict, NotFound
 from jointprobe.store.tables import Case, CaseMember, User
 
-
 #: Prefixes of the ids the node gives cases itself; a user may not choose them.
 RESERVED_PREFIXES = ("leads-",)
 

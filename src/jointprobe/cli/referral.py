@@ -17,11 +17,11 @@ from jointprobe.exchange.workflow import (
     ReferralIn,
     SelectorIn,
     acknowledge,
+    read_referral,
     send_outcome,
     send_referral,
     send_status,
     timeline,
-    visible_referral,
     visible_referrals,
 )
 from jointprobe.node import open_node
@@ -98,8 +98,8 @@ def show(ctx: typer.Context, referral_id: str, as_user: str = AsOption) -> None:
     """A referral, its items (each with its marking) and its timeline."""
     node = open_node(settings(ctx))
     try:
-        with node.session() as session:
-            r = visible_referral(session, get_user(session, as_user), referral_id)[0]
+        with node.write_session() as session:  # the read is recorded in the audit log
+            r = read_referral(session, get_user(session, as_user), referral_id)[0]
             console.print(f"[bold]{r.title}[/] ({r.direction} {r.peer_id}, {r.state})")
             console.print(Marking.from_dict(r.marking).banner(now=utcnow()))
             for item in r.items:

@@ -3,10 +3,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from jointprobe.exchange.tables import Referral
 from jointprobe.node import Node
-from jointprobe.store.tables import Entity
+from jointprobe.store.tables import AuditEntry, Entity
 
 from .conftest import csrf_of, sign_in
 
@@ -95,3 +96,28 @@ def test_a_bad_answer_shows_the_referral_again_with_the_reason(analyst: TestClie
     text = html.unescape(r.text)
     assert 'role="alert"' in text and "decision must be accept or decline" in text
     assert "Subscriber of a vendor's phone" in text  # the referral page, not a bare error page
+
+
+def _audit_rows(node: Node, actor: str, object_type: str, object_id: str) -> int:
+    with node.session() as session:
+        query = select(func.count()).select_from(AuditEntry)
+        query = query.where(AuditEntry.actor == actor, AuditEntry.action == "read")
+        query = query.where(AuditEntry.object_type == object_type)
+        return session.scalar(query.where(AuditEntry.object_id == object_id)) or 0
+
+
+def test_viewing_a_referral_page_is_recorded_in_the_audit_log(
+    analyst: TestClient, web_node: Node
+) -> None:
+    before = _audit_rows(web_node, "analyst", "referral", "r-incoming-1")
+    assert analyst.get("/referrals/r-incoming-1").status_code == 200
+    assert _audit_rows(web_node, "analyst", "referral", "r-incoming-1") == before + 1
+
+
+def test_the_compose_pages_entity_list_is_a_recorded_read_of_the_case(
+    analyst: TestClient, web_node: Node
+) -> None:
+    before = _audit_rows(web_node, "analyst", "case", "xingtai-2017")
+    r = analyst.get("/referrals/new", params={"case": "xingtai-2017"})
+    assert r.status_code == 200 and "xt-diana" in r.text
+    assert _audit_rows(web_node, "analyst", "case", "xingtai-2017") == before + 1

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jointprobe.audit import record
 from jointprobe.cases import can_see_case
 from jointprobe.errors import NotFound
 from jointprobe.exchange.tables import Referral, ReferralEvent
@@ -75,6 +76,18 @@ def visible_referral(session: Session, user: User, referral_id: str) -> list[Ref
     return shown
 
 
+def read_referral(session: Session, user: User, referral_id: str) -> list[Referral]:
+    """What :func:`visible_referral` gives, the read recorded in the audit log (one row).
+
+    Every view of a referral (API, web page, CLI) reads it through here: its
+    items come from a case, and reads of case material are on record.
+    """
+    rows = visible_referral(session, user, referral_id)
+    cases = sorted({row.case_id for row in rows if row.case_id})
+    record(session, user.username, "read", "referral", referral_id, {"cases": cases})
+    return rows
+
+
 def timeline(session: Session, referral_id: str) -> list[ReferralEvent]:
     """A referral's timeline, oldest first."""
     query = select(ReferralEvent).where(ReferralEvent.referral_id == referral_id)
@@ -87,6 +100,7 @@ __all__ = [
     "can_see_referral",
     "get_referral",
     "list_referrals",
+    "read_referral",
     "timeline",
     "visible_referral",
     "visible_referrals",

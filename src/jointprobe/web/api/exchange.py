@@ -27,19 +27,19 @@ from jointprobe.exchange.workflow import (
     ReferralIn,
     acknowledge,
     answer_rfi,
+    read_referral,
     send_notice,
     send_outcome,
     send_referral,
     send_rfi,
     send_status,
     timeline,
-    visible_referral,
     visible_referrals,
 )
 from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.timeutil import utcnow
-from jointprobe.web.deps import NodeDep, SessionDep, UserDep
+from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/exchange", tags=["exchange"])
 
@@ -131,8 +131,8 @@ def referrals_index(
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralDetail)
-def referrals_show(referral_id: str, session: SessionDep, user: UserDep) -> ReferralDetail:
-    referral = visible_referral(session, user, referral_id)[0]
+def referrals_show(referral_id: str, session: WriteSessionDep, user: UserDep) -> ReferralDetail:
+    referral = read_referral(session, user, referral_id)[0]
     detail = ReferralDetail.model_validate(_out(referral).model_dump())
     detail.timeline = [
         TimelineOut.model_validate(e, from_attributes=True) for e in timeline(session, referral.id)
