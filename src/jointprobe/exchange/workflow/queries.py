@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
@@ -12,7 +12,9 @@ from jointprobe.cases import can_see_case
 from jointprobe.errors import NotFound
 from jointprobe.exchange.tables import Referral, ReferralEvent
 from jointprobe.store.tables import Case, User
+from jointprobe.timeutil import as_utc, utcnow
 
+#: States in which the counterpart has nothing more to do on a referral (or RFI).
 CLOSED_STATES = ("declined", "closed", "answered")
 INBOX_ROLES = ("analyst", "liaison", "supervisor")
 
@@ -28,6 +30,24 @@ def get_referral(session: Session, referral_id: str, peer_id: str | None = None)
     return referral
 
 
+# The rule for "overdue", in SQL and on a row (they must agree; tests/exchange/test_overdue.py):
+# past its due date and not closed. The due date is for the work asked, not for the
+# acknowledgement: an accepted referral, or one with status reports, is still overdue
+# until its state is closed; a received one we have not acknowledged is overdue too.
+
+
+def overdue_filter(now: datetime) -> ColumnElement[bool]:
+    """Referrals overdue at ``now``, as a ``where`` clause (the rule above)."""
+    return and_(Referral.due.is_not(None), Referral.due < now, Referral.state.not_in(CLOSED_STATES))
+
+
+def is_overdue(referral: Referral, now: datetime | None = None) -> bool:
+    """Whether ``referral`` is overdue at ``now`` (default: now), the rule above."""
+    if referral.due is None or referral.state in CLOSED_STATES:
+        return False
+    return as_utc(referral.due) < as_utc(now or utcnow())
+
+
 def list_referrals(
     session: Session, *, direction: str | None = None, overdue_at: datetime | None = None
 ) -> list[Referral]:
@@ -36,7 +56,7 @@ def list_referrals(
     if direction:
         query = query.where(Referral.direction == direction)
     if overdue_at is not None:
-        query = query.where(Referral.due < overdue_at, Referral.state.not_in(CLOSED_STATES))
+        query = query.where(overdue_filter(overdue_at))
     return list(session.scalars(query))
 
 
@@ -99,7 +119,9 @@ __all__ = [
     "INBOX_ROLES",
     "can_see_referral",
     "get_referral",
+    "is_overdue",
     "list_referrals",
+    "overdue_filter",
     "read_referral",
     "timeline",
     "visible_referral",

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from jointprobe.cases.events import list_events
 from jointprobe.cases.service import list_cases
 from jointprobe.exchange.tables import Referral
-from jointprobe.exchange.workflow import Notice, RfiThread, answers, visible_notices
+from jointprobe.exchange.workflow import Notice, RfiThread, answers, is_overdue, visible_notices
 from jointprobe.store.tables import Case, CaseEvent, User
-from jointprobe.web.pages.refdata import ItemHit, is_overdue, recent_hits, visible_referrals
+from jointprobe.web.pages.refdata import ItemHit, recent_hits, visible_referrals
 
 OUTCOME_KINDS = ("arrest", "seizure", "charge", "court_outcome", "lab_result")
 

@@ -25,6 +25,7 @@ from jointprobe.exchange.workflow import (
     ReferralIn,
     SelectorIn,
     acknowledge,
+    is_overdue,
     read_referral,
     send_referral,
 )
@@ -34,7 +35,7 @@ from jointprobe.store.tables import Entity, User
 from jointprobe.web.pages.composing import compose_context
 from jointprobe.web.pages.deps import AuditedDbDep, CsrfDep, DbDep, ListForm, PageUser, TextForm
 from jointprobe.web.pages.graphdata import is_relation
-from jointprobe.web.pages.refdata import is_overdue, referral_detail, referral_hits
+from jointprobe.web.pages.refdata import referral_detail, referral_hits
 from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
