@@ -18,6 +18,7 @@ from typing import Any
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.errors import MalformedEnvelope, MarkingForbidden
 from jointprobe.exchange.wire import check_node_id, format_time, parse_time
+from jointprobe.timeutil import as_utc
 
 
 class Tlp(enum.Enum):
@@ -249,10 +250,7 @@ def _expiry(text: str) -> datetime:
     try:
         return parse_time(text, field="expires")
     except MalformedEnvelope:
-        from datetime import UTC
-
-        moment = datetime.fromisoformat(text)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return as_utc(datetime.fromisoformat(text))
 
 
 def may_release(

@@ -7,13 +7,13 @@ everything else needs a user. Handlers only connect input to ``exchange``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 import jointprobe.leads  # noqa: F401  (registers lead routing in REFERRAL_HOOKS)
 from jointprobe.exchange.db import write_session
@@ -36,6 +36,7 @@ from jointprobe.exchange.workflow import (
     timeline,
     visible_referrals,
 )
+from jointprobe.exchange.workflow.forms import UtcDatetime
 from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.timeutil import utcnow
@@ -190,14 +191,8 @@ class RfiIn(BaseModel):
     to: str = Field(min_length=1, max_length=64)
     question: str = Field(min_length=1, max_length=20_000)
     case_id: str | None = None
-    due: datetime | None = None
+    due: UtcDatetime | None = None
     tlp: str = "AMBER"
-
-    @field_validator("due")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        """A time without an offset is taken as UTC."""
-        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
 
 
 class RfiAnswerIn(BaseModel):
