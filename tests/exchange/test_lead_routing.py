@@ -297,9 +297,9 @@ def test_removing_a_member_from_a_case_removes_them_from_its_lead_cases(tmp_path
 
 def _route_one_lead(session, referral_id: str) -> str:
     known = load_table().by_state
+    props = {"name": ["Ann Lee"], "address": ["Portland, OR, USA"]}
     item = {"type": "entity", "item_id": "b1",
-            "entity": {"id": "b1", "schema": "Person",
-                       "properties": {"name": ["Ann Lee"], "address": ["Portland, OR, USA"]}}}  # fmt: skip
+            "entity": {"id": "b1", "schema": "Person", "properties": props}}  # fmt: skip
     lead = lead_from_item(item, known)
     assert lead is not None
     routed = route_leads(session, system_user(session), referral_id=referral_id,
