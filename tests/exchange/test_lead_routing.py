@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from jointprobe.accounts import create_user
 from jointprobe.cases import (
+    CaseIdUnavailable,
     CaseIn,
     add_member,
     create_case,
@@ -33,8 +34,14 @@ from jointprobe.exchange.workflow import (
     timeline,
     visible_referrals,
 )
-from jointprobe.leads import lead_case_id, load_table, revoke_lead_access, route_on_arrival
-from jointprobe.leads.routing import RoutingTable, lead_from_item, state_of
+from jointprobe.leads import find_lead_case, load_table, revoke_lead_access, route_on_arrival
+from jointprobe.leads.routing import (
+    RoutingTable,
+    lead_case_key,
+    lead_from_item,
+    route_leads,
+    state_of,
+)
 from jointprobe.store.tables import Case, User
 from jointprobe.timeutil import utcnow
 from jointprobe.wiring import default_wiring
@@ -148,13 +155,13 @@ def test_a_us_node_routes_arriving_leads_and_a_cn_node_does_not(tmp_path: Path) 
             with us.session() as s:
                 cases = set(s.scalars(select(Case.id)))
                 table = load_table()
+                sys_user = system_user(s)
                 ny_case, or_case, queue_case = (
-                    lead_case_id(table.route(state).office, "cn-mps-nnb", lid)
+                    find_lead_case(s, sys_user, table.route(state).office, "cn-mps-nnb", lid)
                     for state in ("NY", "OR", None)
                 )
                 assert {ny_case, or_case, queue_case} <= cases
-                assert ny_case.startswith("leads-hsi-new-york-")
-                sys_user = system_user(s)
+                assert ny_case is not None and ny_case.startswith("leads-hsi-new-york-")
                 ny = list_events(s, sys_user, ny_case)
                 queue = list_events(s, sys_user, queue_case)
                 assert [e.details["state"] for e in ny] == ["NY"] and ny[0].fictional
@@ -226,10 +233,10 @@ def test_a_member_of_one_referrals_case_cannot_see_another_referrals_leads(
         ref_a = _leads_from_cn(us, cn, "cn-a", [("buyer-a", "Ann Lee")], seq=3)
         ref_b = _leads_from_cn(us, cn, "cn-b", [("buyer-b", "Bob Ray")], seq=4)
         ny = load_table().route("NY").office
-        case_a = lead_case_id(ny, "cn-mps-nnb", ref_a)
-        case_b = lead_case_id(ny, "cn-mps-nnb", ref_b)
-        assert case_a != case_b
         with us.session() as s:
+            case_a = find_lead_case(s, system_user(s), ny, "cn-mps-nnb", ref_a)
+            case_b = find_lead_case(s, system_user(s), ny, "cn-mps-nnb", ref_b)
+            assert case_a is not None and case_b is not None and case_a != case_b
             alice, bob = (s.query(User).filter_by(username=n).one() for n in ("alice", "bob"))
             assert case_members(s, case_a) == sorted(["alice", SYSTEM_USER])
             assert [e.title for e in list_events(s, alice, case_a) if "Ann Lee" in e.title]
@@ -272,7 +279,10 @@ def test_removing_a_member_from_a_case_removes_them_from_its_lead_cases(tmp_path
             add_member(s, alice, "case-a", "carol")
         _us_referral_accepted_by_cn(us, cn, "alice", "case-a", "cn-a", seq=1)
         ref_a = _leads_from_cn(us, cn, "cn-a", [("buyer-a", "Ann Lee")], seq=2)
-        lead_case = lead_case_id(load_table().route("NY").office, "cn-mps-nnb", ref_a)
+        ny = load_table().route("NY").office
+        with us.session() as s:
+            lead_case = find_lead_case(s, system_user(s), ny, "cn-mps-nnb", ref_a)
+            assert lead_case is not None
         with write_session(us) as s:
             assert "carol" in case_members(s, lead_case)
             alice = s.query(User).filter_by(username="alice").one()
@@ -286,3 +296,33 @@ def test_removing_a_member_from_a_case_removes_them_from_its_lead_cases(tmp_path
     finally:
         us.close()
         cn.close()
+
+
+def _route_one_lead(session, referral_id: str) -> str:
+    known = load_table().by_state
+    props = {"name": ["Ann Lee"], "address": ["Portland, OR, USA"]}
+    item = {"type": "entity", "item_id": "b1",
+            "entity": {"id": "b1", "schema": "Person", "properties": props}}  # fmt: skip
+    lead = lead_from_item(item, known)
+    assert lead is not None
+    routed = route_leads(session, system_user(session), referral_id=referral_id,
+                         peer_id="cn-mps-nnb", leads=[lead])  # fmt: skip
+    return routed[0].case_id
+
+
+def test_lead_case_ids_cannot_be_guessed_or_taken_first(sqlite_node, make_user) -> None:
+    alice = make_user(sqlite_node, "alice")
+    oregon = load_table().route("OR").office
+    squat = lead_case_key(oregon, "cn-mps-nnb", "r-1")
+    with sqlite_node.session() as s:
+        # a user's case that says it is the lead case is not taken for it
+        create_case(s, alice, CaseIn(id="squat", title="mine", source=squat))
+        with pytest.raises(CaseIdUnavailable):
+            create_case(s, alice, CaseIn(id="leads-hsi-portland-0000000000", title="mine"))
+    with sqlite_node.session() as s:
+        first = _route_one_lead(s, "r-1")
+        assert _route_one_lead(s, "r-1") == first  # the same referral's leads: the same case
+        again = _route_one_lead(s, "r-2")
+        assert case_members(s, "squat") == ["alice"]
+    assert first.startswith("leads-hsi-portland-") and first != again
+    assert len(first.rsplit("-", 1)[1]) == 16  # 64 random bits, not a digest of known ids

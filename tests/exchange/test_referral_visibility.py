@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from tests.exchange.factories import marking, referral_body
 from tests.exchange.live import HANDLERS, analyst, keys, make_node, peer
 from tests.web.pages.conftest import sign_in
@@ -30,7 +31,7 @@ from jointprobe.exchange.workflow import (
     send_referral,
 )
 from jointprobe.node import Node
-from jointprobe.store.tables import User
+from jointprobe.store.tables import AuditEntry, User
 from jointprobe.web import create_app
 
 MARKING = {"tlp": "AMBER", "originator": "us-test"}
@@ -216,3 +217,35 @@ def test_answering_a_referral_id_two_peers_used_needs_the_peer(tmp_path: Path) -
     finally:
         for node in (us, cn, mx):
             node.close()
+
+
+def _reads_of(node: Node, actor: str, referral_id: str) -> list[dict[str, Any]]:
+    with node.session() as session:
+        rows = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.actor == actor,
+                AuditEntry.action == "read",
+                AuditEntry.object_type == "referral",
+                AuditEntry.object_id == referral_id,
+            )
+        )
+        return [row.detail for row in rows]
+
+
+def test_api_referral_view_is_recorded_in_the_audit_log(sqlite_node: Node, make_user: Any) -> None:
+    tokens = _referrals(sqlite_node, make_user)
+    with TestClient(create_app(sqlite_node)) as client:
+        h = {"Authorization": f"Bearer {tokens['alice']}"}
+        assert client.get("/api/v1/exchange/referrals/r-out", headers=h).status_code == 200
+        bob = {"Authorization": f"Bearer {tokens['bob']}"}
+        assert client.get("/api/v1/exchange/referrals/r-out", headers=bob).status_code == 404
+    assert _reads_of(sqlite_node, "alice", "r-out") == [{"cases": ["secret-case"]}]
+    assert _reads_of(sqlite_node, "bob", "r-out") == []
+
+
+def test_cli_referral_show_is_recorded_in_the_audit_log(sqlite_node: Node, make_user: Any) -> None:
+    _referrals(sqlite_node, make_user)
+    d = ["--data-dir", str(sqlite_node.settings.data_dir)]
+    shown = CliRunner().invoke(cli, [*d, "referral", "show", "r-out", "--as", "alice"])
+    assert shown.exit_code == 0 and "Vendor Diana" in shown.output
+    assert _reads_of(sqlite_node, "alice", "r-out") == [{"cases": ["secret-case"]}]

@@ -64,6 +64,41 @@ def test_events_and_entities_through_the_api(api: Any) -> None:
     assert client.get("/api/v1/entities/p1", headers=auth(tokens["bob"])).status_code == 404
 
 
+def test_a_hidden_case_id_gets_the_answer_of_any_unavailable_id(api: Any) -> None:
+    client, tokens = api
+    alice, bob = auth(tokens["alice"]), auth(tokens["bob"])
+    client.post("/api/v1/cases", json={"title": "Diana", "id": "diana"}, headers=alice)
+    client.post("/api/v1/cases", json={"title": "Bob's", "id": "bobs"}, headers=bob)
+    answers = [
+        client.post("/api/v1/cases", json={"title": "probe", "id": chosen}, headers=bob)
+        for chosen in ("diana", "bobs", "leads-hsi-x-0123")  # hidden, visible, reserved
+    ]
+    assert {(r.status_code, r.text) for r in answers} == {(answers[0].status_code, answers[0].text)}
+    assert answers[0].status_code == 409 and "diana" not in answers[0].text
+    r = client.get("/api/v1/cases/diana", headers=alice)
+    assert r.json()["title"] == "Diana" and r.json()["members"] == ["alice"]
+
+
+def test_a_hidden_entity_id_gets_the_answer_of_any_taken_id(api: Any) -> None:
+    client, tokens = api
+    alice, bob = auth(tokens["alice"]), auth(tokens["bob"])
+    client.post("/api/v1/cases", json={"title": "A", "id": "a"}, headers=alice)
+    client.post("/api/v1/cases", json={"title": "B", "id": "b"}, headers=bob)
+
+    def person(eid: str, name: str, case_id: str, headers: dict[str, str]) -> Any:
+        entity = {"id": eid, "schema": "Person", "properties": {"name": [name]}}
+        return client.post(
+            "/api/v1/entities", json={"entity": entity, "case_id": case_id}, headers=headers
+        )
+
+    assert person("secret", "Liu Yong", "a", alice).status_code == 201
+    assert person("mine", "Bob's man", "b", bob).status_code == 201
+    hidden, taken = person("secret", "probe", "b", bob), person("mine", "probe", "b", bob)
+    assert (hidden.status_code, hidden.text) == (taken.status_code, taken.text)
+    assert hidden.status_code == 409 and "secret" not in hidden.text
+    assert client.get("/api/v1/entities/secret", headers=alice).json()["caption"] == "Liu Yong"
+
+
 @pytest.mark.parametrize(
     ("headers", "code"),
     [
@@ -92,7 +127,7 @@ def test_error_bodies_have_code_and_message(api: Any) -> None:
     h = auth(tokens["alice"])
     client.post("/api/v1/cases", json={"title": "x", "id": "c"}, headers=h)
     r = client.post("/api/v1/cases", json={"title": "x", "id": "c"}, headers=h)
-    assert r.status_code == 409 and r.json()["code"] == "conflict"
+    assert r.status_code == 409 and r.json()["code"] == "case.id_unavailable"
     r = client.post("/api/v1/cases/c/events", json={"kind": "seizure", "quantity": "-3"}, headers=h)
     assert r.status_code == 422 and r.json()["code"] == "request.invalid"
     r = client.post("/api/v1/entities", json={"entity": {"id": "x", "schema": "Nope"}}, headers=h)

@@ -2,6 +2,7 @@
 
 from jointprobe.cases.events import EVENT_KINDS, OUTCOMES, EventIn, add_event, list_events
 from jointprobe.cases.service import (
+    CaseIdUnavailable,
     CaseIn,
     add_member,
     can_see_case,
@@ -17,6 +18,7 @@ from jointprobe.cases.service import (
 __all__ = [
     "EVENT_KINDS",
     "OUTCOMES",
+    "CaseIdUnavailable",
     "CaseIn",
     "EventIn",
     "add_event",

@@ -7,12 +7,13 @@ TLP labels and Admiralty grades have one definition, ``exchange.markings``
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.markings import ANY_PEER, Grading, Tlp
 from jointprobe.node import NODE_ID
+from jointprobe.timeutil import as_utc
 
 TLP_LABELS = tuple(label.value for label in Tlp)
 HANDLING_KEYS = {
@@ -62,9 +63,7 @@ def _expiry(value: Any) -> str:
         raise InvalidInput(
             f"handling expires {text!r} is not an ISO 8601 date or date-time"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return as_utc(moment).isoformat().replace("+00:00", "Z")
 
 
 def describe(tlp: str, handling: dict[str, Any], grading: str | None) -> str:

@@ -2,6 +2,12 @@
 
 ``visible_case`` is the one place that decides; every adapter goes through it.
 A case the user may not see is reported as not found, never as forbidden.
+
+Case ids: a chosen id that is taken gets one answer, :class:`CaseIdUnavailable`,
+whether or not the creator may see the case holding it, the same answer as an id
+in a namespace the node keeps for itself (``leads-``); it never says a case exists.
+Ids the node gives itself have a random part (:func:`new_case_id`), so nobody can
+guess them or take them first.
 """
 
 from __future__ import annotations
@@ -18,6 +24,18 @@ from jointprobe.audit import record
 from jointprobe.cases.marking import check_marking
 from jointprobe.errors import Conflict, NotFound
 from jointprobe.store.tables import Case, CaseMember, User
+
+#: Prefixes of the ids the node gives cases itself; a user may not choose them.
+RESERVED_PREFIXES = ("leads-",)
+
+
+class CaseIdUnavailable(Conflict):
+    """A chosen case id that is taken or reserved; the answer never says which."""
+
+    code = "case.id_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("case id not available; choose another or leave it out to get one")
 
 
 class CaseIn(BaseModel):
@@ -60,11 +78,31 @@ def visible_case(session: Session, user: User, case_id: str) -> Case:
     return case
 
 
+def new_case_id(prefix: str = "case") -> str:
+    """An id the node gives a case: ``prefix`` and a random part nobody can guess."""
+    return f"{prefix}-{secrets.token_hex(8)}"
+
+
+def check_chosen_case_id(session: Session, case_id: str) -> None:
+    """Refuse a chosen id that is reserved or taken, with one answer for both.
+
+    Taken by a case the chooser cannot see, or by one they can: the same
+    :class:`CaseIdUnavailable`, so choosing an id never tells a hidden case apart.
+    """
+    if case_id.startswith(RESERVED_PREFIXES) or session.get(Case, case_id) is not None:
+        raise CaseIdUnavailable()
+
+
 def create_case(session: Session, actor: User, data: CaseIn) -> Case:
+    """Open a case with the chosen id (see :func:`check_chosen_case_id`) or a new one."""
+    if data.id is not None:
+        check_chosen_case_id(session, data.id)
+    return open_case(session, actor, data, data.id or new_case_id())
+
+
+def open_case(session: Session, actor: User, data: CaseIn, case_id: str) -> Case:
+    """Open a case under ``case_id``, which the caller made sure is free; the actor joins."""
     tlp, handling, grading = check_marking(data.tlp, data.handling, data.grading)
-    case_id = data.id or f"case-{secrets.token_hex(4)}"
-    if session.get(Case, case_id) is not None:
-        raise Conflict(f"case {case_id!r} already exists")
     case = Case(
         id=case_id,
         title=data.title,

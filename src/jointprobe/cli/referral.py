@@ -19,11 +19,11 @@ from jointprobe.exchange.workflow import (
     ReferralIn,
     SelectorIn,
     acknowledge,
+    read_referral,
     send_outcome,
     send_referral,
     send_status,
     timeline,
-    visible_referral,
     visible_referrals,
 )
 from jointprobe.node import open_node
@@ -109,9 +109,9 @@ def show(
     """A referral per counterpart: its items (each with its marking) and its own timeline."""
     node = open_node(settings(ctx))
     try:
-        with node.session() as session:
+        with node.write_session() as session:  # the read is recorded in the audit log
             user = get_user(session, as_user)
-            for r in visible_referral(session, user, referral_id, peer_id):
+            for r in read_referral(session, user, referral_id, peer_id):
                 _show_row(session, r)
     finally:
         node.close()

@@ -15,7 +15,14 @@ from jointprobe.entities.write import NewEntity, edges_of, prepare, write
 from jointprobe.errors import NotFound
 from jointprobe.store.tables import Entity, User
 
-__all__ = ["add_entity", "case_entities", "edges_of", "get_entity", "to_proxy"]
+__all__ = [
+    "add_entity",
+    "case_entities",
+    "edges_of",
+    "get_entity",
+    "read_case_entities",
+    "to_proxy",
+]
 
 
 def to_proxy(row: Entity) -> EntityProxy:
@@ -62,6 +69,13 @@ def get_entity(session: Session, actor: User, entity_id: str) -> Entity:
             raise NotFound(f"no entity {entity_id!r}") from None
         record(session, actor.username, "read", "case", row.case_id, {"entity": row.id})
     return row
+
+
+def read_case_entities(session: Session, actor: User, case_id: str) -> list[Entity]:
+    """The entities of a case ``actor`` may see, the read recorded in the audit log (one row)."""
+    case = visible_case(session, actor, case_id)
+    record(session, actor.username, "read", "case", case.id, {"entities": "list"})
+    return case_entities(session, case.id)
 
 
 def case_entities(session: Session, case_id: str) -> list[Entity]:

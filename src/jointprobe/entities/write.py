@@ -13,6 +13,9 @@ selector index is written the same way on every path.
   OFAC import) and ``add_entity`` (one entity) are built on these two.
 - ``check_origin`` checks an import's case and marking once; ``add_parsed``
   then writes each batch its workers read (``entity import``).
+
+An id that is taken, in a case the writer may see or not, is refused with one
+answer (:class:`EntityIdUnavailable`) that does not say where or whether it is visible.
 """
 
 from __future__ import annotations
@@ -43,6 +46,15 @@ _EDGES = cast(Table, Edge.__table__)
 _ENTITY_COLUMNS = ("id", "schema", "caption", "properties")  # the rest: the origin's
 _SELECTOR_COLUMNS = ("kind", "value", "entity_id")  # Parsed.selectors; case_id per batch
 _EDGE_COLUMNS = ("relation_id", "schema", "source_id", "target_id")  # Parsed.edges
+
+
+class EntityIdUnavailable(Conflict):
+    """An entity id taken already (in this batch or the store); says nothing of where."""
+
+    code = "entity.id_unavailable"
+
+    def __init__(self, where: str | None = None) -> None:
+        super().__init__("entity id not available; choose another", where=where)
 
 
 class Parsed(NamedTuple):
@@ -224,9 +236,7 @@ def prepare(
     out: list[Ready] = []
     for index, ready in checked:
         if ready.id in taken:
-            errors.append(
-                (index, Conflict(f"entity {ready.id!r} already exists", where=ready.item.where))
-            )
+            errors.append((index, EntityIdUnavailable(ready.item.where)))
             continue
         taken.add(ready.id)
         out.append(ready)
@@ -278,16 +288,14 @@ def add_parsed(
         if isinstance(result, JointprobeError):
             errors.append((index, result))
         elif result.id in seen:
-            errors.append(
-                (index, Conflict(f"entity {result.id!r} already exists", where=where(index)))
-            )
+            errors.append((index, EntityIdUnavailable(where(index))))
         else:
             seen.add(result.id)
             good.append((index, result))
     taken = _existing(session, [parsed.id for _, parsed in good])
     if taken:
         errors += [
-            (index, Conflict(f"entity {parsed.id!r} already exists", where=where(index)))
+            (index, EntityIdUnavailable(where(index)))
             for index, parsed in good
             if parsed.id in taken
         ]

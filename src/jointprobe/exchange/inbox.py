@@ -41,7 +41,7 @@ from jointprobe.exchange.errors import (
 )
 from jointprobe.exchange.identity import previous_keys
 from jointprobe.exchange.keys import NodeKeys
-from jointprobe.exchange.markings import may_release
+from jointprobe.exchange.markings import require_release
 from jointprobe.exchange.payloads import Body, VoidBody, markings_of, parse_body
 from jointprobe.exchange.peers import revoked_only
 from jointprobe.exchange.receipts import INVALID, Result, make_receipt
@@ -253,14 +253,14 @@ class _Gate:
             return opened
 
     def _check_markings(self, body: Body, peer: TrustedPeer) -> None:
-        """The sender may not send us more than our agreement with it allows."""
+        """The sender may not send us more than our agreement with it allows, nor
+        items it claims this node originated (it could otherwise widen their release)."""
+        me = self.keys.node_id
         for marking in markings_of(body):
-            decision = may_release(
-                marking, self.keys.node_id, holder=peer.node_id, now=self.now,
-                max_tlp=peer.agreement.max_tlp,
-            )  # fmt: skip
-            if not decision:
-                raise MarkingForbidden(decision.reason)
+            if marking.originator == me and peer.node_id != me:
+                raise MarkingForbidden(f"{peer.node_id} sent an item marked as originated by {me}")
+            require_release(marking, me, holder=peer.node_id, now=self.now,
+                            max_tlp=peer.agreement.max_tlp)  # fmt: skip
 
 
 _INBOX = cast(Table, InboxEntry.__table__)

@@ -18,6 +18,7 @@ from typing import Any
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.errors import MalformedEnvelope, MarkingForbidden
 from jointprobe.exchange.wire import check_node_id, format_time, parse_time
+from jointprobe.timeutil import as_utc
 
 
 class Tlp(enum.Enum):
@@ -274,10 +275,7 @@ def _expiry(text: str) -> datetime:
     try:
         return parse_time(text, field="expires")
     except MalformedEnvelope:
-        from datetime import UTC
-
-        moment = datetime.fromisoformat(text)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return as_utc(datetime.fromisoformat(text))
 
 
 def may_release(
@@ -320,9 +318,25 @@ def may_release(
     return ALLOWED
 
 
-def require_release(marking: Marking, recipient: str | None, **kwargs: Any) -> None:
-    """Raise :class:`MarkingForbidden` unless :func:`may_release` allows."""
-    decision = may_release(marking, recipient, **kwargs)
+def require_release(
+    marking: Marking,
+    recipient: str | None,
+    *,
+    holder: str,
+    now: datetime,
+    max_tlp: Tlp = Tlp.CLEAR,
+    channel: Channel = Channel.PEER,
+    purpose: Purpose = Purpose.INTELLIGENCE,
+) -> None:
+    """Raise :class:`MarkingForbidden` (with the reason) unless :func:`may_release` allows.
+
+    The one "check, raise if refused": what this node sends
+    (``workflow.release.require_release_to_peer``) and what it receives go through it.
+    """
+    decision = may_release(
+        marking, recipient, holder=holder, now=now, max_tlp=max_tlp, channel=channel,
+        purpose=purpose,
+    )  # fmt: skip
     if not decision:
         raise MarkingForbidden(decision.reason)
 

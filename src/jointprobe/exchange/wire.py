@@ -15,7 +15,7 @@ import rfc8785
 
 from jointprobe.exchange.errors import MalformedEnvelope
 from jointprobe.node import NODE_ID
-from jointprobe.timeutil import iso
+from jointprobe.timeutil import as_utc, iso
 
 VERSION = "jp/1"
 SUPPORTED_VERSIONS = (VERSION,)
@@ -127,7 +127,7 @@ def parse_time(text: object, *, field: str) -> datetime:
     if not isinstance(text, str) or not _TIME.match(text):
         raise MalformedEnvelope(f"{field} is not an RFC 3339 UTC time")
     try:
-        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+        return as_utc(datetime.fromisoformat(text[:-1]))
     except ValueError as exc:
         raise MalformedEnvelope(f"{field} is not a valid time") from exc
 

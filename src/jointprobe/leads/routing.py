@@ -7,8 +7,10 @@ a state the table does not know, goes to the default queue with a note saying
 why. Each routed lead becomes an entity and a ``referral`` event in a case of
 its office, and the office opens domestic investigations as ordinary case events.
 
-Need-to-know: there is one such case per (office, referral), ``leads-<office
-id>-<digest>`` (:func:`lead_case_id`), never one standing case per office. The
+Need-to-know: there is one such case per (office, referral), never one standing
+case per office. Its id, ``leads-<office id>-<random>``, cannot be guessed or
+taken first (users may not choose ``leads-`` ids); :func:`find_lead_case` finds it
+by the key kept in its ``source``, among the cases the routing account opened. The
 members of our case the referral answers join only that referral's office
 cases, so they see the leads of that referral and not every lead the office
 was ever sent.
@@ -16,7 +18,6 @@ was ever sent.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -31,8 +32,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
-from jointprobe.cases import CaseIn, EventIn, add_event, create_case
+from jointprobe.cases import CaseIn, EventIn, add_event
 from jointprobe.cases.service import members as case_members
+from jointprobe.cases.service import new_case_id, open_case
 from jointprobe.entities import add_entity
 from jointprobe.errors import InvalidInput, JointprobeError
 from jointprobe.exchange.inbox import Applied
@@ -54,10 +56,22 @@ class Office:
     name: str
 
 
-def lead_case_id(office: Office, peer_id: str, referral_id: str) -> str:
-    """The case holding the leads of one referral (from ``peer_id``) for one office."""
-    digest = hashlib.sha256(f"{peer_id}\n{referral_id}".encode()).hexdigest()[:10]
-    return f"leads-{office.id}"[:53] + f"-{digest}"
+def lead_case_key(office: Office, peer_id: str, referral_id: str) -> str:
+    """What the ``source`` of the case holding one referral's leads for one office says."""
+    return f"leads of referral {referral_id} from {peer_id} for {office.id}"
+
+
+def find_lead_case(
+    session: Session, router: User, office: Office, peer_id: str, referral_id: str
+) -> str | None:
+    """The case ``router`` opened for the leads of one referral for one office, if any.
+
+    Only cases ``router`` (the routing account) created count, so a case a user
+    opened with the same ``source`` is never taken for it.
+    """
+    key = lead_case_key(office, peer_id, referral_id)
+    query = select(Case.id).where(Case.source == key, Case.created_by == router.id)
+    return session.scalar(query.order_by(Case.created_at).limit(1))
 
 
 @dataclass(frozen=True)
@@ -215,11 +229,13 @@ def _office_case(
     members: Sequence[str],
 ) -> str:
     """The office's case for this referral (created on first use), ``members`` added."""
-    case_id = lead_case_id(office, peer_id, referral_id)
-    if session.get(Case, case_id) is None:
+    case_id = find_lead_case(session, actor, office, peer_id, referral_id)
+    if case_id is None:
         about = referral_title or f"referral {referral_id}"
         title = f"{office.name}: leads from {peer_id} ({about})"[:300]
-        create_case(session, actor, CaseIn(id=case_id, title=title, tlp="AMBER"))
+        source = lead_case_key(office, peer_id, referral_id)
+        case_id = new_case_id(f"leads-{office.id}"[:47])
+        open_case(session, actor, CaseIn(title=title, tlp="AMBER", source=source), case_id)
     present = set(case_members(session, case_id))
     for username in members:
         user = session.scalar(select(User).where(User.username == username))
@@ -385,7 +401,8 @@ __all__ = [
     "Route",
     "Routed",
     "RoutingTable",
-    "lead_case_id",
+    "find_lead_case",
+    "lead_case_key",
     "lead_from_item",
     "load_table",
     "route_leads",

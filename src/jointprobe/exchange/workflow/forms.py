@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
+
+from jointprobe.timeutil import as_utc
+
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
+"""A time as a user writes it, kept in UTC; one without an offset is taken as UTC
+(the wire carries UTC only)."""
 
 
 class SelectorIn(BaseModel):
@@ -22,22 +28,14 @@ class ReferralIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     narrative: str = ""
     requested_action: str = ""
-    due: datetime
+    due: UtcDatetime
     selectors: list[SelectorIn] = Field(default_factory=list)
     entity_ids: list[str] = Field(default_factory=list)
     tlp: str = "AMBER"
     use: Literal["intelligence", "evidential"] = "intelligence"
     consent: list[str] = Field(default_factory=list)
     grading: str | None = None
-    expires: datetime | None = None
-
-    @field_validator("due", "expires")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        """A time without an offset is taken as UTC (the wire carries UTC only)."""
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
+    expires: UtcDatetime | None = None
 
 
 __all__ = ["ReferralIn", "SelectorIn"]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
+from jointprobe.audit import record
 from jointprobe.cases import can_see_case
 from jointprobe.errors import NotFound
 from jointprobe.exchange.tables import Referral, ReferralEvent
 from jointprobe.store.tables import Case, User
+from jointprobe.timeutil import as_utc, utcnow
 
+#: States in which the counterpart has nothing more to do on a referral (or RFI).
 CLOSED_STATES = ("declined", "closed", "answered")
 INBOX_ROLES = ("analyst", "liaison", "supervisor")
 
@@ -27,6 +30,24 @@ def get_referral(session: Session, referral_id: str, peer_id: str | None = None)
     return referral
 
 
+# The rule for "overdue", in SQL and on a row (they must agree; tests/exchange/test_overdue.py):
+# past its due date and not closed. The due date is for the work asked, not for the
+# acknowledgement: an accepted referral, or one with status reports, is still overdue
+# until its state is closed; a received one we have not acknowledged is overdue too.
+
+
+def overdue_filter(now: datetime) -> ColumnElement[bool]:
+    """Referrals overdue at ``now``, as a ``where`` clause (the rule above)."""
+    return and_(Referral.due.is_not(None), Referral.due < now, Referral.state.not_in(CLOSED_STATES))
+
+
+def is_overdue(referral: Referral, now: datetime | None = None) -> bool:
+    """Whether ``referral`` is overdue at ``now`` (default: now), the rule above."""
+    if referral.due is None or referral.state in CLOSED_STATES:
+        return False
+    return as_utc(referral.due) < as_utc(now or utcnow())
+
+
 def list_referrals(
     session: Session, *, direction: str | None = None, overdue_at: datetime | None = None
 ) -> list[Referral]:
@@ -35,7 +56,7 @@ def list_referrals(
     if direction:
         query = query.where(Referral.direction == direction)
     if overdue_at is not None:
-        query = query.where(Referral.due < overdue_at, Referral.state.not_in(CLOSED_STATES))
+        query = query.where(overdue_filter(overdue_at))
     return list(session.scalars(query))
 
 
@@ -83,6 +104,20 @@ def visible_referral(
     return shown
 
 
+def read_referral(
+    session: Session, user: User, referral_id: str, peer_id: str | None = None
+) -> list[Referral]:
+    """What :func:`visible_referral` gives, the read recorded in the audit log (one row).
+
+    Every view of a referral (API, web page, CLI) reads it through here: its
+    items come from a case, and reads of case material are on record.
+    """
+    rows = visible_referral(session, user, referral_id, peer_id)
+    cases = sorted({row.case_id for row in rows if row.case_id})
+    record(session, user.username, "read", "referral", referral_id, {"cases": cases})
+    return rows
+
+
 def timeline(session: Session, referral_id: str, peer_id: str) -> list[ReferralEvent]:
     """The timeline of one referral row (the referral with counterpart ``peer_id``), oldest first.
 
@@ -106,7 +141,10 @@ __all__ = [
     "INBOX_ROLES",
     "can_see_referral",
     "get_referral",
+    "is_overdue",
     "list_referrals",
+    "overdue_filter",
+    "read_referral",
     "timeline",
     "timelines",
     "visible_referral",

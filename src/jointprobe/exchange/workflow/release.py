@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from jointprobe.errors import InvalidInput
+from jointprobe.exchange import markings
 from jointprobe.exchange.errors import MalformedEnvelope, MarkingForbidden
 from jointprobe.exchange.keys import NodeKeys
-from jointprobe.exchange.markings import ANY_PEER, Grading, Marking, Tlp, Use, may_release
+from jointprobe.exchange.markings import ANY_PEER, Grading, Marking, Tlp, Use
 from jointprobe.exchange.payloads import MarkingField
 from jointprobe.exchange.peers import get_peer
 from jointprobe.exchange.wire import check_node_id, format_time, parse_time
@@ -44,16 +45,18 @@ def _consent(nodes: list[str]) -> list[str]:
     return [n if n == ANY_PEER else check_node_id(n, field="consent") for n in nodes]
 
 
-def require_release(
+def require_release_to_peer(
     marking: Marking, session: Session, keys: NodeKeys, peer_id: str, now: datetime
 ) -> None:
-    """Raise :class:`MarkingForbidden` unless ``marking`` may go to ``peer_id``."""
+    """Raise :class:`MarkingForbidden` unless ``marking`` may go to ``peer_id`` under
+    our agreement with it (``markings.require_release`` decides)."""
     peer = get_peer(session, peer_id)
-    decision = may_release(
-        marking, peer_id, holder=keys.node_id, now=now, max_tlp=Tlp.parse(peer.max_tlp)
-    )
-    if not decision:
-        raise MarkingForbidden(f"cannot send to {peer_id}: {decision.reason}")
+    try:
+        markings.require_release(
+            marking, peer_id, holder=keys.node_id, now=now, max_tlp=Tlp.parse(peer.max_tlp)
+        )
+    except MarkingForbidden as exc:
+        raise MarkingForbidden(f"cannot send to {peer_id}: {exc.message}") from None
 
 
 def released_marking(
@@ -73,8 +76,8 @@ def released_marking(
         raise InvalidInput(f"use must be one of {', '.join(u.value for u in Use)}")
     marking = Marking(Tlp.from_input(tlp), keys.node_id, Use(use), frozenset(), None, None)
     for peer_id in peer_ids:
-        require_release(marking, session, keys, peer_id, now)
+        require_release_to_peer(marking, session, keys, peer_id, now)
     return MarkingField.of(marking)
 
 
-__all__ = ["referral_marking", "released_marking", "require_release"]
+__all__ = ["referral_marking", "released_marking", "require_release_to_peer"]

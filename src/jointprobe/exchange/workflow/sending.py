@@ -1,7 +1,7 @@
 """Starting a conversation: referrals, requests for information and notices.
 
 Each function checks need-to-know through ``cases`` and markings through
-:func:`~jointprobe.exchange.workflow.release.require_release` before anything
+:func:`~jointprobe.exchange.workflow.release.require_release_to_peer` before anything
 is queued.
 """
 
@@ -26,7 +26,7 @@ from jointprobe.exchange.workflow.records import add_timeline
 from jointprobe.exchange.workflow.release import (
     referral_marking,
     released_marking,
-    require_release,
+    require_release_to_peer,
 )
 from jointprobe.store.tables import Case, Entity, User
 from jointprobe.timeutil import utcnow
@@ -87,7 +87,7 @@ def send_referral(
     overall = referral_marking(keys, data).stricter(case_marking)
     for peer_id in data.to:
         for marking in [overall, case_marking, *(item.marking.parsed() for item in items)]:
-            require_release(marking, session, keys, peer_id, now)
+            require_release_to_peer(marking, session, keys, peer_id, now)
     body = ReferralBody(
         title=data.title,
         narrative=data.narrative,

@@ -7,14 +7,14 @@ everything else needs a user. Handlers only connect input to ``exchange``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from jointprobe.errors import Forbidden
 from jointprobe.exchange.db import write_session
@@ -29,19 +29,20 @@ from jointprobe.exchange.workflow import (
     ReferralIn,
     acknowledge,
     answer_rfi,
+    read_referral,
     send_notice,
     send_outcome,
     send_referral,
     send_rfi,
     send_status,
     timeline,
-    visible_referral,
     visible_referrals,
 )
+from jointprobe.exchange.workflow.forms import UtcDatetime
 from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.timeutil import utcnow
-from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WiringDep
+from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WiringDep, WriteSessionDep
 
 router = APIRouter(prefix="/exchange", tags=["exchange"])
 
@@ -174,10 +175,13 @@ def referrals_index(
 
 @router.get("/referrals/{referral_id}", response_model=ReferralDetail)
 def referrals_show(
-    referral_id: str, session: SessionDep, user: UserDep, peer: str | None = None
+    referral_id: str, session: WriteSessionDep, user: UserDep, peer: str | None = None
 ) -> ReferralDetail:
-    """One row of a referral (``peer``'s, else the first visible) with its own timeline."""
-    referral = visible_referral(session, user, referral_id, peer)[0]
+    """One row of a referral (``peer``'s, else the first visible) with its own timeline.
+
+    The read is recorded in the audit log.
+    """
+    referral = read_referral(session, user, referral_id, peer)[0]
     detail = ReferralDetail.model_validate(_out(referral).model_dump())
     events = timeline(session, referral.id, referral.peer_id)
     detail.timeline = [TimelineOut.model_validate(e, from_attributes=True) for e in events]
@@ -237,14 +241,8 @@ class RfiIn(BaseModel):
     to: str = Field(min_length=1, max_length=64)
     question: str = Field(min_length=1, max_length=20_000)
     case_id: str | None = None
-    due: datetime | None = None
+    due: UtcDatetime | None = None
     tlp: str = "AMBER"
-
-    @field_validator("due")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        """A time without an offset is taken as UTC."""
-        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
 
 
 class RfiAnswerIn(BaseModel):

@@ -12,9 +12,9 @@ from jointprobe.cases.events import list_events
 from jointprobe.cases.service import list_cases
 from jointprobe.exchange.peers import PeerStatus, peer_status
 from jointprobe.exchange.tables import Referral
-from jointprobe.exchange.workflow import Notice, RfiThread, answers, visible_notices
+from jointprobe.exchange.workflow import Notice, RfiThread, answers, is_overdue, visible_notices
 from jointprobe.store.tables import Case, CaseEvent, User
-from jointprobe.web.pages.refdata import ItemHit, is_overdue, recent_hits, visible_referrals
+from jointprobe.web.pages.refdata import ItemHit, recent_hits, visible_referrals
 
 #: Who sees the exchange channels' trouble on the dashboard.
 CHANNEL_ROLES = ("admin", "supervisor", "liaison")

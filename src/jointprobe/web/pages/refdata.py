@@ -8,7 +8,7 @@ received) is in the liaison inbox (``workflow.can_see_referral``), as in the API
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from statistics import median
 from typing import Any
 
@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from jointprobe.errors import JointprobeError
 from jointprobe.exchange.tables import OutboxEntry, Referral, ReferralEvent
 from jointprobe.exchange.workflow import (
-    CLOSED_STATES,
     AboutReferral,
     Exchanged,
     answers,
@@ -31,20 +30,7 @@ from jointprobe.exchange.workflow import (
 from jointprobe.exchange.workflow import visible_referrals as workflow_visible_referrals
 from jointprobe.resolve.hits import Hit, find_hits, hits_for_entity
 from jointprobe.store.tables import User
-from jointprobe.timeutil import utcnow
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def is_overdue(referral: Referral, now: datetime | None = None) -> bool:
-    if referral.due is None or referral.state in CLOSED_STATES:
-        return False
-    if referral.direction == "out" and referral.acknowledged_at is not None:
-        return False
-    return aware(referral.due) < (now or utcnow())
+from jointprobe.timeutil import as_utc
 
 
 def visible_referrals(session: Session, user: User, direction: str | None = None) -> list[Referral]:
@@ -121,7 +107,7 @@ class PartnerFigures:
 
 
 def _hours(start: datetime, end: datetime) -> float:
-    return max((aware(end) - aware(start)).total_seconds(), 0.0) / 3600
+    return max((as_utc(end) - as_utc(start)).total_seconds(), 0.0) / 3600
 
 
 def partner_figures(session: Session, user: User) -> list[PartnerFigures]:
@@ -139,7 +125,7 @@ def partner_figures(session: Session, user: User) -> list[PartnerFigures]:
             e.at for e in timeline(session, referral.id, referral.peer_id) if e.kind == "outcome"
         ]
         if outcomes:
-            figures.outcome_hours.append(_hours(referral.created_at, min(map(aware, outcomes))))
+            figures.outcome_hours.append(_hours(referral.created_at, min(map(as_utc, outcomes))))
     return sorted(partners.values(), key=lambda f: f.peer_id)
 
 

@@ -12,22 +12,30 @@ from typing import Annotated, Any, get_args
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from jointprobe.cases.marking import TLP_LABELS
 from jointprobe.cases.service import list_cases, visible_case
-from jointprobe.entities.service import case_entities
+from jointprobe.entities.service import case_entities, read_case_entities
 from jointprobe.errors import InvalidInput, JointprobeError
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.payloads import OutcomeType
-from jointprobe.exchange.workflow import ReferralIn, SelectorIn, acknowledge, send_referral
+from jointprobe.exchange.workflow import (
+    ReferralIn,
+    SelectorIn,
+    acknowledge,
+    is_overdue,
+    read_referral,
+    send_referral,
+)
 from jointprobe.exchange.workflow import send_status as send_status_message
 from jointprobe.node import Node
-from jointprobe.store.tables import User
+from jointprobe.store.tables import Entity, User
 from jointprobe.web.pages.composing import compose_context
-from jointprobe.web.pages.deps import CsrfDep, DbDep, ListForm, PageUser, TextForm
+from jointprobe.web.pages.deps import AuditedDbDep, CsrfDep, DbDep, ListForm, PageUser, TextForm
 from jointprobe.web.pages.graphdata import is_relation
-from jointprobe.web.pages.refdata import is_overdue, referral_detail, referral_hits
+from jointprobe.web.pages.refdata import referral_detail, referral_hits
 from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
@@ -48,11 +56,13 @@ def parse_selectors(text: str) -> list[SelectorIn]:
     return out
 
 
-def _compose_context(db: DbDep, user: User, case_id: str, form: dict[str, Any]) -> dict[str, Any]:
+def _compose_context(
+    db: Session, user: User, case_id: str, form: dict[str, Any], entities: list[Entity]
+) -> dict[str, Any]:
+    """The form with ``entities`` of the case to pick from (read by the caller)."""
     context = compose_context(db, user, case_id, form, title="New referral")
-    case = context["case"]
-    entities = [e for e in case_entities(db, case.id) if not is_relation(e.schema)] if case else []
-    context["entities"] = sorted(entities, key=lambda e: (e.schema, e.caption))
+    shown = [e for e in entities if not is_relation(e.schema)]
+    context["entities"] = sorted(shown, key=lambda e: (e.schema, e.caption))
     return context
 
 
@@ -62,8 +72,11 @@ def _default_form() -> dict[str, Any]:
 
 
 @router.get("/referrals/new")
-def compose(request: Request, db: DbDep, user: PageUser, case: str = "") -> Response:
-    return page(request, "referral_new.html", _compose_context(db, user, case, _default_form()))
+def compose(request: Request, db: AuditedDbDep, user: PageUser, case: str = "") -> Response:
+    """The form; the case's entity list is a read of the case, recorded in the audit log."""
+    entities = read_case_entities(db, user, case) if case else []
+    context = _compose_context(db, user, case, _default_form(), entities)
+    return page(request, "referral_new.html", context)
 
 
 def _referral_in(case_id: str, form: dict[str, Any], selectors: str) -> ReferralIn:
@@ -114,7 +127,8 @@ def send(
         with write_session(node) as session:
             referral_id = send_referral(session, session.merge(user), node_keys(node), data)
     except JointprobeError as exc:
-        context = _compose_context(db, user, case_id, form)
+        # shown again after a failed send: the read of the form was recorded already
+        context = _compose_context(db, user, case_id, form, case_entities(db, case_id))
         context["error"] = str(exc)
         return page(request, "referral_new.html", context, status=exc.status)
     return finish(request, RedirectResponse(f"/referrals/{referral_id}", status_code=303))
@@ -148,7 +162,8 @@ def show_referral(
 
 
 @router.get("/referrals/{referral_id}")
-def show(referral_id: str, request: Request, db: DbDep, user: PageUser) -> Response:
+def show(referral_id: str, request: Request, db: AuditedDbDep, user: PageUser) -> Response:
+    read_referral(db, user, referral_id)  # need-to-know, and the view on record
     return show_referral(request, db, user, referral_id)
 
 
