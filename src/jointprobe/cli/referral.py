@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import typer
 from rich.table import Table
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from jointprobe.accounts import get_user
 from jointprobe.cli.context import AsOption, console, settings
+from jointprobe.errors import InvalidInput
 from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.markings import Marking
@@ -21,7 +23,7 @@ from jointprobe.exchange.workflow import (
     acknowledge,
     read_referral,
     send_outcome,
-    send_referral,
+    send_referral_parts,
     send_status,
     timeline,
     visible_referrals,
@@ -42,6 +44,15 @@ def send(
     action: str = typer.Option("", "--action", help="The action requested of the peer."),
     due_days: int = typer.Option(14, "--due-days", help="Days until a response is due."),
     selector: list[str] = typer.Option([], "--selector", help="TYPE:VALUE, e.g. phone:+86…"),
+    selectors_file: Path | None = typer.Option(
+        None, "--selectors-file", help="A file of selectors, one TYPE:VALUE per line."
+    ),
+    split: bool = typer.Option(
+        False,
+        "--split",
+        help="More selectors or entities than one message carries: send "
+        "them as several referrals (part 1 of n, …).",
+    ),
     entity: list[str] = typer.Option([], "--entity", help="Entity id from the case."),
     tlp: str = typer.Option("AMBER", "--tlp"),
     grading: str | None = typer.Option(None, "--grading", help="Admiralty code, e.g. B2."),
@@ -49,21 +60,32 @@ def send(
 ) -> None:
     """Refer selectors and entities of a case to one or more peers."""
     selectors = []
-    for text in selector:
+    lines = _selector_lines(selectors_file) if selectors_file else []
+    for text in [*selector, *lines]:
         kind, _, value = text.partition(":")
         selectors.append(SelectorIn(type=kind, value=value, grading=grading))
     data = ReferralIn(
         case_id=case_id, to=to, title=title, narrative=narrative, requested_action=action,
         due=utcnow() + timedelta(days=due_days), selectors=selectors, entity_ids=entity,
-        tlp=tlp, grading=grading,
+        tlp=tlp, grading=grading, split=split,
     )  # fmt: skip
     node = open_node(settings(ctx))
     try:
         with write_session(node) as session:
-            referral_id = send_referral(session, get_user(session, username), node_keys(node), data)
-        console.print(f"[green]queued[/] referral {referral_id} to {', '.join(to)}")
+            user = get_user(session, username)
+            ids = send_referral_parts(session, user, node_keys(node), data)
+        for referral_id in ids:
+            console.print(f"[green]queued[/] referral {referral_id} to {', '.join(to)}")
     finally:
         node.close()
+
+
+def _selector_lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read the selectors file: {exc}", where=str(path)) from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 @app.command("list")

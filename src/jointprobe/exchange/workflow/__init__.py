@@ -46,7 +46,12 @@ from jointprobe.exchange.workflow.queries import (
 )
 from jointprobe.exchange.workflow.records import SYSTEM_USER, system_user
 from jointprobe.exchange.workflow.replies import acknowledge, answer_rfi, send_outcome, send_status
-from jointprobe.exchange.workflow.sending import send_notice, send_referral, send_rfi
+from jointprobe.exchange.workflow.sending import (
+    send_notice,
+    send_referral,
+    send_referral_parts,
+    send_rfi,
+)
 
 __all__ = [
     "CLOSED_STATES",
@@ -74,6 +79,7 @@ __all__ = [
     "send_notice",
     "send_outcome",
     "send_referral",
+    "send_referral_parts",
     "send_rfi",
     "send_status",
     "subject_of",

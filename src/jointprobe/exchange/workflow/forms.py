@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from jointprobe.errors import InvalidInput
 from jointprobe.timeutil import as_utc
 
 UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
@@ -20,22 +21,56 @@ class SelectorIn(BaseModel):
     grading: str | None = None
 
 
+#: Most selectors, and entities, one referral message carries; ``split`` sends more as parts.
+SELECTORS_PER_MESSAGE = 2_000
+ENTITIES_PER_MESSAGE = 200
+
+
 class ReferralIn(BaseModel):
     """A referral as a user writes it, from a case."""
 
-    case_id: str
-    to: list[str] = Field(min_length=1)
+    case_id: str = Field(min_length=1, max_length=64)
+    to: list[str] = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=300)
-    narrative: str = ""
-    requested_action: str = ""
+    narrative: str = Field(default="", max_length=20_000)
+    requested_action: str = Field(default="", max_length=20_000)
     due: UtcDatetime
-    selectors: list[SelectorIn] = Field(default_factory=list)
-    entity_ids: list[str] = Field(default_factory=list)
+    selectors: list[SelectorIn] = Field(default_factory=list, max_length=50_000)
+    entity_ids: list[str] = Field(default_factory=list, max_length=5_000)
     tlp: str = "AMBER"
     use: Literal["intelligence", "evidential"] = "intelligence"
-    consent: list[str] = Field(default_factory=list)
+    consent: list[str] = Field(default_factory=list, max_length=64)
     grading: str | None = None
     expires: UtcDatetime | None = None
+    #: more selectors or entities than one message carries: send them as several referrals
+    split: bool = False
+
+    def parts(self) -> list[ReferralIn]:
+        """This referral as messages of at most the per-message numbers of items.
+
+        Without ``split``, too many items is :class:`InvalidInput` naming the limit.
+        """
+        sel, ent = self.selectors, self.entity_ids
+        if len(sel) <= SELECTORS_PER_MESSAGE and len(ent) <= ENTITIES_PER_MESSAGE:
+            return [self]
+        if not self.split:
+            raise InvalidInput(
+                f"a referral carries at most {SELECTORS_PER_MESSAGE:,} selectors and "
+                f"{ENTITIES_PER_MESSAGE:,} entities ({len(sel):,} and {len(ent):,} given); "
+                "send fewer, or ask to split it into several referrals (split, --split)"
+            )
+        n = max(-(-len(sel) // SELECTORS_PER_MESSAGE), -(-len(ent) // ENTITIES_PER_MESSAGE))
+        return [
+            self.model_copy(
+                update={
+                    "title": f"{self.title[:280]} (part {i + 1} of {n})",
+                    "selectors": sel[i * SELECTORS_PER_MESSAGE : (i + 1) * SELECTORS_PER_MESSAGE],
+                    "entity_ids": ent[i * ENTITIES_PER_MESSAGE : (i + 1) * ENTITIES_PER_MESSAGE],
+                    "split": False,
+                }
+            )
+            for i in range(n)
+        ]
 
 
-__all__ = ["ReferralIn", "SelectorIn"]
+__all__ = ["ENTITIES_PER_MESSAGE", "SELECTORS_PER_MESSAGE", "ReferralIn", "SelectorIn"]

@@ -79,7 +79,25 @@ def _items(session: Session, keys: NodeKeys, data: ReferralIn, case: Case) -> li
 def send_referral(
     session: Session, actor: User, keys: NodeKeys, data: ReferralIn, *, now: datetime | None = None
 ) -> str:
-    """Refer selectors and entities of a case to peers; returns the referral id."""
+    """Refer selectors and entities of a case to peers; returns the referral id.
+
+    With ``data.split`` and more items than one message carries, the referral
+    goes as several (:meth:`ReferralIn.parts`) and this is the first one's id;
+    :func:`send_referral_parts` returns every id.
+    """
+    return send_referral_parts(session, actor, keys, data, now=now)[0]
+
+
+def send_referral_parts(
+    session: Session, actor: User, keys: NodeKeys, data: ReferralIn, *, now: datetime | None = None
+) -> list[str]:
+    """:func:`send_referral` for each part of ``data``; all in the caller's transaction."""
+    return [_send_one(session, actor, keys, part, now=now) for part in data.parts()]
+
+
+def _send_one(
+    session: Session, actor: User, keys: NodeKeys, data: ReferralIn, *, now: datetime | None
+) -> str:
     now = now or utcnow()
     case = visible_case(session, actor, data.case_id)
     items = _items(session, keys, data, case)
@@ -187,4 +205,4 @@ def send_notice(
     return envelope.id
 
 
-__all__ = ["send_notice", "send_referral", "send_rfi"]
+__all__ = ["send_notice", "send_referral", "send_referral_parts", "send_rfi"]

@@ -32,7 +32,7 @@ from jointprobe.exchange.workflow import (
     read_referral,
     send_notice,
     send_outcome,
-    send_referral,
+    send_referral_parts,
     send_rfi,
     send_status,
     timeline,
@@ -158,10 +158,11 @@ def _user(session: Any, user: User) -> User:
 
 
 @router.post("/referrals", status_code=201)
-def referrals_create(body: ReferralIn, node: NodeDep, user: UserDep) -> dict[str, str]:
+def referrals_create(body: ReferralIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
+    """Refer a case's selectors and entities; with ``split``, as several referrals (``ids``)."""
     with write_session(node) as session:
-        referral_id = send_referral(session, _user(session, user), node_keys(node), body)
-    return {"id": referral_id}
+        ids = send_referral_parts(session, _user(session, user), node_keys(node), body)
+    return {"id": ids[0], "ids": ids}
 
 
 @router.get("/referrals", response_model=list[ReferralOut])
