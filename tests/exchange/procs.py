@@ -36,7 +36,7 @@ class Process:
              "--port", str(self.node.settings.port)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # a loaded 2-core machine starts a node slowly
         while time.monotonic() < deadline:
             try:
                 if httpx.get(self.url + "/api/v1/health", timeout=0.5).status_code == 200:
