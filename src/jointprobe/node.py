@@ -24,7 +24,7 @@ from jointprobe.store.tables import NodeIdentity
 OPERATOR = "operator"
 #: A node id as the exchange protocol defines it (docs/protocol.md §1); the
 #: exchange's ``wire.check_node_id`` uses this same pattern.
-NODE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+NODE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}\Z")  # \Z: "$" passes a final newline
 
 
 @dataclass

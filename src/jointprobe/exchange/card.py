@@ -37,8 +37,16 @@ def normalise_fingerprint(text: str) -> str:
 
 
 def fingerprints_equal(a: str, b: str) -> bool:
-    """Compare two fingerprints in constant time."""
-    return hmac.compare_digest(normalise_fingerprint(a).encode(), normalise_fingerprint(b).encode())
+    """Compare two fingerprints in constant time.
+
+    ``surrogatepass``: a peer's JSON may name a key with a lone surrogate
+    (``"\\ud800"``); such a text is simply unequal, never an encoding error.
+    """
+    return hmac.compare_digest(_bytes(normalise_fingerprint(a)), _bytes(normalise_fingerprint(b)))
+
+
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,9 @@ class Grading:
     information: str
 
     @classmethod
-    def parse(cls, text: str) -> Grading:
+    def parse(cls, text: object) -> Grading:
+        if not isinstance(text, str):
+            raise MalformedEnvelope("an Admiralty grading is text (A1–F6)")
         match = re.fullmatch(r"\s*([A-Fa-f])\s*([1-6])\s*", text)
         if not match:
             raise MalformedEnvelope(f"{text!r} is not an Admiralty grading (A1–F6)")

@@ -26,7 +26,8 @@ PREFIX_CARD = b"jointprobe/jp1/card\x00"
 PREFIX_CARD_UPDATE = b"jointprobe/jp1/card-update\x00"
 PREFIX_FINGERPRINT = b"jointprobe/jp1/fingerprint\x00"
 
-MESSAGE_ID = re.compile(r"^[0-9a-f]{32}$")
+#: ``\Z``, not ``$``: ``$`` also matches before a final newline (``"…\n"`` would pass).
+MESSAGE_ID = re.compile(r"^[0-9a-f]{32}\Z")
 
 #: Largest envelope a node queues (docs/protocol.md §3): a batch of one such
 #: envelope fits in a peer's request limit (``max_body_bytes``, at least 5 MB).
@@ -119,7 +120,7 @@ def format_time(moment: datetime) -> str:
     return iso(moment, timespec="milliseconds")
 
 
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z\Z", re.ASCII)
 
 
 def parse_time(text: object, *, field: str) -> datetime:
