@@ -17,8 +17,9 @@ JOINTPROBE = str(Path(sys.executable).with_name("jointprobe"))
 
 
 class Process:
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: Node, env: dict[str, str] | None = None) -> None:
         self.node = node
+        self.env = env or {}
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -30,6 +31,7 @@ class Process:
             **os.environ,
             "JOINTPROBE_ENDPOINT": self.url,
             "JOINTPROBE_DELIVERY_INTERVAL_SECONDS": "0.1",
+            **self.env,
         }
         self.proc = subprocess.Popen(
             [JOINTPROBE, "--data-dir", str(self.node.settings.data_dir), "serve",
