@@ -77,6 +77,7 @@ class ChaosReport:
     rotations: int = 0
     drained: bool = False
     elapsed: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: start, produce, drain
     directions: list[Direction] = field(default_factory=list)
 
     @property
@@ -158,8 +159,8 @@ def build(base: Path, config: ChaosConfig) -> Cluster:
     point(us_node, CN, to_cn.url)
     point(cn_node, US, to_us.url)
     limit = {"JOINTPROBE_MAX_BODY_BYTES": str(OVERSIZE_BYTES)} if "oversize" in config.faults else {}
-    us = Side(us_node, Process(us_node, child_env()), Api("", token(us_node)))
-    cn = Side(cn_node, Process(cn_node, child_env(limit)), Api("", token(cn_node)))
+    us = Side(us_node, Process(us_node, child_env(), log=base / "us.log", startup_seconds=60), Api("", token(us_node)))
+    cn = Side(cn_node, Process(cn_node, child_env(limit), log=base / "cn.log", startup_seconds=60), Api("", token(cn_node)))
     us.api.url, cn.api.url = us.process.url, cn.process.url
     return Cluster(us, cn, to_cn, to_us, random.Random(config.seed), ChaosReport(config))
 
@@ -233,13 +234,17 @@ def run(base: Path, config: ChaosConfig) -> ChaosReport:
     try:
         cluster.cn.process.start()
         cluster.us.process.start()
+        report.phases["start"] = time.monotonic() - started
         if config.replies:
             replier.start()
         created = produce(cluster, config)
         replier.finish()
+        report.phases["produce"] = time.monotonic() - started - report.phases["start"]
         cluster.to_cn.calm()
         cluster.to_us.calm()
+        calm = time.monotonic()
         report.drained = drain(cluster, config.drain_seconds)
+        report.phases["drain"] = time.monotonic() - calm
     finally:
         replier.finish()
         cluster.us.process.stop()

@@ -269,11 +269,14 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
 
         def _answer(self, reply: Reply) -> None:
-            self.send_response(reply.status)
+            self.send_response_only(reply.status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(reply.body)))
             self.end_headers()
-            self.wfile.write(reply.body)
+            try:
+                self.wfile.write(reply.body)
+            except OSError:  # the sender went away (killed, or gave up waiting)
+                self.close_connection = True
 
         def _reset(self) -> None:
             self.close_connection = True
