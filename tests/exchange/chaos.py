@@ -154,13 +154,27 @@ def build(base: Path, config: ChaosConfig) -> Cluster:
     peer(us_node, cn_node)
     case(us_node)
     proxy_faults = config.faults & set(PROXY_FAULTS)
-    to_cn = FaultProxy(cn_node.settings.endpoint or "", proxy_faults, config.rate, config.seed).start()
-    to_us = FaultProxy(us_node.settings.endpoint or "", proxy_faults, config.rate, config.seed + 7).start()
+    to_cn = FaultProxy(
+        cn_node.settings.endpoint or "", proxy_faults, config.rate, config.seed
+    ).start()
+    to_us = FaultProxy(
+        us_node.settings.endpoint or "", proxy_faults, config.rate, config.seed + 7
+    ).start()
     point(us_node, CN, to_cn.url)
     point(cn_node, US, to_us.url)
-    limit = {"JOINTPROBE_MAX_BODY_BYTES": str(OVERSIZE_BYTES)} if "oversize" in config.faults else {}
-    us = Side(us_node, Process(us_node, child_env(), log=base / "us.log", startup_seconds=60), Api("", token(us_node)))
-    cn = Side(cn_node, Process(cn_node, child_env(limit), log=base / "cn.log", startup_seconds=60), Api("", token(cn_node)))
+    limit = (
+        {"JOINTPROBE_MAX_BODY_BYTES": str(OVERSIZE_BYTES)} if "oversize" in config.faults else {}
+    )
+    us = Side(
+        us_node,
+        Process(us_node, child_env(), log=base / "us.log", startup_seconds=60),
+        Api("", token(us_node)),
+    )
+    cn = Side(
+        cn_node,
+        Process(cn_node, child_env(limit), log=base / "cn.log", startup_seconds=60),
+        Api("", token(cn_node)),
+    )
     us.api.url, cn.api.url = us.process.url, cn.process.url
     return Cluster(us, cn, to_cn, to_us, random.Random(config.seed), ChaosReport(config))
 
@@ -264,10 +278,15 @@ def summarise(report: ChaosReport, cluster: Cluster, created: Created) -> None:
     back = check(cluster.cn.data_dir, cluster.us.data_dir, CN, US)
     report.directions = [forward, back]
     report.sent, report.applied = forward.queued_by_sender, forward.applied
-    report.ended, report.end_reasons = forward.ended + back.ended, forward.end_reasons + back.end_reasons
+    report.ended, report.end_reasons = (
+        forward.ended + back.ended,
+        forward.end_reasons + back.end_reasons,
+    )
     report.faults = merged(p.injected for p in (cluster.to_cn, cluster.to_us))
     report.receipt_results = merged(p.seen for p in (cluster.to_cn, cluster.to_us))
-    report.duplicates_seen = sum(n for k, n in report.receipt_results.items() if k.startswith("duplicate"))
+    report.duplicates_seen = sum(
+        n for k, n in report.receipt_results.items() if k.startswith("duplicate")
+    )
     missing = set(created.ids) - _outbox_ids(cluster.us.data_dir)
     forward.lost += [f"created {mid} but never queued" for mid in sorted(missing)]
 
@@ -284,4 +303,31 @@ def _outbox_ids(data_dir: Path) -> set[str]:
         return {row[0] for row in db.execute("SELECT message_id FROM exchange_outbox")}
 
 
-__all__ = ["ALL_FAULTS", "SAFE_FAULTS", "ChaosConfig", "ChaosReport", "faults_from", "run"]
+def summary(report: ChaosReport) -> str:
+    """The report as plain text, for a failing test's message."""
+    lines = [
+        f"faults enabled: {', '.join(sorted(report.config.faults)) or 'none'}",
+        f"sent {report.sent} ({dict(report.created)}), applied {report.applied}, "
+        f"ended {dict(report.ended)}, replies {report.replies}, unsure API calls {report.unsure}",
+        f"faults injected: {dict(report.faults)}",
+        f"kills: {dict(report.kills)}, rotations: {report.rotations}, drained: {report.drained}",
+        f"receipt results seen by the proxies: {dict(report.receipt_results)}",
+        f"end reasons: {dict(report.end_reasons)}",
+    ]
+    for d in report.directions:
+        lines.append(
+            f"{d.sender}→{d.receiver}: sender rows {dict(d.sender_states)}, receiver rows "
+            f"{dict(d.receiver_states)}, out_seq {d.out_seq}, in_seq {d.in_seq}"
+        )
+    return "\n".join([*lines, *report.problems()])
+
+
+__all__ = [
+    "ALL_FAULTS",
+    "SAFE_FAULTS",
+    "ChaosConfig",
+    "ChaosReport",
+    "faults_from",
+    "run",
+    "summary",
+]

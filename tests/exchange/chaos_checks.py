@@ -135,7 +135,9 @@ def _check_delivery(found: Direction, sent: list[OutRow], got: list[InRow]) -> N
                 continue
         found.lost.append(f"seq {row.seq} {row.kind} {row.state} ({row.last_error})")
     known = {r.message_id for r in sent}
-    found.lost += [f"unknown id {r.message_id} at the receiver" for r in got if r.message_id not in known]
+    found.lost += [
+        f"unknown id {r.message_id} at the receiver" for r in got if r.message_id not in known
+    ]
 
 
 def _check_once(found: Direction, got: list[InRow]) -> None:
@@ -148,7 +150,8 @@ def _check_once(found: Direction, got: list[InRow]) -> None:
 def _effects_twice(db: sqlite3.Connection, sender: str) -> list[str]:
     rows = db.execute(
         "SELECT message_id, kind, COUNT(*) FROM exchange_referral_events"
-        " WHERE peer_id = ? AND message_id IS NOT NULL GROUP BY message_id, kind HAVING COUNT(*) > 1",
+        " WHERE peer_id = ? AND message_id IS NOT NULL"
+        " GROUP BY message_id, kind HAVING COUNT(*) > 1",
         (sender,),
     )
     return [f"{kind} event of {mid} ×{n}" for mid, kind, n in rows]

@@ -51,7 +51,9 @@ def selector_count(rng: random.Random) -> int:
     return 1 + int(199 * rng.random() ** 4)
 
 
-def message(rng: random.Random, index: int, case_id: str, to: str) -> tuple[str, str, dict[str, Any]]:
+def message(
+    rng: random.Random, index: int, case_id: str, to: str
+) -> tuple[str, str, dict[str, Any]]:
     """(kind, path, body) of the ``index``-th message."""
     roll = rng.random()
     if roll < 0.6:
