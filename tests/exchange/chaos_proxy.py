@@ -11,14 +11,15 @@ request it draws one fault (or none) from a seeded deck and applies it:
                     after the next request, or after a timeout
 ``shuffle``         the envelopes of a batch forwarded in another order
 ``truncate``        the request body cut short
-``corrupt``         one base64 character flipped inside one envelope of the batch
+``corrupt``         one base64 character flipped inside one envelope of a batch
 ``truncate_reply``  forwarded; the answer cut short
 ``corrupt_reply``   forwarded; one character of the receipt's signature flipped
 ``http_413`` …      answered by the proxy (413, 500, 503), not forwarded
 ``reset``           forwarded, then the connection reset (RST) instead of an answer
 ==================  ==========================================================
 
-The deck holds every enabled fault at least once, so a short run sees them all.
+The deck holds every enabled fault at least once, so a short run sees them all;
+``corrupt`` and ``shuffle`` wait for a body of two or more envelopes.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ PROXY_FAULTS = (
     "truncate_reply", "corrupt_reply", "http_413", "http_500", "http_503", "reset",
 )  # fmt: skip
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#: Faults that act inside a batch: a body of one envelope keeps them for a later request.
+BATCH_FAULTS = frozenset({"corrupt", "shuffle"})
 HOLD_SECONDS = 1.0
 MAX_DELAY = 0.8
 
@@ -76,6 +79,12 @@ class Deck:
         self.rng.shuffle(cards)
         return cards
 
+    def put_back(self, fault: str) -> None:
+        """A fault that does not fit this request waits for a later one."""
+        with self.lock:
+            if self.faults:
+                self.cards.insert(0, fault)
+
     def calm(self) -> None:
         with self.lock:
             self.faults, self.cards = [], []
@@ -93,7 +102,7 @@ class FaultProxy:
         self.lock = threading.Lock()
         self.held: bytes | None = None
         self.client = httpx.Client(timeout=30.0)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = _QuietServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -120,6 +129,9 @@ class FaultProxy:
     def handle(self, path: str, body: bytes) -> Reply | str:
         """The answer to give, or ``"drop"`` / ``"reset"`` for what to do with the socket."""
         fault = self.deck.draw()
+        if fault in BATCH_FAULTS and not is_batch(body):
+            self.deck.put_back(fault)
+            fault = None
         if fault is not None:
             self._count(fault)
         if fault == "drop":
@@ -245,12 +257,28 @@ def shuffle_batch(body: bytes, rng: random.Random) -> bytes:
     return json.dumps(data, separators=(",", ":")).encode()
 
 
+def is_batch(body: bytes) -> bool:
+    """A JSON array of two or more envelopes (cheap test on the bytes, then parsed)."""
+    if not body.startswith(b"["):
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(data, list) and len(data) > 1
+
+
 def flip(text: str, rng: random.Random) -> str:
     if not text:
         return text
     where = rng.randrange(len(text))
     other = rng.choice([c for c in B64 if c != text[where]])
     return text[:where] + other + text[where + 1 :]
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A sender killed or timed out mid-request is part of the test, not an error."""
 
 
 def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
@@ -289,4 +317,12 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-__all__ = ["PROXY_FAULTS", "Deck", "FaultProxy", "Reply", "corrupt_one_envelope", "flip"]
+__all__ = [
+    "BATCH_FAULTS",
+    "PROXY_FAULTS",
+    "Deck",
+    "FaultProxy",
+    "Reply",
+    "corrupt_one_envelope",
+    "flip",
+]
