@@ -57,7 +57,8 @@ def show(console: Console, report: ChaosReport) -> None:
         "replies (acks back)": report.replies, "duplicates seen": report.duplicates_seen,
         "API calls cut off by a kill": report.unsure,
     }))  # fmt: skip
-    console.print(counts("faults injected", dict(sorted(report.faults.items()))))
+    faults = {"requests (both proxies)": report.requests, **dict(sorted(report.faults.items()))}
+    console.print(counts("faults injected", faults))
     console.print(counts("kills and rotations", {**report.kills, "rotations": report.rotations}))
     console.print(counts("seconds", {**report.phases, "total": report.elapsed}))
     for d in report.directions:

@@ -73,6 +73,7 @@ class ChaosReport:
     duplicates_seen: int = 0
     receipt_results: Counter[str] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
+    requests: int = 0  # requests through the proxies, both ways
     kills: Counter[str] = field(default_factory=Counter)
     rotations: int = 0
     drained: bool = False
@@ -283,6 +284,7 @@ def summarise(report: ChaosReport, cluster: Cluster, created: Created) -> None:
         forward.end_reasons + back.end_reasons,
     )
     report.faults = merged(p.injected for p in (cluster.to_cn, cluster.to_us))
+    report.requests = report.faults.pop("requests", 0)
     report.receipt_results = merged(p.seen for p in (cluster.to_cn, cluster.to_us))
     report.duplicates_seen = sum(
         n for k, n in report.receipt_results.items() if k.startswith("duplicate")
@@ -309,7 +311,7 @@ def summary(report: ChaosReport) -> str:
         f"faults enabled: {', '.join(sorted(report.config.faults)) or 'none'}",
         f"sent {report.sent} ({dict(report.created)}), applied {report.applied}, "
         f"ended {dict(report.ended)}, replies {report.replies}, unsure API calls {report.unsure}",
-        f"faults injected: {dict(report.faults)}",
+        f"faults injected: {dict(report.faults)} in {report.requests} requests",
         f"kills: {dict(report.kills)}, rotations: {report.rotations}, drained: {report.drained}",
         f"receipt results seen by the proxies: {dict(report.receipt_results)}",
         f"end reasons: {dict(report.end_reasons)}",

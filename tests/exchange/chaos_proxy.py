@@ -128,6 +128,7 @@ class FaultProxy:
 
     def handle(self, path: str, body: bytes) -> Reply | str:
         """The answer to give, or ``"drop"`` / ``"reset"`` for what to do with the socket."""
+        self._count("requests")
         fault = self.deck.draw()
         if fault in BATCH_FAULTS and not is_batch(body):
             self.deck.put_back(fault)
