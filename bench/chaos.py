@@ -5,7 +5,8 @@
     .venv/bin/python bench/chaos.py --faults drop,delay,corrupt --rate 0.1
 
 Two real ``jointprobe serve`` processes on loopback, a fault proxy each way,
-kills (SIGKILL) of either node at random points, one key rotation half way.
+kills (SIGKILL) of either node at random points, one key rotation half way
+(fault type ``rotate``).
 Exits 1 when a check fails (lost, applied twice, out of order, wedged).
 """
 
@@ -32,7 +33,6 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--faults", default="all", help="all, safe, or a comma-separated list")
     parser.add_argument("--rate", type=float, default=0.25, help="share of requests faulted")
     parser.add_argument("--kills", type=int, help="default: one per 500 messages, at least 2")
-    parser.add_argument("--no-rotate", action="store_true")
     parser.add_argument("--drain-seconds", type=float, default=300.0)
     parser.add_argument("--keep", type=Path, help="keep the nodes' folders here")
     return parser.parse_args()
@@ -78,7 +78,7 @@ def main() -> int:
     kills = args.kills if args.kills is not None else max(2, args.messages // 500)
     config = ChaosConfig(
         messages=args.messages, seed=args.seed, faults=faults_from(args.faults), rate=args.rate,
-        kills=kills, rotate=not args.no_rotate, drain_seconds=args.drain_seconds,
+        kills=kills, drain_seconds=args.drain_seconds,
     )  # fmt: skip
     console = Console()
     if args.keep:

@@ -10,8 +10,9 @@ stop injecting faults, the outboxes drain (with a deadline), both nodes stop,
 and :mod:`tests.exchange.chaos_checks` reads both databases.
 
 Fault types are selectable (``ChaosConfig.faults``): the proxy's (see
-:mod:`tests.exchange.chaos_proxy`) plus ``oversize``, a receiver body limit
-that some large referrals exceed.
+:mod:`tests.exchange.chaos_proxy`), ``oversize`` (a receiver body limit that
+some large referrals exceed) and ``rotate`` (the key rotation). Kills are
+always on (``ChaosConfig.kills``).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from .chaos_traffic import Api, Created, Replier, create, message
 from .live import case, make_node, peer
 from .procs import Process
 
-ALL_FAULTS = (*PROXY_FAULTS, "oversize")
+ALL_FAULTS = (*PROXY_FAULTS, "oversize", "rotate")
 #: What the delivery code before the rewrite of issue 13 should survive.
 SAFE_FAULTS = ("drop", "delay", "duplicate", "reset", "http_500", "http_503")
 US, CN = "us-hsi-nola", "cn-mps-nnc"
@@ -55,7 +56,6 @@ class ChaosConfig:
     faults: frozenset[str] = frozenset(ALL_FAULTS)
     rate: float = 0.25  # share of requests that meet a fault
     kills: int = 2
-    rotate: bool = True
     replies: bool = True
     drain_seconds: float = 45.0
 
@@ -187,7 +187,7 @@ def schedule(config: ChaosConfig, rng: random.Random) -> dict[int, str]:
     first = rng.choice(("sender", "receiver"))
     other = "receiver" if first == "sender" else "sender"
     events = {at: (first, other)[i % 2] for i, at in enumerate(points)}
-    if config.rotate:
+    if "rotate" in config.faults:
         events[n // 2 if n // 2 not in events else n // 2 + 1] = "rotate"
     return events
 

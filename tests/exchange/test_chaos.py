@@ -17,7 +17,7 @@ SEED = int(os.environ.get("CHAOS_SEED", "13"))
 def test_under_chaos_every_message_is_applied_once_in_order_or_ended_with_a_reason(
     tmp_path: Path,
 ) -> None:
-    config = ChaosConfig(messages=200, seed=SEED, faults=FAULTS, kills=2, rotate=True)
+    config = ChaosConfig(messages=200, seed=SEED, faults=FAULTS, kills=2)
     report = run(tmp_path, config)
     text = summary(report)
     assert set(report.faults) == FAULTS & set(PROXY_FAULTS), "a fault type never fired\n" + text
