@@ -20,7 +20,7 @@ def test_under_chaos_every_message_is_applied_once_in_order_or_ended_with_a_reas
     config = ChaosConfig(messages=200, seed=SEED, faults=FAULTS, kills=2)
     report = run(tmp_path, config)
     text = summary(report)
+    assert report.ok, text
+    assert report.drained, "the outboxes did not drain before the deadline\n" + text
     assert set(report.faults) == FAULTS & set(PROXY_FAULTS), "a fault type never fired\n" + text
     assert report.kills["sender"] >= 1 and report.kills["receiver"] >= 1, text
-    assert report.drained, "the outboxes did not drain before the deadline\n" + text
-    assert report.ok, text
