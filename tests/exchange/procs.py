@@ -17,8 +17,14 @@ JOINTPROBE = str(Path(sys.executable).with_name("jointprobe"))
 
 
 class Process:
-    def __init__(self, node: Node) -> None:
+    def __init__(
+        self, node: Node, env: dict[str, str] | None = None, *, log: Path | None = None,
+        startup_seconds: float = 60.0,  # a loaded 2-core machine starts a node slowly
+    ) -> None:  # fmt: skip
         self.node = node
+        self.env = env or {}
+        self.log = log
+        self.startup_seconds = startup_seconds
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -30,13 +36,17 @@ class Process:
             **os.environ,
             "JOINTPROBE_ENDPOINT": self.url,
             "JOINTPROBE_DELIVERY_INTERVAL_SECONDS": "0.1",
+            **self.env,
         }
+        out = self.log.open("ab") if self.log else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             [JOINTPROBE, "--data-dir", str(self.node.settings.data_dir), "serve",
              "--port", str(self.node.settings.port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, stdout=out, stderr=out,
         )  # fmt: skip
-        deadline = time.monotonic() + 60  # a loaded 2-core machine starts a node slowly
+        if self.log:
+            out.close()  # type: ignore[union-attr]
+        deadline = time.monotonic() + self.startup_seconds
         while time.monotonic() < deadline:
             try:
                 if httpx.get(self.url + "/api/v1/health", timeout=0.5).status_code == 200:
