@@ -32,9 +32,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8700, description="Port `jointprobe serve` listens on.")
     max_body_bytes: int = Field(
         default=5_000_000,
-        ge=4_100_000,
-        description="Largest request body the API accepts, in bytes (at least 4,100,000: "
-        "a batch of one envelope of the protocol's 4,000,000-byte limit must fit).",
+        ge=1024,
+        description="Largest request body the API accepts, in bytes. Below 4,100,000 a "
+        "peer's largest messages (the protocol allows 4,000,000 bytes) are refused with 413 "
+        "and withdrawn by the peer.",
     )
     replay_window_seconds: int = Field(
         default=600,

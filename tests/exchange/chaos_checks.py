@@ -3,13 +3,15 @@
 For one direction (sender → receiver):
 
 - **lost**: a message the sender queued that the receiver did not apply, unless
-  the sender ended it (refused, parked, rejected, dropped) with a reason *and*
-  the receiver accounted for its slot (recorded it, or moved past its number);
+  the sender ended it (refused, parked, dropped) with a reason *and* the
+  receiver accounted for its slot: recorded it as rejected, or applied the
+  ``void`` the sender put in its place (a withdrawn message);
 - **applied twice**: an inbox id recorded twice, or a timeline effect
   (``exchange_referral_events``) written twice for one message;
 - **out of order**: applied sequence numbers not increasing, or a gap in the
   receiver's slots 1..in_seq;
-- **wedged**: a sender row still ``queued``, a receiver row still ``held``.
+- **wedged**: a sender row still ``queued`` or with its void not yet recorded, a
+  receiver row still ``held``.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: Sender states that end a message without delivery (today only ``rejected``).
-ENDED = frozenset({"rejected", "refused", "parked", "dropped"})
+#: Sender states that end a message without delivery.
+ENDED = frozenset({"refused", "parked", "dropped"})
 
 
 @dataclass
@@ -30,6 +32,8 @@ class OutRow:
     state: str
     kind: str
     last_error: str | None
+    void_id: str | None
+    void_at: str | None
 
 
 @dataclass
@@ -79,7 +83,7 @@ def database(data_dir: Path) -> sqlite3.Connection:
 
 def outbox(db: sqlite3.Connection, peer: str) -> list[OutRow]:
     rows = db.execute(
-        "SELECT message_id, seq, state, kind, last_error FROM exchange_outbox"
+        "SELECT message_id, seq, state, kind, last_error, void_id, void_at FROM exchange_outbox"
         " WHERE peer_id = ? ORDER BY seq",
         (peer,),
     )
@@ -116,13 +120,13 @@ def check(sender_dir: Path, receiver_dir: Path, sender: str, receiver: str) -> D
     _check_once(found, got)
     _check_order(found, got)
     found.wedged += [f"queued seq {r.seq}" for r in sent if r.state == "queued"]
+    found.wedged += [f"void of seq {r.seq} pending" for r in sent if r.void_id and not r.void_at]
     found.wedged += [f"held seq {r.seq}" for r in got if r.state == "held"]
     return found
 
 
 def _check_delivery(found: Direction, sent: list[OutRow], got: list[InRow]) -> None:
     by_id = {r.message_id: r for r in got}
-    slots = {r.seq for r in got}
     for row in sent:
         there = by_id.get(row.message_id)
         if there is not None and there.state == "applied":
@@ -130,11 +134,13 @@ def _check_delivery(found: Direction, sent: list[OutRow], got: list[InRow]) -> N
         if row.state in ENDED:
             found.ended[row.state] += 1
             found.end_reasons[row.last_error or "(no reason)"] += 1
-            accounted = row.seq in slots or row.seq <= found.in_seq
-            if row.last_error and accounted:
+            refused = there is not None and there.state == "rejected" and there.seq == row.seq
+            void = by_id.get(row.void_id or "")
+            voided = void is not None and void.state == "applied" and void.seq == row.seq
+            if row.last_error and (refused or voided or row.state == "parked"):
                 continue
         found.lost.append(f"seq {row.seq} {row.kind} {row.state} ({row.last_error})")
-    known = {r.message_id for r in sent}
+    known = {r.message_id for r in sent} | {r.void_id for r in sent if r.void_id}
     found.lost += [
         f"unknown id {r.message_id} at the receiver" for r in got if r.message_id not in known
     ]
