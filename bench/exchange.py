@@ -28,7 +28,6 @@ from tests.exchange.factories import referral_body  # noqa: E402
 from tests.exchange.live import keys, make_node, peer  # noqa: E402
 from tests.exchange.procs import Process  # noqa: E402
 
-from jointprobe.exchange.db import write_session  # noqa: E402
 from jointprobe.exchange.outbox import deliver_outbox, enqueue  # noqa: E402
 from jointprobe.exchange.runner import Deliverer  # noqa: E402
 from jointprobe.exchange.tables import (  # noqa: E402
@@ -49,7 +48,7 @@ def fresh_pair(base: Path):
 
 def fill(us, n: int) -> float:
     start = time.perf_counter()
-    with write_session(us) as session:
+    with us.write_session() as session:
         for _ in range(n):
             enqueue(session, keys(us), kind="referral", body=referral_body(), to=["cn-mps-nnc"])
     return n / (time.perf_counter() - start)
@@ -110,7 +109,7 @@ def latency(base: Path, seconds: float, rate: float = 100.0) -> dict[str, float]
         count = int(seconds * rate)
         next_at = time.perf_counter()
         for _ in range(count):
-            with write_session(us) as session:
+            with us.write_session() as session:
                 enqueue(session, keys(us), kind="referral", body=referral_body(),
                         to=["cn-mps-nnc"])  # fmt: skip
             next_at += interval
@@ -138,7 +137,7 @@ def durability(base: Path, n: int, kills: int) -> dict[str, int]:
     us, cn = fresh_pair(base / "dur")
     fill(us, n)
     started = time.perf_counter()
-    with write_session(us) as s:
+    with us.write_session() as s:
         s.get(Peer, "cn-mps-nnc").batch_limit = 100
     receiver = Process(cn).start()
     stop = threading.Event()
@@ -148,7 +147,7 @@ def durability(base: Path, n: int, kills: int) -> dict[str, int]:
     def pump() -> None:
         with httpx.Client(timeout=5) as client:
             while not stop.is_set() and delivered(us) < n:
-                with write_session(us) as s:
+                with us.write_session() as s:
                     s.get(Peer, "cn-mps-nnc").next_attempt_at = None
                 for report in deliver_outbox(us, keys(us), client=client, max_batches=1):
                     if report.error:

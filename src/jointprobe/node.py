@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect
@@ -27,12 +28,20 @@ OPERATOR = "operator"
 NODE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}\Z")  # \Z: "$" passes a final newline
 
 
+#: How long a writer waits for another writer of this process before giving up.
+WRITE_LOCK_SECONDS = 30.0
+
+
 @dataclass
 class Node:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
     identity: NodeIdentity
+    #: Writers of this process take turns on this lock before the database's own:
+    #: they queue here rather than in SQLite's busy handler, which polls with
+    #: growing sleeps and would cost latency.
+    write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -60,11 +69,23 @@ class Node:
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:
-        """Like :meth:`session`, but takes the write lock first (SQLite: BEGIN IMMEDIATE),
-        so a transaction that reads and then writes waits its turn instead of failing."""
-        with self.session() as session:
-            session.connection(execution_options={IMMEDIATE: True})
-            yield session
+        """The one way to open a write transaction: like :meth:`session`, but it takes
+        the write lock first (this process's :attr:`write_lock`, then SQLite's with
+        ``BEGIN IMMEDIATE``), so a transaction that reads and then writes waits its
+        turn instead of failing. The web's ``get_write_session`` and the CLI's
+        ``node_session`` are this, for their callers.
+        """
+        if not self.write_lock.acquire(timeout=WRITE_LOCK_SECONDS):
+            raise StorageError(
+                f"database busy: no write lock within {WRITE_LOCK_SECONDS:g} s (another writer "
+                "of this process holds it)"
+            )
+        try:
+            with self.session() as session:
+                session.connection(execution_options={IMMEDIATE: True})
+                yield session
+        finally:
+            self.write_lock.release()
 
     def close(self) -> None:
         self.engine.dispose()

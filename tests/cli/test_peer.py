@@ -8,7 +8,6 @@ from typer.testing import CliRunner
 
 from jointprobe.cli.main import app
 from jointprobe.config import load_settings
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.peers import add_peer, apply_card_update, get_peer
 from jointprobe.node import open_node
 from jointprobe.store.tables import AuditEntry
@@ -48,7 +47,7 @@ def test_rotated_keys_give_a_new_fingerprint_and_an_update_peers_apply(tmp_path:
     cn, _, _ = _init(tmp_path, "cn-mps-nnb", "CN")
     cn_node = open_node(load_settings(data_dir=cn))
     try:
-        with write_session(cn_node) as session:
+        with cn_node.write_session() as session:
             add_peer(session, us_card, old)
     finally:
         cn_node.close()
@@ -63,7 +62,7 @@ def test_rotated_keys_give_a_new_fingerprint_and_an_update_peers_apply(tmp_path:
     # the peer applies the update (signed by the old key) and pins the new fingerprint
     cn_node = open_node(load_settings(data_dir=cn))
     try:
-        with write_session(cn_node) as session:
+        with cn_node.write_session() as session:
             apply_card_update(session, json.loads(update_file.read_text()))
             peer = get_peer(session, "us-hsi-nola")
             assert peer.fingerprint == new and old in peer.revoked

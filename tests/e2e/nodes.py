@@ -14,7 +14,6 @@ import httpx
 
 from jointprobe.accounts import create_user
 from jointprobe.config import Settings
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import own_card
 from jointprobe.exchange.peers import add_peer
 from jointprobe.node import Node, init_node
@@ -96,5 +95,5 @@ def add_users(node: Node, passwords: dict[str, tuple[str, str]], xingtai_for: st
 def trust_each_other(a: Node, b: Node) -> None:
     for me, other in ((a, b), (b, a)):
         card = own_card(other)
-        with write_session(me) as session:
+        with me.write_session() as session:
             add_peer(session, card.to_dict(), card.fingerprint)

@@ -30,7 +30,6 @@ from sqlalchemy import update
 
 import jointprobe
 from jointprobe.accounts import create_token
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import rotate_own_keys
 from jointprobe.exchange.peers import apply_card_update
 from jointprobe.exchange.tables import Peer
@@ -139,13 +138,13 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def token(node: Node) -> str:
-    with write_session(node) as session:
+    with node.write_session() as session:
         return create_token(session, "analyst", "chaos")
 
 
 def point(node: Node, peer_id: str, url: str) -> None:
     """Send this node's envelopes for ``peer_id`` to ``url`` (a proxy)."""
-    with write_session(node) as session:
+    with node.write_session() as session:
         session.execute(update(Peer).where(Peer.node_id == peer_id).values(endpoint=url))
 
 
@@ -197,7 +196,7 @@ def rotate(cluster: Cluster) -> None:
     cluster.us.process.kill()
     cluster.report.kills["sender"] += 1
     rotation = rotate_own_keys(cluster.us.node)
-    with write_session(cluster.cn.node) as session:
+    with cluster.cn.node.write_session() as session:
         apply_card_update(session, rotation.update)
     point(cluster.cn.node, US, cluster.to_us.url)  # the new card names the node's own address
     cluster.report.rotations += 1

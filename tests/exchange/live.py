@@ -15,7 +15,6 @@ import uvicorn
 from jointprobe.accounts import create_user
 from jointprobe.cases import CaseIn, create_case
 from jointprobe.config import Settings
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.peers import add_peer
@@ -60,7 +59,7 @@ def peer(a: Node, b: Node, **agreement: Any) -> None:
     """Make ``a`` and ``b`` trust each other, fingerprints checked as an operator would."""
     for me, other in ((a, b), (b, a)):
         card = own_card(other)
-        with write_session(me) as session:
+        with me.write_session() as session:
             add_peer(session, card.to_dict(), card.fingerprint, **agreement)
 
 
@@ -70,7 +69,7 @@ def analyst(session: Any) -> User:
 
 
 def case(node: Node, case_id: str = "diana-2017") -> str:
-    with write_session(node) as session:
+    with node.write_session() as session:
         create_case(session, analyst(session), CaseIn(id=case_id, title="Vendor Diana"))
     return case_id
 

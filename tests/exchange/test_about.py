@@ -11,7 +11,6 @@ from jointprobe.accounts import create_user
 from jointprobe.cases import CaseIn, create_case
 from jointprobe.config import Settings
 from jointprobe.errors import NotFound
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.peers import add_peer
@@ -68,14 +67,14 @@ def test_outcomes_rfis_and_notices_read_back_with_their_markings(
             create_user(session, "liaison", "liaison")
         for me, other in ((node, cn), (cn, node)):
             card = own_card(other)
-            with write_session(me) as session:
+            with me.write_session() as session:
                 add_peer(session, card.to_dict(), card.fingerprint)
-        with write_session(node) as session:
+        with node.write_session() as session:
             data = ReferralIn(case_id="c1", to=["cn-peer"], title="Diana", due=utcnow())
             referral = send_referral(session, _user(session, "analyst"), node_keys(node), data)
         done: set[str] = set()
         _deliver(node, cn, done)
-        with write_session(cn) as session:
+        with cn.write_session() as session:
             liaison, keys = _user(session, "liaison"), node_keys(cn)
             acknowledge(session, liaison, keys, referral, decision="accept")
             send_outcome(

@@ -6,7 +6,6 @@ from pathlib import Path
 from tests.exchange.factories import referral_body
 from tests.exchange.live import HANDLERS, analyst, case, keys, make_node, peer
 
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import own_card
 from jointprobe.exchange.inbox import receive
@@ -27,7 +26,7 @@ def test_sender_cannot_acknowledge_its_own_referral_on_our_side(tmp_path: Path) 
         keys(cn), kind="referral", body=body, recipients=box, now=now, seq={"us-hsi-nola": 1}
     )
     assert receive(us, keys(us), ref.to_json(), handlers=HANDLERS)[0].results[0].status == "applied"
-    with write_session(us) as session:
+    with us.write_session() as session:
         acknowledge(session, analyst(session), keys(us), ref.id, decision="accept", case_id="c1")
     forged = seal(
         keys(cn),
@@ -59,7 +58,7 @@ def test_peer_reusing_one_of_our_referral_ids_is_rejected_not_a_500(tmp_path: Pa
     cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
     peer(us, cn)
     case(us, "c1")
-    with write_session(us) as session:
+    with us.write_session() as session:
         phone = SelectorIn(type="phone", value="+86 311 5555 0100")
         due = datetime.now(UTC) + timedelta(days=3)
         ours = ReferralIn(case_id="c1", to=["cn-mps-nnc"], title="t", due=due, selectors=[phone])

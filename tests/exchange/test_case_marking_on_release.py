@@ -8,7 +8,6 @@ from tests.exchange.live import analyst, keys, make_node, peer
 
 from jointprobe.cases import CaseIn, create_case
 from jointprobe.entities.service import add_entity
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.errors import MarkingForbidden
 from jointprobe.exchange.tables import OutboxEntry, Referral
 from jointprobe.exchange.workflow import ReferralIn, send_referral
@@ -16,7 +15,7 @@ from jointprobe.node import Node
 
 
 def _red_case_with_amber_entity(node: Node) -> str:
-    with write_session(node) as session:
+    with node.write_session() as session:
         me = analyst(session)
         create_case(session, me, CaseIn(id="red-case", title="Source case", tlp="RED"))
         person = {"id": "p-informant", "schema": "Person", "properties": {"name": ["Informant"]}}
@@ -34,7 +33,7 @@ def test_amber_entity_of_a_red_case_is_not_sent_to_an_amber_peer(tmp_path: Path)
     try:
         peer(us, cn)  # agreement: at most TLP:AMBER
         entity_id = _red_case_with_amber_entity(us)
-        with write_session(us) as session, pytest.raises(MarkingForbidden):
+        with us.write_session() as session, pytest.raises(MarkingForbidden):
             send_referral(session, analyst(session), keys(us), _referral(entity_id, "cn-mps-nnc"))
         with us.session() as session:
             assert session.query(OutboxEntry).count() == 0
@@ -51,7 +50,7 @@ def test_entity_and_referral_travel_under_the_case_marking_when_it_is_stricter(
     try:
         peer(us, cn, max_tlp="RED")
         entity_id = _red_case_with_amber_entity(us)
-        with write_session(us) as session:
+        with us.write_session() as session:
             send_referral(session, analyst(session), keys(us), _referral(entity_id, "cn-mps-nnc"))
         with us.session() as session:
             sent = session.query(Referral).one()  # the items and marking as queued

@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from jointprobe.accounts import create_user
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.errors import MessageTooLarge
 from jointprobe.exchange.outbox import deliver_outbox, drop, enqueue, outbox_rows, retry
 from jointprobe.exchange.peers import peer_status
@@ -61,7 +60,7 @@ def pair(tmp_path):
 
 def _queue(us, n: int, **kw) -> list[str]:
     ids = []
-    with write_session(us) as session:
+    with us.write_session() as session:
         for _ in range(n):
             body = referral_body(US, **kw)
             ids.append(enqueue(session, keys(us), kind="referral", body=body, to=[CN]).id)
@@ -118,7 +117,7 @@ def test_a_message_the_peer_keeps_refusing_unread_is_parked_then_dropped_and_the
 
     with Served(cn), httpx.Client(transport=Tamper(always_corrupt_first), timeout=10) as client:
         for _ in range(6):
-            with write_session(us) as session:  # no waiting for the backoff in a test
+            with us.write_session() as session:  # no waiting for the backoff in a test
                 session.get(Peer, CN).next_attempt_at = None
             deliver_outbox(us, keys(us), client=client)
         assert _states(us) == ["parked", "delivered", "delivered"]
@@ -131,13 +130,13 @@ def test_a_message_the_peer_keeps_refusing_unread_is_parked_then_dropped_and_the
         with cn.session() as s:
             [status] = peer_status(s)
             assert (status.holding, status.waiting_for) == (2, 1)
-        with write_session(us) as s:  # the dashboard tells those who run the channel
+        with us.write_session() as s:  # the dashboard tells those who run the channel
             supervisor = create_user(s, "sup", "supervisor")
             [channel] = dashboard(s, supervisor).channels
             assert (channel.node_id, channel.parked, channel.held_by_peer) == (CN, 1, 2)
             assert dashboard(s, analyst(s)).channels == []
 
-        with write_session(us) as session:
+        with us.write_session() as session:
             drop(session, "operator", keys(us), failed.id, reason="corrupted on every path")
         with httpx.Client(timeout=10) as client:
             deliver_outbox(us, keys(us), client=client)
@@ -168,7 +167,7 @@ def test_a_parked_message_retried_by_the_operator_is_delivered(pair):
         with httpx.Client(transport=Tamper(corrupt_all), timeout=10) as client:
             deliver_outbox(us, keys(us), client=client)
         assert _states(us) == ["parked", "delivered"]
-        with write_session(us) as session:
+        with us.write_session() as session:
             retry(session, "operator", outbox_rows(session, failed=True)[0].id)
         with httpx.Client(timeout=10) as client:
             deliver_outbox(us, keys(us), client=client)
@@ -193,7 +192,7 @@ def test_one_message_too_large_for_the_peer_is_refused_voided_and_later_ones_arr
 
 def test_a_message_over_the_protocol_limit_is_refused_when_queued_naming_the_limit(pair):
     us, _cn = pair
-    with pytest.raises(MessageTooLarge) as info, write_session(us) as session:
+    with pytest.raises(MessageTooLarge) as info, us.write_session() as session:
         body = referral_body(US, selectors=9_000, note="x" * 300)
         enqueue(session, keys(us), kind="referral", body=body, to=[CN])
     assert f"{MAX_ENVELOPE_BYTES:,}" in info.value.message

@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from jointprobe.exchange.db import node_lock
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.errors import MalformedEnvelope
 from jointprobe.exchange.inbox import receive
@@ -44,7 +43,7 @@ def _strangers_batch(cn, n: int) -> bytes:
 def test_an_unauthenticated_batch_is_answered_without_taking_the_write_lock(cn):
     raw = _strangers_batch(cn, 200)
     answers: list[object] = []
-    with node_lock(cn):  # another writer holds the lock for as long as this test likes
+    with cn.write_lock:  # another writer holds the lock for as long as this test likes
         worker = threading.Thread(
             target=lambda: answers.append(receive(cn, keys(cn), raw, handlers=HANDLERS))
         )

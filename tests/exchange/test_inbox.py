@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import text
 
 from jointprobe.errors import InvalidInput
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.outbox import enqueue
 from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer, Referral, ReferralEvent
@@ -25,7 +24,7 @@ def pair(tmp_path):
 
 
 def _batch(us, titles):
-    with write_session(us) as session:
+    with us.write_session() as session:
         for title in titles:
             body = {**referral_body(), "title": title}
             enqueue(session, keys(us), kind="referral", body=body, to=["cn-mps-nnc"])
@@ -91,7 +90,7 @@ def test_messages_held_by_an_earlier_delivery_apply_in_order_when_the_gap_closes
 def test_a_message_rejected_before_decryption_stores_no_body(pair):
     us, cn = pair
     raw = _batch(us, ["m1"])
-    with write_session(cn) as s:  # the agreement no longer covers referrals
+    with cn.write_session() as s:  # the agreement no longer covers referrals
         s.get(Peer, "us-hsi-nola").allowed_kinds = ["ack"]
     answer, _ = receive(cn, keys(cn), raw, handlers=HANDLERS)
     assert [r.status for r in answer.results] == ["rejected"]

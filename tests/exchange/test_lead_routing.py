@@ -21,7 +21,6 @@ from jointprobe.cases.service import members as case_members
 from jointprobe.entities import add_entity, get_entity
 from jointprobe.entities.service import case_entities
 from jointprobe.errors import InvalidInput, NotFound
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import own_card
 from jointprobe.exchange.inbox import receive
@@ -117,7 +116,7 @@ def test_the_default_wiring_routes_leads_on_arrival_and_revokes_lead_access() ->
 def _buyers(cn, case_id: str) -> list[str]:
     people = [("lead-ny", "Ann Lee", "NY, USA"), ("lead-or", "Bob Ray", "OR, USA"),
               ("lead-zz", "Cy Doe", "ZZ, USA"), ("lead-none", "Di Roe", None)]  # fmt: skip
-    with write_session(cn) as s:
+    with cn.write_session() as s:
         for eid, name, address in people:
             props = {"name": [name], "country": ["us"], "notes": ["FICTIONAL test person"]}
             if address:
@@ -131,7 +130,7 @@ def _send(node, case_id, to, entity_ids):
     data = ReferralIn(case_id=case_id, to=[to], title="Buyer leads", narrative="test",
                       requested_action="investigate", due=utcnow() + timedelta(days=9),
                       entity_ids=entity_ids)  # fmt: skip
-    with write_session(node) as s:
+    with node.write_session() as s:
         return send_referral(s, analyst(s), keys(node), data)
 
 
@@ -169,7 +168,7 @@ def test_a_us_node_routes_arriving_leads_and_a_cn_node_does_not(tmp_path: Path) 
                 assert "no field office for state 'ZZ'" in notes and "no US state" in notes
                 assert all("not routed" in e.title for e in queue)
             # the same kind of referral to the Chinese node routes nothing there
-            with write_session(us) as s:
+            with us.write_session() as s:
                 add_entity(s, analyst(s), {"id": "p-us", "schema": "Person",
                            "properties": {"name": ["Eve Poe"], "address": ["NY, USA"]}},
                            case_id="diana-2017")  # fmt: skip
@@ -191,7 +190,7 @@ def _us_referral_accepted_by_cn(us, cn, who: str, our_case: str, their_case: str
     """``who``'s referral from ``our_case``, accepted by ``cn`` into its case ``their_case``."""
     data = ReferralIn(case_id=our_case, to=["cn-mps-nnb"], title="Vendor", due=utcnow(),
                       selectors=[SelectorIn(type="phone", value="+86 311 5555 0100")])  # fmt: skip
-    with write_session(us) as s:
+    with us.write_session() as s:
         rid = send_referral(s, s.query(User).filter_by(username=who).one(), keys(us), data)
     answer = {"decision": "accept", "reason": "", "case_ref": their_case}
     ack = seal(keys(cn), kind="ack", body=answer,
@@ -224,7 +223,7 @@ def test_a_member_of_one_referrals_case_cannot_see_another_referrals_leads(
     cn = make_node(tmp_path, "cn-mps-nnb", "MPS narcotics bureau", "CN")
     try:
         peer(us, cn)
-        with write_session(us) as s:
+        with us.write_session() as s:
             alice, bob = create_user(s, "alice", "analyst"), create_user(s, "bob", "analyst")
             create_case(s, alice, CaseIn(id="case-a", title="A"))
             create_case(s, bob, CaseIn(id="case-b", title="B"))
@@ -272,7 +271,7 @@ def test_removing_a_member_from_a_case_removes_them_from_its_lead_cases(tmp_path
     cn = make_node(tmp_path, "cn-mps-nnb", "MPS narcotics bureau", "CN")
     try:
         peer(us, cn)
-        with write_session(us) as s:
+        with us.write_session() as s:
             alice = create_user(s, "alice", "analyst")
             create_user(s, "carol", "analyst")
             create_case(s, alice, CaseIn(id="case-a", title="A"))
@@ -283,7 +282,7 @@ def test_removing_a_member_from_a_case_removes_them_from_its_lead_cases(tmp_path
         with us.session() as s:
             lead_case = find_lead_case(s, system_user(s), ny, "cn-mps-nnb", ref_a)
             assert lead_case is not None
-        with write_session(us) as s:
+        with us.write_session() as s:
             assert "carol" in case_members(s, lead_case)
             alice = s.query(User).filter_by(username="alice").one()
             remove_member(s, alice, "case-a", "carol", on_removed=default_wiring().member_removed)

@@ -10,7 +10,6 @@ from tests.exchange.live import HANDLERS, analyst, case, keys, make_node, peer
 
 from jointprobe.accounts import create_token
 from jointprobe.errors import Conflict, InvalidInput
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import own_card
 from jointprobe.exchange.inbox import receive
@@ -62,7 +61,7 @@ def test_bad_markings_in_services_are_input_invalid(tmp_path: Path) -> None:
     case(us, "c1")
     due = datetime.now(UTC) + timedelta(days=3)
     phone = SelectorIn(type="phone", value="+86 311 5555 0100")
-    with write_session(us) as session:
+    with us.write_session() as session:
         with pytest.raises(InvalidInput):
             send_status(session, analyst(session), keys(us), referral_id, state="s", tlp="X")
         for bad in (
@@ -82,9 +81,9 @@ def test_bad_markings_in_services_are_input_invalid(tmp_path: Path) -> None:
 
 def test_nothing_is_reported_on_a_declined_referral(tmp_path: Path) -> None:
     us, referral_id = _pair(tmp_path)
-    with write_session(us) as session:
+    with us.write_session() as session:
         acknowledge(session, analyst(session), keys(us), referral_id, decision="decline")
-    with write_session(us) as session:
+    with us.write_session() as session:
         with pytest.raises(Conflict, match="declined"):
             send_status(session, analyst(session), keys(us), referral_id, state="working")
         outcomes = [{"type": "arrest", "description": "x"}]

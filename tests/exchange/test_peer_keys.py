@@ -16,7 +16,6 @@ from jointprobe.audit import record
 from jointprobe.cli.main import app
 from jointprobe.exchange import anchors
 from jointprobe.exchange.card import CardUpdate, NodeCard
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.errors import BadSignature, CardError, RevokedKey
 from jointprobe.exchange.identity import own_card, rotate_own_keys
@@ -112,11 +111,11 @@ def _resigned(anchor: anchors.Anchor, signer: NodeKeys, *, claimed: bytes) -> an
 
 def test_forged_anchors_and_keys_outside_the_history_are_refused(nodes: tuple[Node, Node]) -> None:
     us, cn = nodes
-    with write_session(us) as session:
+    with us.write_session() as session:
         record(session, "analyst", "read", "case", "c1")
         old_anchor = anchors.make_anchor(session, keys(us))
     rotation = rotate_own_keys(us)
-    with write_session(cn) as session:
+    with cn.write_session() as session:
         apply_card_update(session, rotation.update)
     stranger = NodeKeys.generate("us-hsi-nola")
     with cn.session() as session:
@@ -156,7 +155,7 @@ def test_an_envelope_signed_with_a_superseded_key_is_still_refused(
     us, cn = nodes
     old_keys = keys(us)
     rotation = rotate_own_keys(us)
-    with write_session(cn) as session:
+    with cn.write_session() as session:
         apply_card_update(session, rotation.update)
     with cn.session() as session:
         history = key_history(session, "us-hsi-nola")
@@ -183,7 +182,7 @@ def test_an_envelope_signed_with_a_superseded_key_is_still_refused(
     newer = NodeKeys.generate("us-hsi-nola")
     update = CardUpdate.create(old_keys, own_card(us, newer)).to_dict()
     with pytest.raises(CardError, match="does not follow the trusted card"):
-        with write_session(cn) as session:
+        with cn.write_session() as session:
             apply_card_update(session, update)
 
 
@@ -192,7 +191,7 @@ def test_a_card_update_received_as_a_notice_also_keeps_the_old_key(
 ) -> None:
     us, cn = nodes
     old_keys = keys(us)
-    with write_session(us) as session:
+    with us.write_session() as session:
         old_anchor = anchors.make_anchor(session, old_keys)
     rotation = rotate_own_keys(us)
     body = {"topic": "card-update", "text": "new keys", "card_update": rotation.update,
@@ -215,7 +214,7 @@ def test_a_card_update_that_keeps_the_keys_revokes_nothing(nodes: tuple[Node, No
     us, cn = nodes
     same = keys(us)
     moved = NodeCard.create(same, name="HSI", country="US", endpoint="https://hsi.example/jp")
-    with write_session(cn) as session:
+    with cn.write_session() as session:
         apply_card_update(session, CardUpdate.create(same, moved).to_dict())
     with cn.session() as session:
         updated = get_peer(session, "us-hsi-nola")
@@ -235,10 +234,10 @@ def test_a_leaked_old_key_cannot_vouch_for_later_heads_nor_a_revoked_one_at_all(
 ) -> None:
     us, cn = nodes
     old_keys = keys(us)
-    with write_session(us) as session:
+    with us.write_session() as session:
         old_anchor = anchors.make_anchor(session, old_keys)
     rotation = rotate_own_keys(us)
-    with write_session(cn) as session:
+    with cn.write_session() as session:
         apply_card_update(session, rotation.update)
     with cn.session() as session:
         pinned = get_peer(session, "us-hsi-nola")
@@ -255,10 +254,10 @@ def test_a_leaked_old_key_cannot_vouch_for_later_heads_nor_a_revoked_one_at_all(
     with pytest.raises(BadSignature, match="after the previous key .* was replaced here"):
         check(future, "us-hsi-nola", history, current, revoked)
     # the current key, once revoked (no card update replaced it), vouches for nothing
-    with write_session(us) as session:
+    with us.write_session() as session:
         new_anchor = anchors.make_anchor(session, keys(us))
     assert check(new_anchor, "us-hsi-nola", history, current, revoked)
-    with write_session(cn) as session:
+    with cn.write_session() as session:
         revoke_peer(session, "us-hsi-nola")
         revoked = list(get_peer(session, "us-hsi-nola").revoked)
     with pytest.raises(BadSignature, match="revoked key"):

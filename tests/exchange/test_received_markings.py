@@ -11,7 +11,6 @@ from tests.exchange.live import HANDLERS, analyst, case, keys, make_node, peer
 import jointprobe.leads  # noqa: F401  (registers lead routing on received referrals)
 from jointprobe.accounts import create_user
 from jointprobe.cases import list_events
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.errors import MarkingForbidden
 from jointprobe.exchange.identity import own_card
@@ -39,7 +38,7 @@ def test_routed_lead_keeps_originator_and_is_not_forwarded_without_consent(
     env = seal(keys(cn), kind="referral", body=body, recipients=box, now=datetime.now(UTC),
                seq={"us-hsi-nola": 1})  # fmt: skip
     assert receive(us, keys(us), env.to_json(), handlers=HANDLERS)[0].results[0].status == "applied"
-    with write_session(us) as session:
+    with us.write_session() as session:
         lead = session.query(Entity).filter(Entity.id.like("lead-%")).one()
         assert lead.tlp == "AMBER" and lead.grading == "E5"
         assert lead.handling["originator"] == "cn-mps-nnc" and lead.handling["consent"] == []
@@ -62,7 +61,7 @@ def _reply(us: Node, cn: Node, kind: str, body: dict[str, Any], to: str, seq: in
 
 
 def _red_referral_and_rfi(us: Node) -> tuple[str, str]:
-    with write_session(us) as session:
+    with us.write_session() as session:
         me = analyst(session)
         due = datetime.now(UTC) + timedelta(days=3)
         referral = ReferralIn(case_id="diana", to=["cn-mps-nnc"], title="Diana", due=due,

@@ -4,7 +4,6 @@ import pytest
 from pydantic import ValidationError
 
 from jointprobe.errors import InvalidInput
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.tables import OutboxEntry, Referral
 from jointprobe.exchange.workflow import ReferralIn, send_referral_parts
 from jointprobe.exchange.workflow.forms import SELECTORS_PER_MESSAGE
@@ -45,7 +44,7 @@ def test_a_large_selector_set_is_split_into_numbered_referrals_when_asked(tmp_pa
         n = 2 * SELECTORS_PER_MESSAGE + 10
         data = ReferralIn(case_id="diana-2017", to=["cn-mps-nnc"], title="Buyers",
                           due=datetime(2030, 1, 1), selectors=_many(n), split=True)  # fmt: skip
-        with write_session(us) as session:
+        with us.write_session() as session:
             ids = send_referral_parts(session, analyst(session), keys(us), data)
         assert len(ids) == 3 and len(set(ids)) == 3
         with us.session() as s:

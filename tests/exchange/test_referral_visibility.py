@@ -19,7 +19,6 @@ from jointprobe.accounts import create_token, create_user
 from jointprobe.cases import CaseIn, create_case
 from jointprobe.cli.main import app as cli
 from jointprobe.errors import InvalidInput
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import own_card
 from jointprobe.exchange.inbox import receive
@@ -112,7 +111,7 @@ def _reused_referral_id(tmp_path: Path) -> tuple[Node, list[Node], str]:
     mx = make_node(tmp_path, "mx-fgr", "FGR", "MX")
     peer(us, cn)
     peer(us, mx)
-    with write_session(us) as session:
+    with us.write_session() as session:
         create_user(session, "bob", "analyst", password=PW)
         create_case(session, analyst(session), CaseIn(id="secret-case", title="secret"))
         due = datetime.now(UTC) + timedelta(days=3)
@@ -176,7 +175,7 @@ def test_member_of_both_sees_each_counterparts_own_timeline(tmp_path: Path) -> N
 def test_notice_naming_another_peers_referral_is_filed_under_its_own_id(tmp_path: Path) -> None:
     us, (cn, mx), _ = _reused_referral_id(tmp_path)
     try:
-        with write_session(us) as session:
+        with us.write_session() as session:
             due = datetime.now(UTC) + timedelta(days=3)
             data = ReferralIn(case_id="secret-case", to=["cn-mps-nnc"], title="t", due=due)
             with_cn = send_referral(session, analyst(session), keys(us), data)
@@ -206,9 +205,9 @@ def test_answering_a_referral_id_two_peers_used_needs_the_peer(tmp_path: Path) -
         _seal(cn, us, "referral", {**referral_body("cn-mps-nnc"), "title": "cn's own"}, 2,
               message_id="e" * 32)  # fmt: skip
         _seal(mx, us, "referral", referral_body("mx-fgr"), 2, message_id="e" * 32)
-        with write_session(us) as session, pytest.raises(InvalidInput, match="several peers"):
+        with us.write_session() as session, pytest.raises(InvalidInput, match="several peers"):
             acknowledge(session, analyst(session), keys(us), "e" * 32, decision="accept")
-        with write_session(us) as session:
+        with us.write_session() as session:
             acknowledge(session, analyst(session), keys(us), "e" * 32, decision="accept",
                         peer_id="mx-fgr")  # fmt: skip
         with us.session() as session:

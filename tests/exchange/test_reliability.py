@@ -9,7 +9,6 @@ import time
 import httpx
 import pytest
 
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.outbox import deliver_outbox, enqueue
 from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer, Referral
 
@@ -21,7 +20,7 @@ N = 300
 
 
 def _fill_outbox(us, n=N):
-    with write_session(us) as session:
+    with us.write_session() as session:
         session.get(Peer, "cn-mps-nnc").batch_limit = 40
         for _ in range(n):
             body = referral_body("us-hsi-nola")
@@ -64,7 +63,7 @@ def test_receiver_killed_mid_batch_applies_every_message_exactly_once_in_order(p
     def pump():
         with httpx.Client(timeout=5) as client:
             while not stop.is_set() and _delivered(us) < N:
-                with write_session(us) as s:  # retry at once after a kill in tests
+                with us.write_session() as s:  # retry at once after a kill in tests
                     s.get(Peer, "cn-mps-nnc").next_attempt_at = None
                 deliver_outbox(us, keys(us), client=client, max_batches=1)
                 time.sleep(0.01)

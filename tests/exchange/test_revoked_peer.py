@@ -6,7 +6,6 @@ from pathlib import Path
 from tests.exchange.factories import referral_body
 from tests.exchange.live import HANDLERS, keys, make_node, peer
 
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.errors import RevokedKey
 from jointprobe.exchange.identity import own_card
@@ -19,7 +18,7 @@ def test_envelope_from_a_revoked_current_key_is_refused_and_not_stored(tmp_path:
     us = make_node(tmp_path, "us-hsi-nola", "HSI", "US")
     cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
     peer(us, cn)
-    with write_session(us) as session:
+    with us.write_session() as session:
         revoke_peer(session, "cn-mps-nnc")
     envelope = seal(
         keys(cn),

@@ -11,7 +11,6 @@ from tests.exchange.factories import referral_body
 from tests.exchange.live import HANDLERS, keys, make_node, peer, wait_for
 from tests.exchange.procs import JOINTPROBE, Process
 
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import old_key_path, own_card, previous_keys, rotate_own_keys
 from jointprobe.exchange.inbox import receive
@@ -74,7 +73,7 @@ def test_keys_rotated_while_the_node_serves_open_what_peers_seal_to_the_new_key(
             check=True, capture_output=True, env={**os.environ, "JOINTPROBE_ENDPOINT": served.url},
         )  # fmt: skip
 
-        with write_session(cn) as session:
+        with cn.write_session() as session:
             apply_card_update(session, json.loads(update.read_text()))
             body = referral_body("cn-mps-nnc")
             enqueue(session, keys(cn), kind="referral", body=body, to=["us-hsi-nola"])

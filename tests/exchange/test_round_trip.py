@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 
 from jointprobe.cases import list_events
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.errors import MarkingForbidden
 from jointprobe.exchange.markings import Tlp
 from jointprobe.exchange.peers import peer_status
@@ -47,7 +46,7 @@ def _refer(us, case_id, **kw):
         selectors=[SelectorIn(type="phone", value="+86 170 5555 0100", grading="B2")],
         **kw,
     )
-    with write_session(us) as session:
+    with us.write_session() as session:
         return send_referral(session, analyst(session), keys(us), data)
 
 
@@ -63,11 +62,11 @@ def test_referral_ack_status_outcome_round_trip_lands_in_the_originators_case(pa
                 return list_referrals(s, direction="in")
 
         assert wait_for(received)[0].id == referral_id
-        with write_session(cn) as s:
+        with cn.write_session() as s:
             user = analyst(s)
             acknowledge(s, user, keys(cn), referral_id, decision="accept", reason="tracing",
                         case_id="xingtai-2017")  # fmt: skip
-        with write_session(cn) as s:
+        with cn.write_session() as s:
             send_status(s, analyst(s), keys(cn), referral_id, state="investigating",
                         note="ring traced to Xingtai")  # fmt: skip
             send_outcome(

@@ -6,7 +6,6 @@ import typer
 
 from jointprobe.accounts import get_user
 from jointprobe.cli.context import AsOption, console, settings
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.workflow import send_notice
 from jointprobe.node import open_node
@@ -26,7 +25,7 @@ def send(
     """Send a notice to one or more peers (its TLP must be allowed for each)."""
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             notice_id = send_notice(
                 session, get_user(session, username), node_keys(node), to=to, topic=topic,
                 text=text, tlp=tlp,

@@ -6,7 +6,6 @@ import typer
 from rich.table import Table
 
 from jointprobe.cli.context import console, settings
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.outbox import drop, outbox_rows, retry
 from jointprobe.node import OPERATOR, open_node
@@ -52,7 +51,7 @@ def retry_(ctx: typer.Context, row_id: int = typer.Argument(..., help="Outbox id
     """Queue a parked message again (audited)."""
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             row = retry(session, OPERATOR, row_id)
         console.print(f"[green]queued again[/]: {row.kind} #{row.seq} to {row.peer_id}")
     finally:
@@ -68,7 +67,7 @@ def drop_(
     """Withdraw a parked or queued message; a void takes its slot at the peer (audited)."""
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             row = drop(session, OPERATOR, node_keys(node), row_id, reason=reason)
         console.print(f"[yellow]dropped[/] {row.kind} #{row.seq} to {row.peer_id}: {reason}")
     finally:

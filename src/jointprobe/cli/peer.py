@@ -10,7 +10,6 @@ from rich.table import Table
 
 from jointprobe.cli import outbox
 from jointprobe.cli.context import console, settings
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys, own_card, rotate_own_keys
 from jointprobe.exchange.outbox import deliver_outbox
 from jointprobe.exchange.peers import add_peer, apply_card_update, list_peers, peer_status
@@ -54,7 +53,7 @@ def add(
     data = json.loads(card_file.read_text(encoding="utf-8"))
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             peer = add_peer(
                 session,
                 data,
@@ -79,7 +78,7 @@ def update(
     data = json.loads(update_file.read_text(encoding="utf-8"))
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             peer = apply_card_update(session, data)
             console.print(f"[green]rotated[/] {peer.node_id}: now {peer.fingerprint}")
     finally:

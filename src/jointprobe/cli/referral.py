@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from jointprobe.accounts import get_user
 from jointprobe.cli.context import AsOption, console, settings
 from jointprobe.errors import InvalidInput
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.markings import Marking
 from jointprobe.exchange.tables import Referral
@@ -71,7 +70,7 @@ def send(
     )  # fmt: skip
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             user = get_user(session, username)
             ids = send_referral_parts(session, user, node_keys(node), data)
         for referral_id in ids:
@@ -163,7 +162,7 @@ def ack(
     """Accept (default) or decline a received referral."""
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             acknowledge(
                 session, get_user(session, username), node_keys(node), referral_id,
                 decision="decline" if decline else "accept", reason=reason, case_id=case_id,
@@ -186,7 +185,7 @@ def status(
     """Report the state of your work on a received referral."""
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             send_status(
                 session, get_user(session, username), node_keys(node), referral_id,
                 state=state, note=note, peer_id=peer_id,
@@ -208,7 +207,7 @@ def outcome(
     """Report an outcome (arrest, seizure, sentence…) back to the referring node."""
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             send_outcome(
                 session, get_user(session, username), node_keys(node), referral_id,
                 outcomes=[{"type": kind, "description": description}], peer_id=peer_id,

@@ -8,7 +8,6 @@ import typer
 
 from jointprobe.accounts import get_user
 from jointprobe.cli.context import AsOption, console, settings
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.workflow import answer_rfi, send_rfi
 from jointprobe.node import open_node
@@ -31,7 +30,7 @@ def send(
     due = utcnow() + timedelta(days=due_days) if due_days is not None else None
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             rfi_id = send_rfi(
                 session, get_user(session, username), node_keys(node), to=to, question=question,
                 case_id=case_id, due=due, tlp=tlp,
@@ -53,7 +52,7 @@ def answer(
     """Answer a request for information received from a peer."""
     node = open_node(settings(ctx))
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             answer_rfi(
                 session, get_user(session, username), node_keys(node), rfi_id, answer=text,
                 tlp=tlp, peer_id=peer_id,

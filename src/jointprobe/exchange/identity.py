@@ -11,7 +11,6 @@ from typing import Any
 from jointprobe.audit import record
 from jointprobe.config import Settings
 from jointprobe.exchange.card import NodeCard
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.errors import KeyFileError, MalformedEnvelope
 from jointprobe.exchange.keys import NodeKeys, load_keys, save_keys
 from jointprobe.exchange.peers import peer_status
@@ -159,7 +158,7 @@ def rotate_own_keys(node: Node, *, actor: str = "operator") -> Rotation:
     queued (``queued_with_old_key``) should be delivered first.
     """
     old = node_keys(node)
-    with write_session(node) as session:
+    with node.write_session() as session:
         queued = sum(s.queued for s in peer_status(session))
         new, update = rotate_keys(node)
         record(session, actor, "rotate", "node-keys", old.node_id,

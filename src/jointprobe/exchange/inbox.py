@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.errors import JointprobeError
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import (
     Envelope,
     Message,
@@ -138,7 +137,7 @@ def receive_batch(
         answer.errors = [c.error for c in checked]
         return answer
     peer = gate.peer
-    with write_session(node) as session:
+    with node.write_session() as session:
         intake = _Intake(session, keys.node_id, now, {**handlers, **CHANNEL_HANDLERS})
         intake.preload([c.envelope.id for c in checked if c.envelope is not None])
         for c in checked:

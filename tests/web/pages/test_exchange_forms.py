@@ -17,7 +17,6 @@ from tests.exchange.live import HANDLERS
 from jointprobe.accounts import create_user
 from jointprobe.cases import CaseIn, create_case, list_events
 from jointprobe.config import Settings
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.peers import add_peer
@@ -90,7 +89,7 @@ def cn(web_node: Node, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nod
         create_user(session, "chem", "chemist", password=CHEMIST_PW)
     for me, other in ((web_node, node), (node, web_node)):
         card = own_card(other)
-        with write_session(me) as session:
+        with me.write_session() as session:
             add_peer(session, card.to_dict(), card.fingerprint)
     yield node
     node.close()
@@ -101,7 +100,7 @@ def sent(cn: Node, web_node: Node) -> dict[str, str]:
     """cn sends us a referral (accepted into Xingtai here), an RFI and a notice."""
     liaison = _user(cn, "liaison")
     due = datetime.now(UTC) + timedelta(days=7)
-    with write_session(cn) as session:
+    with cn.write_session() as session:
         keys = node_keys(cn)
         referral = send_referral(
             session, session.merge(liaison), keys,
@@ -116,7 +115,7 @@ def sent(cn: Node, web_node: Node) -> dict[str, str]:
         )  # fmt: skip
     _deliver(cn, web_node)
     analyst = _user(web_node, "analyst")
-    with write_session(web_node) as session:
+    with web_node.write_session() as session:
         acknowledge(
             session, session.merge(analyst), node_keys(web_node), referral, decision="accept",
             case_id="xingtai-2017",

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from jointprobe.accounts import create_user
 from jointprobe.cases import CaseIn, EventIn, add_event, create_case
 from jointprobe.config import Settings
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.peers import add_peer
 from jointprobe.exchange.workflow import notice_from_case, send_notice
@@ -38,7 +37,7 @@ def cn(tmp_path: Path) -> Iterator[Node]:
 def us(node: Node, cn: Node) -> Node:
     """alice's case A and bob's case B each sent a notice; one CLI notice; a look-alike note."""
     card = own_card(cn)
-    with write_session(node) as session:
+    with node.write_session() as session:
         add_peer(session, card.to_dict(), card.fingerprint)
         alice = create_user(session, "alice", "analyst", password=PW)
         bob = create_user(session, "bob", "analyst", password=PW)

@@ -22,7 +22,6 @@ import httpx
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.envelope import envelope_from_dict, resign
 from jointprobe.exchange.errors import ExchangeError
 from jointprobe.exchange.keys import NodeKeys
@@ -166,7 +165,7 @@ def _settle(
         report.error = f"invalid receipt: {exc.code}"
         _peer_failed(node, claimed, report.error, now, resigned)
         return
-    with write_session(node) as session:
+    with node.write_session() as session:
         stored = Receipt(peer_id=claimed.peer.node_id, received_at=now, envelope=json.dumps(data))
         session.add(stored)
         session.flush()
@@ -276,7 +275,7 @@ def _too_large(
     if len(claimed.rows) > 1:
         report.error = "the peer refused the batch as too large; halving it"
         report.again = True
-        with write_session(node) as session:
+        with node.write_session() as session:
             peer = session.get(Peer, claimed.peer.node_id)
             assert peer is not None
             peer.batch_limit = max(1, len(claimed.rows) // 2)
@@ -289,7 +288,7 @@ def _too_large(
         return
     reason = f"{TOO_LARGE}: the peer refuses a {size:,}-byte message"
     report.rejected, report.error, report.again = 1, reason, True
-    with write_session(node) as session:
+    with node.write_session() as session:
         entry = session.get(OutboxEntry, row.row_id)
         assert entry is not None
         peer_row = session.get(Peer, claimed.peer.node_id)
@@ -345,7 +344,7 @@ def _peer_failed(
     """
     blamed = blamed or {}
     parked = 0
-    with write_session(node) as session:
+    with node.write_session() as session:
         for row_id, entry in _entries(session, claimed, resigned).items():
             entry.last_error = blamed.get(row_id, error)
             if row_id in blamed:

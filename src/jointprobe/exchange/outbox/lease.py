@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.tables import OutboxEntry, Peer
 from jointprobe.exchange.wire import MAX_ENVELOPE_BYTES
 from jointprobe.node import Node
@@ -79,7 +78,7 @@ def pending() -> object:
 
 def claim(node: Node, peer_id: str, owner: str, now: datetime) -> Claim | None:
     """Take ``peer_id``'s lease and its next batch; ``None`` if another deliverer holds it."""
-    with write_session(node) as session:
+    with node.write_session() as session:
         holder = session.scalar(select(Peer.lease_owner).where(Peer.node_id == peer_id))
         free = or_(Peer.lease_until.is_(None), Peer.lease_until < now)
         if _holder_is_dead(holder):
@@ -127,7 +126,7 @@ def claim(node: Node, peer_id: str, owner: str, now: datetime) -> Claim | None:
 
 
 def release(node: Node, peer_id: str, owner: str) -> None:
-    with write_session(node) as session:
+    with node.write_session() as session:
         session.execute(
             update(Peer)
             .where(Peer.node_id == peer_id, Peer.lease_owner == owner)

@@ -33,7 +33,6 @@ from jointprobe.cases.summary import CaseSummary, case_summary
 from jointprobe.config import Settings
 from jointprobe.entities import add_entity
 from jointprobe.errors import JointprobeError
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.peers import add_peer
 from jointprobe.node import init_node, open_node
@@ -253,7 +252,7 @@ def peer_up(me: DemoNode, other: DemoNode) -> dict[str, Any]:
     card = answer.json()["card"]
     node = open_node(me.settings())
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             peer = add_peer(session, card, other.fingerprint)
             return {
                 "node_id": peer.node_id, "fingerprint": peer.fingerprint,

@@ -17,7 +17,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from jointprobe.errors import Forbidden
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.errors import ReplayedEnvelope
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.inbox import receive
@@ -103,7 +102,7 @@ def outbox_index(
 def outbox_retry(row_id: int, node: NodeDep, user: UserDep) -> OutboxRow:
     """Queue a parked message again (audited)."""
     _operator(user)
-    with write_session(node) as session:
+    with node.write_session() as session:
         return retry(session, user.username, row_id)
 
 
@@ -115,7 +114,7 @@ class DropIn(BaseModel):
 def outbox_drop(row_id: int, body: DropIn, node: NodeDep, user: UserDep) -> OutboxRow:
     """Withdraw a parked or queued message; a void takes its slot at the peer (audited)."""
     _operator(user)
-    with write_session(node) as session:
+    with node.write_session() as session:
         return drop(session, user.username, node_keys(node), row_id, reason=body.reason)
 
 
@@ -160,7 +159,7 @@ def _user(session: Any, user: User) -> User:
 @router.post("/referrals", status_code=201)
 def referrals_create(body: ReferralIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
     """Refer a case's selectors and entities; with ``split``, as several referrals (``ids``)."""
-    with write_session(node) as session:
+    with node.write_session() as session:
         ids = send_referral_parts(session, _user(session, user), node_keys(node), body)
     return {"id": ids[0], "ids": ids}
 
@@ -214,7 +213,7 @@ def _reply(
     node: Node, user: User, send: Callable[..., str], referral_id: str, **fields: Any
 ) -> dict[str, str]:
     """Answer a received referral with ``send`` (a ``workflow`` reply function)."""
-    with write_session(node) as session:
+    with node.write_session() as session:
         message_id = send(session, _user(session, user), node_keys(node), referral_id, **fields)
     return {"message_id": message_id}
 
@@ -262,7 +261,7 @@ class NoticeIn(BaseModel):
 @router.post("/rfis", status_code=201)
 def rfis_create(body: RfiIn, node: NodeDep, user: UserDep) -> dict[str, str]:
     """Ask a peer a question; with ``case_id``, only a member of that case may."""
-    with write_session(node) as session:
+    with node.write_session() as session:
         rfi_id = send_rfi(session, _user(session, user), node_keys(node), **body.model_dump())
     return {"id": rfi_id}
 
@@ -275,7 +274,7 @@ def rfis_answer(rfi_id: str, body: RfiAnswerIn, node: NodeDep, user: UserDep) ->
 @router.post("/notices", status_code=201)
 def notices_create(body: NoticeIn, node: NodeDep, user: UserDep) -> dict[str, str]:
     """Tell peers something outside a referral (an alert, a working-group note)."""
-    with write_session(node) as session:
+    with node.write_session() as session:
         notice_id = send_notice(session, _user(session, user), node_keys(node), **body.model_dump())
     return {"id": notice_id}
 

@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from jointprobe.cases.service import visible_case
 from jointprobe.errors import InvalidInput, JointprobeError
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.workflow import notice_from_case, visible_notices
 from jointprobe.node import Node
@@ -75,7 +74,7 @@ def send(
             raise InvalidInput("the topic must have 1 to 300 characters")
         if len(text) > 20_000:
             raise InvalidInput("the text is longer than 20000 characters")
-        with write_session(node) as session:
+        with node.write_session() as session:
             notice_from_case(
                 session, session.merge(user), node_keys(node), case_id, to=to,
                 topic=topic.strip(), text=text, tlp=tlp,

@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from jointprobe.errors import InvalidInput, JointprobeError
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.payloads import Outcome
 from jointprobe.exchange.workflow import send_outcome
@@ -100,7 +99,7 @@ def report(
     node: Node = request.app.state.node
     try:
         reported = outcome_from_form(form)
-        with write_session(node) as session:
+        with node.write_session() as session:
             send_outcome(
                 session, session.merge(user), node_keys(node), referral_id, outcomes=[reported],
                 tlp=tlp, use=use, peer_id=peer_id or None,

@@ -18,7 +18,6 @@ from jointprobe.cases.marking import TLP_LABELS
 from jointprobe.cases.service import list_cases, visible_case
 from jointprobe.entities.service import case_entities, read_case_entities
 from jointprobe.errors import InvalidInput, JointprobeError
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.payloads import OutcomeType
 from jointprobe.exchange.workflow import (
@@ -124,7 +123,7 @@ def send(
     node: Node = request.app.state.node
     try:
         data = _referral_in(case_id, form, selectors)
-        with write_session(node) as session:
+        with node.write_session() as session:
             referral_id = send_referral(session, session.merge(user), node_keys(node), data)
     except JointprobeError as exc:
         # shown again after a failed send: the read of the form was recorded already
@@ -184,7 +183,7 @@ def ack(
     try:
         if decision not in ("accept", "decline"):
             raise InvalidInput("decision must be accept or decline")
-        with write_session(node) as session:
+        with node.write_session() as session:
             acknowledge(
                 session, session.merge(user), node_keys(node), referral_id, decision=decision,
                 reason=reason, case_id=case_id or None, peer_id=peer_id,
@@ -208,7 +207,7 @@ def status(
     referral_detail(db, user, referral_id)
     node: Node = request.app.state.node
     try:
-        with write_session(node) as session:
+        with node.write_session() as session:
             send_status_message(
                 session, session.merge(user), node_keys(node), referral_id, state=state,
                 note=note, peer_id=peer_id,

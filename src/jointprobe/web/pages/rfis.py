@@ -14,7 +14,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from jointprobe.cases.service import visible_case
 from jointprobe.errors import InvalidInput, JointprobeError
-from jointprobe.exchange.db import write_session
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.workflow import answer_rfi, ask_about, send_rfi
 from jointprobe.node import Node
@@ -80,7 +79,7 @@ def send(
         if not to:
             raise InvalidInput("choose the peer to ask")
         text, when = _text(question, "question"), _due(due)
-        with write_session(node) as session:
+        with node.write_session() as session:
             rfi_id = send_rfi(
                 session, session.merge(user), node_keys(node), to=to, question=text,
                 case_id=case_id, due=when, tlp=tlp,
@@ -110,7 +109,7 @@ def ask(
         if not peer_id:
             raise InvalidInput("choose the peer to ask")
         text, when = _text(question, "question"), _due(due)
-        with write_session(node) as session:
+        with node.write_session() as session:
             ask_about(
                 session, session.merge(user), node_keys(node), referral_id, peer_id=peer_id,
                 question=text, due=when, tlp=tlp,
@@ -143,7 +142,7 @@ def answer(
     node: Node = request.app.state.node
     try:
         text = _text(answer, "answer")
-        with write_session(node) as session:
+        with node.write_session() as session:
             answer_rfi(
                 session, session.merge(user), node_keys(node), rfi_id, answer=text, tlp=tlp,
                 peer_id=peer_id or None,
