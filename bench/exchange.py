@@ -10,7 +10,9 @@ SQLite database; the sender is this process with its own SQLite database.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -28,6 +30,14 @@ from tests.exchange.factories import referral_body  # noqa: E402
 from tests.exchange.live import keys, make_node, peer  # noqa: E402
 from tests.exchange.procs import Process  # noqa: E402
 
+from jointprobe.exchange.envelope import (  # noqa: E402
+    TrustedPeer,
+    envelope_from_dict,
+    open_envelope,
+    seal,
+    verify,
+)
+from jointprobe.exchange.identity import own_card  # noqa: E402
 from jointprobe.exchange.outbox import deliver_outbox, enqueue  # noqa: E402
 from jointprobe.exchange.runner import Deliverer  # noqa: E402
 from jointprobe.exchange.tables import (  # noqa: E402
@@ -37,6 +47,7 @@ from jointprobe.exchange.tables import (  # noqa: E402
     Referral,
     ReferralEvent,
 )
+from jointprobe.timeutil import utcnow  # noqa: E402
 
 
 def fresh_pair(base: Path):
@@ -68,9 +79,63 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def floors(us, cn, n: int) -> dict[str, float]:
+    """What the same messages cost at the least, measured now, in this process (CPU ms/msg).
+
+    - sender crypto: sign + seal each message (``seal``), no database;
+    - receiver crypto: parse, verify the signature and open the sealed payload of
+      each queued envelope (``envelope_from_dict`` + ``verify`` + ``open_envelope``);
+    - parse only: ``json.loads`` of each envelope;
+    - durable commit: the same envelopes written to a scratch SQLite table (WAL,
+      ``synchronous=FULL``) in batches of 500, one commit per batch, as the inbox does.
+    """
+    with us.session() as s:
+        texts = [row.envelope for row in s.query(OutboxEntry).order_by(OutboxEntry.seq).limit(n)]
+    cn_keys, us_keys = keys(cn), keys(us)
+    box = own_card(cn).box_public
+    body = referral_body()
+    start = time.process_time()
+    for i in range(len(texts)):
+        seal(us_keys, kind="referral", body=body, recipients={"cn-mps-nnc": box},
+             now=utcnow(), seq={"cn-mps-nnc": i + 1})  # fmt: skip
+    sender = time.process_time() - start
+    start = time.process_time()
+    docs = [json.loads(t) for t in texts]
+    parse = time.process_time() - start
+    trusted_us = TrustedPeer(own_card(us))
+    now = utcnow()
+    start = time.process_time()
+    for doc in docs:
+        env = envelope_from_dict(doc)
+        verify(env, peers=lambda _node: trusted_us, me="cn-mps-nnc", now=now,
+               window_seconds=10**9)  # fmt: skip
+        open_envelope(env, cn_keys)
+    receiver = time.process_time() - start
+    scratch = us.settings.data_dir / "floor.db"
+    db = sqlite3.connect(scratch, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, envelope TEXT)")
+    start = time.perf_counter()
+    for at in range(0, len(texts), 500):
+        db.execute("BEGIN")
+        db.executemany("INSERT INTO t (envelope) VALUES (?)", [(t,) for t in texts[at : at + 500]])
+        db.execute("COMMIT")
+    commit = time.perf_counter() - start
+    db.close()
+    count = max(1, len(texts))
+    return {
+        "sender_crypto_ms": round(1000 * sender / count, 4),
+        "receiver_crypto_ms": round(1000 * receiver / count, 4),
+        "parse_only_ms": round(1000 * parse / count, 4),
+        "durable_commit_ms": round(1000 * commit / count, 4),
+    }
+
+
 def throughput(base: Path, n: int) -> dict[str, float]:
     us, cn = fresh_pair(base / "tp")
     seal_rate = fill(us, n)
+    floor = floors(us, cn, n)
     receiver = Process(cn).start()
     assert receiver.proc is not None
     try:
@@ -88,13 +153,20 @@ def throughput(base: Path, n: int) -> dict[str, float]:
     with cn.session() as s:
         applied = s.query(InboxEntry).filter_by(state="applied").count()
     assert applied == n
+    receiver_ms = 1000 * receiver_cpu / n
+    # the rate one core could reach if the receiver did only its crypto and a durable commit
+    floor_rate = 1000 / (floor["receiver_crypto_ms"] + floor["durable_commit_ms"])
     return {
         "n": n,
         "seal_enqueue_per_s": round(seal_rate),
         "delivered_per_s": round(n / elapsed),
         # CPU per message on each side: the figure a busy machine disturbs least.
-        "receiver_cpu_ms_per_msg": round(1000 * receiver_cpu / n, 3),
+        "receiver_cpu_ms_per_msg": round(receiver_ms, 3),
         "sender_cpu_ms_per_msg": round(1000 * sender_cpu / n, 3),
+        **floor,
+        # the targets as ratios to floors measured in this run
+        "receiver_cpu_x_crypto_floor": round(receiver_ms / floor["receiver_crypto_ms"], 2),
+        "delivered_vs_floor_rate": round((n / elapsed) / floor_rate, 3),
         "load_avg_1m": os.getloadavg()[0],
     }
 

@@ -139,3 +139,46 @@ def test_migrations_build_what_the_models_declare(db_url: str) -> None:
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     engine.dispose()
+
+
+def test_migration_0007_keeps_outbox_rows_and_renames_rejected_to_refused(db_url: str) -> None:
+    engine = make_engine(db_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0006")
+    card = NodeCard.create(NodeKeys.generate("cn-mps"), name="cn-mps", country="CN",
+                           endpoint="http://127.0.0.1:1")  # fmt: skip
+    peers = sa.table("exchange_peers", *(sa.column(c) for c in (
+        "node_id", "name", "country", "endpoint", "fingerprint", "max_tlp", "active", "out_seq",
+        "in_seq", "failures", "batch_limit")), sa.column("card", sa.JSON),
+        sa.column("revoked", sa.JSON), sa.column("allowed_kinds", sa.JSON),
+        sa.column("added_at", sa.DateTime(timezone=True)))  # fmt: skip
+    outbox = sa.table("exchange_outbox", *(sa.column(c) for c in (
+        "message_id", "peer_id", "seq", "kind", "envelope", "digest", "state", "attempts")),
+        sa.column("created_at", sa.DateTime(timezone=True)))  # fmt: skip
+    now = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(peers).values(
+            node_id="cn-mps", name="cn-mps", country="CN", endpoint=card.endpoint,
+            card=card.to_dict(), fingerprint=card.fingerprint, revoked=[],
+            allowed_kinds=["referral"], max_tlp="AMBER", active=True, out_seq=2, in_seq=0,
+            added_at=now, failures=0, batch_limit=500))  # fmt: skip
+        for seq, state in ((1, "delivered"), (2, "rejected")):
+            conn.execute(sa.insert(outbox).values(
+                message_id=f"{seq:032x}", peer_id="cn-mps", seq=seq, kind="referral",
+                envelope="{}", digest="d", state=state, attempts=1, created_at=now))  # fmt: skip
+    upgrade_to_head(engine)
+    query = text("SELECT seq, state, failures, void_id FROM exchange_outbox ORDER BY seq")
+    with engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(query)] == [
+            (1, "delivered", 0, None),
+            (2, "refused", 0, None),
+        ]
+        applied = conn.execute(text("SELECT peer_applied_seq FROM exchange_peers")).scalar()
+        assert applied == 0
+    command.downgrade(config, "0006")
+    with engine.connect() as conn:
+        states = [
+            r[0] for r in conn.execute(text("SELECT state FROM exchange_outbox ORDER BY seq"))
+        ]
+        assert states == ["delivered", "rejected"]
+    engine.dispose()

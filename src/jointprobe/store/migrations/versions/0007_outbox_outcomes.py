@@ -29,23 +29,26 @@ _outbox = sa.table("exchange_outbox", sa.column("state", sa.String))
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("exchange_outbox") as batch:
-        batch.add_column(sa.Column("failures", sa.Integer(), nullable=False, server_default="0"))
-        batch.add_column(sa.Column("void_id", sa.String(length=32), nullable=True))
-        batch.add_column(sa.Column("void_digest", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("void_envelope", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("void_at", sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table("exchange_peers") as batch:
-        batch.add_column(
-            sa.Column("peer_applied_seq", sa.Integer(), nullable=False, server_default="0")
-        )
+    # Plain ADD COLUMN (SQLite has it): a batch operation would copy and drop the
+    # tables, which foreign keys from rows that exist refuse.
+    op.add_column(
+        "exchange_outbox", sa.Column("failures", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.add_column("exchange_outbox", sa.Column("void_id", sa.String(length=32), nullable=True))
+    op.add_column("exchange_outbox", sa.Column("void_digest", sa.String(length=64), nullable=True))
+    op.add_column("exchange_outbox", sa.Column("void_envelope", sa.Text(), nullable=True))
+    op.add_column(
+        "exchange_outbox", sa.Column("void_at", sa.DateTime(timezone=True), nullable=True)
+    )
+    op.add_column(
+        "exchange_peers",
+        sa.Column("peer_applied_seq", sa.Integer(), nullable=False, server_default="0"),
+    )
     op.execute(_outbox.update().where(_outbox.c.state == "rejected").values(state="refused"))
 
 
 def downgrade() -> None:
     op.execute(_outbox.update().where(_outbox.c.state == "refused").values(state="rejected"))
-    with op.batch_alter_table("exchange_peers") as batch:
-        batch.drop_column("peer_applied_seq")
-    with op.batch_alter_table("exchange_outbox") as batch:
-        for name in ("void_at", "void_envelope", "void_digest", "void_id", "failures"):
-            batch.drop_column(name)
+    op.drop_column("exchange_peers", "peer_applied_seq")
+    for name in ("void_at", "void_envelope", "void_digest", "void_id", "failures"):
+        op.drop_column("exchange_outbox", name)
