@@ -60,6 +60,7 @@ def show(console: Console, report: ChaosReport) -> None:
     faults = {"requests (both proxies)": report.requests, **dict(sorted(report.faults.items()))}
     console.print(counts("faults injected", faults))
     console.print(counts("kills and rotations", {**report.kills, "rotations": report.rotations}))
+    console.print(counts("operator actions on parked messages", dict(report.operator)))
     console.print(counts("seconds", {**report.phases, "total": report.elapsed}))
     for d in report.directions:
         console.print(f"{d.sender} → {d.receiver}: sender {dict(d.sender_states)}, "

@@ -30,7 +30,8 @@ from sqlalchemy import update
 
 import jointprobe
 from jointprobe.accounts import create_token
-from jointprobe.exchange.identity import rotate_own_keys
+from jointprobe.exchange.identity import node_keys, rotate_own_keys
+from jointprobe.exchange.outbox import drop, outbox_rows, retry
 from jointprobe.exchange.peers import apply_card_update
 from jointprobe.exchange.tables import Peer
 from jointprobe.node import Node
@@ -75,6 +76,7 @@ class ChaosReport:
     requests: int = 0  # requests through the proxies, both ways
     kills: Counter[str] = field(default_factory=Counter)
     rotations: int = 0
+    operator: Counter[str] = field(default_factory=Counter)  # parked messages dropped, retried
     drained: bool = False
     elapsed: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # seconds: start, produce, drain
@@ -231,13 +233,33 @@ def queued_or_held(cluster: Cluster) -> int:
 
 
 def drain(cluster: Cluster, seconds: float) -> bool:
-    """Wait until no message is queued or held anywhere, or the deadline passes."""
+    """Wait until no message is queued or held anywhere, or the deadline passes.
+
+    Meanwhile an operator settles parked messages, as one would from
+    ``jointprobe peer outbox --failed``: one the peer refused as too large
+    (HTTP 413) is dropped (a void takes its slot), any other is retried.
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        settle_parked(cluster)
         if queued_or_held(cluster) == 0:
             return True
         time.sleep(0.25)
     return False
+
+
+def settle_parked(cluster: Cluster) -> None:
+    for side in (cluster.us, cluster.cn):
+        with side.node.write_session() as session:
+            for row in outbox_rows(session, failed=True, limit=10_000):
+                if row.state != "parked":
+                    continue
+                if "too_large" in (row.last_error or ""):
+                    drop(session, "operator", node_keys(side.node), row.id, reason="too large")
+                    cluster.report.operator["drop"] += 1
+                else:
+                    retry(session, "operator", row.id)
+                    cluster.report.operator["retry"] += 1
 
 
 def run(base: Path, config: ChaosConfig) -> ChaosReport:
@@ -311,7 +333,8 @@ def summary(report: ChaosReport) -> str:
         f"sent {report.sent} ({dict(report.created)}), applied {report.applied}, "
         f"ended {dict(report.ended)}, replies {report.replies}, unsure API calls {report.unsure}",
         f"faults injected: {dict(report.faults)} in {report.requests} requests",
-        f"kills: {dict(report.kills)}, rotations: {report.rotations}, drained: {report.drained}",
+        f"kills: {dict(report.kills)}, rotations: {report.rotations}, "
+        f"operator: {dict(report.operator)}, drained: {report.drained}",
         f"receipt results seen by the proxies: {dict(report.receipt_results)}",
         f"end reasons: {dict(report.end_reasons)}",
     ]

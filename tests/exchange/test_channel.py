@@ -8,13 +8,23 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
-from jointprobe.accounts import create_user
+from jointprobe.accounts import create_token, create_user
 from jointprobe.exchange.errors import MessageTooLarge
-from jointprobe.exchange.outbox import deliver_outbox, drop, enqueue, outbox_rows, retry
+from jointprobe.exchange.outbox import (
+    deliver_outbox,
+    deliver_peer,
+    drop,
+    enqueue,
+    outbox_rows,
+    retry,
+)
 from jointprobe.exchange.peers import peer_status
 from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer
 from jointprobe.exchange.wire import MAX_ENVELOPE_BYTES
+from jointprobe.store.tables import AuditEntry
+from jointprobe.web import create_app
 from jointprobe.web.pages.dashdata import dashboard
 
 from .factories import referral_body
@@ -175,19 +185,80 @@ def test_a_parked_message_retried_by_the_operator_is_delivered(pair):
     assert [state for _, _, state in _inbox(cn)] == ["applied", "applied"]
 
 
-def test_one_message_too_large_for_the_peer_is_refused_voided_and_later_ones_arrive(pair):
+def test_one_message_too_large_for_the_peer_is_parked_not_resent_and_a_drop_lets_the_rest_apply(
+    pair,
+):
     us, cn = pair
     cn.settings.max_body_bytes = 100_000  # this peer takes less than we send
     _queue(us, 1, selectors=600)  # ~190 kB sealed
     _queue(us, 1)
     with Served(cn), httpx.Client(timeout=10) as client:
         reports = deliver_outbox(us, keys(us), client=client)
-    assert len(reports) < 10  # it did not spin
-    assert _states(us) == ["refused", "delivered"]
-    with us.session() as s:
-        [row] = outbox_rows(s, failed=True)
-        assert row.void == "done" and "envelope.too_large" in (row.last_error or "")
+        assert len(reports) < 10  # it did not spin
+        # an unsigned 413 (a proxy says so too) parks it for the operator, never withdraws it
+        assert _states(us) == ["parked", "delivered"]
+        assert _inbox(cn) == [(2, "referral", "held")]
+        with us.write_session() as session:
+            [row] = outbox_rows(session, failed=True)
+            assert "envelope.too_large" in (row.last_error or "") and row.void is None
+            drop(
+                session, "operator", keys(us), row.id, reason="too large for them; resend as parts"
+            )
+        deliver_outbox(us, keys(us), client=client)
+    assert _states(us) == ["dropped", "delivered"]
     assert _inbox(cn) == [(1, "void", "applied"), (2, "referral", "applied")]
+    with cn.session() as s:  # the peer learns that it was dropped, not the operator's words
+        [withdrawn] = [e for e in s.query(AuditEntry) if e.action == "withdraw"]
+        assert withdrawn.detail["reason"] == "dropped" and withdrawn.detail["seq"] == 1
+
+
+def test_a_message_dropped_after_a_lost_answer_that_the_peer_applied_shows_delivered(pair):
+    us, cn = pair
+    _queue(us, 1)
+
+    class LoseAnswer(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            super().handle_request(request)  # the peer applies it; its answer is lost
+            raise httpx.ReadError("connection reset")
+
+    with Served(cn):
+        with httpx.Client(transport=LoseAnswer(), timeout=10) as client:
+            deliver_outbox(us, keys(us), client=client)
+        assert _states(us) == ["queued"]
+        with us.write_session() as session:
+            drop(session, "operator", keys(us), outbox_rows(session)[0].id)
+        with us.write_session() as session:  # no waiting for the backoff in a test
+            session.get(Peer, CN).next_attempt_at = None
+        with httpx.Client(timeout=10) as client:
+            deliver_outbox(us, keys(us), client=client)
+    assert _states(us) == ["delivered"]  # the void found the message itself in its slot
+    assert _inbox(cn) == [(1, "referral", "applied")]
+    with us.session() as s:
+        assert "before it was withdrawn" in (s.query(OutboxEntry).one().last_error or "")
+
+
+def test_a_drop_while_the_batch_is_in_flight_is_not_overwritten_by_the_receipt(pair):
+    us, cn = pair
+    _queue(us, 2)
+
+    class DropMeanwhile(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            with us.write_session() as session:  # the operator acts while the POST is out
+                second = [r for r in outbox_rows(session) if r.seq == 2][0]
+                drop(session, "operator", keys(us), second.id)
+            return super().handle_request(request)
+
+    with Served(cn):
+        with httpx.Client(transport=DropMeanwhile(), timeout=10) as client:
+            deliver_peer(us, keys(us), CN, client)
+        with us.session() as s:
+            [row] = outbox_rows(s, failed=True)
+            assert (row.seq, row.state, row.void) == (2, "dropped", "pending")
+        with httpx.Client(timeout=10) as client:
+            deliver_outbox(us, keys(us), client=client)
+    # the peer had it already: the void says so and the row tells the truth
+    assert _states(us) == ["delivered", "delivered"]
+    assert [state for _, _, state in _inbox(cn)] == ["applied", "applied"]
 
 
 def test_a_message_over_the_protocol_limit_is_refused_when_queued_naming_the_limit(pair):
@@ -199,3 +270,39 @@ def test_a_message_over_the_protocol_limit_is_refused_when_queued_naming_the_lim
     with us.session() as s:
         assert s.query(OutboxEntry).count() == 0
         assert s.get(Peer, CN).out_seq == 0  # nothing queued, no sequence number used
+
+
+def test_the_outbox_api_is_for_admins_and_channel_state_for_those_who_run_the_channels(pair):
+    us, cn = pair
+    us.settings.delivery_max_failures = 1
+    _queue(us, 1)
+
+    def corrupt(call: int, batch: list[dict]) -> list[dict]:
+        _flip_signature(batch[0])
+        return batch
+
+    with Served(cn), httpx.Client(transport=Tamper(corrupt), timeout=10) as client:
+        deliver_outbox(us, keys(us), client=client)
+    with us.write_session() as s:
+        create_user(s, "admin1", "admin")
+        create_user(s, "liaison1", "liaison")
+        tokens = {name: create_token(s, name) for name in ("analyst", "admin1", "liaison1")}
+    auth = {name: {"Authorization": f"Bearer {t}"} for name, t in tokens.items()}
+    with TestClient(create_app(us)) as api:
+        assert api.get("/api/v1/exchange/peers", headers=auth["analyst"]).status_code == 403
+        [peer_row] = api.get("/api/v1/exchange/peers", headers=auth["liaison1"]).json()
+        assert peer_row["parked"] == 1
+        failed = "/api/v1/exchange/outbox?failed=true"
+        assert api.get(failed, headers=auth["liaison1"]).status_code == 403
+        [row] = api.get(failed, headers=auth["admin1"]).json()
+        assert row["state"] == "parked" and "bad_signature" in row["last_error"]
+        drop_url = f"/api/v1/exchange/outbox/{row['id']}/drop"
+        assert api.post(drop_url, json={}, headers=auth["analyst"]).status_code == 403
+        again = api.post(f"/api/v1/exchange/outbox/{row['id']}/retry", headers=auth["admin1"])
+        assert again.status_code == 200 and again.json()["state"] == "queued"
+        twice = api.post(f"/api/v1/exchange/outbox/{row['id']}/retry", headers=auth["admin1"])
+        assert twice.status_code == 409 and twice.json()["code"] == "exchange.outbox_state"
+        assert api.post("/api/v1/exchange/outbox/999/drop", json={},
+                        headers=auth["admin1"]).status_code == 404  # fmt: skip
+    with us.session() as s:
+        assert [e.action for e in s.query(AuditEntry) if e.object_type == "outbox"] == ["retry"]

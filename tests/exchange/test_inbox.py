@@ -111,3 +111,22 @@ def test_a_kind_the_node_has_no_handler_for_is_refused_not_skipped(pair):
     with cn.session() as s:
         assert s.query(Referral).count() == 0
         assert s.get(Peer, "us-hsi-nola").in_seq == 1  # the slot is settled: nothing waits on it
+
+
+def test_a_handler_that_crashes_refuses_that_message_and_the_channel_moves_on(pair):
+    us, cn = pair
+    raw = _batch(us, ["ok-1", "boom", "ok-2"])
+
+    def buggy(session, msg):
+        if msg.body.title == "boom":
+            raise RuntimeError("a bug in a hook")
+
+    answer, _ = receive(cn, keys(cn), raw, handlers=inbox_handlers(referral_hooks=[buggy]))
+    assert [(r.status, r.code) for r in answer.results] == [
+        ("applied", None),
+        ("rejected", "apply:internal"),
+        ("applied", None),
+    ]
+    with cn.session() as s:
+        assert s.get(Peer, "us-hsi-nola").in_seq == 3
+        assert sorted(r.title for r in s.query(Referral)) == ["ok-1", "ok-2"]

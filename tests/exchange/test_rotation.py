@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 from tests.exchange.factories import referral_body
-from tests.exchange.live import HANDLERS, keys, make_node, peer, wait_for
+from tests.exchange.live import HANDLERS, Served, keys, make_node, peer, wait_for
 from tests.exchange.procs import JOINTPROBE, Process
 
 from jointprobe.exchange.envelope import seal
@@ -16,7 +16,7 @@ from jointprobe.exchange.identity import old_key_path, own_card, previous_keys, 
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.outbox import deliver_outbox, enqueue
 from jointprobe.exchange.peers import apply_card_update
-from jointprobe.exchange.tables import InboxEntry
+from jointprobe.exchange.tables import InboxEntry, OutboxEntry
 
 
 def test_a_peer_not_yet_updated_still_reaches_a_rotated_node_while_the_old_key_is_kept(
@@ -39,13 +39,14 @@ def test_a_peer_not_yet_updated_still_reaches_a_rotated_node_while_the_old_key_i
                        recipients={"us-hsi-nola": old_box}, now=datetime.now(UTC),
                        seq={"us-hsi-nola": seq})  # fmt: skip
             answer = receive(us, keys(us), env.to_json(), handlers=HANDLERS)[0]
-            if answer.receipt is not None:
-                receipts.append(answer.receipt.key_id)
+            for receipt in (answer.receipt, answer.receipt_previous):
+                if receipt is not None:
+                    receipts.append(receipt.key_id)
             return answer.results[0].status
 
         assert send(1) == "applied"
-        # signed with the key cn still pins, so cn can verify the receipt before it updates
-        assert receipts == [rotation.old_fingerprint]
+        # signed with both keys: cn verifies the old one until it applies the update
+        assert receipts == [rotation.new_fingerprint, rotation.old_fingerprint]
         old_key_path(us.settings).unlink()  # the operator deletes it once every peer rotated
         assert previous_keys(us) is None
         # not recorded: the slot stays open, the sender sends it again (and parks it in the end)
@@ -87,5 +88,30 @@ def test_keys_rotated_while_the_node_serves_open_what_peers_seal_to_the_new_key(
         assert wait_for(applied) == ["applied"]
     finally:
         served.stop()
+        us.close()
+        cn.close()
+
+
+def test_a_message_sealed_before_the_peer_rotated_is_delivered_after_we_applied_its_update(
+    tmp_path: Path,
+) -> None:
+    """The peer answers with receipts signed by both its keys; we verify the one we trust."""
+    us = make_node(tmp_path, "us-hsi-nola", "HSI", "US")
+    cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
+    try:
+        peer(us, cn)
+        with us.write_session() as session:  # sealed to cn's key of now
+            enqueue(session, keys(us), kind="referral", body=referral_body(), to=["cn-mps-nnc"])
+        rotation = rotate_own_keys(cn)
+        with us.write_session() as session:
+            apply_card_update(session, rotation.update)
+        with Served(cn), httpx.Client(timeout=10) as client:
+            reports = deliver_outbox(us, keys(us), client=client)
+        assert all(r.error is None for r in reports)
+        with us.session() as session:
+            assert [r.state for r in session.query(OutboxEntry)] == ["delivered"]
+        with cn.session() as session:
+            assert [r.state for r in session.query(InboxEntry)] == ["applied"]
+    finally:
         us.close()
         cn.close()

@@ -99,7 +99,7 @@ def rotate_keys(
         if not yes:
             typer.confirm(
                 f"Rotate the keys of {node.identity.id}? Every peer must then apply the "
-                "card update, and the running server must be restarted",
+                "card update (a running server uses the new keys at once)",
                 abort=True,
             )
         rotation = rotate_own_keys(node)
@@ -118,14 +118,14 @@ def rotate_keys(
     console.print(
         f"Send {where} to every peer; their operators apply it with "
         "`jointprobe peer update FILE`. Read them the new fingerprint by a second, trusted "
-        "channel so they can compare it with `jointprobe peer list`. Restart "
-        "`jointprobe serve` so this node signs with the new keys."
+        "channel so they can compare it with `jointprobe peer list`. A running "
+        "`jointprobe serve` signs with the new keys from its next message."
     )
     if rotation.queued_with_old_key:
         console.print(
-            f"[yellow]{rotation.queued_with_old_key} queued message(s) are signed with the old "
-            "key[/]: deliver them (`jointprobe peer status --deliver`) before peers apply the "
-            "update, which makes them refuse the old key."
+            f"{rotation.queued_with_old_key} queued message(s) were signed with the old key; "
+            "they are signed again with the new one when they are sent again (a peer that "
+            "has applied the update refuses the first copy and takes the next)."
         )
 
 

@@ -7,12 +7,14 @@ has come, all in one transaction; then it signs a receipt.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
@@ -37,6 +39,7 @@ from jointprobe.exchange.errors import (
     SequenceTaken,
     Undecryptable,
     UnknownKind,
+    UnknownSender,
 )
 from jointprobe.exchange.identity import previous_keys
 from jointprobe.exchange.keys import NodeKeys
@@ -80,12 +83,19 @@ class Received:
     results: list[Result] = field(default_factory=list)
     receipt: Envelope | None = None
     errors: list[ExchangeError | None] = field(default_factory=list)
+    #: the same receipt signed with the keys this node had before its last rotation,
+    #: when some of the batch was sealed to those (a sender that has not applied our
+    #: card update yet verifies this one; one that has, the other)
+    receipt_previous: Envelope | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        answer = {
             "results": [r.to_dict() for r in self.results],
             "receipt": self.receipt.to_dict() if self.receipt else None,
         }
+        if self.receipt_previous is not None:
+            answer["receipt_previous"] = self.receipt_previous.to_dict()
+        return answer
 
 
 #: Most envelopes one delivery may carry.
@@ -138,6 +148,12 @@ def receive_batch(
         return answer
     peer = gate.peer
     with node.write_session() as session:
+        if not _still_trusted(session, peer):
+            # revoked or rotated while the batch was checked: record nothing
+            gone = UnknownSender(f"{peer.node_id} is no longer trusted as it signed")
+            answer.results = [Result(c.result.id, "", INVALID, gone.code) for c in checked]
+            answer.errors = [gone for _ in checked]
+            return answer
         intake = _Intake(session, keys.node_id, now, {**handlers, **CHANNEL_HANDLERS})
         intake.preload([c.envelope.id for c in checked if c.envelope is not None])
         for c in checked:
@@ -153,11 +169,22 @@ def receive_batch(
         record(session, f"peer:{peer.node_id}", "receive", "exchange", peer.node_id,
                {"messages": len(items), "recorded": len(intake.recorded)})  # fmt: skip
         applied_through = intake.applied_through
-    signer = gate.sealed_to or keys
-    answer.receipt = make_receipt(
-        signer, peer, answer.results, now=now, applied_through=applied_through
-    )
+    for signer in (keys, gate.sealed_to):
+        if signer is not None:
+            receipt = make_receipt(
+                signer, peer, answer.results, now=now, applied_through=applied_through
+            )
+            if signer is keys:
+                answer.receipt = receipt
+            else:
+                answer.receipt_previous = receipt
     return answer
+
+
+def _still_trusted(session: Session, peer: TrustedPeer) -> bool:
+    """Is ``peer`` still active with the card it was checked against (under the lock)?"""
+    row = session.get(Peer, peer.node_id)
+    return row is not None and row.active and row.fingerprint == peer.card.fingerprint
 
 
 @dataclass
@@ -262,6 +289,7 @@ class _Gate:
                             max_tlp=peer.agreement.max_tlp)  # fmt: skip
 
 
+log = logging.getLogger(__name__)
 _INBOX = cast(Table, InboxEntry.__table__)
 _SETTLE = (
     update(_INBOX)
@@ -316,7 +344,10 @@ class _Intake:
         assert seq is not None
         if self._taken(envelope.sender, seq) or (envelope.sender, seq) in self._batch_slots:
             taken = SequenceTaken(f"sequence number {seq} was already used")
-            return Result(envelope.id, digest, INVALID, taken.code), taken
+            # the digest of what holds the slot: a sender withdrawing a message learns
+            # that the message itself got there first
+            holder = self._holder(envelope.sender, seq)
+            return Result(envelope.id, holder, INVALID, taken.code), taken
         entry = InboxEntry(
             message_id=envelope.id,
             sender=envelope.sender,
@@ -341,6 +372,14 @@ class _Intake:
         self.recorded[envelope.id] = entry
         self._batch_slots.add((envelope.sender, seq))
         return Result(envelope.id, digest, entry.state, entry.error_code), checked.error
+
+    def _holder(self, sender: str, seq: int) -> str:
+        """The digest of the message recorded in slot ``seq`` of ``sender`` ('' if none)."""
+        held = [e.digest for e in self.recorded.values() if e.sender == sender and e.seq == seq]
+        if held:
+            return held[0]
+        query = select(InboxEntry.digest).where(InboxEntry.sender == sender, InboxEntry.seq == seq)
+        return self.session.scalar(query) or ""
 
     def _taken(self, sender: str, seq: int) -> bool:
         """Was ``seq`` from ``sender`` recorded before this batch? (applied slots or pending)"""
@@ -447,6 +486,12 @@ class _Intake:
                     entry.state, entry.applied_at = "applied", self.now
         except JointprobeError:
             return index
+        except OperationalError:
+            raise  # the database, not the message: the batch fails and is sent again
+        except Exception:  # a handler's bug must not stop the channel: refuse that message
+            log.exception("applying %s message %s failed", entries[index].kind,
+                          entries[index].message_id)  # fmt: skip
+            return index
         return None
 
     def _handle(self, entry: InboxEntry) -> None:
@@ -462,6 +507,12 @@ class _Intake:
                 self._handle(entry)
         except JointprobeError as exc:
             entry.state, entry.error_code = "rejected", f"apply:{exc.code}"[:64]
+            return
+        except OperationalError:
+            raise
+        except Exception:
+            log.exception("applying %s message %s failed", entry.kind, entry.message_id)
+            entry.state, entry.error_code = "rejected", "apply:internal"
             return
         entry.state, entry.applied_at = "applied", self.now
 

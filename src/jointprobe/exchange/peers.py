@@ -165,12 +165,17 @@ def trusted(peer: Peer) -> TrustedPeer | None:
     """The peer as the envelope checks see it; ``None`` if it is not active."""
     if not peer.active:
         return None
+    return trusted_from(peer.card, peer.allowed_kinds, peer.max_tlp, peer.revoked)
+
+
+def trusted_from(card: Any, kinds: Any, max_tlp: str, revoked: Any) -> TrustedPeer | None:
+    """:func:`trusted` from an active peer's columns (as a statement returned them)."""
     try:
-        card = card_of(peer.card)
+        parsed = card_of(card)
     except CardError:
         return None
-    agreement = Agreement(frozenset(peer.allowed_kinds), Tlp.parse(peer.max_tlp))
-    return TrustedPeer(card, agreement, frozenset(peer.revoked))
+    agreement = Agreement(frozenset(kinds), Tlp.parse(max_tlp))
+    return TrustedPeer(parsed, agreement, frozenset(revoked or ()))
 
 
 def revoked_only(peer: Peer) -> TrustedPeer | None:
@@ -179,6 +184,15 @@ def revoked_only(peer: Peer) -> TrustedPeer | None:
         return trusted(peer)
     card = card_of(peer.card)
     return TrustedPeer(card, Agreement(frozenset()), frozenset(peer.revoked))
+
+
+#: Who sees the exchange channels' state (API, dashboard): those who run or use them.
+CHANNEL_ROLES = ("admin", "supervisor", "liaison")
+
+
+def may_see_channels(role: str) -> bool:
+    """May a user of ``role`` see per-peer delivery state (counts, errors, held messages)?"""
+    return role in CHANNEL_ROLES
 
 
 @dataclass(frozen=True)
@@ -262,6 +276,7 @@ def peer_status(session: Session) -> list[PeerStatus]:
 
 
 __all__ = [
+    "CHANNEL_ROLES",
     "DEFAULT_KINDS",
     "PeerStatus",
     "add_peer",
@@ -269,8 +284,10 @@ __all__ = [
     "card_of",
     "get_peer",
     "list_peers",
+    "may_see_channels",
     "peer_status",
     "revoke_peer",
     "set_agreement",
     "trusted",
+    "trusted_from",
 ]

@@ -90,7 +90,13 @@ def read_receipt(
 
 
 def results_by_id(body: ReceiptBody) -> dict[str, ReceiptResult]:
-    return {result.id: result for result in body.results}
+    """Results by message id; for an id listed twice (a tampered copy sent beside the
+    real one), the result that says the receiver has it wins."""
+    found: dict[str, ReceiptResult] = {}
+    for result in body.results:
+        if result.id not in found or result.status in DELIVERED:
+            found[result.id] = result
+    return found
 
 
 __all__ = [

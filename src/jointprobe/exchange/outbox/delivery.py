@@ -5,17 +5,21 @@ the peer recorded it (``delivered``), refused it with a code (``refused``), or
 it is ``parked`` for an operator after ``delivery_max_failures`` answers that
 did not accept it. Transport errors and answers without a receipt are the
 peer's trouble, not the message's: the peer backs off exponentially with
-jitter and nothing is parked. A message the peer refused without recording
-it (413 for one message) is withdrawn: a ``void`` takes its slot, so the
-peer's channel moves on.
+jitter and nothing is parked. A 413 for a batch of one message parks it
+(the answer is unsigned: an operator decides). A message an operator drops is
+withdrawn: a ``void``, sealed afresh each time it is sent, takes its slot, so
+the peer's channel moves on.
+
+Settling a row checks it is still what was claimed (queued, or with the same
+void): an operator's retry or drop during a delivery is never overwritten.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import httpx
@@ -23,7 +27,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from jointprobe.exchange.envelope import envelope_from_dict, resign
-from jointprobe.exchange.errors import ExchangeError
+from jointprobe.exchange.errors import EnvelopeTooLarge, ExchangeError, SequenceTaken
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.outbox.lease import Claim, Claimed, claim, lease_owner, pending, release
 from jointprobe.exchange.outbox.queue import void_envelope
@@ -38,8 +42,10 @@ INBOX_PATH = "/api/v1/exchange/inbox"
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 300.0
 RESIGN_AFTER = timedelta(seconds=60)
-SEQ_TAKEN = "envelope.seq_taken"
-TOO_LARGE = "envelope.too_large"
+SEQ_TAKEN = SequenceTaken.code
+TOO_LARGE = EnvelopeTooLarge.code
+#: What a void tells the peer about the message it withdraws (a code, no free text).
+VOID_REASON = "dropped"
 #: Refusals that say the channel is unwell (keys, clocks), not the message: they back
 #: the peer off and never count towards parking a message.
 CHANNEL_CODES = frozenset(
@@ -100,7 +106,7 @@ def deliver_peer(
         if not claimed.rows:
             return report
         report.sent = len(claimed.rows)
-        body, resigned = _batch_body(keys, claimed.rows, clock())
+        body, claimed.rows, resigned = _batch_body(keys, claimed, clock())
         try:
             response = client.post(
                 claimed.peer.endpoint + INBOX_PATH,
@@ -118,19 +124,31 @@ def deliver_peer(
 
 
 def _batch_body(
-    keys: NodeKeys, rows: Sequence[Claimed], now: datetime
-) -> tuple[bytes, dict[int, str]]:
-    """The batch as bytes; copies that were tried before or are old get a fresh signature."""
+    keys: NodeKeys, claimed: Claim, now: datetime
+) -> tuple[bytes, list[Claimed], dict[int, str]]:
+    """The batch as bytes and its rows as sent.
+
+    Copies tried before or old get a fresh signature (``resigned``: row id →
+    text). A void is sealed afresh each time, to the peer's card as it is now,
+    so a void survives the peer's key rotation; its new id replaces the old.
+    """
     texts: list[str] = []
+    sent: list[Claimed] = []
     resigned: dict[int, str] = {}
-    for row in rows:
-        text = row.text
-        if row.attempts > 0 or now - as_utc(row.created) > RESIGN_AFTER:
-            fresh = resign(envelope_from_dict(json.loads(text)), keys, now=now)
-            text = fresh.to_json().decode()
-            resigned[row.row_id] = text
-        texts.append(text)
-    return ("[" + ",".join(texts) + "]").encode(), resigned
+    for row in claimed.rows:
+        if row.void:
+            void = void_envelope(keys, claimed.peer, seq=row.seq, withdrawn=row.original_id,
+                                 reason=VOID_REASON, now=now)  # fmt: skip
+            row = replace(row, message_id=void.id, digest=void.digest(),
+                          text=void.to_json().decode())  # fmt: skip
+            resigned[row.row_id] = row.text
+        elif row.attempts > 0 or now - as_utc(row.created) > RESIGN_AFTER:
+            fresh = resign(envelope_from_dict(json.loads(row.text)), keys, now=now)
+            row = replace(row, text=fresh.to_json().decode())
+            resigned[row.row_id] = row.text
+        texts.append(row.text)
+        sent.append(row)
+    return ("[" + ",".join(texts) + "]").encode(), sent, resigned
 
 
 def _settle(
@@ -147,20 +165,17 @@ def _settle(
         return
     try:
         answer = response.json()
-        data = answer["receipt"] if response.status_code == 200 else None
-    except (ValueError, KeyError, TypeError):
-        data = None
-    if data is None:
+        copies = [answer.get(k) for k in RECEIPT_FIELDS] if response.status_code == 200 else []
+    except (ValueError, AttributeError):
+        copies = []
+    copies = [c for c in copies if c is not None]
+    if not copies:
         report.error = f"HTTP {response.status_code} {_code_of(response)}".strip()
         blamed = _unsigned_refusals(claimed, response)
         report.parked = _peer_failed(node, claimed, report.error, now, resigned, blamed)
         return
-    peer = trusted(claimed.peer)
     try:
-        if peer is None:
-            raise ExchangeError(f"peer {claimed.peer.node_id} is no longer trusted")
-        window = node.settings.replay_window_seconds
-        receipt = read_receipt(data, keys=keys, peer=peer, now=now, window_seconds=window)
+        receipt, data = _read_any(node, keys, claimed, copies, now)
     except ExchangeError as exc:
         report.error = f"invalid receipt: {exc.code}"
         _peer_failed(node, claimed, report.error, now, resigned)
@@ -170,6 +185,29 @@ def _settle(
         session.add(stored)
         session.flush()
         _record_receipt(session, node, claimed, receipt, stored.id, report, now, resigned)
+
+
+#: Where an answer carries the receipt: signed with the peer's current keys, and (while
+#: some of the batch was sealed to the keys it had before a rotation) with those too.
+RECEIPT_FIELDS = ("receipt", "receipt_previous")
+
+
+def _read_any(
+    node: Node, keys: NodeKeys, claimed: Claim, copies: list[object], now: datetime
+) -> tuple[ReceiptBody, object]:
+    """The first copy of the receipt that verifies with the keys we trust for the peer."""
+    peer = trusted(claimed.peer)
+    if peer is None:
+        raise ExchangeError(f"peer {claimed.peer.node_id} is no longer trusted")
+    window = node.settings.replay_window_seconds
+    error: ExchangeError | None = None
+    for data in copies:
+        try:
+            return read_receipt(data, keys=keys, peer=peer, now=now, window_seconds=window), data
+        except ExchangeError as exc:
+            error = error or exc
+    assert error is not None
+    raise error
 
 
 def _record_receipt(
@@ -187,8 +225,11 @@ def _record_receipt(
     entries = _entries(session, claimed, resigned)
     channel_trouble = False
     for row in claimed.rows:
-        entry = entries[row.row_id]
-        outcome = _outcome(row, results.get(row.message_id))
+        entry = entries.get(row.row_id)
+        if entry is None:  # an operator retried or dropped it meanwhile: theirs stands
+            continue
+        result = results.get(row.message_id)
+        outcome = _outcome(row, result)
         if outcome == "delivered":
             report.delivered += 1
             if row.void:
@@ -196,11 +237,15 @@ def _record_receipt(
             else:
                 entry.state, entry.delivered_at, entry.receipt_id = "delivered", now, receipt_id
                 entry.last_error = None
+        elif outcome == ORIGINAL_APPLIED:  # a void found the withdrawn message in its slot
+            report.delivered += 1
+            entry.state, entry.delivered_at, entry.receipt_id = "delivered", now, receipt_id
+            entry.void_at, entry.last_error = now, "applied by the peer before it was withdrawn"
         elif outcome == "refused":
             report.rejected += 1
             entry.state, entry.receipt_id = "refused", receipt_id
-            entry.last_error = _code(results.get(row.message_id)) or "refused"
-        elif _code(results.get(row.message_id)) in CHANNEL_CODES:
+            entry.last_error = _code(result) or "refused"
+        elif _code(result) in CHANNEL_CODES:
             entry.last_error = outcome  # the channel's trouble: the peer backs off below
             channel_trouble = True
         else:
@@ -230,8 +275,11 @@ def _record_receipt(
         peer_row.next_attempt_at = now + timedelta(seconds=backoff(1))
 
 
+ORIGINAL_APPLIED = "original applied"
+
+
 def _outcome(row: Claimed, result: ReceiptResult | None) -> str:
-    """``delivered``, ``refused``, or the reason the peer did not accept the message."""
+    """``delivered``, ``refused``, :data:`ORIGINAL_APPLIED`, or why the peer did not accept it."""
     if result is None:
         return "the receipt does not mention this message"
     if result.status in DELIVERED:
@@ -241,7 +289,8 @@ def _outcome(row: Claimed, result: ReceiptResult | None) -> str:
     if result.status == REFUSED:
         return "delivered" if row.void else "refused"  # a refused void still settles the slot
     if result.status == INVALID and row.void and result.code == SEQ_TAKEN:
-        return "delivered"  # the withdrawn message itself reached the slot first
+        # the slot is settled; the peer names what holds it (its digest)
+        return ORIGINAL_APPLIED if result.digest == row.original_digest else "delivered"
     return f"{result.code or result.status}: not accepted"
 
 
@@ -250,16 +299,25 @@ def _code(result: ReceiptResult | None) -> str | None:
 
 
 def _entries(session: Session, claimed: Claim, resigned: dict[int, str]) -> dict[int, OutboxEntry]:
+    """The claimed rows that are still as claimed (queued, or with the claimed void)."""
     ids = [row.row_id for row in claimed.rows]
-    entries = {e.id: e for e in session.scalars(select(OutboxEntry).where(OutboxEntry.id.in_(ids)))}
-    by_id = {row.row_id: row for row in claimed.rows}
-    for row_id, entry in entries.items():
+    found = {e.id: e for e in session.scalars(select(OutboxEntry).where(OutboxEntry.id.in_(ids)))}
+    entries: dict[int, OutboxEntry] = {}
+    for row in claimed.rows:
+        entry = found.get(row.row_id)
+        if entry is None:
+            continue
+        if row.void and entry.void_id != row.claimed_void:
+            continue
+        if not row.void and entry.state != "queued":
+            continue
         entry.attempts += 1
-        if row_id in resigned:
-            if by_id[row_id].void:
-                entry.void_envelope = resigned[row_id]
-            else:
-                entry.envelope = resigned[row_id]
+        if row.void:
+            entry.void_id, entry.void_digest = row.message_id, row.digest
+            entry.void_envelope = row.text
+        elif row.row_id in resigned:
+            entry.envelope = resigned[row.row_id]
+        entries[row.row_id] = entry
     return entries
 
 
@@ -271,7 +329,12 @@ def _too_large(
     now: datetime,
     resigned: dict[int, str],
 ) -> None:
-    """413: halve the batch; a single message the peer cannot take is refused and voided."""
+    """413: halve the batch; a single message the peer will not take is parked.
+
+    A 413 is unsigned (a proxy in front of the peer answers so too): the
+    message is not withdrawn on its word; an operator retries it once the
+    limit is raised, or drops it.
+    """
     if len(claimed.rows) > 1:
         report.error = "the peer refused the batch as too large; halving it"
         report.again = True
@@ -281,29 +344,24 @@ def _too_large(
             peer.batch_limit = max(1, len(claimed.rows) // 2)
         return
     row = claimed.rows[0]
-    size = len(row.text)
     if row.void:  # a void is tiny: a peer that refuses it is failing, not the message
-        _peer_failed(node, claimed, "the peer refused a void message as too large", now, resigned)
         report.error = "HTTP 413 for a void message"
+        _peer_failed(node, claimed, report.error, now, resigned)
         return
-    reason = f"{TOO_LARGE}: the peer refuses a {size:,}-byte message"
-    report.rejected, report.error, report.again = 1, reason, True
+    reason = f"{TOO_LARGE}: the peer refuses a {len(row.text):,}-byte message (HTTP 413)"
+    report.error, report.again = reason, True
     with node.write_session() as session:
-        entry = session.get(OutboxEntry, row.row_id)
-        assert entry is not None
-        peer_row = session.get(Peer, claimed.peer.node_id)
-        assert peer_row is not None
-        entry.attempts += 1
-        entry.state, entry.last_error = "refused", reason
-        withdraw(session, keys, peer_row, entry, reason=TOO_LARGE, now=now)
+        for entry in _entries(session, claimed, resigned).values():
+            entry.state, entry.last_error = "parked", reason
+            report.parked += 1
 
 
 def withdraw(
-    session: Session, keys: NodeKeys, peer: Peer, entry: OutboxEntry, *, reason: str, now: datetime
+    session: Session, keys: NodeKeys, peer: Peer, entry: OutboxEntry, *, now: datetime
 ) -> None:
     """Queue the ``void`` that takes ``entry``'s sequence slot at the peer."""
     void = void_envelope(
-        keys, peer, seq=entry.seq, withdrawn=entry.message_id, reason=reason, now=now
+        keys, peer, seq=entry.seq, withdrawn=entry.message_id, reason=VOID_REASON, now=now
     )
     entry.void_id, entry.void_digest = void.id, void.digest()
     entry.void_envelope, entry.void_at = void.to_json().decode(), None

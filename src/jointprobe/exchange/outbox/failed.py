@@ -3,8 +3,9 @@
 Parked messages (given up after ``delivery_max_failures`` answers that did not
 accept them) and refused ones are listed with their reason. ``retry`` puts a
 parked message back in the queue with a fresh count; ``drop`` withdraws it: a
-``void`` takes its sequence slot so the peer's channel moves on. Both are
-audited.
+``void`` takes its sequence slot so the peer's channel moves on (the peer is
+told only that it was dropped; the operator's reason stays here, in the audit
+log). Both are audited.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def drop(
     if peer is None:
         raise NotFound(f"no peer {entry.peer_id}")
     entry.state, entry.last_error = "dropped", reason[:300]
-    withdraw(session, keys, peer, entry, reason=reason, now=now or utcnow())
+    withdraw(session, keys, peer, entry, now=now or utcnow())
     peer.next_attempt_at = None
     record(session, actor, "drop", "outbox", str(row_id),
            {"peer": entry.peer_id, "message": entry.message_id, "seq": entry.seq,

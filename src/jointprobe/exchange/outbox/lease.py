@@ -29,7 +29,12 @@ MAX_BATCH_BYTES = MAX_ENVELOPE_BYTES
 
 @dataclass(frozen=True)
 class Claimed:
-    """One message of a claimed batch: the original, or the void taking its slot."""
+    """One message of a claimed batch: the original, or the void taking its slot.
+
+    ``message_id`` and ``digest`` are those of what is sent; ``original_id`` and
+    ``original_digest`` those of the row's own message; ``claimed_void`` the
+    void id the row had when claimed (settling checks the row still has it).
+    """
 
     row_id: int
     message_id: str
@@ -39,6 +44,9 @@ class Claimed:
     attempts: int
     created: datetime
     void: bool
+    original_id: str
+    original_digest: str
+    claimed_void: str | None = None
 
 
 @dataclass
@@ -120,6 +128,7 @@ def claim(node: Node, peer_id: str, owner: str, now: datetime) -> Claim | None:
                 Claimed(
                     row.id, row.void_id if void else row.message_id, row.seq, text,
                     row.void_digest if void else row.digest, row.attempts, row.created_at, void,
+                    row.message_id, row.digest, row.void_id if void else None,
                 )
             )  # fmt: skip
         return Claim(peer, rows)

@@ -18,11 +18,10 @@ from sqlalchemy import Table, insert, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from jointprobe.exchange.envelope import Agreement, Envelope, TrustedPeer, seal
-from jointprobe.exchange.errors import CardError, KindNotAllowed, MessageTooLarge
+from jointprobe.exchange.envelope import Envelope, seal
+from jointprobe.exchange.errors import KindNotAllowed, MessageTooLarge
 from jointprobe.exchange.keys import NodeKeys
-from jointprobe.exchange.markings import Tlp
-from jointprobe.exchange.peers import card_of, get_peer
+from jointprobe.exchange.peers import card_of, get_peer, trusted_from
 from jointprobe.exchange.tables import OutboxEntry, Peer
 from jointprobe.exchange.wire import MAX_ENVELOPE_BYTES
 from jointprobe.timeutil import utcnow
@@ -58,7 +57,7 @@ def enqueue(
             get_peer(session, node_id)  # raises NotFound for unknown peers
             raise KindNotAllowed(f"peer {node_id} is not active")
         number, card, kinds, max_tlp, revoked = row
-        peer = _sealing_peer(card, kinds, max_tlp, revoked)
+        peer = trusted_from(card, kinds, max_tlp, revoked)
         if peer is None:
             raise KindNotAllowed(f"peer {node_id} is not active")
         if not peer.agreement.allows_kind(kind):
@@ -109,16 +108,6 @@ def check_size(kind: str, size: int) -> None:
             f"the {kind} is {size:,} bytes sealed; one message may be at most "
             f"{MAX_ENVELOPE_BYTES:,} bytes: send fewer items per message"
         )
-
-
-def _sealing_peer(card: Any, kinds: Any, max_tlp: str, revoked: Any) -> TrustedPeer | None:
-    """The peer as :func:`peers.trusted` sees it, from the columns ``enqueue`` read."""
-    try:
-        parsed = card_of(card)
-    except CardError:
-        return None
-    agreement = Agreement(frozenset(kinds), Tlp.parse(max_tlp))
-    return TrustedPeer(parsed, agreement, frozenset(revoked or ()))
 
 
 def void_envelope(

@@ -21,7 +21,7 @@ from jointprobe.exchange.errors import ReplayedEnvelope
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.outbox import OutboxRow, drop, outbox_rows, retry
-from jointprobe.exchange.peers import PeerStatus, peer_status
+from jointprobe.exchange.peers import PeerStatus, may_see_channels, peer_status
 from jointprobe.exchange.runner import Deliverer
 from jointprobe.exchange.tables import Referral
 from jointprobe.exchange.workflow import (
@@ -75,8 +75,13 @@ def card(node: NodeDep) -> dict[str, Any]:
 
 
 @router.get("/peers", response_model=list[PeerStatus])
-def peers(session: SessionDep, _user: UserDep) -> list[PeerStatus]:
-    """Delivery state per peer: queued, delivered, refused, parked, held either way, errors."""
+def peers(session: SessionDep, user: UserDep) -> list[PeerStatus]:
+    """Delivery state per peer: queued, delivered, refused, parked, held either way, errors.
+
+    For admins, supervisors and liaison officers (``peers.may_see_channels``).
+    """
+    if not may_see_channels(user.role):
+        raise Forbidden("only an admin, supervisor or liaison officer sees the exchange channels")
     return peer_status(session)
 
 

@@ -10,14 +10,12 @@ from sqlalchemy.orm import Session
 
 from jointprobe.cases.events import list_events
 from jointprobe.cases.service import list_cases
-from jointprobe.exchange.peers import PeerStatus, peer_status
+from jointprobe.exchange.peers import PeerStatus, may_see_channels, peer_status
 from jointprobe.exchange.tables import Referral
 from jointprobe.exchange.workflow import Notice, RfiThread, answers, is_overdue, visible_notices
 from jointprobe.store.tables import Case, CaseEvent, User
 from jointprobe.web.pages.refdata import ItemHit, recent_hits, visible_referrals
 
-#: Who sees the exchange channels' trouble on the dashboard.
-CHANNEL_ROLES = ("admin", "supervisor", "liaison")
 OUTCOME_KINDS = ("arrest", "seizure", "charge", "court_outcome", "lab_result")
 
 
@@ -64,6 +62,6 @@ def dashboard(session: Session, user: User, outcomes: int = 12) -> Dashboard:
             (board.incoming if referral.direction == "in" else board.outgoing).append(referral)
     board.hits = recent_hits(session, user, board.incoming)
     board.notices = visible_notices(session, user, limit=5)
-    if user.role in CHANNEL_ROLES:
+    if may_see_channels(user.role):
         board.channels = [s for s in peer_status(session) if s.parked or s.rejected or s.wedged]
     return board
