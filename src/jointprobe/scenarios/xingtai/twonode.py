@@ -35,7 +35,7 @@ from jointprobe.entities import add_entity
 from jointprobe.errors import JointprobeError
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.peers import add_peer
-from jointprobe.node import init_node, open_node
+from jointprobe.node import OPERATOR, init_node, open_node
 from jointprobe.scenarios.xingtai import fictional
 from jointprobe.scenarios.xingtai.loader import CASE_ID, FICTIONAL, load_facts, load_xingtai
 from jointprobe.store.tables import User
@@ -71,6 +71,8 @@ class DemoNode:
     port: int
     fingerprint: str = ""
     token: str = ""
+    #: the node operator's token: the exchange channels' state is for those who run them
+    operator_token: str = ""
     proc: subprocess.Popen[bytes] | None = None
     log: IO[bytes] | None = None
 
@@ -158,6 +160,7 @@ def prepare(base: Path, spec: NodeSpec, port: int) -> DemoNode:
             else:
                 load_xingtai(session, analyst, us_follow_up=False)
             demo.token = create_token(session, USERNAME, "demo", actor="operator")
+            demo.operator_token = create_token(session, OPERATOR, "demo", actor="operator")
         demo.fingerprint = own_card(node, node_keys(node)).fingerprint
     finally:
         node.close()
@@ -290,6 +293,12 @@ class Api:
     def get(self, path: str, **params: Any) -> Any:
         return self._check(self.client.get(path, params=params))
 
+    def channels(self) -> list[dict[str, Any]]:
+        """Delivery state per peer, read as the node's operator."""
+        auth = {"Authorization": f"Bearer {self.demo.operator_token}"}
+        answer: list[dict[str, Any]] = self._check(self.client.get("/exchange/peers", headers=auth))
+        return answer
+
     def post(self, path: str, body: dict[str, Any]) -> Any:
         """POST; a write that met a busy SQLite database was rolled back and is tried again."""
         for attempt in range(6):
@@ -304,7 +313,7 @@ class Api:
 
     def drained(self) -> bool:
         """Nothing left in this node's outbox (its deliverer has stopped writing)."""
-        return all(p["queued"] == 0 for p in self.get("/exchange/peers"))
+        return all(p["queued"] == 0 for p in self.channels())
 
 
 def wait_for(
@@ -327,7 +336,7 @@ def wait_for(
                     why = "; sender's peers: " + "; ".join(
                         f"{p['node_id']} queued {p['queued']} delivered {p['delivered']} "
                         f"rejected {p['rejected']} last error {p['last_error']}"
-                        for p in sender.get("/exchange/peers")
+                        for p in sender.channels()
                     )
             raise DemoError(f"timed out waiting for {what}{why}")
         time.sleep(0.1)
