@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -196,6 +197,8 @@ class _Checked:
     envelope: Envelope | None = None
     body: Body | None = None
     raw_body: dict[str, Any] | None = None
+    #: the envelope as it came (a dict that passed every shape check), kept as text
+    item: Any = None
 
 
 class _Gate:
@@ -251,7 +254,7 @@ class _Gate:
         else:
             rejection = None
         self.peer = peer
-        checked = _Checked(Result(envelope.id, digest, "held"), None, envelope)
+        checked = _Checked(Result(envelope.id, digest, "held"), None, envelope, item=item)
         try:
             if rejection is not None:
                 raise rejection
@@ -359,7 +362,8 @@ class _Intake:
             received_at=self.now,
             state="held",
             digest=digest,
-            envelope=envelope.to_json().decode(),
+            # as it came: orjson writes it ~10x faster than rebuilding the envelope's JSON
+            envelope=orjson.dumps(checked.item).decode(),
         )
         if checked.error is not None:
             entry.state, entry.error_code = "rejected", checked.error.code

@@ -8,6 +8,7 @@ from functools import partial
 from typing import cast
 
 from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jointprobe.errors import InvalidInput
@@ -46,30 +47,27 @@ def _on_referral(session: Session, msg: Applied, *, hooks: Sequence[ReferralHook
     body = msg.body
     assert isinstance(body, ReferralBody)
     entry = msg.entry
-    taken = select(_REFERRALS.c.id).where(
-        _REFERRALS.c.id == entry.message_id, _REFERRALS.c.peer_id == entry.sender
-    )
-    if session.execute(taken).first() is not None:
-        # a peer cannot reuse the id of a referral we exchanged with it
-        raise InvalidInput(f"referral id {entry.message_id} is already in use with this peer")
-    # Plain (Core) INSERTs, executed at once: a hook's first query would
-    # otherwise autoflush these two objects through the unit of work, message
-    # by message, which costs several times the statements themselves.
-    session.execute(
-        insert(_REFERRALS),
-        [
-            dict(
-                id=entry.message_id, peer_id=entry.sender, type="referral", direction="in",
-                remote_case_ref=body.case_ref, title=body.title, narrative=body.narrative,
-                requested_action=body.requested_action, due=parse_time(body.due, field="due"),
-                state="received", items=[i.model_dump() for i in body.items],
-                marking=arrived_marking(body, sender=entry.sender).to_dict(),
-                created_at=entry.received_at,
-                updated_at=entry.received_at,
-            )
-        ],
+    # Plain (Core) INSERTs on the session's connection, executed at once: a hook's
+    # first query would otherwise autoflush these two objects through the unit of
+    # work, message by message, which costs several times the statements themselves.
+    # The referral's key (id, peer) is checked by the database: a peer cannot reuse
+    # the id of a referral we exchanged with it (the handler runs in a savepoint).
+    conn = session.connection()
+    row = dict(
+        id=entry.message_id, peer_id=entry.sender, type="referral", direction="in",
+        remote_case_ref=body.case_ref, title=body.title, narrative=body.narrative,
+        requested_action=body.requested_action, due=parse_time(body.due, field="due"),
+        state="received", items=[i.model_dump() for i in body.items],
+        marking=arrived_marking(body, sender=entry.sender).to_dict(),
+        created_at=entry.received_at, updated_at=entry.received_at,
     )  # fmt: skip
-    session.execute(
+    try:
+        conn.execute(insert(_REFERRALS), [row])
+    except IntegrityError:
+        raise InvalidInput(
+            f"referral id {entry.message_id} is already in use with this peer"
+        ) from None
+    conn.execute(
         insert(_REFERRAL_EVENTS),
         [
             dict(
