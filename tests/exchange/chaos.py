@@ -205,6 +205,10 @@ def rotate(cluster: Cluster) -> None:
     cluster.us.process.start()
 
 
+#: Messages between two looks of the operator at parked messages while traffic runs.
+OPERATOR_EVERY = 250
+
+
 def produce(cluster: Cluster, config: ChaosConfig) -> Created:
     created = Created()
     events = schedule(config, cluster.rng)
@@ -217,6 +221,8 @@ def produce(cluster: Cluster, config: ChaosConfig) -> Created:
             cluster.restart(cluster.us if event == "sender" else cluster.cn, event)
         kind, path, body = message(traffic, index, "diana-2017", CN)
         create(cluster.us.api, path, body, created, kind)
+        if index % OPERATOR_EVERY == OPERATOR_EVERY - 1:  # the operator looks in now and then
+            settle_parked(cluster)
     return created
 
 

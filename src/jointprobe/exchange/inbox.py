@@ -416,12 +416,16 @@ class _Intake:
                 InboxEntry.seq > row.in_seq,
             )
         ).all()
+        by_seq = {seq: (message_id, row_id) for seq, message_id, row_id in slots}
         pending: dict[int, InboxEntry] = {}
         earlier: list[int] = []
-        for seq, message_id, row_id in slots:
-            entry = ours.get((sender, seq))
+        position = row.in_seq
+        while position + 1 in by_seq:  # only the run that is now in turn is loaded
+            position += 1
+            message_id, row_id = by_seq[position]
+            entry = ours.get((sender, position))
             if entry is not None and entry.message_id == message_id:
-                pending[seq] = entry
+                pending[position] = entry
             else:
                 earlier.append(row_id)
         for start in range(0, len(earlier), 500):  # held by earlier deliveries

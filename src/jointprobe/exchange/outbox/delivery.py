@@ -42,6 +42,8 @@ INBOX_PATH = "/api/v1/exchange/inbox"
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 300.0
 RESIGN_AFTER = timedelta(seconds=60)
+#: Most envelopes in one batch (a 413 halves a peer's limit, success doubles it back).
+BATCH_LIMIT = 500
 SEQ_TAKEN = SequenceTaken.code
 TOO_LARGE = EnvelopeTooLarge.code
 #: What a void tells the peer about the message it withdraws (a code, no free text).
@@ -261,7 +263,7 @@ def _record_receipt(
     if report.delivered:
         peer_row.last_delivered_at = now
     if report.delivered or report.rejected:
-        peer_row.batch_limit = min(500, max(peer_row.batch_limit, 1) * 2)
+        peer_row.batch_limit = min(BATCH_LIMIT, max(peer_row.batch_limit, 1) * 2)
     if channel_trouble:  # keys or clocks disagree: back off as for a failing peer
         peer_row.failures = (peer_row.failures or 0) + 1
         peer_row.failing_since = peer_row.failing_since or now
@@ -354,6 +356,10 @@ def _too_large(
         for entry in _entries(session, claimed, resigned).values():
             entry.state, entry.last_error = "parked", reason
             report.parked += 1
+        peer = session.get(Peer, claimed.peer.node_id)
+        assert peer is not None
+        # the message was the trouble, not the batch: full batches again (a 413 halves them)
+        peer.batch_limit = BATCH_LIMIT
 
 
 def withdraw(
