@@ -356,10 +356,6 @@ def _too_large(
         for entry in _entries(session, claimed, resigned).values():
             entry.state, entry.last_error = "parked", reason
             report.parked += 1
-        peer = session.get(Peer, claimed.peer.node_id)
-        assert peer is not None
-        # the message was the trouble, not the batch: full batches again (a 413 halves them)
-        peer.batch_limit = BATCH_LIMIT
 
 
 def withdraw(
