@@ -111,6 +111,8 @@ class Cluster:
     to_us: FaultProxy
     rng: random.Random
     report: ChaosReport
+    #: parked messages the operator has retried once already (node id, outbox id)
+    retried: set[tuple[str, int]] = field(default_factory=set)
 
     def restart(self, side: Side, name: str) -> None:
         side.process.kill()
@@ -242,8 +244,9 @@ def drain(cluster: Cluster, seconds: float) -> bool:
     """Wait until no message is queued or held anywhere, or the deadline passes.
 
     Meanwhile an operator settles parked messages, as one would from
-    ``jointprobe peer outbox --failed``: one the peer refused as too large
-    (HTTP 413) is dropped (a void takes its slot), any other is retried.
+    ``jointprobe peer outbox --failed``: each is retried once; one the peer
+    refuses as too large (HTTP 413) a second time is dropped (a void takes its
+    slot).
     """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -260,11 +263,13 @@ def settle_parked(cluster: Cluster) -> None:
             for row in outbox_rows(session, failed=True, limit=10_000):
                 if row.state != "parked":
                     continue
-                if "too_large" in (row.last_error or ""):
+                key = (side.node.identity.id, row.id)
+                if "too_large" in (row.last_error or "") and key in cluster.retried:
                     drop(session, "operator", node_keys(side.node), row.id, reason="too large")
                     cluster.report.operator["drop"] += 1
                 else:
                     retry(session, "operator", row.id)
+                    cluster.retried.add(key)
                     cluster.report.operator["retry"] += 1
 
 

@@ -42,6 +42,7 @@ class InRow:
     seq: int
     state: str
     error_code: str | None
+    kind: str
 
 
 @dataclass
@@ -92,7 +93,7 @@ def outbox(db: sqlite3.Connection, peer: str) -> list[OutRow]:
 
 def inbox(db: sqlite3.Connection, sender: str) -> list[InRow]:
     rows = db.execute(
-        "SELECT message_id, seq, state, error_code FROM exchange_inbox WHERE sender = ?"
+        "SELECT message_id, seq, state, error_code, kind FROM exchange_inbox WHERE sender = ?"
         " ORDER BY applied_at, seq",
         (sender,),
     )
@@ -127,6 +128,9 @@ def check(sender_dir: Path, receiver_dir: Path, sender: str, receiver: str) -> D
 
 def _check_delivery(found: Direction, sent: list[OutRow], got: list[InRow]) -> None:
     by_id = {r.message_id: r for r in got}
+    # a void is sealed afresh (new id) each time it is sent: the copy the receiver
+    # applied may be an earlier one than the id the sender keeps, so match by slot
+    voids = {r.seq for r in got if r.kind == "void" and r.state == "applied"}
     for row in sent:
         there = by_id.get(row.message_id)
         if there is not None and there.state == "applied":
@@ -135,14 +139,16 @@ def _check_delivery(found: Direction, sent: list[OutRow], got: list[InRow]) -> N
             found.ended[row.state] += 1
             found.end_reasons[row.last_error or "(no reason)"] += 1
             refused = there is not None and there.state == "rejected" and there.seq == row.seq
-            void = by_id.get(row.void_id or "")
-            voided = void is not None and void.state == "applied" and void.seq == row.seq
+            voided = row.void_id is not None and row.seq in voids
             if row.last_error and (refused or voided or row.state == "parked"):
                 continue
         found.lost.append(f"seq {row.seq} {row.kind} {row.state} ({row.last_error})")
     known = {r.message_id for r in sent} | {r.void_id for r in sent if r.void_id}
+    withdrawn = {r.seq for r in sent if r.void_id}
     found.lost += [
-        f"unknown id {r.message_id} at the receiver" for r in got if r.message_id not in known
+        f"unknown id {r.message_id} at the receiver"
+        for r in got
+        if r.message_id not in known and not (r.kind == "void" and r.seq in withdrawn)
     ]
 
 
