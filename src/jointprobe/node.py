@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import Field
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +28,8 @@ OPERATOR = "operator"
 #: A node id as the exchange protocol defines it (docs/protocol.md §1); the
 #: exchange's ``wire.check_node_id`` uses this same pattern.
 NODE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}\Z")  # \Z: "$" passes a final newline
+#: The same pattern in an input model (JSON Schema: "$" ends the text, no newline before it).
+NodeIdText = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$", max_length=64)]
 
 
 #: How long a writer waits for another writer of this process before giving up.

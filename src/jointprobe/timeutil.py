@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    SerializerFunctionWrapHandler,
+    WrapSerializer,
+)
 
 Clock = Callable[[], datetime]
 """Where "now" comes from; tests pass a fake one instead of sleeping."""
@@ -26,3 +33,29 @@ def iso(ts: datetime, *, timespec: Literal["milliseconds", "microseconds"] = "mi
     milliseconds (``exchange.wire.format_time``, docs/protocol.md).
     """
     return as_utc(ts).isoformat(timespec=timespec).replace("+00:00", "Z")
+
+
+def _utc_json(value: datetime, handler: SerializerFunctionWrapHandler) -> Any:
+    return handler(as_utc(value))
+
+
+def _not_a_number(value: Any) -> Any:
+    """A time or date is written as text: pydantic would read a number as a Unix time."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("a time or date is written as RFC 3339 text, not a number")
+    return value
+
+
+UtcDatetime = Annotated[
+    datetime,
+    BeforeValidator(_not_a_number),
+    AfterValidator(as_utc),
+    WrapSerializer(_utc_json, when_used="json"),
+]
+"""The one rule for a time at a boundary (API models, forms): read in UTC (a time
+without an offset is taken as UTC, as SQLite gives stored times back) and written
+as RFC 3339 with ``Z``, also when a model was built without validation."""
+
+
+Day = Annotated[date, BeforeValidator(_not_a_number)]
+"""A calendar date at a boundary, written ``YYYY-MM-DD``."""

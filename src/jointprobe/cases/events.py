@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
-from jointprobe.cases.marking import check_marking
+from jointprobe.cases.marking import AdmiraltyGrade, Handling, TlpLabel, check_marking
 from jointprobe.cases.service import visible_case
 from jointprobe.errors import InvalidInput
 from jointprobe.store.tables import CaseEvent, Entity, EventPerson, User
+from jointprobe.timeutil import Day
 
-EVENT_KINDS = (
+EventKind = Literal[
     "referral",
     "investigation",
     "arrest",
@@ -25,50 +25,70 @@ EVENT_KINDS = (
     "court_outcome",
     "lab_result",
     "note",
-)
-OUTCOMES = ("death_with_reprieve", "death", "life", "fixed_term", "suspended", "acquitted")
-UNITS = ("mg", "g", "kg", "t", "ml", "l", "tablets", "units")
+]
+Outcome = Literal["death_with_reprieve", "death", "life", "fixed_term", "suspended", "acquitted"]
+Unit = Literal["mg", "g", "kg", "t", "ml", "l", "tablets", "units"]
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
+UNITS: tuple[str, ...] = get_args(Unit)
+
+#: What ``_consistent`` checks, as JSON Schema, so that the API's document says it too.
+_RULES = [
+    {  # a seizure needs a quantity and a unit
+        "if": {"properties": {"kind": {"const": "seizure"}}, "required": ["kind"]},
+        "then": {
+            "required": ["quantity", "unit"],
+            "properties": {"quantity": {"not": {"type": "null"}}, "unit": {"type": "string"}},
+        },
+    },
+    {  # a quantity needs a unit
+        "if": {"properties": {"quantity": {"not": {"type": "null"}}}, "required": ["quantity"]},
+        "then": {"required": ["unit"], "properties": {"unit": {"type": "string"}}},
+    },
+    {  # a court outcome needs an outcome
+        "if": {"properties": {"kind": {"const": "court_outcome"}}, "required": ["kind"]},
+        "then": {"required": ["outcome"], "properties": {"outcome": {"type": "string"}}},
+    },
+    {  # a fixed or suspended term needs term_months (or details.term_range_months)
+        "if": {
+            "properties": {"outcome": {"enum": ["fixed_term", "suspended"]}},
+            "required": ["outcome"],
+        },
+        "then": {
+            "anyOf": [
+                {"required": ["term_months"], "properties": {"term_months": {"type": "integer"}}},
+                {
+                    "required": ["details"],
+                    "properties": {"details": {"required": ["term_range_months"]}},
+                },
+            ]
+        },
+    },
+]
 
 
 class EventIn(BaseModel):
-    kind: str
-    title: str = ""
-    occurred_on: date | None = None
-    place: str | None = None
-    substance: str | None = None
-    quantity: Decimal | None = Field(default=None, ge=0)
-    unit: str | None = None
-    outcome: str | None = None
-    term_months: int | None = Field(default=None, ge=0, le=1200)
-    related_event_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
-    people: list[str] = Field(default_factory=list)
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": _RULES})
+
+    kind: EventKind
+    title: str = Field(default="", max_length=500)
+    occurred_on: Day | None = None
+    place: str | None = Field(default=None, max_length=300)
+    substance: str | None = Field(default=None, max_length=200)
+    quantity: Decimal | None = Field(default=None, ge=0, le=Decimal("999999999999"))
+    unit: Unit | None = None
+    outcome: Outcome | None = None
+    term_months: int | None = Field(default=None, ge=0, le=1200, strict=True)
+    related_event_id: int | None = Field(default=None, ge=1, le=2**63 - 1, strict=True)
+    people: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
+        default_factory=list, max_length=1000
+    )
     details: dict[str, Any] = Field(default_factory=dict)
-    tlp: str = "AMBER"
-    handling: dict[str, Any] = Field(default_factory=dict)
-    grading: str | None = None
-    fictional: bool = False
-    source: str | None = None
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        if value not in EVENT_KINDS:
-            raise ValueError(f"unknown event kind {value!r}; use one of {', '.join(EVENT_KINDS)}")
-        return value
-
-    @field_validator("unit")
-    @classmethod
-    def _unit(cls, value: str | None) -> str | None:
-        if value is not None and value not in UNITS:
-            raise ValueError(f"unknown unit {value!r}; use one of {', '.join(UNITS)}")
-        return value
-
-    @field_validator("outcome")
-    @classmethod
-    def _outcome(cls, value: str | None) -> str | None:
-        if value is not None and value not in OUTCOMES:
-            raise ValueError(f"unknown court outcome {value!r}; use one of {', '.join(OUTCOMES)}")
-        return value
+    tlp: TlpLabel = "AMBER"
+    handling: Handling = Field(default_factory=dict)
+    grading: AdmiraltyGrade | None = None
+    fictional: StrictBool = False
+    source: str | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")
     def _consistent(self) -> EventIn:

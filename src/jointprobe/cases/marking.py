@@ -7,19 +7,53 @@ TLP labels and Admiralty grades have one definition, ``exchange.markings``
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator
 
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.markings import ANY_PEER, Grading, Tlp
-from jointprobe.node import NODE_ID
-from jointprobe.timeutil import as_utc
+from jointprobe.node import NODE_ID, NodeIdText
+from jointprobe.timeutil import UtcDatetime, as_utc
 
 TLP_LABELS = tuple(label.value for label in Tlp)
 HANDLING_KEYS = {
     "onward_disclosure": ("originator_consent", "permitted"),
     "use": ("intelligence_only", "evidential"),
 }
+
+# --- the same rules as input-model fields (the API's schema says what is accepted) ---
+
+TlpLabel = Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
+"""A TLP 2.0 label as the API takes it: the canonical text (pages and CLI take more)."""
+
+AdmiraltyGrade = Annotated[
+    str, Field(pattern=r"^[A-F][1-6]$", description="Admiralty code, e.g. B2")
+]
+
+
+class HandlingIn(BaseModel):
+    """Handling codes of a marking; any may be left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    onward_disclosure: Literal["originator_consent", "permitted"] | None = None
+    use: Literal["intelligence_only", "evidential"] | None = None
+    expires: date | UtcDatetime | None = None
+    #: on received items: the node whose marking this is, and whom it allowed onward disclosure
+    originator: NodeIdText | None = None
+    consent: list[NodeIdText | Literal["*"]] | None = Field(default=None, max_length=64)
+
+
+def _handling_dict(value: object) -> dict[str, Any]:
+    return HandlingIn.model_validate(value).model_dump(exclude_none=True)
+
+
+Handling = Annotated[
+    dict[str, Any], PlainValidator(_handling_dict, json_schema_input_type=HandlingIn)
+]
+"""``handling`` of an input model: validated as :class:`HandlingIn`, kept as a dict."""
 
 
 def check_marking(

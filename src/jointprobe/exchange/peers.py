@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,6 +17,7 @@ from jointprobe.exchange.errors import CardError
 from jointprobe.exchange.markings import Tlp
 from jointprobe.exchange.peerkeys import record_pinned, record_rotation
 from jointprobe.exchange.tables import InboxEntry, OutboxEntry, Peer
+from jointprobe.timeutil import UtcDatetime
 
 DEFAULT_KINDS = tuple(k for k in KINDS if k != "receipt")
 
@@ -205,10 +205,10 @@ class PeerStatus:
     delivered: int
     #: refused by the peer with a code (the reason is on each message)
     rejected: int
-    failing_since: datetime | None
+    failing_since: UtcDatetime | None
     last_error: str | None
-    last_delivered_at: datetime | None
-    next_attempt_at: datetime | None
+    last_delivered_at: UtcDatetime | None
+    next_attempt_at: UtcDatetime | None
     #: given up after repeated answers that did not accept them: an operator retries or drops
     parked: int = 0
     dropped: int = 0
@@ -217,7 +217,7 @@ class PeerStatus:
     #: theirs this node holds, waiting for ``waiting_for`` (their next sequence number)
     holding: int = 0
     waiting_for: int | None = None
-    holding_since: datetime | None = None
+    holding_since: UtcDatetime | None = None
 
     @property
     def wedged(self) -> bool:

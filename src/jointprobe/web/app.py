@@ -12,6 +12,7 @@ from jointprobe.web.api import exchange as exchange_api
 from jointprobe.web.api import node as node_api
 from jointprobe.web.errors import install_error_handlers
 from jointprobe.web.limits import BodyLimitMiddleware
+from jointprobe.web.methods import ApiMethodsMiddleware
 from jointprobe.web.pages import build_pages
 from jointprobe.wiring import Wiring, default_wiring
 
@@ -38,5 +39,6 @@ def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = Non
         app.include_router(module.router, prefix=API_PREFIX)
     exchange_api.install(app, node)
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
+    app.add_middleware(ApiMethodsMiddleware, prefix=API_PREFIX)
     app.mount("/", build_pages(node, clock))  # web pages: matched after every API route
     return app

@@ -1,4 +1,7 @@
-"""One map from errors to JSON responses: ``{"code": ..., "message": ...}``."""
+"""One map from errors to JSON responses: ``{"code": ..., "message": ..., "where": ...}``.
+
+The body is ``web.api.contract.ErrorBody``, the one error schema of the API.
+"""
 
 from __future__ import annotations
 
@@ -30,11 +33,14 @@ def _jointprobe_error(_request: Request, exc: Exception) -> JSONResponse:
 
 def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = []
+    problems, places = [], []
     for err in exc.errors():
         place = ".".join(str(part) for part in err.get("loc", ()))
+        places.append(place)
         problems.append(f"{place}: {err.get('msg', 'invalid')}")
     body = {"code": "request.invalid", "message": "; ".join(problems) or "invalid request"}
+    if places and places[0]:
+        body["where"] = places[0]
     return JSONResponse(body, status_code=422)
 
 

@@ -23,7 +23,7 @@ from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.outbox.delivery import withdraw
 from jointprobe.exchange.outbox.queue import wake_after_commit
 from jointprobe.exchange.tables import OutboxEntry, Peer
-from jointprobe.timeutil import utcnow
+from jointprobe.timeutil import UtcDatetime, utcnow
 
 #: States an operator sees as "did not go through".
 FAILED_STATES = ("parked", "refused", "dropped")
@@ -40,7 +40,7 @@ class OutboxRow:
     attempts: int
     failures: int
     last_error: str | None
-    created_at: datetime
+    created_at: UtcDatetime
     #: a void takes this message's slot: ``pending`` until the peer recorded it, then ``done``
     void: str | None
 

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from jointprobe.cases.marking import AdmiraltyGrade, TlpLabel
 from jointprobe.errors import InvalidInput
-from jointprobe.timeutil import as_utc
-
-UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
-"""A time as a user writes it, kept in UTC; one without an offset is taken as UTC
-(the wire carries UTC only)."""
+from jointprobe.node import NodeIdText
+from jointprobe.timeutil import UtcDatetime
 
 
 class SelectorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     type: str = Field(min_length=1, max_length=32)
     value: str = Field(min_length=1, max_length=300)
-    grading: str | None = None
+    grading: AdmiraltyGrade | None = None
 
 
 #: Most selectors, and entities, one referral message carries; ``split`` sends more as parts.
@@ -29,21 +28,24 @@ ENTITIES_PER_MESSAGE = 200
 class ReferralIn(BaseModel):
     """A referral as a user writes it, from a case."""
 
+    model_config = ConfigDict(extra="forbid")
+
     case_id: str = Field(min_length=1, max_length=64)
-    to: list[str] = Field(min_length=1, max_length=64)
+    to: list[NodeIdText] = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=300)
     narrative: str = Field(default="", max_length=20_000)
     requested_action: str = Field(default="", max_length=20_000)
     due: UtcDatetime
     selectors: list[SelectorIn] = Field(default_factory=list, max_length=50_000)
     entity_ids: list[str] = Field(default_factory=list, max_length=5_000)
-    tlp: str = "AMBER"
+    tlp: TlpLabel = "AMBER"
     use: Literal["intelligence", "evidential"] = "intelligence"
-    consent: list[str] = Field(default_factory=list, max_length=64)
-    grading: str | None = None
+    #: peers the referral may be passed on to (``*``: any)
+    consent: list[NodeIdText | Literal["*"]] = Field(default_factory=list, max_length=64)
+    grading: AdmiraltyGrade | None = None
     expires: UtcDatetime | None = None
     #: more selectors or entities than one message carries: send them as several referrals
-    split: bool = False
+    split: StrictBool = False
 
     def parts(self) -> list[ReferralIn]:
         """This referral as messages of at most the per-message numbers of items.

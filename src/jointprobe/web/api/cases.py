@@ -20,10 +20,11 @@ from jointprobe.cases.events import event_people
 from jointprobe.cases.lab import LabResultIn, attach_lab_result
 from jointprobe.cases.service import members, remove_member
 from jointprobe.store.tables import CaseEvent
+from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.api.schemas import CaseDetail, CaseOut, EventOut, MemberIn
 from jointprobe.web.deps import SessionDep, UserDep, WiringDep, WriteSessionDep
 
-router = APIRouter(prefix="/cases", tags=["cases"])
+router = APIRouter(prefix="/cases", tags=["cases"], responses=SIGNED_IN)
 
 
 def _event_out(session: SessionDep, event: CaseEvent) -> EventOut:
@@ -37,12 +38,12 @@ def cases_index(session: SessionDep, user: UserDep) -> list[CaseOut]:
     return [CaseOut.model_validate(case) for case in list_cases(session, user)]
 
 
-@router.post("", response_model=CaseOut, status_code=201)
+@router.post("", response_model=CaseOut, status_code=201, responses=answers(409, 413))
 def cases_create(body: CaseIn, session: WriteSessionDep, user: UserDep) -> CaseOut:
     return CaseOut.model_validate(create_case(session, user, body))
 
 
-@router.get("/{case_id}", response_model=CaseDetail)
+@router.get("/{case_id}", response_model=CaseDetail, responses=answers(404))
 def cases_show(case_id: str, session: WriteSessionDep, user: UserDep) -> CaseDetail:
     case = get_case(session, user, case_id)
     detail = CaseDetail.model_validate({**CaseOut.model_validate(case).model_dump(), "members": []})
@@ -50,29 +51,36 @@ def cases_show(case_id: str, session: WriteSessionDep, user: UserDep) -> CaseDet
     return detail
 
 
-@router.post("/{case_id}/members", status_code=204)
+@router.post("/{case_id}/members", status_code=204, responses=answers(403, 404, 409, 413))
 def cases_add_member(case_id: str, body: MemberIn, session: WriteSessionDep, user: UserDep) -> None:
     add_member(session, user, case_id, body.username)
 
 
-@router.delete("/{case_id}/members/{username}", status_code=204)
+@router.delete("/{case_id}/members/{username}", status_code=204, responses=answers(403, 404, 409))
 def cases_remove_member(
     case_id: str, username: str, session: WriteSessionDep, user: UserDep, wiring: WiringDep
 ) -> None:
     remove_member(session, user, case_id, username, on_removed=wiring.member_removed)
 
 
-@router.get("/{case_id}/events", response_model=list[EventOut])
+@router.get("/{case_id}/events", response_model=list[EventOut], responses=answers(404))
 def events_index(case_id: str, session: WriteSessionDep, user: UserDep) -> list[EventOut]:
     return [_event_out(session, event) for event in list_events(session, user, case_id)]
 
 
-@router.post("/{case_id}/events", response_model=EventOut, status_code=201)
+@router.post(
+    "/{case_id}/events", response_model=EventOut, status_code=201, responses=answers(404, 413)
+)
 def events_create(case_id: str, body: EventIn, session: WriteSessionDep, user: UserDep) -> EventOut:
     return _event_out(session, add_event(session, user, case_id, body))
 
 
-@router.post("/{case_id}/events/{event_id}/lab-results", response_model=EventOut, status_code=201)
+@router.post(
+    "/{case_id}/events/{event_id}/lab-results",
+    response_model=EventOut,
+    status_code=201,
+    responses=answers(404, 409, 413),
+)
 def lab_results_create(
     case_id: str,
     event_id: Annotated[int, Path(ge=1, le=2**63 - 1)],

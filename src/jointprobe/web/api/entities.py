@@ -6,10 +6,11 @@ from fastapi import APIRouter
 
 from jointprobe.entities import add_entity, get_entity
 from jointprobe.store.tables import Entity
+from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.api.schemas import EntityIn, EntityOut
 from jointprobe.web.deps import UserDep, WriteSessionDep
 
-router = APIRouter(prefix="/entities", tags=["entities"])
+router = APIRouter(prefix="/entities", tags=["entities"], responses=SIGNED_IN)
 
 
 def _out(row: Entity) -> EntityOut:
@@ -27,12 +28,12 @@ def _out(row: Entity) -> EntityOut:
     )
 
 
-@router.post("", response_model=EntityOut, status_code=201)
+@router.post("", response_model=EntityOut, status_code=201, responses=answers(404, 409, 413))
 def entities_create(body: EntityIn, session: WriteSessionDep, user: UserDep) -> EntityOut:
     row = add_entity(
         session,
         user,
-        body.entity,
+        body.entity.model_dump(by_alias=True),
         case_id=body.case_id,
         tlp=body.tlp,
         handling=body.handling,
@@ -43,6 +44,6 @@ def entities_create(body: EntityIn, session: WriteSessionDep, user: UserDep) -> 
     return _out(row)
 
 
-@router.get("/{entity_id}", response_model=EntityOut)
+@router.get("/{entity_id}", response_model=EntityOut, responses=answers(404))
 def entities_show(entity_id: str, session: WriteSessionDep, user: UserDep) -> EntityOut:
     return _out(get_entity(session, user, entity_id))

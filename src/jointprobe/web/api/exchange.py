@@ -7,20 +7,21 @@ everything else needs a user. Handlers only connect input to ``exchange``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import partial
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from jointprobe.cases.marking import TlpLabel
 from jointprobe.errors import Forbidden
 from jointprobe.exchange.errors import ReplayedEnvelope
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.outbox import OutboxRow, drop, outbox_rows, retry
+from jointprobe.exchange.payloads import Outcome
 from jointprobe.exchange.peers import PeerStatus, may_see_channels, peer_status
 from jointprobe.exchange.runner import Deliverer
 from jointprobe.exchange.tables import Referral
@@ -37,13 +38,31 @@ from jointprobe.exchange.workflow import (
     timeline,
     visible_referrals,
 )
-from jointprobe.exchange.workflow.forms import UtcDatetime
-from jointprobe.node import Node
+from jointprobe.node import Node, NodeIdText
 from jointprobe.store.tables import User
-from jointprobe.timeutil import utcnow
+from jointprobe.timeutil import UtcDatetime, utcnow
+from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WiringDep, WriteSessionDep
 
 router = APIRouter(prefix="/exchange", tags=["exchange"])
+
+#: what a route that sends a message to peers may answer, and one that answers a peer's
+SENDS = {**SIGNED_IN, **answers(403, 404, 413)}
+REPLIES = {**SIGNED_IN, **answers(403, 404, 409, 413)}
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+class ReferralsCreated(BaseModel):
+    id: str
+    ids: list[str] = Field(description="Every referral sent (several with ``split``).")
+
+
+class Sent(BaseModel):
+    message_id: str
+
+
+class Created(BaseModel):
+    id: str
 
 
 @router.post("/inbox")
@@ -74,7 +93,7 @@ def card(node: NodeDep) -> dict[str, Any]:
     return {"card": card.to_dict(), "fingerprint": card.fingerprint}
 
 
-@router.get("/peers", response_model=list[PeerStatus])
+@router.get("/peers", response_model=list[PeerStatus], responses={**SIGNED_IN, **answers(403)})
 def peers(session: SessionDep, user: UserDep) -> list[PeerStatus]:
     """Delivery state per peer: queued, delivered, refused, parked, held either way, errors.
 
@@ -90,7 +109,7 @@ def _operator(user: User) -> None:
         raise Forbidden("only an admin may see or act on the outbox")
 
 
-@router.get("/outbox", response_model=list[OutboxRow])
+@router.get("/outbox", response_model=list[OutboxRow], responses={**SIGNED_IN, **answers(403)})
 def outbox_index(
     session: SessionDep,
     user: UserDep,
@@ -103,8 +122,12 @@ def outbox_index(
     return outbox_rows(session, peer_id=peer, failed=failed, limit=limit)
 
 
-@router.post("/outbox/{row_id}/retry", response_model=OutboxRow)
-def outbox_retry(row_id: int, node: NodeDep, user: UserDep) -> OutboxRow:
+@router.post(
+    "/outbox/{row_id}/retry",
+    response_model=OutboxRow,
+    responses={**SIGNED_IN, **answers(403, 404, 409)},
+)
+def outbox_retry(row_id: RowId, node: NodeDep, user: UserDep) -> OutboxRow:
     """Queue a parked message again (audited)."""
     _operator(user)
     with node.write_session() as session:
@@ -112,11 +135,17 @@ def outbox_retry(row_id: int, node: NodeDep, user: UserDep) -> OutboxRow:
 
 
 class DropIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     reason: str = Field(default="dropped by the operator", min_length=1, max_length=300)
 
 
-@router.post("/outbox/{row_id}/drop", response_model=OutboxRow)
-def outbox_drop(row_id: int, body: DropIn, node: NodeDep, user: UserDep) -> OutboxRow:
+@router.post(
+    "/outbox/{row_id}/drop",
+    response_model=OutboxRow,
+    responses={**SIGNED_IN, **answers(403, 404, 409, 413)},
+)
+def outbox_drop(row_id: RowId, body: DropIn, node: NodeDep, user: UserDep) -> OutboxRow:
     """Withdraw a parked or queued message; a void takes its slot at the peer (audited)."""
     _operator(user)
     with node.write_session() as session:
@@ -133,17 +162,17 @@ class ReferralOut(BaseModel):
     title: str
     narrative: str
     requested_action: str
-    due: datetime | None
+    due: UtcDatetime | None
     state: str
     reason: str | None
     items: list[Any]
     marking: dict[str, Any]
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class TimelineOut(BaseModel):
     kind: str
-    at: datetime
+    at: UtcDatetime
     summary: str
     message_id: str | None
 
@@ -161,26 +190,33 @@ def _user(session: Any, user: User) -> User:
     return merged
 
 
-@router.post("/referrals", status_code=201)
-def referrals_create(body: ReferralIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
+@router.post("/referrals", status_code=201, responses=SENDS)
+def referrals_create(body: ReferralIn, node: NodeDep, user: UserDep) -> ReferralsCreated:
     """Refer a case's selectors and entities; with ``split``, as several referrals (``ids``)."""
     with node.write_session() as session:
         ids = send_referral_parts(session, _user(session, user), node_keys(node), body)
-    return {"id": ids[0], "ids": ids}
+    return ReferralsCreated(id=ids[0], ids=ids)
 
 
-@router.get("/referrals", response_model=list[ReferralOut])
+@router.get("/referrals", response_model=list[ReferralOut], responses=SIGNED_IN)
 def referrals_index(
-    session: SessionDep, user: UserDep, direction: str | None = None, overdue: bool = False
+    session: SessionDep,
+    user: UserDep,
+    direction: Literal["in", "out"] | None = None,
+    overdue: bool = False,
 ) -> list[ReferralOut]:
     overdue_at = utcnow() if overdue else None
     rows = visible_referrals(session, user, direction=direction, overdue_at=overdue_at)
     return [_out(r) for r in rows]
 
 
-@router.get("/referrals/{referral_id}", response_model=ReferralDetail)
+@router.get(
+    "/referrals/{referral_id}",
+    response_model=ReferralDetail,
+    responses={**SIGNED_IN, **answers(404)},
+)
 def referrals_show(
-    referral_id: str, session: WriteSessionDep, user: UserDep, peer: str | None = None
+    referral_id: str, session: WriteSessionDep, user: UserDep, peer: NodeIdText | None = None
 ) -> ReferralDetail:
     """One row of a referral (``peer``'s, else the first visible) with its own timeline.
 
@@ -193,95 +229,98 @@ def referrals_show(
     return detail
 
 
-class AckIn(BaseModel):
-    decision: str = Field(pattern="^(accept|decline)$")
-    reason: str = ""
-    case_id: str | None = None
-    peer_id: str | None = None  # needed when peers used the same referral id
+class ReplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    #: needed when peers used the same referral id
+    peer_id: NodeIdText | None = None
 
 
-class StatusIn(BaseModel):
+class AckIn(ReplyIn):
+    decision: Literal["accept", "decline"]
+    reason: str = Field(default="", max_length=20_000)
+    case_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class StatusIn(ReplyIn):
     state: str = Field(min_length=1, max_length=300)
-    note: str = ""
-    tlp: str = "AMBER"
-    peer_id: str | None = None
+    note: str = Field(default="", max_length=20_000)
+    tlp: TlpLabel = "AMBER"
 
 
-class OutcomeIn(BaseModel):
-    outcomes: list[dict[str, Any]] = Field(min_length=1)
-    tlp: str = "AMBER"
+class OutcomeIn(ReplyIn):
+    outcomes: list[Outcome] = Field(min_length=1, max_length=10_000)
+    tlp: TlpLabel = "AMBER"
     use: Literal["intelligence", "evidential"] = "intelligence"
-    peer_id: str | None = None
 
 
 def _reply(
     node: Node, user: User, send: Callable[..., str], referral_id: str, **fields: Any
-) -> dict[str, str]:
+) -> Sent:
     """Answer a received referral with ``send`` (a ``workflow`` reply function)."""
     with node.write_session() as session:
         message_id = send(session, _user(session, user), node_keys(node), referral_id, **fields)
-    return {"message_id": message_id}
+    return Sent(message_id=message_id)
 
 
-@router.post("/referrals/{referral_id}/ack", status_code=201)
-def referrals_ack(referral_id: str, body: AckIn, node: NodeDep, user: UserDep) -> dict[str, str]:
+@router.post("/referrals/{referral_id}/ack", status_code=201, responses=REPLIES)
+def referrals_ack(referral_id: str, body: AckIn, node: NodeDep, user: UserDep) -> Sent:
     return _reply(node, user, acknowledge, referral_id, **body.model_dump())
 
 
-@router.post("/referrals/{referral_id}/status", status_code=201)
-def referrals_status(
-    referral_id: str, body: StatusIn, node: NodeDep, user: UserDep
-) -> dict[str, str]:
+@router.post("/referrals/{referral_id}/status", status_code=201, responses=REPLIES)
+def referrals_status(referral_id: str, body: StatusIn, node: NodeDep, user: UserDep) -> Sent:
     return _reply(node, user, send_status, referral_id, **body.model_dump())
 
 
-@router.post("/referrals/{referral_id}/outcome", status_code=201)
-def referrals_outcome(
-    referral_id: str, body: OutcomeIn, node: NodeDep, user: UserDep
-) -> dict[str, str]:
+@router.post("/referrals/{referral_id}/outcome", status_code=201, responses=REPLIES)
+def referrals_outcome(referral_id: str, body: OutcomeIn, node: NodeDep, user: UserDep) -> Sent:
     return _reply(node, user, send_outcome, referral_id, **body.model_dump())
 
 
 class RfiIn(BaseModel):
-    to: str = Field(min_length=1, max_length=64)
+    model_config = ConfigDict(extra="forbid")
+
+    to: NodeIdText
     question: str = Field(min_length=1, max_length=20_000)
-    case_id: str | None = None
+    case_id: str | None = Field(default=None, min_length=1, max_length=64)
     due: UtcDatetime | None = None
-    tlp: str = "AMBER"
+    tlp: TlpLabel = "AMBER"
 
 
-class RfiAnswerIn(BaseModel):
+class RfiAnswerIn(ReplyIn):
     answer: str = Field(min_length=1, max_length=20_000)
-    tlp: str = "AMBER"
-    peer_id: str | None = None
+    tlp: TlpLabel = "AMBER"
 
 
 class NoticeIn(BaseModel):
-    to: list[str] = Field(min_length=1, max_length=100)
+    model_config = ConfigDict(extra="forbid")
+
+    to: list[NodeIdText] = Field(min_length=1, max_length=100)
     topic: str = Field(min_length=1, max_length=300)
     text: str = Field(default="", max_length=20_000)
-    tlp: str = "GREEN"
+    tlp: TlpLabel = "GREEN"
 
 
-@router.post("/rfis", status_code=201)
-def rfis_create(body: RfiIn, node: NodeDep, user: UserDep) -> dict[str, str]:
+@router.post("/rfis", status_code=201, responses=SENDS)
+def rfis_create(body: RfiIn, node: NodeDep, user: UserDep) -> Created:
     """Ask a peer a question; with ``case_id``, only a member of that case may."""
     with node.write_session() as session:
         rfi_id = send_rfi(session, _user(session, user), node_keys(node), **body.model_dump())
-    return {"id": rfi_id}
+    return Created(id=rfi_id)
 
 
-@router.post("/rfis/{rfi_id}/answer", status_code=201)
-def rfis_answer(rfi_id: str, body: RfiAnswerIn, node: NodeDep, user: UserDep) -> dict[str, str]:
+@router.post("/rfis/{rfi_id}/answer", status_code=201, responses=REPLIES)
+def rfis_answer(rfi_id: str, body: RfiAnswerIn, node: NodeDep, user: UserDep) -> Sent:
     return _reply(node, user, answer_rfi, rfi_id, **body.model_dump())
 
 
-@router.post("/notices", status_code=201)
-def notices_create(body: NoticeIn, node: NodeDep, user: UserDep) -> dict[str, str]:
+@router.post("/notices", status_code=201, responses=SENDS)
+def notices_create(body: NoticeIn, node: NodeDep, user: UserDep) -> Created:
     """Tell peers something outside a referral (an alert, a working-group note)."""
     with node.write_session() as session:
         notice_id = send_notice(session, _user(session, user), node_keys(node), **body.model_dump())
-    return {"id": notice_id}
+    return Created(id=notice_id)
 
 
 def install(app: FastAPI, node: Node) -> None:

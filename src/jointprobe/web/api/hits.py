@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from jointprobe.resolve.hits import find_hits
+from jointprobe.web.api.contract import SIGNED_IN
 from jointprobe.web.deps import SessionDep, UserDep
 
-router = APIRouter(prefix="/hits", tags=["resolution"])
+router = APIRouter(prefix="/hits", tags=["resolution"], responses=SIGNED_IN)
 
 
 @router.get("")
