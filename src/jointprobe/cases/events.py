@@ -5,14 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+    model_validator,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases.marking import AdmiraltyGrade, Handling, TlpLabel, check_marking
 from jointprobe.cases.service import visible_case
-from jointprobe.errors import InvalidInput
+from jointprobe.errors import NotFound
 from jointprobe.store.tables import CaseEvent, Entity, EventPerson, User
 from jointprobe.timeutil import Day
 
@@ -67,6 +75,23 @@ _RULES = [
 ]
 
 
+def _not_text(value: Any) -> Any:
+    if isinstance(value, str | bool):
+        raise ValueError("a number is written as a JSON number, not as text or true/false")
+    return value
+
+
+#: An integer as JSON Schema has it: ``5`` and ``5.0``, not ``"5"`` (which pydantic would take).
+WholeNumber = Annotated[int, BeforeValidator(_not_text)]
+#: A quantity seized, as a JSON number (kept exact as a Decimal).
+Quantity = Annotated[
+    Decimal,
+    BeforeValidator(_not_text),
+    Field(ge=0, le=Decimal("999999999999")),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 999_999_999_999}),
+]
+
+
 class EventIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": _RULES})
 
@@ -75,11 +100,11 @@ class EventIn(BaseModel):
     occurred_on: Day | None = None
     place: str | None = Field(default=None, max_length=300)
     substance: str | None = Field(default=None, max_length=200)
-    quantity: Decimal | None = Field(default=None, ge=0, le=Decimal("999999999999"))
+    quantity: Quantity | None = None
     unit: Unit | None = None
     outcome: Outcome | None = None
-    term_months: int | None = Field(default=None, ge=0, le=1200, strict=True)
-    related_event_id: int | None = Field(default=None, ge=1, le=2**63 - 1, strict=True)
+    term_months: WholeNumber | None = Field(default=None, ge=0, le=1200)
+    related_event_id: WholeNumber | None = Field(default=None, ge=1, le=2**63 - 1)
     people: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
         default_factory=list, max_length=1000
     )
@@ -112,11 +137,13 @@ def add_event(session: Session, actor: User, case_id: str, data: EventIn) -> Cas
         # another case is reported exactly like a missing one (no existence oracle)
         entity = session.get(Entity, entity_id)
         if entity is None or entity.case_id not in (None, case.id):
-            raise InvalidInput(f"event names unknown entity {entity_id!r}")
+            raise NotFound(f"event names unknown entity {entity_id!r}", where="people")
     if data.related_event_id is not None:
         related = session.get(CaseEvent, data.related_event_id)
         if related is None or related.case_id != case.id:
-            raise InvalidInput(f"no event {data.related_event_id} in case {case.id}")
+            raise NotFound(
+                f"no event {data.related_event_id} in case {case.id}", where="related_event_id"
+            )
     event = CaseEvent(
         case_id=case.id,
         kind=data.kind,

@@ -7,7 +7,7 @@ TLP labels and Admiralty grades have one definition, ``exchange.markings``
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.markings import ANY_PEER, Grading, Tlp
 from jointprobe.node import NODE_ID, NodeIdText
-from jointprobe.timeutil import UtcDatetime, as_utc
+from jointprobe.timeutil import Day, UtcDatetime, as_utc
 
 TLP_LABELS = tuple(label.value for label in Tlp)
 HANDLING_KEYS = {
@@ -40,7 +40,7 @@ class HandlingIn(BaseModel):
 
     onward_disclosure: Literal["originator_consent", "permitted"] | None = None
     use: Literal["intelligence_only", "evidential"] | None = None
-    expires: date | UtcDatetime | None = None
+    expires: Day | UtcDatetime | None = None
     #: on received items: the node whose marking this is, and whom it allowed onward disclosure
     originator: NodeIdText | None = None
     consent: list[NodeIdText | Literal["*"]] | None = Field(default=None, max_length=64)

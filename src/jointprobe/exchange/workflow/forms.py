@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -25,10 +25,23 @@ SELECTORS_PER_MESSAGE = 2_000
 ENTITIES_PER_MESSAGE = 200
 
 
+#: :meth:`ReferralIn.parts` as JSON Schema: without ``split``, what one message carries.
+_ONE_MESSAGE: dict[str, Any] = {
+    "if": {"properties": {"split": {"const": True}}, "required": ["split"]},
+    "then": {},
+    "else": {
+        "properties": {
+            "selectors": {"maxItems": SELECTORS_PER_MESSAGE},
+            "entity_ids": {"maxItems": ENTITIES_PER_MESSAGE},
+        }
+    },
+}
+
+
 class ReferralIn(BaseModel):
     """A referral as a user writes it, from a case."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [_ONE_MESSAGE]})
 
     case_id: str = Field(min_length=1, max_length=64)
     to: list[NodeIdText] = Field(min_length=1, max_length=64)
@@ -37,7 +50,9 @@ class ReferralIn(BaseModel):
     requested_action: str = Field(default="", max_length=20_000)
     due: UtcDatetime
     selectors: list[SelectorIn] = Field(default_factory=list, max_length=50_000)
-    entity_ids: list[str] = Field(default_factory=list, max_length=5_000)
+    entity_ids: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
+        default_factory=list, max_length=5_000
+    )
     tlp: TlpLabel = "AMBER"
     use: Literal["intelligence", "evidential"] = "intelligence"
     #: peers the referral may be passed on to (``*``: any)

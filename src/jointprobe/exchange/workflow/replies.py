@@ -36,10 +36,12 @@ def _incoming(session: Session, actor: User, referral_id: str, peer_id: str | No
     rows = visible_referral(session, actor, referral_id, peer_id)
     received = [row for row in rows if row.direction == "in"]
     if not received:
-        raise InvalidInput("only a referral received from a peer can be answered")
+        raise Conflict("only a referral received from a peer can be answered")
     if len(received) > 1:
         peers = ", ".join(row.peer_id for row in received)
-        raise InvalidInput(f"referral {referral_id!r} came from several peers ({peers}); name one")
+        raise Conflict(
+            f"referral {referral_id!r} came from several peers ({peers}); name one (peer_id)"
+        )
     return received[0]
 
 

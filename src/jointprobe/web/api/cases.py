@@ -38,7 +38,7 @@ def cases_index(session: SessionDep, user: UserDep) -> list[CaseOut]:
     return [CaseOut.model_validate(case) for case in list_cases(session, user)]
 
 
-@router.post("", response_model=CaseOut, status_code=201, responses=answers(409, 413))
+@router.post("", response_model=CaseOut, status_code=201, responses=answers(400, 409, 413))
 def cases_create(body: CaseIn, session: WriteSessionDep, user: UserDep) -> CaseOut:
     return CaseOut.model_validate(create_case(session, user, body))
 
@@ -51,7 +51,7 @@ def cases_show(case_id: str, session: WriteSessionDep, user: UserDep) -> CaseDet
     return detail
 
 
-@router.post("/{case_id}/members", status_code=204, responses=answers(403, 404, 409, 413))
+@router.post("/{case_id}/members", status_code=204, responses=answers(400, 403, 404, 409, 413))
 def cases_add_member(case_id: str, body: MemberIn, session: WriteSessionDep, user: UserDep) -> None:
     add_member(session, user, case_id, body.username)
 
@@ -69,7 +69,7 @@ def events_index(case_id: str, session: WriteSessionDep, user: UserDep) -> list[
 
 
 @router.post(
-    "/{case_id}/events", response_model=EventOut, status_code=201, responses=answers(404, 413)
+    "/{case_id}/events", response_model=EventOut, status_code=201, responses=answers(400, 404, 413)
 )
 def events_create(case_id: str, body: EventIn, session: WriteSessionDep, user: UserDep) -> EventOut:
     return _event_out(session, add_event(session, user, case_id, body))
@@ -79,7 +79,7 @@ def events_create(case_id: str, body: EventIn, session: WriteSessionDep, user: U
     "/{case_id}/events/{event_id}/lab-results",
     response_model=EventOut,
     status_code=201,
-    responses=answers(404, 409, 413),
+    responses=answers(400, 404, 409, 413),
 )
 def lab_results_create(
     case_id: str,

@@ -5,9 +5,9 @@ builds it from :class:`~jointprobe.errors.JointprobeError`, FastAPI's validation
 errors and HTTP errors alike). A route lists the refusals it can give with
 :func:`answers`, on its router (those every route of it gives) and on itself::
 
-    router = APIRouter(prefix="/cases", responses=answers(401, 422))
+    router = APIRouter(prefix="/cases", responses=SIGNED_IN)  # 401, 422
 
-    @router.get("/{case_id}", responses=answers(403, 404))
+    @router.post("/{case_id}/events", responses=answers(400, 404, 413))
 
 The contract test (``tests/web/test_api_contract.py``) fails when a route
 answers a status it does not list, or a body that does not match.
@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 #: What each refusal means, as the OpenAPI document says it.
 MEANINGS: dict[int, str] = {
-    400: "Bad request: the request is well formed but cannot be done as asked.",
+    400: "Bad request: the body is not JSON (the inbox: see docs/protocol.md §4).",
     401: "No valid bearer token (`Authorization: Bearer …`).",
     403: "The user's role or need-to-know does not allow this.",
     404: "Not found, or not visible to this user.",
@@ -53,5 +53,3 @@ def answers(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 #: The answers of every route that needs a signed-in user (the token is a header: 422 too).
 SIGNED_IN = answers(401, 422)
-#: The answers of every route that takes a request body.
-WITH_BODY = answers(413, 422)

@@ -28,7 +28,7 @@ def _out(row: Entity) -> EntityOut:
     )
 
 
-@router.post("", response_model=EntityOut, status_code=201, responses=answers(404, 409, 413))
+@router.post("", response_model=EntityOut, status_code=201, responses=answers(400, 404, 409, 413))
 def entities_create(body: EntityIn, session: WriteSessionDep, user: UserDep) -> EntityOut:
     row = add_entity(
         session,

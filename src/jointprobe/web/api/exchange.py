@@ -25,6 +25,7 @@ from jointprobe.exchange.payloads import Outcome
 from jointprobe.exchange.peers import PeerStatus, may_see_channels, peer_status
 from jointprobe.exchange.runner import Deliverer
 from jointprobe.exchange.tables import Referral
+from jointprobe.exchange.wireschema import inbox_body_schema
 from jointprobe.exchange.workflow import (
     ReferralIn,
     acknowledge,
@@ -47,8 +48,8 @@ from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WiringDep, WriteSe
 router = APIRouter(prefix="/exchange", tags=["exchange"])
 
 #: what a route that sends a message to peers may answer, and one that answers a peer's
-SENDS = {**SIGNED_IN, **answers(403, 404, 413)}
-REPLIES = {**SIGNED_IN, **answers(403, 404, 409, 413)}
+SENDS = {**SIGNED_IN, **answers(400, 403, 404, 413)}
+REPLIES = {**SIGNED_IN, **answers(400, 403, 404, 409, 413)}
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
@@ -65,9 +66,43 @@ class Created(BaseModel):
     id: str
 
 
-@router.post("/inbox")
+class InboxAnswer(BaseModel):
+    """The answer to one envelope (docs/protocol.md §8)."""
+
+    status: Literal["applied", "held", "duplicate", "rejected", "invalid"]
+    receipt: dict[str, Any] | None = Field(description="The signed receipt, an envelope")
+
+
+class BatchAnswer(BaseModel):
+    """The answer to a batch: one result per envelope, in order."""
+
+    results: list[dict[str, Any]]
+    receipt: dict[str, Any] | None
+    receipt_previous: dict[str, Any] | None = Field(
+        default=None, description="Also signed with the keys before a rotation"
+    )
+
+
+@router.post(
+    "/inbox",
+    response_model=InboxAnswer | BatchAnswer,
+    responses=answers(400, 401, 403, 409, 413),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": inbox_body_schema()}},
+        }
+    },
+)
 async def inbox(request: Request, node: NodeDep, wiring: WiringDep) -> JSONResponse:
-    """Envelopes from peers: one (a JSON object) or a batch (a JSON array)."""
+    """Envelopes from peers: one (a JSON object) or a batch (a JSON array).
+
+    Authenticated by the envelopes' signatures, not by a token. The parser reads
+    the raw body and decides: beyond this schema, ``keys`` and ``seq`` must name
+    exactly the ``recipients`` and the signature must verify (docs/protocol.md §4).
+    A refusal of one envelope after it was checked carries ``status`` and
+    ``receipt`` besides ``code`` and ``message``.
+    """
     raw = await request.body()
     keys = node_keys(node)
     answer, batch = await run_in_threadpool(
@@ -86,7 +121,12 @@ async def inbox(request: Request, node: NodeDep, wiring: WiringDep) -> JSONRespo
     return JSONResponse(body, status_code=status)
 
 
-@router.get("/card")
+class CardOut(BaseModel):
+    card: dict[str, Any] = Field(description="The node card (docs/protocol.md §1)")
+    fingerprint: str
+
+
+@router.get("/card", response_model=CardOut)
 def card(node: NodeDep) -> dict[str, Any]:
     """This node's public card (compare its fingerprint out of band before trusting it)."""
     card = own_card(node)
@@ -143,7 +183,7 @@ class DropIn(BaseModel):
 @router.post(
     "/outbox/{row_id}/drop",
     response_model=OutboxRow,
-    responses={**SIGNED_IN, **answers(403, 404, 409, 413)},
+    responses={**SIGNED_IN, **answers(400, 403, 404, 409, 413)},
 )
 def outbox_drop(row_id: RowId, body: DropIn, node: NodeDep, user: UserDep) -> OutboxRow:
     """Withdraw a parked or queued message; a void takes its slot at the peer (audited)."""
