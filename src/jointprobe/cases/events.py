@@ -81,13 +81,11 @@ def _not_text(value: Any) -> Any:
     return value
 
 
-#: An integer as JSON Schema has it: ``5`` and ``5.0``, not ``"5"`` (which pydantic would take).
-WholeNumber = Annotated[int, BeforeValidator(_not_text)]
 #: A quantity seized, as a JSON number (kept exact as a Decimal).
 Quantity = Annotated[
     Decimal,
-    BeforeValidator(_not_text),
     Field(ge=0, le=Decimal("999999999999")),
+    BeforeValidator(_not_text),
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": 999_999_999_999}),
 ]
 
@@ -103,8 +101,10 @@ class EventIn(BaseModel):
     quantity: Quantity | None = None
     unit: Unit | None = None
     outcome: Outcome | None = None
-    term_months: WholeNumber | None = Field(default=None, ge=0, le=1200)
-    related_event_id: WholeNumber | None = Field(default=None, ge=1, le=2**63 - 1)
+    term_months: Annotated[int, Field(ge=0, le=1200), BeforeValidator(_not_text)] | None = None
+    related_event_id: (
+        Annotated[int, Field(ge=1, le=2**63 - 1), BeforeValidator(_not_text)] | None
+    ) = None
     people: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
         default_factory=list, max_length=1000
     )
