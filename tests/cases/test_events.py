@@ -59,8 +59,9 @@ def test_bad_marking_and_unknown_people_write_nothing(node: Node, make_user: Any
         create_case(session, alice, CaseIn(title="x", id="c"))
     with pytest.raises(InvalidInput), node.session() as session:
         add_event(session, alice, "c", EventIn(kind="arrest", tlp="PURPLE"))
-    with pytest.raises(InvalidInput), node.session() as session:
+    with pytest.raises(NotFound) as missing, node.session() as session:
         add_event(session, alice, "c", EventIn(kind="arrest", people=["ghost"]))
+    assert missing.value.where == "people"
     with pytest.raises(InvalidInput), node.session() as session:
         add_event(session, alice, "c", EventIn(kind="arrest", grading="Z9"))
     with node.session() as session:
@@ -86,7 +87,7 @@ def test_event_cannot_name_an_entity_of_another_case(node: Node, make_user: Any)
         informant = {"id": "src-wolf", "schema": "Person", "properties": {"name": ["Wolf"]}}
         add_entity(session, alice, informant, case_id="a")
         create_case(session, bob, CaseIn(title="mine", id="b"))
-    with pytest.raises(InvalidInput) as info, node.session() as session:
+    with pytest.raises(NotFound) as info, node.session() as session:
         add_event(session, bob, "b", EventIn(kind="note", people=["src-wolf"]))
     assert "unknown entity" in info.value.message
 

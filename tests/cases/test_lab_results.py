@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from jointprobe.cases import CaseIn, EventIn, add_event, create_case, list_events
 from jointprobe.cases.lab import LabResultIn, attach_lab_result
 from jointprobe.cli.main import app
-from jointprobe.errors import InvalidInput, InvalidStructure
+from jointprobe.errors import Conflict, InvalidStructure, NotFound
 from jointprobe.node import Node
 
 ACETYLFENTANYL = "CC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1"
@@ -45,9 +45,11 @@ def test_bad_structure_or_wrong_event_writes_nothing(sqlite_node: Node, make_use
     seizure_id, arrest_id = _seizure(sqlite_node, chemist)
     with pytest.raises(InvalidStructure), sqlite_node.session() as session:
         attach_lab_result(session, chemist, "c", seizure_id, LabResultIn(structure="C1CC(("))
-    with pytest.raises(InvalidInput) as info, sqlite_node.session() as session:
+    with pytest.raises(Conflict) as info, sqlite_node.session() as session:
         attach_lab_result(session, chemist, "c", arrest_id, LabResultIn(structure=ACETYLFENTANYL))
     assert "not a seizure" in info.value.message
+    with pytest.raises(NotFound), sqlite_node.session() as session:
+        attach_lab_result(session, chemist, "c", 10**9, LabResultIn(structure=ACETYLFENTANYL))
     with sqlite_node.session() as session:
         assert not [e for e in list_events(session, chemist, "c") if e.kind == "lab_result"]
 

@@ -38,7 +38,7 @@ def _pair(tmp_path: Path) -> tuple[Node, str]:
     return us, ref.id
 
 
-def test_bad_tlp_in_status_and_outcome_requests_is_input_invalid_422(tmp_path: Path) -> None:
+def test_bad_tlp_in_status_and_outcome_requests_is_refused_by_the_schema_422(tmp_path: Path) -> None:
     us, referral_id = _pair(tmp_path)
     with us.session() as session:
         token = create_token(session, "analyst")
@@ -47,10 +47,10 @@ def test_bad_tlp_in_status_and_outcome_requests_is_input_invalid_422(tmp_path: P
     url = f"/api/v1/exchange/referrals/{referral_id}"
     r = client.post(f"{url}/status", json={"state": "working", "tlp": "PURPLE"}, headers=h)
     assert r.status_code == 422, r.text
-    assert r.json()["code"] == "input.invalid" and "PURPLE" in r.json()["message"]
+    assert r.json()["code"] == "request.invalid" and r.json()["where"] == "body.tlp"
     outcome = {"outcomes": [{"type": "arrest", "description": "x"}], "tlp": "PINK"}
     r = client.post(f"{url}/outcome", json=outcome, headers=h)
-    assert (r.status_code, r.json()["code"]) == (422, "input.invalid")
+    assert (r.status_code, r.json()["code"]) == (422, "request.invalid")
     # a good label still goes through
     r = client.post(f"{url}/status", json={"state": "working", "tlp": "amber"}, headers=h)
     assert r.status_code == 201, r.text

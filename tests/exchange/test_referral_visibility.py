@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from jointprobe.accounts import create_token, create_user
 from jointprobe.cases import CaseIn, create_case
 from jointprobe.cli.main import app as cli
-from jointprobe.errors import InvalidInput
+from jointprobe.errors import Conflict
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import own_card
 from jointprobe.exchange.inbox import receive
@@ -205,7 +205,7 @@ def test_answering_a_referral_id_two_peers_used_needs_the_peer(tmp_path: Path) -
         _seal(cn, us, "referral", {**referral_body("cn-mps-nnc"), "title": "cn's own"}, 2,
               message_id="e" * 32)  # fmt: skip
         _seal(mx, us, "referral", referral_body("mx-fgr"), 2, message_id="e" * 32)
-        with us.write_session() as session, pytest.raises(InvalidInput, match="several peers"):
+        with us.write_session() as session, pytest.raises(Conflict, match="several peers"):
             acknowledge(session, analyst(session), keys(us), "e" * 32, decision="accept")
         with us.write_session() as session:
             acknowledge(session, analyst(session), keys(us), "e" * 32, decision="accept",

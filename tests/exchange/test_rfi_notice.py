@@ -87,7 +87,7 @@ def test_rfi_and_notice_enforce_need_to_know_and_markings(tmp_path: Path) -> Non
         r = api.post("/api/v1/exchange/rfis", json=question, headers=h["bob"])
         assert (r.status_code, r.json()["code"]) == (404, "not_found")  # not a member
         for tlp, status, code in (("RED", 403, "marking.forbidden"),
-                                  ("MAUVE", 422, "input.invalid")):  # fmt: skip
+                                  ("MAUVE", 422, "request.invalid")):  # fmt: skip
             r = api.post("/api/v1/exchange/rfis", json={**question, "tlp": tlp},
                          headers=h["analyst"])  # fmt: skip
             assert (r.status_code, r.json()["code"]) == (status, code), r.text

@@ -131,6 +131,10 @@ def test_error_bodies_have_code_and_message(api: Any) -> None:
     r = client.post("/api/v1/cases/c/events", json={"kind": "seizure", "quantity": "-3"}, headers=h)
     assert r.status_code == 422 and r.json()["code"] == "request.invalid"
     r = client.post("/api/v1/entities", json={"entity": {"id": "x", "schema": "Nope"}}, headers=h)
+    assert r.status_code == 422 and r.json()["code"] == "request.invalid"
+    assert r.json()["where"] == "body.entity.schema"
+    nope = {"id": "x", "schema": "Person", "properties": {"nope": ["a"]}}
+    r = client.post("/api/v1/entities", json={"entity": nope}, headers=h)
     assert r.status_code == 422 and r.json()["code"] == "entity.invalid"
     r = client.post(
         "/api/v1/cases", content=b"{bad json", headers={**h, "content-type": "application/json"}

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    StrictBool,
-    WithJsonSchema,
     model_validator,
 )
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
-from jointprobe.cases.marking import AdmiraltyGrade, Handling, TlpLabel, check_marking
+from jointprobe.cases.marking import check_marking
 from jointprobe.cases.service import visible_case
 from jointprobe.errors import NotFound
 from jointprobe.store.tables import CaseEvent, Entity, EventPerson, User
-from jointprobe.timeutil import Day
 
 EventKind = Literal[
     "referral",
@@ -75,45 +72,26 @@ _RULES = [
 ]
 
 
-def _not_text(value: Any) -> Any:
-    if isinstance(value, str | bool):
-        raise ValueError("a number is written as a JSON number, not as text or true/false")
-    return value
-
-
-#: A quantity seized, as a JSON number (kept exact as a Decimal).
-Quantity = Annotated[
-    Decimal,
-    Field(ge=0, le=Decimal("999999999999")),
-    BeforeValidator(_not_text),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 999_999_999_999}),
-]
-
-
 class EventIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": _RULES})
+    model_config = ConfigDict(json_schema_extra={"allOf": _RULES})
 
     kind: EventKind
     title: str = Field(default="", max_length=500)
-    occurred_on: Day | None = None
+    occurred_on: date | None = None
     place: str | None = Field(default=None, max_length=300)
     substance: str | None = Field(default=None, max_length=200)
-    quantity: Quantity | None = None
+    quantity: Decimal | None = Field(default=None, ge=0)
     unit: Unit | None = None
     outcome: Outcome | None = None
-    term_months: Annotated[int, Field(ge=0, le=1200), BeforeValidator(_not_text)] | None = None
-    related_event_id: (
-        Annotated[int, Field(ge=1, le=2**63 - 1), BeforeValidator(_not_text)] | None
-    ) = None
-    people: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
-        default_factory=list, max_length=1000
-    )
+    term_months: int | None = Field(default=None, ge=0, le=1200)
+    related_event_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    people: list[str] = Field(default_factory=list)
     details: dict[str, Any] = Field(default_factory=dict)
-    tlp: TlpLabel = "AMBER"
-    handling: Handling = Field(default_factory=dict)
-    grading: AdmiraltyGrade | None = None
-    fictional: StrictBool = False
-    source: str | None = Field(default=None, max_length=2000)
+    tlp: str = "AMBER"
+    handling: dict[str, Any] = Field(default_factory=dict)
+    grading: str | None = None
+    fictional: bool = False
+    source: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> EventIn:

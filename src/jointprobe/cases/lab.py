@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from jointprobe.cases.events import EventIn, add_event
-from jointprobe.cases.marking import AdmiraltyGrade, TlpLabel
 from jointprobe.cases.service import visible_case
 from jointprobe.chem import classify
 from jointprobe.errors import Conflict, NotFound
 from jointprobe.store.tables import CaseEvent, User
-from jointprobe.timeutil import Day
 
 
 class LabResultIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
     structure: str = Field(min_length=1, max_length=100_000, description="SMILES, InChI or MOL")
-    as_of: Day | None = Field(default=None, description="Classify under the law of this date")
+    as_of: date | None = Field(default=None, description="Classify under the law of this date")
     lab: str | None = Field(default=None, max_length=200, description="Laboratory")
-    tlp: TlpLabel = "AMBER"
-    grading: AdmiraltyGrade | None = None
+    tlp: str = "AMBER"
+    grading: str | None = None
 
 
 def _summary(verdicts: dict[str, Any]) -> str:

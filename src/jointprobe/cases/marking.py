@@ -7,6 +7,7 @@ TLP labels and Admiralty grades have one definition, ``exchange.markings``
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -25,11 +26,25 @@ HANDLING_KEYS = {
 
 # --- the same rules as input-model fields (the API's schema says what is accepted) ---
 
-TlpLabel = Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
-"""A TLP 2.0 label as the API takes it: the canonical text (pages and CLI take more)."""
+
+def _any_case(word: str) -> str:
+    """``word`` as a regular expression of any case, written so JSON Schema reads it too."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+_LABELS = "|".join(_any_case(w) for w in ("CLEAR", "WHITE", "GREEN", "RED"))
+TlpLabel = Annotated[
+    str,
+    Field(
+        pattern=f"^({_any_case('TLP:')})?({_LABELS}|{_any_case('AMBER')}([+_]{_any_case('STRICT')})?)$",
+        description="TLP 2.0 label: CLEAR, GREEN, AMBER, AMBER+STRICT or RED (any case, "
+        "TLP: in front, WHITE for CLEAR)",
+    ),
+]
+"""A TLP label as the API takes it: what :meth:`Tlp.parse` reads, without spaces."""
 
 AdmiraltyGrade = Annotated[
-    str, Field(pattern=r"^[A-F][1-6]$", description="Admiralty code, e.g. B2")
+    str, Field(pattern=r"^[A-Fa-f][1-6]$", description="Admiralty code, e.g. B2")
 ]
 
 

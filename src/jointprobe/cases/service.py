@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
-from jointprobe.cases.marking import AdmiraltyGrade, Handling, TlpLabel, check_marking
+from jointprobe.cases.marking import check_marking
 from jointprobe.errors import Conflict, NotFound
 from jointprobe.store.tables import Case, CaseMember, User
 
@@ -38,16 +39,14 @@ class CaseIdUnavailable(Conflict):
 
 
 class CaseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
     title: str = Field(min_length=1, max_length=300)
     summary: str = Field(default="", max_length=20_000)
     id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-    tlp: TlpLabel = "AMBER"
-    handling: Handling = Field(default_factory=dict)
-    grading: AdmiraltyGrade | None = None
-    fictional: StrictBool = False
-    source: str | None = Field(default=None, max_length=2000)
+    tlp: str = "AMBER"
+    handling: dict[str, Any] = Field(default_factory=dict)
+    grading: str | None = None
+    fictional: bool = False
+    source: str | None = None
 
 
 def can_see_case(session: Session, user: User, case: Case) -> bool:

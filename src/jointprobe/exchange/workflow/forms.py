@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field
 
-from jointprobe.cases.marking import AdmiraltyGrade, TlpLabel
 from jointprobe.errors import InvalidInput
-from jointprobe.node import NodeIdText
 from jointprobe.timeutil import UtcDatetime
 
 
 class SelectorIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
     type: str = Field(min_length=1, max_length=32)
     value: str = Field(min_length=1, max_length=300)
-    grading: AdmiraltyGrade | None = None
+    grading: str | None = None
 
 
 #: Most selectors, and entities, one referral message carries; ``split`` sends more as parts.
@@ -41,26 +37,23 @@ _ONE_MESSAGE: dict[str, Any] = {
 class ReferralIn(BaseModel):
     """A referral as a user writes it, from a case."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [_ONE_MESSAGE]})
+    model_config = ConfigDict(json_schema_extra={"allOf": [_ONE_MESSAGE]})
 
     case_id: str = Field(min_length=1, max_length=64)
-    to: list[NodeIdText] = Field(min_length=1, max_length=64)
+    to: list[str] = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=300)
     narrative: str = Field(default="", max_length=20_000)
     requested_action: str = Field(default="", max_length=20_000)
     due: UtcDatetime
     selectors: list[SelectorIn] = Field(default_factory=list, max_length=50_000)
-    entity_ids: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
-        default_factory=list, max_length=5_000
-    )
-    tlp: TlpLabel = "AMBER"
+    entity_ids: list[str] = Field(default_factory=list, max_length=5_000)
+    tlp: str = "AMBER"
     use: Literal["intelligence", "evidential"] = "intelligence"
-    #: peers the referral may be passed on to (``*``: any)
-    consent: list[NodeIdText | Literal["*"]] = Field(default_factory=list, max_length=64)
-    grading: AdmiraltyGrade | None = None
+    consent: list[str] = Field(default_factory=list, max_length=64)
+    grading: str | None = None
     expires: UtcDatetime | None = None
     #: more selectors or entities than one message carries: send them as several referrals
-    split: StrictBool = False
+    split: bool = False
 
     def parts(self) -> list[ReferralIn]:
         """This referral as messages of at most the per-message numbers of items.

@@ -7,8 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from jointprobe.cases import (
-    CaseIn,
-    EventIn,
     add_event,
     add_member,
     create_case,
@@ -17,11 +15,19 @@ from jointprobe.cases import (
     list_events,
 )
 from jointprobe.cases.events import event_people
-from jointprobe.cases.lab import LabResultIn, attach_lab_result
+from jointprobe.cases.lab import attach_lab_result
 from jointprobe.cases.service import members, remove_member
 from jointprobe.store.tables import CaseEvent
 from jointprobe.web.api.contract import SIGNED_IN, answers
-from jointprobe.web.api.schemas import CaseDetail, CaseOut, EventOut, MemberIn
+from jointprobe.web.api.schemas import (
+    CaseDetail,
+    CaseOut,
+    CaseRequest,
+    EventOut,
+    EventRequest,
+    LabResultRequest,
+    MemberIn,
+)
 from jointprobe.web.deps import SessionDep, UserDep, WiringDep, WriteSessionDep
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=SIGNED_IN)
@@ -39,7 +45,7 @@ def cases_index(session: SessionDep, user: UserDep) -> list[CaseOut]:
 
 
 @router.post("", response_model=CaseOut, status_code=201, responses=answers(400, 409, 413))
-def cases_create(body: CaseIn, session: WriteSessionDep, user: UserDep) -> CaseOut:
+def cases_create(body: CaseRequest, session: WriteSessionDep, user: UserDep) -> CaseOut:
     return CaseOut.model_validate(create_case(session, user, body))
 
 
@@ -71,7 +77,9 @@ def events_index(case_id: str, session: WriteSessionDep, user: UserDep) -> list[
 @router.post(
     "/{case_id}/events", response_model=EventOut, status_code=201, responses=answers(400, 404, 413)
 )
-def events_create(case_id: str, body: EventIn, session: WriteSessionDep, user: UserDep) -> EventOut:
+def events_create(
+    case_id: str, body: EventRequest, session: WriteSessionDep, user: UserDep
+) -> EventOut:
     return _event_out(session, add_event(session, user, case_id, body))
 
 
@@ -84,7 +92,7 @@ def events_create(case_id: str, body: EventIn, session: WriteSessionDep, user: U
 def lab_results_create(
     case_id: str,
     event_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
-    body: LabResultIn,
+    body: LabResultRequest,
     session: WriteSessionDep,
     user: UserDep,
 ) -> EventOut:

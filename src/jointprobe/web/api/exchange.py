@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from jointprobe.cases.marking import TlpLabel
+from jointprobe.cases.marking import AdmiraltyGrade, TlpLabel
 from jointprobe.errors import Forbidden
 from jointprobe.exchange.errors import ReplayedEnvelope
 from jointprobe.exchange.identity import node_keys, own_card
@@ -39,6 +39,7 @@ from jointprobe.exchange.workflow import (
     timeline,
     visible_referrals,
 )
+from jointprobe.exchange.workflow.forms import SelectorIn
 from jointprobe.node import Node, NodeIdText
 from jointprobe.store.tables import User
 from jointprobe.timeutil import UtcDatetime, utcnow
@@ -51,6 +52,29 @@ router = APIRouter(prefix="/exchange", tags=["exchange"])
 SENDS = {**SIGNED_IN, **answers(400, 403, 404, 413)}
 REPLIES = {**SIGNED_IN, **answers(400, 403, 404, 409, 413)}
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+class SelectorRequest(SelectorIn):
+    model_config = ConfigDict(extra="forbid")
+
+    grading: AdmiraltyGrade | None = None
+
+
+class ReferralRequest(ReferralIn):
+    """A referral as the API takes it, each part as strict as the schema says."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: list[NodeIdText] = Field(min_length=1, max_length=64)
+    selectors: list[SelectorRequest] = Field(default_factory=list, max_length=50_000)
+    entity_ids: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
+        default_factory=list, max_length=5_000
+    )
+    tlp: TlpLabel = "AMBER"
+    #: peers the referral may be passed on to (``*``: any)
+    consent: list[NodeIdText | Literal["*"]] = Field(default_factory=list, max_length=64)
+    grading: AdmiraltyGrade | None = None
+    split: StrictBool = False
 
 
 class ReferralsCreated(BaseModel):
@@ -231,7 +255,7 @@ def _user(session: Any, user: User) -> User:
 
 
 @router.post("/referrals", status_code=201, responses=SENDS)
-def referrals_create(body: ReferralIn, node: NodeDep, user: UserDep) -> ReferralsCreated:
+def referrals_create(body: ReferralRequest, node: NodeDep, user: UserDep) -> ReferralsCreated:
     """Refer a case's selectors and entities; with ``split``, as several referrals (``ids``)."""
     with node.write_session() as session:
         ids = send_referral_parts(session, _user(session, user), node_keys(node), body)

@@ -1,16 +1,24 @@
-"""Response models of the API (pydantic at the boundary)."""
+"""Request and response models of the API (pydantic at the boundary).
+
+A request model here is the service's own input model (``CaseIn``, ``EventIn``…)
+made as strict as its OpenAPI schema says: a marking in its canonical form,
+numbers as JSON numbers, no unknown fields. The CLI and the pages keep the
+lenient models (``amber``, ``TLP:RED``, ``b2`` are read there).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from followthemoney import model as ftm_model
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
 
+from jointprobe.cases import CaseIn, EventIn
+from jointprobe.cases.lab import LabResultIn
 from jointprobe.cases.marking import AdmiraltyGrade, Handling, TlpLabel
-from jointprobe.timeutil import UtcDatetime
+from jointprobe.timeutil import Day, UtcDatetime
 
 
 class Marked(BaseModel):
@@ -59,6 +67,57 @@ class EntityOut(Marked):
     case_id: str | None
 
 
+def _not_text(value: Any) -> Any:
+    if isinstance(value, str | bool):
+        raise ValueError("a number is written as a JSON number, not as text or true/false")
+    return value
+
+
+#: A quantity seized, as a JSON number (kept exact as a Decimal).
+Quantity = Annotated[
+    Decimal,
+    Field(ge=0, le=Decimal("999999999999")),
+    BeforeValidator(_not_text),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 999_999_999_999}),
+]
+
+
+class MarkedIn(BaseModel):
+    """The marking of what a request writes, in its canonical form; no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tlp: TlpLabel = "AMBER"
+    handling: Handling = Field(default_factory=dict)
+    grading: AdmiraltyGrade | None = None
+    fictional: StrictBool = False
+    source: str | None = Field(default=None, max_length=2000)
+
+
+class CaseRequest(MarkedIn, CaseIn):
+    summary: str = Field(default="", max_length=20_000)
+
+
+class EventRequest(MarkedIn, EventIn):
+    occurred_on: Day | None = None
+    quantity: Quantity | None = None
+    term_months: Annotated[int, Field(ge=0, le=1200), BeforeValidator(_not_text)] | None = None
+    related_event_id: (
+        Annotated[int, Field(ge=1, le=2**63 - 1), BeforeValidator(_not_text)] | None
+    ) = None
+    people: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
+        default_factory=list, max_length=1000
+    )
+
+
+class LabResultRequest(LabResultIn):
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: Day | None = Field(default=None, description="Classify under the law of this date")
+    tlp: TlpLabel = "AMBER"
+    grading: AdmiraltyGrade | None = None
+
+
 #: The concrete FollowTheMoney schemata an entity may have.
 FTM_SCHEMATA = tuple(sorted(s.name for s in ftm_model.schemata.values() if not s.abstract))
 
@@ -75,16 +134,9 @@ class FtmEntity(BaseModel):
     properties: dict[str, str | list[str]] = Field(default_factory=dict)
 
 
-class EntityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EntityIn(MarkedIn):
     entity: FtmEntity
     case_id: str | None = Field(default=None, min_length=1, max_length=64)
-    tlp: TlpLabel = "AMBER"
-    handling: Handling = Field(default_factory=dict)
-    grading: AdmiraltyGrade | None = None
-    fictional: StrictBool = False
-    source: str | None = Field(default=None, max_length=2000)
 
 
 class MemberIn(BaseModel):
