@@ -38,7 +38,9 @@ def _pair(tmp_path: Path) -> tuple[Node, str]:
     return us, ref.id
 
 
-def test_bad_tlp_in_status_and_outcome_requests_is_refused_by_the_schema_422(tmp_path: Path) -> None:
+def test_bad_tlp_in_status_and_outcome_requests_is_refused_by_schema_422(
+    tmp_path: Path,
+) -> None:
     us, referral_id = _pair(tmp_path)
     with us.session() as session:
         token = create_token(session, "analyst")

@@ -101,7 +101,7 @@ def test_no_api_operation_answers_with_a_server_error(
     assert statuses[401] < sum(statuses.values()) / 2, "the token was not accepted"
 
 
-# The inbox takes raw bytes (no schema for schemathesis to follow): fuzzed here directly.
+# The inbox reads raw bytes: any bytes (not only what its schema describes) fuzzed here.
 INBOX = "/api/v1/exchange/inbox"
 
 

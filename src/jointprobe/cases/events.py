@@ -38,7 +38,7 @@ OUTCOMES: tuple[str, ...] = get_args(Outcome)
 UNITS: tuple[str, ...] = get_args(Unit)
 
 #: What ``_consistent`` checks, as JSON Schema, so that the API's document says it too.
-_RULES = [
+_RULES: list[Any] = [
     {  # a seizure needs a quantity and a unit
         "if": {"properties": {"kind": {"const": "seizure"}}, "required": ["kind"]},
         "then": {

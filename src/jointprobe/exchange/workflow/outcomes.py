@@ -7,10 +7,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jointprobe.cases import EventIn
+from jointprobe.cases.events import EventKind
 from jointprobe.exchange.markings import Marking
 from jointprobe.exchange.workflow.records import marked, received_note
 
-_EVENT_KIND = {
+_EVENT_KIND: dict[str, EventKind] = {
     "arrest": "arrest",
     "seizure": "seizure",
     "charge": "charge",

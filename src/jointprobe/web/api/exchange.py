@@ -66,7 +66,10 @@ class ReferralRequest(ReferralIn):
     model_config = ConfigDict(extra="forbid")
 
     to: list[NodeIdText] = Field(min_length=1, max_length=64)
-    selectors: list[SelectorRequest] = Field(default_factory=list, max_length=50_000)
+    # narrower than the base's list[SelectorIn], as pydantic allows a subclass to be
+    selectors: list[SelectorRequest] = Field(  # type: ignore[assignment]
+        default_factory=list, max_length=50_000
+    )
     entity_ids: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
         default_factory=list, max_length=5_000
     )
