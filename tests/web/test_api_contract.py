@@ -130,3 +130,24 @@ def test_the_inbox_schema_takes_the_envelope_docs_protocol_shows(app_and_token: 
     assert validator.is_valid([envelope])
     assert not validator.is_valid({**envelope, "extra": 1})
     assert not validator.is_valid([])
+
+
+def test_a_router_included_later_gets_405_too() -> None:
+    from fastapi import APIRouter, FastAPI
+
+    from jointprobe.web.methods import ApiMethodsMiddleware
+
+    app = FastAPI()
+    app.add_middleware(ApiMethodsMiddleware, prefix="/api/v1")
+    late = APIRouter()
+
+    @late.get("/late/{thing}")
+    def read(thing: str) -> dict[str, str]:
+        return {"thing": thing}
+
+    app.include_router(late, prefix="/api/v1")
+    client = TestClient(app)
+    assert client.get("/api/v1/late/x").json() == {"thing": "x"}
+    refused = client.post("/api/v1/late/x")
+    assert (refused.status_code, refused.headers["allow"]) == (405, "GET")
+    assert client.get("/elsewhere").status_code == 404  # outside the prefix: not ours
