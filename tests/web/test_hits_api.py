@@ -50,3 +50,12 @@ def test_hits_endpoint_explains_matches_and_respects_need_to_know(
             headers={"Authorization": f"Bearer {tokens['alice']}"},
         )
         assert r.status_code == 422 and r.json()["code"] == "selector.invalid"
+
+
+def test_the_kinds_hits_takes_are_the_selector_kinds_and_name() -> None:
+    from typing import get_args
+
+    from jointprobe.entities.normalise.dispatch import SELECTOR_KINDS
+    from jointprobe.web.api.hits import HitKind
+
+    assert set(get_args(HitKind)) == {*SELECTOR_KINDS, "name"}

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 
 from jointprobe.resolve.hits import find_hits
 from jointprobe.web.api.contract import SIGNED_IN
 from jointprobe.web.deps import SessionDep, UserDep
+
+#: What ``q`` may be read as (``entities.normalise.SELECTOR_KINDS``, or a name).
+HitKind = Literal[
+    "phone", "email", "domain", "url", "wallet", "parcel", "passport", "company", "name"
+]
 
 router = APIRouter(prefix="/hits", tags=["resolution"], responses=SIGNED_IN)
 
@@ -19,7 +24,7 @@ def hits(
     session: SessionDep,
     user: UserDep,
     q: str = Query(..., min_length=1, max_length=500, description="Selector or name"),
-    kind: str | None = Query(None, description="Selector kind; guessed when absent"),
+    kind: HitKind | None = Query(None, description="Selector kind; guessed when absent"),
     region: str | None = Query(None, description="Default phone region / passport country"),
     limit: int = Query(50, ge=1, le=500),
 ) -> list[dict[str, Any]]:
