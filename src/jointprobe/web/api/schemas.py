@@ -1,9 +1,10 @@
 """Request and response models of the API (pydantic at the boundary).
 
 A request model here is the service's own input model (``CaseIn``, ``EventIn``…)
-made as strict as its OpenAPI schema says: a marking in its canonical form,
-numbers as JSON numbers, no unknown fields. The CLI and the pages keep the
-lenient models (``amber``, ``TLP:RED``, ``b2`` are read there).
+made as strict as its OpenAPI schema says: markings as the schema's patterns
+spell them, numbers as JSON numbers, booleans ``true``/``false``, no unknown
+fields. The CLI and the pages keep the lenient models (spaces around a label
+or a grading, numbers written as text are read there).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ Quantity = Annotated[
 
 
 class MarkedIn(BaseModel):
-    """The marking of what a request writes, in its canonical form; no unknown fields."""
+    """The marking of what a request writes, as the schema spells it; no unknown fields."""
 
     model_config = ConfigDict(extra="forbid")
 
