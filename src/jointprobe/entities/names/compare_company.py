@@ -1,0 +1,122 @@
+"""Compare two company names, weighing distinctive words over places, trade words and forms.
+
+The score is led by the distinctive words (``SHUOKANG`` in ``Wuhan Shuokang
+Biological Technology Co Ltd``): the same distinctive words give a match
+whatever the abbreviations, word order, legal form or pinyin spacing; a
+different distinctive word does not, however much else agrees (``Wuhan Jiahe
+Biological Technology Co Ltd`` is another company). A name with no
+distinctive word at all (``Wuhan Biological Technology Co Ltd``) matches only
+a name with the very same trade words and place. Places that disagree
+(``Beijing`` against ``Wuhan``) pull the score under the match line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from jointprobe.entities.names.company_parse import CompanyName, parse_company
+
+# Weights of the parts (sum 1.0); a place conflict costs _PLACE_CONFLICT on top.
+_W_DISTINCTIVE = 0.78
+_W_TRADE = 0.12
+_W_PLACE = 0.06
+_W_LEGAL = 0.04
+_PLACE_CONFLICT = 0.25
+_NEAR = 0.85  # below this similarity two distinctive spellings count as different words
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyMatch:
+    """A score in [0, 1] and every reason behind it."""
+
+    score: float
+    reasons: tuple[str, ...]
+
+
+def _upper(words: frozenset[str] | tuple[str, ...]) -> str:
+    return " ".join(sorted(words) if isinstance(words, frozenset) else words).upper()
+
+
+def _distinctive(a: CompanyName, b: CompanyName, reasons: list[str]) -> float:
+    if not a.distinctive and not b.distinctive:
+        reasons.append("no distinctive word on either side: trade words and place must agree")
+        return 1.0 if a.trade == b.trade and a.places == b.places else 0.15
+    if not a.distinctive or not b.distinctive:
+        generic = a if not a.distinctive else b
+        reasons.append(f"{generic.raw!r} has no distinctive word, only generic ones")
+        return 0.1
+    if a.joined == b.joined:
+        if a.distinctive != b.distinctive:
+            reasons.append(f"spacing: {_upper(a.distinctive)} = {_upper(b.distinctive)}")
+        reasons.append(f"distinctive words agree: {b.joined.upper()}")
+        return 1.0
+    if a.sorted_joined == b.sorted_joined:
+        reasons.append(f"word order: {_upper(a.distinctive)} = {_upper(b.distinctive)}")
+        return 0.98
+    similarity = max(
+        Levenshtein.normalized_similarity(a.joined, b.joined),
+        Levenshtein.normalized_similarity(a.sorted_joined, b.sorted_joined),
+    )
+    if similarity >= _NEAR:
+        reasons.append(
+            f"distinctive words spelt alike ({similarity:.0%}): "
+            f"{_upper(a.distinctive)} ~ {_upper(b.distinctive)}"
+        )
+        return similarity
+    reasons.append(
+        f"different distinctive words: {_upper(a.distinctive)} ≠ {_upper(b.distinctive)}"
+    )
+    return similarity * 0.5
+
+
+def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
+    return 1.0 if not x and not y else len(x & y) / len(x | y)
+
+
+def _place(a: CompanyName, b: CompanyName, reasons: list[str]) -> tuple[float, float]:
+    if a.places and b.places:
+        if a.places & b.places:
+            moved = " (moved into brackets)" if a.bracketed_place != b.bracketed_place else ""
+            reasons.append(f"place agrees: {_upper(a.places & b.places)}{moved}")
+            return 1.0, 0.0
+        reasons.append(f"places conflict: {_upper(a.places)} vs {_upper(b.places)}")
+        return 0.0, _PLACE_CONFLICT
+    if a.places or b.places:
+        reasons.append(f"place given on one side only: {_upper(a.places or b.places)}")
+    return 0.5, 0.0
+
+
+def _explain_spelling(a: CompanyName, b: CompanyName, reasons: list[str]) -> None:
+    canon_a = {c: w for w, c in a.rewrites}
+    canon_b = {c: w for w, c in b.rewrites}
+    for canonical in sorted((a.trade | a.legal) & (b.trade | b.legal)):
+        wa, wb = canon_a.get(canonical, canonical), canon_b.get(canonical, canonical)
+        if wa != wb:
+            reasons.append(f"abbreviation {wa.upper()} = {wb.upper()}")
+    for written, pinyin in a.romanised + b.romanised:
+        if written.isascii():
+            reasons.append(f"Wade-Giles {written.upper()} = pinyin {pinyin.upper()}")
+        else:
+            reasons.append(f"Chinese characters {written} read as {pinyin.upper()}")
+
+
+def compare_parsed(a: CompanyName, b: CompanyName) -> CompanyMatch:
+    """Score two parsed company names (see the module docstring)."""
+    reasons: list[str] = []
+    distinctive = _distinctive(a, b, reasons)
+    trade = _jaccard(a.trade, b.trade)
+    if a.trade != b.trade and a.trade and b.trade:
+        reasons.append(f"trade words differ: {_upper(a.trade)} vs {_upper(b.trade)}")
+    place, penalty = _place(a, b, reasons)
+    legal = 1.0 if a.legal == b.legal else 0.5
+    if distinctive >= _NEAR:
+        _explain_spelling(a, b, reasons)
+    score = _W_DISTINCTIVE * distinctive + _W_TRADE * trade + _W_PLACE * place + _W_LEGAL * legal
+    return CompanyMatch(round(max(0.0, min(1.0, score - penalty)), 3), tuple(reasons))
+
+
+def compare_companies(a: str, b: str) -> CompanyMatch:
+    """Score how likely company names ``a`` and ``b`` name the same company, with reasons."""
+    return compare_parsed(parse_company(a), parse_company(b))
