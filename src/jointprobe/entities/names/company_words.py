@@ -48,7 +48,15 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "industry": ("ind", "indus", "industry", "industries", "industrial", "inds"),
     "manufacturing": ("mfg", "manufacturing", "manufacture", "manufacturer", "mfr"),
-    "trading": ("trading", "trade", "tradings", "trd", "tradg"),
+    "trading": ("trading", "trade", "tradings", "trd", "tradg", "trdg", "trad"),
+    "biochemical": ("biochem", "biochemical", "biochemicals", "bio chem", "bio chemical"),
+    "hitech": ("hitech", "hi tech", "high tech", "hightech", "high technology", "hi technology"),
+    "petrochemical": ("petrochem", "petrochemical", "petrochemicals", "petro chemical"),
+    "agrochemical": ("agrochem", "agrochemical", "agrochemicals", "agro chemical"),
+    "construction": ("const", "constr", "construction"),
+    "national": ("natl", "nat l", "national"),
+    "association": ("assoc", "assn", "association"),
+    "distribution": ("dist", "distr", "distrib", "distribution", "distributor", "distributors"),
     "development": ("dev", "devel", "development", "developments"),
     "medical": ("med", "medical", "medicine", "medicines", "medic"),
     "bio": ("bio", "biological", "biology", "biologic", "bioscience", "biosciences"),
@@ -97,6 +105,7 @@ TRADE = frozenset(
     "city province district zone county town free economic area park new hi high "
     "advanced modern united universal star first best golden gold asia asian pacific "
     "east eastern west western north northern south southern central overseas "
+    "biochemical hitech agrochemical national association distribution "
     "the of for and la el los las del".split()
 )
 # Chinese trade words and legal forms, longest first, read as the canonical words above.
