@@ -35,7 +35,7 @@ def part_keys(name: str) -> set[str]:
     """The ``cd:`` / ``cg:`` keys of a company name (see the module docstring)."""
     parsed = parse_company(name)
     if parsed.distinctive:
-        return {f"cd:{parsed.joined}", f"cd:{parsed.sorted_joined}"}
+        return {f"cd:{parsed.sorted_joined}"} | {f"cd:{v}" for v in parsed.variants}
     if parsed.trade or parsed.places:
         return {f"cg:{' '.join(sorted(parsed.trade))}|{' '.join(sorted(parsed.places))}"}
     return set()

@@ -50,11 +50,22 @@ class CompanyName:
     bracketed_place: bool  # a place was written in brackets: "(Shanghai)"
     rewrites: tuple[tuple[str, str], ...]  # (as written, canonical) for abbreviations
     romanised: tuple[tuple[str, str], ...]  # (as written, pinyin): Chinese or Wade-Giles
+    # (pinyin as written, its Wade-Giles reading) of hyphenated words that are both:
+    # ``kuan-lang`` is pinyin kuanlang, and Wade-Giles for guanlang
+    alternates: tuple[tuple[str, str], ...] = ()
 
     @property
     def joined(self) -> str:
         """The distinctive words run together, as written (``shuokang``)."""
         return "".join(self.distinctive)
+
+    @property
+    def variants(self) -> frozenset[str]:
+        """The joined distinctive words, and the same read as Wade-Giles where it can be."""
+        joined = self.joined
+        return frozenset(
+            {joined} | {joined.replace(p, w) for p, w in self.alternates if p in joined}
+        )
 
     @property
     def sorted_joined(self) -> str:
@@ -76,17 +87,21 @@ def _wade_giles_to_pinyin() -> dict[str, str]:
 _WG: dict[str, str] = {}
 
 
-def _from_wade_giles(token: str) -> str | None:
-    """``shuo-k'ang`` → ``shuokang`` when a syllable is Wade-Giles and not pinyin."""
+def _from_wade_giles(token: str, *, strict: bool = True) -> str | None:
+    """``shuo-k'ang`` → ``shuokang`` when a syllable is Wade-Giles and not pinyin; with
+    ``strict=False`` also ``kuan-lang`` → ``guanlang`` (every syllable read as Wade-Giles)."""
     if "-" not in token and "'" not in token:
         return None
     if not _WG:
         _WG.update(_wade_giles_to_pinyin())
     syllables = [s for s in token.split("-") if s]
     pinyin = tables().pinyin
-    if not syllables or all(s in pinyin for s in syllables):
+    if not syllables or (strict and all(s in pinyin for s in syllables)):
         return None
-    read = [_WG.get(s) or (s if s in pinyin else None) for s in syllables]
+    if strict:
+        read = [_WG.get(s) or (s if s in pinyin else None) for s in syllables]
+    else:
+        read = [_WG.get(s) for s in syllables]
     if any(r is None for r in read):
         return None
     return "".join(r for r in read if r)
@@ -123,7 +138,9 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _tokens(text: str, romanised: list[tuple[str, str]]) -> list[str]:
+def _tokens(
+    text: str, romanised: list[tuple[str, str]], alternates: list[tuple[str, str]] | None = None
+) -> list[str]:
     """Folded words; a Wade-Giles word read as pinyin; other hyphenated words split."""
     out: list[str] = []
     for raw in re.split(r"[^\w'\-]+|_", text):
@@ -135,6 +152,9 @@ def _tokens(text: str, romanised: list[tuple[str, str]]) -> list[str]:
             romanised.append((word, pinyin))
             out.append(pinyin)
             continue
+        wade = _from_wade_giles(word, strict=False)
+        if wade and alternates is not None and wade != word.replace("-", ""):
+            alternates.append((word.replace("-", ""), wade))
         out.extend(w for w in _SPLIT.split(word.replace("'", " ")) if w)
     return out
 
@@ -201,10 +221,12 @@ def parse_company(raw: str, *, where: str = "name") -> CompanyName:
     if has_han(text):
         text = _han_to_latin(text, romanised)
         bracketed = _han_to_latin(bracketed, []) if has_han(bracketed) else bracketed
-    words = _rewrite(_tokens(_fold(text), romanised), rewrites)
+    alternates: list[tuple[str, str]] = []
+    words = _rewrite(_tokens(_fold(text), romanised, alternates), rewrites)
     rest, found_places = _take_places(words)
     in_brackets = bool(bracketed) and bool(_take_places(_tokens(_fold(bracketed), []))[1])
-    distinctive = tuple(w for w in rest if w not in LEGAL and w not in TRADE)
+    legal = _legal_words(rest)
+    distinctive = tuple(w for i, w in enumerate(rest) if i not in legal and w not in TRADE)
     if not distinctive and not found_places and not any(w in TRADE for w in rest):
         if not any(c.isalnum() for c in text):
             raise InvalidSelector(f"{raw!r} has no letters or digits to match on", where=where)
@@ -213,8 +235,20 @@ def parse_company(raw: str, *, where: str = "name") -> CompanyName:
         distinctive=distinctive,
         trade=frozenset(w for w in rest if w in TRADE and w != "and"),
         places=frozenset(found_places),
-        legal=frozenset(w for w in rest if w in LEGAL),
+        legal=frozenset(rest[i] for i in legal),
         bracketed_place=in_brackets,
         rewrites=tuple(rewrites),
         romanised=tuple(romanised),
+        alternates=tuple(alternates),
     )
+
+
+def _legal_words(words: list[str]) -> set[int]:
+    """Positions of legal-form words: anywhere for long ones (``limited``), only in the
+    closing run for two-letter ones (``sa``, ``se``, ``de``: pinyin syllables too)."""
+    found = {i for i, w in enumerate(words) if w in LEGAL and len(w) > 2}
+    i = len(words) - 1
+    while i >= 0 and words[i] in LEGAL:
+        found.add(i)
+        i -= 1
+    return found

@@ -33,6 +33,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "scitech": (
         "science and technology", "science technology", "sci tech", "scitech", "sci and tech",
+        "science and tech",
         "science tech", "sci technology",
     ),
     "technology": ("tech", "technology", "technologies", "techn", "technological", "tec"),
@@ -82,12 +83,16 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "inc": ("inc", "incorporated"),
     "shipping": ("shipping", "ship", "shipment"),
     "and": ("and", "&", "y", "et"),
+    "sadecv": ("sa de cv", "s a de c v", "sa de c v", "s a de cv", "s de rl de cv",
+               "s de r l de c v", "sapi de cv", "s a p i de c v"),
+    "sa": ("s a",), "srl": ("s r l",), "spa": ("s p a",), "bv": ("b v",), "nv": ("n v",),
+    "llc": ("l l c",), "sarl": ("s a r l",), "sas": ("s a s",), "ooo": ("o o o",),
 }  # fmt: skip
 
 LEGAL = frozenset(
     "co ltd inc corporation llc lp llp plc gmbh kg ag se sa sas sarl srl spa bv nv pte pvt "
     "private pty ooo oao zao pao jsc pjsc ojsc cjsc fze fzco fzc fz as ab oy kk kabushiki "
-    "kaisha sdn bhd tbk pt jv youxian gongsi zeren gufen de cv rl sl sac eirl sapi".split()
+    "kaisha sdn bhd tbk pt jv youxian gongsi zeren gufen de cv rl sl sac eirl sapi sadecv".split()
 )
 TRADE = frozenset(
     "biotech scitech technology pharmaceutical chemical international importexport industry "

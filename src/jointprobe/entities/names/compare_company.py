@@ -19,8 +19,8 @@ from rapidfuzz.distance import Levenshtein
 from jointprobe.entities.names.company_parse import CompanyName, parse_company
 
 # Weights of the parts (sum 1.0); a place conflict costs _PLACE_CONFLICT on top.
-_W_DISTINCTIVE = 0.78
-_W_TRADE = 0.12
+_W_DISTINCTIVE = 0.68
+_W_TRADE = 0.22
 _W_PLACE = 0.06
 _W_LEGAL = 0.04
 _PLACE_CONFLICT = 0.25
@@ -52,13 +52,24 @@ def _distinctive(a: CompanyName, b: CompanyName, reasons: list[str]) -> float:
             reasons.append(f"spacing: {_upper(a.distinctive)} = {_upper(b.distinctive)}")
         reasons.append(f"distinctive words agree: {b.joined.upper()}")
         return 1.0
+    if a.variants & b.variants:
+        for written, pinyin in a.alternates + b.alternates:
+            reasons.append(f"Wade-Giles {written.upper()} = pinyin {pinyin.upper()}")
+        return 0.97
     if a.sorted_joined == b.sorted_joined:
         reasons.append(f"word order: {_upper(a.distinctive)} = {_upper(b.distinctive)}")
         return 0.98
-    similarity = max(
-        Levenshtein.normalized_similarity(a.joined, b.joined),
-        Levenshtein.normalized_similarity(a.sorted_joined, b.sorted_joined),
-    )
+    only_a = set(a.distinctive) - set(b.distinctive)
+    only_b = set(b.distinctive) - set(a.distinctive)
+    if only_a and only_b and len(only_a) + len(only_b) < len(a.distinctive) + len(b.distinctive):
+        # words in common and a word each of their own: those words decide (STRELA ≠ SEVER)
+        a_own, b_own = "".join(sorted(only_a)), "".join(sorted(only_b))
+        similarity = Levenshtein.normalized_similarity(a_own, b_own)
+    else:
+        similarity = max(
+            Levenshtein.normalized_similarity(a.joined, b.joined),
+            Levenshtein.normalized_similarity(a.sorted_joined, b.sorted_joined),
+        )
     if similarity >= _NEAR:
         reasons.append(
             f"distinctive words spelt alike ({similarity:.0%}): "
@@ -71,8 +82,21 @@ def _distinctive(a: CompanyName, b: CompanyName, reasons: list[str]) -> float:
     return similarity * 0.5
 
 
-def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
-    return 1.0 if not x and not y else len(x & y) / len(x | y)
+def _trade(a: CompanyName, b: CompanyName, reasons: list[str]) -> float:
+    """Trade words: the same (or none) 1; left out on one side 0.2 (RENEEZ, a vessel, is not
+    RENEEZ SHIPPING LTD); one set inside the other 0.15 (IRAN AIRCRAFT INDUSTRIES is not
+    IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY); otherwise a tenth of the overlap
+    (ELEMENTO SOLUTIONS is not ELEMENTO OIL & GAS)."""
+    x, y = a.trade, b.trade
+    if x == y:
+        return 1.0
+    if not x or not y:
+        reasons.append(f"trade words on one side only: {_upper(x or y)}")
+        return 0.2
+    reasons.append(f"trade words differ: {_upper(x)} vs {_upper(y)}")
+    if x <= y or y <= x:
+        return 0.25
+    return 0.2 * len(x & y) / len(x | y)
 
 
 def _place(a: CompanyName, b: CompanyName, reasons: list[str]) -> tuple[float, float]:
@@ -106,9 +130,7 @@ def compare_parsed(a: CompanyName, b: CompanyName) -> CompanyMatch:
     """Score two parsed company names (see the module docstring)."""
     reasons: list[str] = []
     distinctive = _distinctive(a, b, reasons)
-    trade = _jaccard(a.trade, b.trade)
-    if a.trade != b.trade and a.trade and b.trade:
-        reasons.append(f"trade words differ: {_upper(a.trade)} vs {_upper(b.trade)}")
+    trade = _trade(a, b, reasons)
     place, penalty = _place(a, b, reasons)
     legal = 1.0 if a.legal == b.legal else 0.5
     if distinctive >= _NEAR:
