@@ -273,7 +273,10 @@ def equivalents(parties: list[EntityProxy]) -> dict[str, set[str]]:
     for p in parties:
         for n in p.get("name") + p.get("alias"):
             try:
-                key = n.casefold() if p.schema.name == "Person" else normalise_company(n)
+                if p.schema.name == "Person":
+                    key = " ".join(sorted(re.findall(r"[^\W_]+", n.casefold())))
+                else:
+                    key = normalise_company(n)
             except InvalidSelector:
                 continue
             by_name.setdefault(key, set()).add(str(p.id))

@@ -181,22 +181,33 @@ def _rewrite(words: list[str], rewrites: list[tuple[str, str]]) -> list[str]:
 
 
 def _take_places(words: list[str]) -> tuple[list[str], set[str]]:
-    """Remove place names (one to three words, run together: ``hong kong``, ``wu han``)."""
+    """Remove place names (one to three words, run together: ``hong kong``, ``wu han``)
+    where a company name puts them: before its first other word, or after its last
+    distinctive one (``XIAN`` inside ``SHANG YI XIAN DA`` is a syllable, not Xi'an)."""
     known = places()
-    found: set[str] = set()
-    rest: list[str] = []
+    spans: list[tuple[int, int, str]] = []
     i = 0
     while i < len(words):
         for n in (3, 2, 1):
             joined = "".join(words[i : i + n])
             if i + n <= len(words) and joined in known:
-                found.add(place_name(joined))
+                spans.append((i, i + n, place_name(joined)))
                 i += n
                 break
         else:
-            rest.append(words[i])
             i += 1
-    return rest, found
+    covered = {k for start, end, _ in spans for k in range(start, end)}
+    plain = [k for k in range(len(words)) if k not in covered]
+    generic = LEGAL | TRADE
+    first = plain[0] if plain else len(words)
+    last = max((k for k in plain if words[k] not in generic), default=-1)
+    found: set[str] = set()
+    taken: set[int] = set()
+    for start, end, place in spans:
+        if end <= first or start > last:
+            found.add(place)
+            taken.update(range(start, end))
+    return [w for k, w in enumerate(words) if k not in taken], found
 
 
 def _check(raw: str, where: str) -> str:

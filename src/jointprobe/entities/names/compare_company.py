@@ -95,8 +95,8 @@ def _trade(a: CompanyName, b: CompanyName, reasons: list[str]) -> float:
         return 0.2
     reasons.append(f"trade words differ: {_upper(x)} vs {_upper(y)}")
     if x <= y or y <= x:
-        return 0.25
-    return 0.2 * len(x & y) / len(x | y)
+        return 0.15
+    return 0.1 * len(x & y) / len(x | y)
 
 
 def _place(a: CompanyName, b: CompanyName, reasons: list[str]) -> tuple[float, float]:
