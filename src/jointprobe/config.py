@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         ge=1,
         description="How long a failed web sign-in counts towards the limits.",
     )
+    screening_threshold: float = Field(
+        default=0.8,
+        ge=0.5,
+        le=1.0,
+        description="Score from which a screened name counts as a list match.",
+    )
     test_database_url: str | None = Field(
         repr=False,
         default=None,

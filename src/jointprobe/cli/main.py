@@ -23,6 +23,7 @@ from jointprobe.cli import (
     peer,
     referral,
     rfi,
+    screen,
 )
 from jointprobe.cli import resolve as resolve_cli
 from jointprobe.cli.context import err_console
@@ -92,6 +93,7 @@ app.add_typer(referral.app, name="referral")
 app.add_typer(rfi.app, name="rfi")
 app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")
+app.add_typer(screen.app, name="screen")
 resolve_cli.register(app)
 
 

@@ -141,7 +141,12 @@ def extract_selectors(proxy: EntityProxy) -> list[tuple[str, str]]:
             elif kind == "email":
                 _email(found, value)
             elif kind == "wallet":
+                before = len(found)
                 _safe(found, "wallet", normalise_wallet, value, currency)
+                if len(found) == before and currency:
+                    # mislabelled currency (OFAC lists an Omni USDT address as such):
+                    # the address's own form and checksum still identify it
+                    _safe(found, "wallet", normalise_wallet, value, None)
             elif kind == "url":
                 _safe(found, "url", normalise_url, value)
                 _safe(found, "domain", normalise_domain, value)

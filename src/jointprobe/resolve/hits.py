@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from jointprobe.cases.service import can_see_case_id, visible_case_ids
 from jointprobe.entities.names import company_keys, compare_names, name_keys
+from jointprobe.entities.names.compare_company import compare_companies
 from jointprobe.entities.normalise import guess_kind, normalise_selector
 from jointprobe.entities.selectors import extract_selectors
 from jointprobe.errors import InvalidSelector
@@ -91,6 +92,20 @@ def _best_name(query: str, row: Entity) -> tuple[float, str]:
     names = [n for p in ("name", "alias", "previousName") for n in row.properties.get(p, [])]
     best = max((compare_names(query, n) for n in names), key=lambda m: m.score, default=None)
     return (best.score, best.reason) if best else (0.5, "same name key")
+
+
+def _best_company(query: str, row: Entity) -> tuple[float, str]:
+    """The best company-name comparison of ``query`` with the entity's names, with reasons."""
+    names = [n for p in ("name", "alias", "previousName") for n in row.properties.get(p, [])]
+    best = None
+    for name in names:
+        try:
+            match = compare_companies(query, name)
+        except InvalidSelector:
+            continue
+        if best is None or match.score > best[0]:
+            best = (match.score, f"company name: {'; '.join(match.reasons)}")
+    return best or (0.5, "same company key")
 
 
 def _holders(session: Session, actor: User | None, hits: list[Hit]) -> list[Hit]:
@@ -168,12 +183,20 @@ def find_hits(
         if selector.kind in ("name", "company") and kind == "name":
             score, reason = _best_name(query, row)
             if selector.kind == "company":
-                score, reason = 0.9, _reason("company", selector.value, query, row)
+                score, reason = _company_score(query, selector.value, row)
+        elif selector.kind == "company" and kind == "company":
+            score, reason = _company_score(query, selector.value, row)
         else:
             score = _SELECTOR_SCORE.get(selector.kind, 1.0)
             reason = _reason(selector.kind, selector.value, query, row)
         hits.append(_hit(row, selector, reason, score))
     return _merge(hits + _holders(session, actor, hits), limit)
+
+
+def _company_score(query: str, key: str, row: Entity) -> tuple[float, str]:
+    if key.startswith(("cd:", "cg:")):
+        return _best_company(query, row)
+    return 0.9, _reason("company", key, query, row)
 
 
 def _hit(row: Entity, selector: Selector, reason: str, score: float) -> Hit:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from jointprobe.resolve.importers.ofac_phones import remark_phone
+
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 _DATE = re.compile(r"^(?:(\d{1,2}) )?(?:([A-Z][a-z]{2}) )?(\d{4})$")
 _QUOTED = re.compile(r"'([^']+)'")
@@ -82,8 +84,13 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("Email Address ", "email"),
     ("Website ", "website"),
     ("Phone Number ", "phone"),
+    ("Telephone Number: ", "phone"),
     ("Telephone No. ", "phone"),
+    ("Telephone: ", "phone"),
     ("Telephone ", "phone"),
+    ("Fax No. ", "phone"),
+    ("Fax: ", "phone"),
+    ("Fax ", "phone"),
     ("POB ", "birth_place"),
     ("nationality ", "nationality"),
     ("citizen ", "citizenship"),
@@ -99,6 +106,42 @@ _DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("Registration ID ", "registration"),
     ("Tax ID No. ", "tax_id"),
     ("Unified Social Credit Code (USCC) ", "registration"),
+    # identifiers the list writes under their own labels (each indexed as its FtM property)
+    ("C.U.R.P. ", "national_id"),
+    ("Cedula No. ", "national_id"),
+    ("D.N.I. ", "national_id"),
+    ("Birth Certificate Number ", "national_id"),
+    ("Electoral Registry No. ", "national_id"),
+    ("Personal ID Card ", "national_id"),
+    ("National Foreign ID Number ", "national_id"),
+    ("Driver's License No. ", "license"),
+    ("SSN ", "ssn"),
+    ("R.F.C. ", "tax_id"),
+    ("NIT # ", "tax_id"),
+    ("RUC # ", "tax_id"),
+    ("RIF # ", "tax_id"),
+    ("V.A.T. Number ", "vat"),
+    ("Business Registration Number ", "registration"),
+    ("Business Registration Document # ", "registration"),
+    ("Company Number IMO ", "imo"),
+    ("Company Number ", "registration"),
+    ("Commercial Registry Number ", "registration"),
+    ("Folio Mercantil No. ", "registration"),
+    ("Matricula Mercantil No ", "registration"),
+    ("C.R. No. ", "registration"),
+    ("Chamber of Commerce Number ", "registration"),
+    ("Istanbul Chamber of Comm. No. ", "registration"),
+    ("Trade License No. ", "license"),
+    ("License ", "license"),
+    ("Economic Register Number (CBLS) ", "registration"),
+    ("Central Registration System Number ", "registration"),
+    ("Government Gazette Number ", "registration"),
+    ("Legal Entity Number ", "lei"),
+    ("D-U-N-S Number ", "duns"),
+    ("SWIFT/BIC ", "swift"),
+    ("Vessel Registration Identification IMO ", "imo"),
+    ("MMSI ", "mmsi"),
+    ("BIK (RU) ", "bik"),
 )
 
 
@@ -121,6 +164,10 @@ def parse_remark(part: str) -> list[Remark]:
             value = text[len(prefix) :].strip()
             if kind == "gender":
                 value = value.lower()
+            if kind == "phone":
+                e164 = remark_phone(value)
+                # a number without a country code stays readable as a note
+                return [Remark("phone", e164)] if e164 else [Remark("note", part)]
             return [Remark(kind, value)] if value else []
     for prefix, kind in _DOCUMENTS:
         if text.startswith(prefix):

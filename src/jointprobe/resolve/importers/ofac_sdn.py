@@ -39,6 +39,15 @@ _SIMPLE_PROPS = {
     "national_id": "idNumber",
     "registration": "registrationNumber",
     "tax_id": "taxNumber",
+    "vat": "vatCode",
+    "license": "licenseNumber",
+    "ssn": "socialSecurityNumber",
+    "imo": "imoNumber",
+    "mmsi": "mmsi",
+    "lei": "leiCode",
+    "duns": "dunsCode",
+    "swift": "swiftBic",
+    "bik": "bikCode",
     "note": "notes",
 }
 
@@ -60,9 +69,23 @@ def _child_id(parent: str, kind: str, value: str) -> str:
     return f"{parent}-{kind}-{sha1(value.encode()).hexdigest()[:10]}"
 
 
+# An identifier the party's schema has no property for is kept under these, in order.
+_ID_FALLBACK = ("idNumber", "registrationNumber")
+_ID_KINDS = frozenset(
+    "national_id registration tax_id vat license ssn imo mmsi lei duns swift bik".split()
+)
+
+
 def _add(proxy: EntityProxy, prop: str, value: str) -> None:
     if proxy.schema.get(prop) is not None:
         proxy.add(prop, value, quiet=True)
+
+
+def _add_fact(proxy: EntityProxy, kind: str, value: str) -> None:
+    prop = _SIMPLE_PROPS[kind]
+    if proxy.schema.get(prop) is None and kind in _ID_KINDS:
+        prop = next((p for p in _ID_FALLBACK if proxy.schema.get(p) is not None), prop)
+    _add(proxy, prop, value)
 
 
 def _party(row: list[str]) -> EntityProxy:
@@ -114,7 +137,7 @@ def row_to_entities(row: list[str]) -> tuple[list[EntityProxy], list[str]]:
         elif fact.kind in ("wallet", "passport"):
             out.extend(_documents(party, fact))
         elif fact.kind in _SIMPLE_PROPS:
-            _add(party, _SIMPLE_PROPS[fact.kind], fact.value)
+            _add_fact(party, fact.kind, fact.value)
     for program in row[3].replace("] [", ";").strip("[] ").split(";"):
         if program.strip() and not _empty(program):
             sanction = model.make_entity("Sanction")
