@@ -28,6 +28,18 @@ EVENT_KINDS = (
 )
 OUTCOMES = ("death_with_reprieve", "death", "life", "fixed_term", "suspended", "acquitted")
 UNITS = ("mg", "g", "kg", "t", "ml", "l", "tablets", "units")
+ROUTES = ("air", "sea", "land", "post", "express")
+MAX_TRANSIT = 10
+
+
+def _country(value: str | None) -> str | None:
+    """An ISO 3166-1 alpha-2 code, upper case (``cn`` → ``CN``); anything else is refused."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise ValueError(f"not a two-letter country code: {value!r}")
+    return code
 
 
 class EventIn(BaseModel):
@@ -40,6 +52,11 @@ class EventIn(BaseModel):
     unit: str | None = None
     outcome: str | None = None
     term_months: int | None = Field(default=None, ge=0, le=1200)
+    origin_country: str | None = None
+    transit_countries: list[str] = Field(default_factory=list, max_length=MAX_TRANSIT)
+    destination_country: str | None = None
+    route: str | None = None
+    concealment: str | None = Field(default=None, max_length=200)
     related_event_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     people: list[str] = Field(default_factory=list)
     details: dict[str, Any] = Field(default_factory=dict)
@@ -61,6 +78,23 @@ class EventIn(BaseModel):
     def _unit(cls, value: str | None) -> str | None:
         if value is not None and value not in UNITS:
             raise ValueError(f"unknown unit {value!r}; use one of {', '.join(UNITS)}")
+        return value
+
+    @field_validator("origin_country", "destination_country")
+    @classmethod
+    def _countries(cls, value: str | None) -> str | None:
+        return _country(value)
+
+    @field_validator("transit_countries")
+    @classmethod
+    def _transit(cls, value: list[str]) -> list[str]:
+        return [code for code in map(_country, value) if code]
+
+    @field_validator("route")
+    @classmethod
+    def _route(cls, value: str | None) -> str | None:
+        if value is not None and value not in ROUTES:
+            raise ValueError(f"unknown route {value!r}; use one of {', '.join(ROUTES)}")
         return value
 
     @field_validator("outcome")
@@ -108,6 +142,11 @@ def add_event(session: Session, actor: User, case_id: str, data: EventIn) -> Cas
         unit=data.unit,
         outcome=data.outcome,
         term_months=data.term_months,
+        origin_country=data.origin_country,
+        transit_countries=data.transit_countries or None,
+        destination_country=data.destination_country,
+        route=data.route,
+        concealment=data.concealment,
         related_event_id=data.related_event_id,
         details=data.details,
         created_by=actor.id,

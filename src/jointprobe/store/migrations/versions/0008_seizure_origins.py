@@ -1,0 +1,41 @@
+"""Seizure events gain where the drugs came from and how they travelled
+
+case_events gains ``origin_country``, ``destination_country`` (ISO 3166-1
+alpha-2), ``transit_countries`` (a JSON list of alpha-2 codes, in order),
+``route`` (air, sea, land, post, express) and ``concealment`` (free text). All
+are optional: older events keep NULL, which the analytics count as "unknown".
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_COLUMNS = ("origin_country", "transit_countries", "destination_country", "route", "concealment")
+
+
+def upgrade() -> None:
+    # Plain ADD COLUMN (SQLite has it): a batch operation would copy the table,
+    # which the foreign keys of existing rows refuse.
+    op.add_column("case_events", sa.Column("origin_country", sa.String(length=2), nullable=True))
+    op.add_column("case_events", sa.Column("transit_countries", sa.JSON(), nullable=True))
+    op.add_column(
+        "case_events", sa.Column("destination_country", sa.String(length=2), nullable=True)
+    )
+    op.add_column("case_events", sa.Column("route", sa.String(length=16), nullable=True))
+    op.add_column("case_events", sa.Column("concealment", sa.String(length=200), nullable=True))
+
+
+def downgrade() -> None:
+    for name in reversed(_COLUMNS):
+        op.drop_column("case_events", name)
