@@ -17,10 +17,10 @@ from jointprobe.analytics.substances import CLASSES
 
 def origin_shifts(
     records: Sequence[SeizureRecord], period: DateRange, *, resamples: int = BOOTSTRAP
-) -> list[ShiftAnalysis]:
-    """One analysis per substance class that has seizures with a known origin in ``period``."""
+) -> dict[str, ShiftAnalysis]:
+    """Per substance class with seizures of known origin in ``period``, its analysis."""
     quarters = quarters_between(period.start, period.end)
-    out: list[ShiftAnalysis] = []
+    out: dict[str, ShiftAnalysis] = {}
     for cls in CLASSES:
         mine = [r for r in records if r.substance_class == cls and r.origin != UNKNOWN]
         if not mine:
@@ -28,11 +28,8 @@ def origin_shifts(
         series = trend(mine, "origin", "quarter")
         parts = series.values
         subject = f"{cls.capitalize()} seizures ({len(mine)}, by reported origin)"
-        out.append(
-            find_shifts(
-                subject, quarters, parts, series.matrix(quarters, parts), resamples=resamples
-            )
-        )
+        counts = series.matrix(quarters, parts)
+        out[cls] = find_shifts(subject, quarters, parts, counts, resamples=resamples)
     return out
 
 

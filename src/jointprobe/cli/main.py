@@ -22,6 +22,7 @@ from jointprobe.cli import (
     notice,
     peer,
     referral,
+    report,
     rfi,
 )
 from jointprobe.cli import resolve as resolve_cli
@@ -93,6 +94,7 @@ app.add_typer(rfi.app, name="rfi")
 app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")
 resolve_cli.register(app)
+report.register(app)
 
 
 def run() -> None:
