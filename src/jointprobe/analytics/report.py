@@ -8,11 +8,13 @@ recorded in the audit log with its range. Rendering is in
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from jointprobe.analytics.aggregates import Key, count_cells, peer_aggregates
 from jointprobe.analytics.balloon import origin_shifts
 from jointprobe.analytics.funnel import FunnelCell, funnel_over_time
 from jointprobe.analytics.periods import DateRange
@@ -35,11 +37,18 @@ class Report:
     funnel: list[FunnelCell] = field(default_factory=list)
     seizures: list[SeizureRecord] = field(default_factory=list)
     shifts: dict[str, ShiftAnalysis] = field(default_factory=dict)
+    #: counts partners shared with this node (``aggregates`` messages), per partner
+    shared: dict[str, Counter[Key]] = field(default_factory=dict)
+
+    def sides(self) -> list[tuple[str, list[tuple[str, str, int]]]]:
+        """Seizure counts by class and origin over the period: ours, then each partner's."""
+        out = [("this node", _totals(count_cells(self.seizures)))]
+        return out + [(peer, _totals(cells)) for peer, cells in sorted(self.shared.items())]
 
     @property
     def empty(self) -> bool:
         """Nothing in the range (open overdue items are "now", not in the range)."""
-        return not (self.responsiveness or self.funnel or self.seizures)
+        return not (self.responsiveness or self.funnel or self.seizures or self.shared)
 
     @property
     def fictional(self) -> bool:
@@ -63,9 +72,17 @@ def build_report(
     report.seizures = seizure_records(session, user, period)
     if report.seizures:
         report.shifts = origin_shifts(report.seizures, period, resamples=resamples)
+    report.shared = peer_aggregates(session, period)
     detail = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     record(session, user.username, "read", "report", "working-group", detail)
     return report
+
+
+def _totals(cells: Counter[Key]) -> list[tuple[str, str, int]]:
+    totals: Counter[tuple[str, str]] = Counter()
+    for (_, cls, origin), count in cells.items():
+        totals[(cls, origin)] += count
+    return [(cls, origin, n) for (cls, origin), n in sorted(totals.items())]
 
 
 __all__ = ["Report", "build_report"]

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from jointprobe import __version__
 from jointprobe.cli import (
     accounts,
+    aggregates,
     audit,
     cases,
     chem,
@@ -93,6 +94,7 @@ app.add_typer(referral.app, name="referral")
 app.add_typer(rfi.app, name="rfi")
 app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")
+app.add_typer(aggregates.app, name="aggregates")
 resolve_cli.register(app)
 report.register(app)
 

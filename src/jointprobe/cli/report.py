@@ -13,7 +13,7 @@ from jointprobe.cli.context import AsOption, console, node_session
 from jointprobe.errors import InvalidInput
 
 
-def _day(value: str, option: str) -> date:
+def day(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -37,7 +37,7 @@ def report(
 
     if fmt not in FORMATS:
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    period = DateRange(_day(start, "--from"), _day(end, "--to"))
+    period = DateRange(day(start, "--from"), day(end, "--to"))
     target = out or Path(f"report.{fmt}")
     with node_session(ctx, as_user) as (_node, session, actor):
         with console.status("Building the report (bootstrap of each origin shift)…"):
@@ -55,4 +55,4 @@ def register(app: typer.Typer) -> None:
     app.command("report")(report)
 
 
-__all__ = ["register", "report"]
+__all__ = ["day", "register", "report"]

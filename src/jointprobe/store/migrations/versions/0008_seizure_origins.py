@@ -1,9 +1,11 @@
-"""Seizure events gain where the drugs came from and how they travelled
+"""Seizure events gain where the drugs came from and how they travelled; peers' aggregates
 
 case_events gains ``origin_country``, ``destination_country`` (ISO 3166-1
 alpha-2), ``transit_countries`` (a JSON list of alpha-2 codes, in order),
 ``route`` (air, sea, land, post, express) and ``concealment`` (free text). All
 are optional: older events keep NULL, which the analytics count as "unknown".
+``analytics_peer_aggregates`` holds the seizure counts peers share (by quarter,
+substance class and origin; counts only).
 
 Revision ID: 0008
 Revises: 0007
@@ -34,8 +36,26 @@ def upgrade() -> None:
     )
     op.add_column("case_events", sa.Column("route", sa.String(length=16), nullable=True))
     op.add_column("case_events", sa.Column("concealment", sa.String(length=200), nullable=True))
+    op.create_table(
+        "analytics_peer_aggregates",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("peer_id", sa.String(length=64), nullable=False),
+        sa.Column("message_id", sa.String(length=32), nullable=False),
+        sa.Column("period_from", sa.String(length=10), nullable=False),
+        sa.Column("period_to", sa.String(length=10), nullable=False),
+        sa.Column("quarter", sa.String(length=7), nullable=False),
+        sa.Column("substance_class", sa.String(length=32), nullable=False),
+        sa.Column("origin", sa.String(length=16), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index(
+        "ix_analytics_peer_aggregates_peer_id", "analytics_peer_aggregates", ["peer_id"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_analytics_peer_aggregates_peer_id", "analytics_peer_aggregates")
+    op.drop_table("analytics_peer_aggregates")
     for name in reversed(_COLUMNS):
         op.drop_column("case_events", name)
