@@ -4,7 +4,7 @@ from datetime import date
 
 import numpy as np
 
-from jointprobe.analytics import find_shifts
+from jointprobe.analytics.shifts import find_shifts
 from jointprobe.analytics.compositions import alr, clr, shares
 from jointprobe.analytics.periods import quarters_between
 from jointprobe.analytics.shifts import change_points

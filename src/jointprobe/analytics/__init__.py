@@ -7,6 +7,10 @@
 - ``seizures``: seizure trends by class, origin, transit, destination, route, concealment
 - ``compositions`` and ``shifts``: the balloon effect (origin-share change points)
 - ``validation``: the shift search checked on generated series (bench/analytics.py)
+
+The shift search (``shifts``, ``ruptures``) and the report's rendering
+(``render``, matplotlib, WeasyPrint) are imported where used, not here: they
+cost seconds at start-up.
 """
 
 from __future__ import annotations
@@ -15,17 +19,13 @@ from jointprobe.analytics.funnel import FunnelCell, funnel_over_time
 from jointprobe.analytics.periods import DateRange
 from jointprobe.analytics.responsiveness import Responsiveness, overdue_now, responsiveness
 from jointprobe.analytics.seizures import SeizureRecord, Trend, seizure_records, trend
-from jointprobe.analytics.shifts import Shift, ShiftAnalysis, find_shifts
 
 __all__ = [
     "DateRange",
     "FunnelCell",
     "Responsiveness",
     "SeizureRecord",
-    "Shift",
-    "ShiftAnalysis",
     "Trend",
-    "find_shifts",
     "funnel_over_time",
     "overdue_now",
     "responsiveness",

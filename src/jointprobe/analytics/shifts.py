@@ -16,7 +16,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-import ruptures as rpt  # type: ignore[import-untyped]
 from numpy.typing import NDArray
 
 from jointprobe.analytics.compositions import clr, raw_shares, shares
@@ -88,6 +87,9 @@ def change_points(
     periods, parts = counts.shape
     if periods < MIN_PERIODS or parts < 2:
         return []
+    # imported here: ruptures pulls in SciPy, seconds at start-up for every command
+    import ruptures as rpt  # type: ignore[import-untyped]
+
     signal = _scaled(counts)
     algo = rpt.Pelt(model="l2", min_size=min_size, jump=1).fit(signal)
     found = algo.predict(pen=penalty * parts * math.log(periods))
