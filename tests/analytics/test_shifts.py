@@ -4,10 +4,9 @@ from datetime import date
 
 import numpy as np
 
-from jointprobe.analytics.shifts import find_shifts
 from jointprobe.analytics.compositions import alr, clr, shares
 from jointprobe.analytics.periods import quarters_between
-from jointprobe.analytics.shifts import change_points
+from jointprobe.analytics.shifts import change_points, find_shifts
 from jointprobe.analytics.validation import baseline, evaluate, generate
 
 QUARTERS = quarters_between(date(2016, 1, 1), date(2024, 12, 31))
