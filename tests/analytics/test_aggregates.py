@@ -48,6 +48,22 @@ def test_an_aggregates_body_carries_counts_and_nothing_else(cell: dict[str, Any]
         parse_body("aggregates", body)
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"period_to": "2022-12-31"},
+        {"cells": [{"quarter": "2021-Q1", "substance_class": "other", "origin": "CN", "count": 7}]},
+        {"cells": [{"quarter": "2023-Q1", "substance_class": "other", "origin": "CN", "count": 7}]
+         * 2},
+    ],
+)  # fmt: skip
+def test_aggregates_outside_their_period_or_doubled_are_malformed(change: dict[str, Any]) -> None:
+    body = {"period_from": "2023-01-01", "period_to": "2023-12-31", "min_cell": 5,
+            "cells": [], "marking": MARKING, **change}  # fmt: skip
+    with pytest.raises(MalformedEnvelope):
+        parse_body("aggregates", body)
+
+
 def _seizures(node: Any) -> None:
     with node.write_session() as session:
         user = analyst(session)
@@ -92,7 +108,7 @@ def test_small_cells_are_refused_on_receipt_and_big_ones_stored(tmp_path: Path) 
         assert shared == {"us-hsi-nola": Counter({("2023-Q1", "fentanyl-related", "CN"): 6})}
         with cn.session() as s:
             html = render_html(build_report(s, analyst(s), YEAR))
-        assert "<h3>us-hsi-nola</h3>" in html and "No data in this range" not in html
+        assert "<h3>us-hsi-nola (TLP:GREEN)</h3>" in html and "No data in this range" not in html
         with us.session() as s:
             sent = s.scalars(select(AuditEntry).where(AuditEntry.object_type == "aggregates"))
             assert [a.detail["suppressed"] for a in sent] == [0, 1]

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from jointprobe.exchange.inbox import Applied
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.outbox import enqueue
 from jointprobe.exchange.payloads import AggregateCell, AggregatesBody
+from jointprobe.exchange.wire import parse_time
 from jointprobe.exchange.workflow.release import released_marking
 from jointprobe.store.tables import User
 from jointprobe.timeutil import utcnow
@@ -104,6 +106,7 @@ def apply_aggregates(session: Session, msg: Applied, *, min_cell: int) -> None:
             f"(first: {small[0].quarter} {small[0].substance_class} {small[0].origin})"
         )
     sender = msg.entry.sender
+    marking = body.marking.parsed().to_dict()
     session.execute(
         delete(PeerAggregate).where(
             PeerAggregate.peer_id == sender,
@@ -115,7 +118,7 @@ def apply_aggregates(session: Session, msg: Applied, *, min_cell: int) -> None:
         PeerAggregate(
             peer_id=sender, message_id=msg.entry.message_id, period_from=body.period_from,
             period_to=body.period_to, quarter=c.quarter, substance_class=c.substance_class,
-            origin=c.origin, count=c.count, received_at=msg.entry.received_at,
+            origin=c.origin, count=c.count, marking=marking, received_at=msg.entry.received_at,
         )
         for c in body.cells
     )  # fmt: skip
@@ -127,15 +130,29 @@ def peer_aggregates(session: Session, period: DateRange) -> dict[str, Counter[Ke
     """What peers shared, per peer, for the quarters that start inside ``period``.
 
     Counts only, published by the peer to this node: readable by every user
-    who may read the report.
+    who may read the report. A peer's counts under a marking past its expiry
+    are left out.
     """
     out: dict[str, Counter[Key]] = {}
     for row in session.scalars(select(PeerAggregate).order_by(PeerAggregate.id)):
-        if quarter_start(row.quarter) not in period:
+        if quarter_start(row.quarter) not in period or _expired(row.marking):
             continue
         key = (row.quarter, row.substance_class, row.origin)
         out.setdefault(row.peer_id, Counter())[key] += row.count
     return out
+
+
+def peer_markings(session: Session) -> dict[str, str]:
+    """Per peer, the TLP its latest shared aggregates came under (shown with them)."""
+    out: dict[str, str] = {}
+    for row in session.scalars(select(PeerAggregate).order_by(PeerAggregate.id)):
+        out[row.peer_id] = str(row.marking.get("tlp", "AMBER"))
+    return out
+
+
+def _expired(marking: dict[str, Any]) -> bool:
+    expires = marking.get("expires")
+    return bool(expires) and parse_time(str(expires), field="expires") < utcnow()
 
 
 __all__ = [
@@ -145,6 +162,7 @@ __all__ = [
     "apply_aggregates",
     "count_cells",
     "peer_aggregates",
+    "peer_markings",
     "publish_aggregates",
     "suppress",
 ]

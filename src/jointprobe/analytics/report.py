@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from jointprobe.analytics.aggregates import Key, count_cells, peer_aggregates
+from jointprobe.analytics.aggregates import Key, count_cells, peer_aggregates, peer_markings
 from jointprobe.analytics.balloon import origin_shifts
 from jointprobe.analytics.funnel import FunnelCell, funnel_over_time
 from jointprobe.analytics.periods import DateRange
@@ -39,11 +39,15 @@ class Report:
     shifts: dict[str, ShiftAnalysis] = field(default_factory=dict)
     #: counts partners shared with this node (``aggregates`` messages), per partner
     shared: dict[str, Counter[Key]] = field(default_factory=dict)
+    #: the TLP each partner's aggregates came under
+    shared_tlp: dict[str, str] = field(default_factory=dict)
 
     def sides(self) -> list[tuple[str, list[tuple[str, str, int]]]]:
         """Seizure counts by class and origin over the period: ours, then each partner's."""
         out = [("this node", _totals(count_cells(self.seizures)))]
-        return out + [(peer, _totals(cells)) for peer, cells in sorted(self.shared.items())]
+        for peer, cells in sorted(self.shared.items()):
+            out.append((f"{peer} (TLP:{self.shared_tlp.get(peer, 'AMBER')})", _totals(cells)))
+        return out
 
     @property
     def empty(self) -> bool:
@@ -73,6 +77,7 @@ def build_report(
     if report.seizures:
         report.shifts = origin_shifts(report.seizures, period, resamples=resamples)
     report.shared = peer_aggregates(session, period)
+    report.shared_tlp = peer_markings(session)
     detail = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     record(session, user.username, "read", "report", "working-group", detail)
     return report

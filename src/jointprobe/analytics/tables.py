@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import JSON, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jointprobe.store.tables import Base
@@ -24,6 +25,8 @@ class PeerAggregate(Base):
     substance_class: Mapped[str] = mapped_column(String(32))
     origin: Mapped[str] = mapped_column(String(16))
     count: Mapped[int] = mapped_column(Integer)
+    #: the marking the message came with (kept, and shown with the counts)
+    marking: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -181,6 +181,18 @@ class AggregatesBody(Body):
     cells: list[AggregateCell] = Field(max_length=20_000)
     marking: MarkingField
 
+    @model_validator(mode="after")
+    def _cells_in_period(self) -> Self:
+        if self.period_to < self.period_from:
+            raise ValueError("period_to is before period_from")
+        first, last = self.period_from[:4], self.period_to[:4]
+        keys = [(c.quarter, c.substance_class, c.origin) for c in self.cells]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a cell appears twice")
+        if any(not first <= c.quarter[:4] <= last for c in self.cells):
+            raise ValueError("a cell lies outside the period")
+        return self
+
 
 class VoidBody(Body):
     """Fills a sequence slot whose message the sender withdrew (refused unrecorded, dropped)."""

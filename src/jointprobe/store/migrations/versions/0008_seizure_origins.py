@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("substance_class", sa.String(length=32), nullable=False),
         sa.Column("origin", sa.String(length=16), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("marking", sa.JSON(), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index(
