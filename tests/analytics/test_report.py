@@ -66,6 +66,7 @@ def test_report_finds_the_demo_origin_shift_and_renders_a_pdf(demo_node: Node) -
     assert report.shifts["precursor"].shifts == []
     html = render_html(report)
     assert "shifted around 2019-Q3" in html and "FICTIONAL DATA" in html
+    assert "Origins of fentanyl-related seizures (includes FICTIONAL data)" in html
     assert "not purity-adjusted" in html and "seizure-history-fictional" in html
     assert html.count('<img src="data:image/svg+xml;base64,') == 5
     pdf = pypdf.PdfReader(io.BytesIO(render_pdf(report)))
