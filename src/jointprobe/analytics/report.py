@@ -22,9 +22,14 @@ from jointprobe.analytics.responsiveness import Responsiveness, overdue_now, res
 from jointprobe.analytics.seizures import SeizureRecord, seizure_records
 from jointprobe.analytics.shifts import BOOTSTRAP, ShiftAnalysis
 from jointprobe.audit import record
+from jointprobe.errors import InvalidInput
 from jointprobe.exchange.tables import Referral
 from jointprobe.store.tables import User
 from jointprobe.timeutil import as_utc, utcnow
+
+#: the longest range a report covers: the shift search's cost grows with the square of
+#: the quarters searched, and a working group looks back years, not centuries
+MAX_YEARS = 30
 
 
 @dataclass
@@ -67,7 +72,12 @@ def build_report(
     now: datetime | None = None,
     resamples: int = BOOTSTRAP,
 ) -> Report:
-    """Everything in the report for ``user`` over ``period`` (need-to-know applied)."""
+    """Everything in the report for ``user`` over ``period`` (need-to-know applied).
+
+    A range longer than :data:`MAX_YEARS` is refused (``InvalidInput``).
+    """
+    if (period.end - period.start).days > MAX_YEARS * 366:
+        raise InvalidInput(f"a report covers at most {MAX_YEARS} years; narrow the range")
     now = as_utc(now or utcnow())
     report = Report(period, user.username, now)
     report.responsiveness = responsiveness(session, user, period, now)
@@ -90,4 +100,4 @@ def _totals(cells: Counter[Key]) -> list[tuple[str, str, int]]:
     return [(cls, origin, n) for (cls, origin), n in sorted(totals.items())]
 
 
-__all__ = ["Report", "build_report"]
+__all__ = ["MAX_YEARS", "Report", "build_report"]

@@ -24,6 +24,8 @@ def test_report_with_a_bad_date_is_refused(analyst: TestClient) -> None:
     assert r.status_code == 422 and "YYYY-MM-DD" in r.text
     r = analyst.get("/report", params={"start": "2020-02-01", "end": "2020-01-01"})
     assert r.status_code == 422 and "before it starts" in r.text
+    r = analyst.get("/report", params={"start": "0001-01-01", "end": "9999-12-31"})
+    assert r.status_code == 422 and "at most 30 years" in r.text
 
 
 def test_report_needs_sign_in(client: TestClient) -> None:
