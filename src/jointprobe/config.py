@@ -97,6 +97,14 @@ class Settings(BaseSettings):
         le=1.0,
         description="Score from which a screened name counts as a list match.",
     )
+    aggregate_min_cell: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Smallest count an aggregate cell may show when aggregates are shared "
+        "with peers: smaller cells are suppressed when sending, and aggregates from a peer "
+        "holding a smaller cell are refused (code aggregates.small_cell).",
+    )
     test_database_url: str | None = Field(
         repr=False,
         default=None,

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
+from jointprobe.analytics.aggregates import KIND as AGGREGATES
+from jointprobe.analytics.aggregates import apply_aggregates
 from jointprobe.cases.service import MemberRemovedHook
+from jointprobe.config import Settings
 from jointprobe.exchange.inbox import Handler
 from jointprobe.exchange.workflow import inbox_handlers
 from jointprobe.leads import revoke_lead_access, route_on_arrival
+
+AGGREGATE_MIN_CELL: int = Settings.model_fields["aggregate_min_cell"].default
 
 
 @dataclass(frozen=True)
@@ -24,12 +30,15 @@ class Wiring:
     member_removed: tuple[MemberRemovedHook, ...]
 
 
-def default_wiring() -> Wiring:
-    """The node as shipped: the referral workflow with lead routing."""
-    return Wiring(
-        inbox_handlers=inbox_handlers(referral_hooks=[route_on_arrival]),
-        member_removed=(revoke_lead_access,),
-    )
+def default_wiring(settings: Settings | None = None) -> Wiring:
+    """The node as shipped: the referral workflow with lead routing, and shared
+    aggregates held to ``settings.aggregate_min_cell`` (default settings without)."""
+    min_cell = settings.aggregate_min_cell if settings else AGGREGATE_MIN_CELL
+    handlers: dict[str, Handler] = {
+        **inbox_handlers(referral_hooks=[route_on_arrival]),
+        AGGREGATES: partial(apply_aggregates, min_cell=min_cell),
+    }
+    return Wiring(inbox_handlers=handlers, member_removed=(revoke_lead_access,))
 
 
 __all__ = ["Wiring", "default_wiring"]

@@ -183,3 +183,19 @@ def test_migration_0007_keeps_outbox_rows_and_renames_rejected_to_refused(db_url
         ]
         assert states == ["delivered", "rejected"]
     engine.dispose()
+
+
+def test_migration_0009_adds_seizure_origins_and_peer_aggregates_and_goes_back(
+    db_url: str,
+) -> None:
+    engine = make_engine(db_url)
+    upgrade_to_head(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns("case_events")}
+    assert {"origin_country", "transit_countries", "destination_country", "route"} <= columns
+    assert "analytics_peer_aggregates" in inspect(engine).get_table_names()
+    command.downgrade(alembic_config(engine), "0008")
+    inspector = inspect(engine)
+    assert "origin_country" not in {c["name"] for c in inspector.get_columns("case_events")}
+    assert "analytics_peer_aggregates" not in inspector.get_table_names()
+    upgrade_to_head(engine)
+    engine.dispose()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    field_validator,
     model_validator,
 )
 from sqlalchemy import select
@@ -33,9 +34,15 @@ EventKind = Literal[
 ]
 Outcome = Literal["death_with_reprieve", "death", "life", "fixed_term", "suspended", "acquitted"]
 Unit = Literal["mg", "g", "kg", "t", "ml", "l", "tablets", "units"]
+Route = Literal["air", "sea", "land", "post", "express"]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 UNITS: tuple[str, ...] = get_args(Unit)
+ROUTES: tuple[str, ...] = get_args(Route)
+MAX_TRANSIT = 10
+#: an ISO 3166-1 alpha-2 code, in either case (stored upper case)
+COUNTRY_PATTERN = "^[A-Za-z]{2}$"
+Country = Annotated[str, Field(pattern=COUNTRY_PATTERN)]
 
 #: What ``_consistent`` checks, as JSON Schema, so that the API's document says it too.
 _RULES: list[Any] = [
@@ -84,6 +91,11 @@ class EventIn(BaseModel):
     unit: Unit | None = None
     outcome: Outcome | None = None
     term_months: int | None = Field(default=None, ge=0, le=1200)
+    origin_country: Country | None = None
+    transit_countries: list[Country] = Field(default_factory=list, max_length=MAX_TRANSIT)
+    destination_country: Country | None = None
+    route: Route | None = None
+    concealment: str | None = Field(default=None, max_length=200)
     related_event_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     people: list[str] = Field(default_factory=list)
     details: dict[str, Any] = Field(default_factory=dict)
@@ -92,6 +104,16 @@ class EventIn(BaseModel):
     grading: str | None = None
     fictional: bool = False
     source: str | None = None
+
+    @field_validator("origin_country", "destination_country")
+    @classmethod
+    def _countries(cls, value: str | None) -> str | None:
+        return None if value is None else value.upper()
+
+    @field_validator("transit_countries")
+    @classmethod
+    def _transit(cls, value: list[str]) -> list[str]:
+        return [code.upper() for code in value]
 
     @model_validator(mode="after")
     def _consistent(self) -> EventIn:
@@ -133,6 +155,11 @@ def add_event(session: Session, actor: User, case_id: str, data: EventIn) -> Cas
         unit=data.unit,
         outcome=data.outcome,
         term_months=data.term_months,
+        origin_country=data.origin_country,
+        transit_countries=data.transit_countries or None,
+        destination_country=data.destination_country,
+        route=data.route,
+        concealment=data.concealment,
         related_event_id=data.related_event_id,
         details=data.details,
         created_by=actor.id,

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from jointprobe import __version__
 from jointprobe.cli import (
     accounts,
+    aggregates,
     audit,
     cases,
     chem,
@@ -22,6 +23,7 @@ from jointprobe.cli import (
     notice,
     peer,
     referral,
+    report,
     rfi,
     screen,
 )
@@ -94,7 +96,9 @@ app.add_typer(rfi.app, name="rfi")
 app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")
 app.add_typer(screen.app, name="screen")
+app.add_typer(aggregates.app, name="aggregates")
 resolve_cli.register(app)
+report.register(app)
 
 
 def run() -> None:

@@ -65,6 +65,7 @@ KINDS = (
     "rfi-response",
     "notice",
     "void",
+    "aggregates",
 )
 #: Kinds that carry sequence numbers and go through the inbox.
 SEQUENCED_KINDS = frozenset(KINDS) - {"receipt"}

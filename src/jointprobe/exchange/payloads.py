@@ -157,6 +157,43 @@ class NoticeBody(Body):
     marking: MarkingField
 
 
+class AggregateCell(Body):
+    """One cell of shared aggregates: a count, never a case's contents."""
+
+    quarter: Annotated[str, Field(pattern=r"^[0-9]{4}-Q[1-4]$")]
+    substance_class: Literal["fentanyl-related", "precursor", "other"]
+    origin: Annotated[str, Field(pattern=r"^([A-Z]{2}|unknown)$")]
+    count: Annotated[int, Field(ge=1, le=10_000_000)]
+
+
+class AggregatesBody(Body):
+    """A node's seizure counts by quarter, substance class and origin (``aggregates`` kind).
+
+    Cells under the sender's minimum are left out and only their number is said
+    (``suppressed``); the receiver refuses the whole message if any cell is under
+    its own minimum.
+    """
+
+    period_from: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    period_to: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    min_cell: Annotated[int, Field(ge=1, le=1000)]
+    suppressed: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+    cells: list[AggregateCell] = Field(max_length=20_000)
+    marking: MarkingField
+
+    @model_validator(mode="after")
+    def _cells_in_period(self) -> Self:
+        if self.period_to < self.period_from:
+            raise ValueError("period_to is before period_from")
+        first, last = self.period_from[:4], self.period_to[:4]
+        keys = [(c.quarter, c.substance_class, c.origin) for c in self.cells]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a cell appears twice")
+        if any(not first <= c.quarter[:4] <= last for c in self.cells):
+            raise ValueError("a cell lies outside the period")
+        return self
+
+
 class VoidBody(Body):
     """Fills a sequence slot whose message the sender withdrew (refused unrecorded, dropped)."""
 
@@ -190,6 +227,7 @@ BODIES: dict[str, type[Body]] = {
     "rfi-response": RfiResponseBody,
     "notice": NoticeBody,
     "void": VoidBody,
+    "aggregates": AggregatesBody,
 }
 
 
@@ -228,6 +266,8 @@ def _time(value: str, name: str) -> datetime:
 
 __all__ = [
     "BODIES",
+    "AggregateCell",
+    "AggregatesBody",
     "AckBody",
     "Body",
     "Item",

@@ -33,7 +33,7 @@ def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = Non
         redoc_url=None,
     )
     app.state.node = node
-    app.state.wiring = wiring or default_wiring()
+    app.state.wiring = wiring or default_wiring(node.settings)
     install_error_handlers(app)
     for module in (node_api, cases, entities, hits, screening_names):
         app.include_router(module.router, prefix=API_PREFIX)

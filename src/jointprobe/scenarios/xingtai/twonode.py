@@ -37,6 +37,7 @@ from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.peers import add_peer
 from jointprobe.node import OPERATOR, init_node, open_node
 from jointprobe.scenarios.xingtai import fictional
+from jointprobe.scenarios.xingtai.history import load_seizure_history
 from jointprobe.scenarios.xingtai.loader import CASE_ID, FICTIONAL, load_facts, load_xingtai
 from jointprobe.store.tables import User
 from jointprobe.timeutil import utcnow
@@ -157,6 +158,7 @@ def prepare(base: Path, spec: NodeSpec, port: int) -> DemoNode:
             )  # fmt: skip
             if spec.country == "US":
                 _us_case(session, analyst)
+                load_seizure_history(session, analyst)
             else:
                 load_xingtai(session, analyst, us_follow_up=False)
             demo.token = create_token(session, USERNAME, "demo", actor="operator")

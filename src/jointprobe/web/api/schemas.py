@@ -55,6 +55,11 @@ class EventOut(Marked):
     unit: str | None
     outcome: str | None
     term_months: int | None
+    origin_country: str | None = None
+    transit_countries: list[str] | None = None
+    destination_country: str | None = None
+    route: str | None = None
+    concealment: str | None = None
     related_event_id: int | None
     details: dict[str, Any]
     people: list[str] = []

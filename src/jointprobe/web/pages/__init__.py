@@ -28,14 +28,15 @@ from jointprobe.web.pages import (
     notices,
     outcomes,
     referrals,
+    report,
     rfis,
 )
 from jointprobe.web.pages.errors import install_page_errors
 from jointprobe.web.session import SessionSigner, load_secret
 
 ROUTERS = (
-    auth, account, dashboard, cases, graph, chemistry, cooperation, referrals, outcomes, rfis,
-    notices,
+    auth, account, dashboard, cases, graph, chemistry, cooperation, report, referrals, outcomes,
+    rfis, notices,
 )  # fmt: skip
 
 

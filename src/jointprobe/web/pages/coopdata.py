@@ -1,8 +1,8 @@
 """Cooperation figures from case events: the referral → conviction funnel per case.
 
-Counts use an event's ``details.count`` (or ``count_at_least``) when it stands for
-several (e.g. "more than 20 arrests"), else 1. A conviction is a court outcome
-other than an acquittal.
+What counts towards which stage, and how many an event stands for, is the
+analytics' rule (:mod:`jointprobe.analytics.funnel`); the funnel over time per
+partner and quarter is there too.
 """
 
 from __future__ import annotations
@@ -11,17 +11,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from jointprobe.analytics.funnel import STAGE_LABELS, STAGES, stage_of, weight
 from jointprobe.cases.events import list_events
 from jointprobe.cases.service import list_cases
-from jointprobe.store.tables import CaseEvent, User
-
-STAGES = ("referral", "investigation", "arrest", "conviction")
-STAGE_LABELS = {
-    "referral": "Referrals",
-    "investigation": "Investigations",
-    "arrest": "Arrests",
-    "conviction": "Convictions",
-}
+from jointprobe.store.tables import User
 
 
 @dataclass
@@ -32,24 +25,6 @@ class Funnel:
 
     def rows(self) -> list[tuple[str, str, int, bool]]:
         return [(s, STAGE_LABELS[s], self.counts[s], self.at_least[s]) for s in STAGES]
-
-
-def stage_of(event: CaseEvent) -> str | None:
-    if event.kind in ("referral", "investigation", "arrest"):
-        return event.kind
-    if event.kind == "court_outcome" and event.outcome != "acquitted":
-        return "conviction"
-    return None
-
-
-def weight(event: CaseEvent) -> tuple[int, bool]:
-    """How many the event stands for, and whether that is a lower bound."""
-    details = event.details or {}
-    for key, lower in (("count", False), ("count_at_least", True)):
-        value = details.get(key)
-        if isinstance(value, int) and value > 0:
-            return value, lower
-    return 1, False
 
 
 def funnel(session: Session, user: User) -> Funnel:

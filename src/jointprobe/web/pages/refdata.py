@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jointprobe.analytics.responsiveness import responsiveness
 from jointprobe.errors import JointprobeError
 from jointprobe.exchange.tables import OutboxEntry, Referral, ReferralEvent
 from jointprobe.exchange.workflow import (
@@ -23,14 +24,12 @@ from jointprobe.exchange.workflow import (
     answers,
     exchanged,
     subject_of,
-    timeline,
     timelines,
     visible_referral,
 )
 from jointprobe.exchange.workflow import visible_referrals as workflow_visible_referrals
 from jointprobe.resolve.hits import Hit, find_hits, hits_for_entity
 from jointprobe.store.tables import User
-from jointprobe.timeutil import as_utc
 
 
 def visible_referrals(session: Session, user: User, direction: str | None = None) -> list[Referral]:
@@ -106,26 +105,24 @@ class PartnerFigures:
         return median(self.outcome_hours) if self.outcome_hours else None
 
 
-def _hours(start: datetime, end: datetime) -> float:
-    return max((as_utc(end) - as_utc(start)).total_seconds(), 0.0) / 3600
-
-
 def partner_figures(session: Session, user: User) -> list[PartnerFigures]:
-    """Per partner: referrals sent and received, median hours to ack and to first outcome."""
+    """Per partner: referrals sent and received, hours to ack and to first outcome.
+
+    The times are the analytics' (:mod:`jointprobe.analytics.responsiveness`), so
+    this page and the working-group report never disagree.
+    """
     partners: dict[str, PartnerFigures] = {}
-    for referral in visible_referrals(session, user):
-        figures = partners.setdefault(referral.peer_id, PartnerFigures(referral.peer_id))
-        if referral.direction == "out":
-            figures.sent += 1
-        else:
-            figures.received += 1
-        if referral.acknowledged_at is not None:
-            figures.ack_hours.append(_hours(referral.created_at, referral.acknowledged_at))
-        outcomes = [
-            e.at for e in timeline(session, referral.id, referral.peer_id) if e.kind == "outcome"
-        ]
-        if outcomes:
-            figures.outcome_hours.append(_hours(referral.created_at, min(map(as_utc, outcomes))))
+    for group in responsiveness(session, user):
+        figures = partners.setdefault(group.peer_id, PartnerFigures(group.peer_id))
+        for times in group.times:
+            if times.direction == "out":
+                figures.sent += 1
+            else:
+                figures.received += 1
+            if times.ack_hours is not None:
+                figures.ack_hours.append(times.ack_hours)
+            if times.outcome_hours is not None:
+                figures.outcome_hours.append(times.outcome_hours)
     return sorted(partners.values(), key=lambda f: f.peer_id)
 
 
