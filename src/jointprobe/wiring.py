@@ -14,6 +14,7 @@ from jointprobe.cases.service import MemberRemovedHook
 from jointprobe.exchange.inbox import Handler
 from jointprobe.exchange.workflow import inbox_handlers
 from jointprobe.leads import revoke_lead_access, route_on_arrival
+from jointprobe.precursors import precursor_handlers
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,12 @@ class Wiring:
 
 
 def default_wiring() -> Wiring:
-    """The node as shipped: the referral workflow with lead routing."""
+    """The node as shipped: the referral workflow with lead routing, and precursor trade."""
     return Wiring(
-        inbox_handlers=inbox_handlers(referral_hooks=[route_on_arrival]),
+        inbox_handlers={
+            **inbox_handlers(referral_hooks=[route_on_arrival]),
+            **precursor_handlers(),
+        },
         member_removed=(revoke_lead_access,),
     )
 

@@ -65,6 +65,10 @@ KINDS = (
     "rfi-response",
     "notice",
     "void",
+    "pen",
+    "pen-answer",
+    "sor",
+    "incident",
 )
 #: Kinds that carry sequence numbers and go through the inbox.
 SEQUENCED_KINDS = frozenset(KINDS) - {"receipt"}

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine, create_engine
 
 import jointprobe.exchange.tables  # noqa: F401  (tables on the same metadata)
+import jointprobe.precursors.tables  # noqa: F401
 import jointprobe.resolve.judgements  # noqa: F401
 from jointprobe.store.tables import Base
 
