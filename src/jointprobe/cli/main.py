@@ -21,6 +21,7 @@ from jointprobe.cli import (
     node,
     notice,
     peer,
+    precursors,
     referral,
     rfi,
 )
@@ -92,6 +93,9 @@ app.add_typer(referral.app, name="referral")
 app.add_typer(rfi.app, name="rfi")
 app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")
+app.add_typer(precursors.pen_app, name="pen")
+app.add_typer(precursors.sor_app, name="sor")
+app.add_typer(precursors.incident_app, name="incident")
 resolve_cli.register(app)
 
 
