@@ -27,6 +27,7 @@ from jointprobe.web.pages import (
     graph,
     notices,
     outcomes,
+    precursors,
     referrals,
     rfis,
 )
@@ -35,7 +36,7 @@ from jointprobe.web.session import SessionSigner, load_secret
 
 ROUTERS = (
     auth, account, dashboard, cases, graph, chemistry, cooperation, referrals, outcomes, rfis,
-    notices,
+    notices, precursors,
 )  # fmt: skip
 
 
