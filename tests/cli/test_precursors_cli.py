@@ -81,3 +81,24 @@ def test_incident_and_report_from_the_command_line(tmp_path: Path) -> None:
     finally:
         cn.close()
         us.close()
+
+
+def test_an_older_agreement_gains_the_precursor_kinds_by_command(tmp_path: Path) -> None:
+    cn, us = make(tmp_path, "cn-nnc", "CN"), make(tmp_path, "us-dea", "US")
+    try:
+        trust(cn, us, kinds=["referral", "ack", "status", "outcome", "rfi", "rfi-response"])
+        form = tmp_path / "pen.json"
+        form.write_text(json.dumps(pen_form(utcnow())))
+        code, out = jp(tmp_path / "cn-nnc", "pen", "send", str(form), "--peer", "us-dea",
+                       "--as", "reg")  # fmt: skip
+        assert code != 0 and "agreement.kind_not_allowed" in out, out
+        code, out = jp(tmp_path / "cn-nnc", "peer", "agreement", "us-dea", "--kinds", "all")
+        assert code == 0 and "pen-answer" in out and "incident" in out, out
+        code, out = jp(tmp_path / "cn-nnc", "peer", "agreement", "us-dea", "--kinds", "bogus")
+        assert code == 2, out
+        code, out = jp(tmp_path / "cn-nnc", "pen", "send", str(form), "--peer", "us-dea",
+                       "--as", "reg")  # fmt: skip
+        assert code == 0, out
+    finally:
+        cn.close()
+        us.close()
