@@ -36,8 +36,9 @@ CN, US = "cn-mps-nnc", "us-dea-doc"
 
 
 @pytest.fixture
-def pair(tmp_path: Path) -> Iterator[tuple[Node, Node]]:
-    cn, us = make(tmp_path, CN, "CN"), make(tmp_path, US, "US")
+def pair(tmp_path: Path, db_url: str) -> Iterator[tuple[Node, Node]]:
+    """The importing node under test on SQLite and PostgreSQL; the exporter on SQLite."""
+    cn, us = make(tmp_path, CN, "CN"), make(tmp_path, US, "US", db_url)
     trust(cn, us)
     yield cn, us
     cn.close()

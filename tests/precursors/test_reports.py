@@ -32,12 +32,10 @@ ON = date(2026, 11, 30)
 
 
 @pytest.fixture
-def three(tmp_path: Path) -> Iterator[tuple[Node, Node, Node]]:
-    us, cn, mx = (
-        make(tmp_path, "us-dea", "US"),
-        make(tmp_path, "cn-nnc", "CN"),
-        make(tmp_path, "mx-fgr", "MX"),
-    )
+def three(tmp_path: Path, db_url: str) -> Iterator[tuple[Node, Node, Node]]:
+    """The node that receives and passes on (cn) on SQLite and PostgreSQL; the others SQLite."""
+    us, mx = make(tmp_path, "us-dea", "US"), make(tmp_path, "mx-fgr", "MX")
+    cn = make(tmp_path, "cn-nnc", "CN", db_url)
     trust(us, cn)
     trust(us, mx, max_tlp="GREEN")
     trust(cn, mx)
