@@ -105,6 +105,11 @@ def test_objection_and_request_need_a_reason(pair: tuple[Node, Node]) -> None:
         answer_pen(session, user(session, "reg"), keys(us), pen_id, decision="maybe",
                    reason="x")  # fmt: skip
     assert _row(us, pen_id, CN).state == "received"
+    with us.write_session() as session:  # an AMBER notification is not answered under GREEN
+        answer_pen(session, user(session, "reg"), keys(us), pen_id, decision="no-objection",
+                   tlp="GREEN")  # fmt: skip
+    answer = _row(us, pen_id, CN).answers[0]
+    assert (answer["marking"]["tlp"], answer["marking"]["originator"]) == ("AMBER", US)
 
 
 def _forge(sender: Node, recipient: Node, pen_id: str | None, seq: int, **body: object) -> str:

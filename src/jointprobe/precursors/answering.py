@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from jointprobe.audit import record
 from jointprobe.errors import Conflict, InvalidInput, NotFound
 from jointprobe.exchange.keys import NodeKeys
+from jointprobe.exchange.markings import Marking
 from jointprobe.exchange.outbox import enqueue
-from jointprobe.exchange.payloads import PenAnswerBody
+from jointprobe.exchange.payloads import MarkingField, PenAnswerBody
 from jointprobe.exchange.wire import format_time
-from jointprobe.exchange.workflow.release import released_marking
+from jointprobe.exchange.workflow.release import released_marking, require_release_to_peer
 from jointprobe.precursors.access import require_decider
 from jointprobe.precursors.tables import PrecursorMessage
 from jointprobe.store.tables import User
@@ -88,9 +89,16 @@ def answer_pen(
     require_decider(actor)
     now = now or utcnow()
     row = received_pen(session, pen_id, peer_id)
-    marking = released_marking(session, keys, [row.peer_id], now, tlp=tlp)
+    # the answer is held at least as strictly as the notification it answers
+    own = released_marking(session, keys, [row.peer_id], now, tlp=tlp).parsed()
+    marking = own.stricter(Marking.from_dict(row.marking))
+    require_release_to_peer(marking, session, keys, row.peer_id, now)
     try:
-        body = PenAnswerBody(decision=decision, reason=reason, marking=marking)  # type: ignore[arg-type]
+        body = PenAnswerBody(
+            decision=decision,  # type: ignore[arg-type]
+            reason=reason,
+            marking=MarkingField.of(marking),
+        )
     except ValidationError as exc:
         raise InvalidInput(exc.errors()[0]["msg"], where="decision") from None
     require_open(row)  # before anything is queued
@@ -99,7 +107,7 @@ def answer_pen(
         now=now, conversation_id=row.id, in_reply_to=row.id,
     )  # fmt: skip
     note_answer(row, body, message_id=envelope.id, direction="out", at=now)
-    detail = {"decision": decision, "to": row.peer_id, "tlp": marking.tlp}
+    detail = {"decision": decision, "to": row.peer_id, "tlp": marking.tlp.value}
     record(session, actor.username, "answer", "pen", row.id, detail)
     return envelope.id
 
