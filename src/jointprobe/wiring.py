@@ -18,6 +18,7 @@ from jointprobe.config import Settings
 from jointprobe.exchange.inbox import Handler
 from jointprobe.exchange.workflow import inbox_handlers
 from jointprobe.leads import revoke_lead_access, route_on_arrival
+from jointprobe.precursors import precursor_handlers
 
 AGGREGATE_MIN_CELL: int = Settings.model_fields["aggregate_min_cell"].default
 
@@ -31,11 +32,12 @@ class Wiring:
 
 
 def default_wiring(settings: Settings | None = None) -> Wiring:
-    """The node as shipped: the referral workflow with lead routing, and shared
+    """The node as shipped: the referral workflow with lead routing, precursor trade, and shared
     aggregates held to ``settings.aggregate_min_cell`` (default settings without)."""
     min_cell = settings.aggregate_min_cell if settings else AGGREGATE_MIN_CELL
     handlers: dict[str, Handler] = {
         **inbox_handlers(referral_hooks=[route_on_arrival]),
+        **precursor_handlers(),
         AGGREGATES: partial(apply_aggregates, min_cell=min_cell),
     }
     return Wiring(inbox_handlers=handlers, member_removed=(revoke_lead_access,))

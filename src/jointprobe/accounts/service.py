@@ -19,7 +19,7 @@ from jointprobe.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from jointprobe.store.tables import ApiToken, User
 from jointprobe.timeutil import utcnow
 
-ROLES = ("analyst", "supervisor", "liaison", "chemist", "admin")
+ROLES = ("analyst", "supervisor", "liaison", "chemist", "admin", "regulator")
 TOKEN_PREFIX = "jp_"
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 

@@ -18,8 +18,10 @@ from rich.table import Table
 from jointprobe.cli.context import console, settings
 from jointprobe.cli.render import FICTION, render_summary
 from jointprobe.errors import ConfigError
+from jointprobe.scenarios.pen_story import run_pen_story
 from jointprobe.scenarios.xingtai.twonode import (
     DEMO_PASSWORD,
+    REGULATOR,
     US_CASE,
     USERNAME,
     Story,
@@ -115,11 +117,38 @@ def render_story(out: Console, story: Story) -> None:
     out.print(_timeline(f"the leads, seen from {cn.spec.node_id}", story.leads_view_cn))
 
 
+def render_pen(out: Console, story: Story, pen: dict[str, Any]) -> None:
+    """The pre-export notification from the Chinese node, answered by the US regulator."""
+    cn, us, form, final = story.cn.spec.node_id, story.us.spec.node_id, pen["form"], pen["final"]
+    out.print(f"\n[bold]5. {cn} → {us}[/]: pre-export notification {pen['id']} "
+              f"({pen['label']})")  # fmt: skip
+    table = Table(title="notification (1988 Convention Art. 12(10))", title_justify="left")
+    table.add_column("field", no_wrap=True)
+    table.add_column("value")
+    line = form["consignments"][0]
+    for name, value in (
+        ("exporter", f"{form['exporter']['name']}, licence {form['exporter']['licence']}"),
+        ("importer", f"{form['importer']['name']}, licence {form['importer']['licence']}"),
+        ("substance", f"{line['substance']} (CAS {line['cas']}, HS {line['hs_code']}), "
+                      f"{line['quantity']:g} {line['unit']} at {line['concentration_percent']} %"),
+        ("route", f"{form['exit_point']} → {form['entry_point']} ({form['transport_mode']})"),
+        ("import authorisation", form["import_authorisation"]),
+        ("reply by", pen["received"]["due"][:16].replace("T", " ") + " UTC"),
+    ):  # fmt: skip
+        table.add_row(name, value)
+    out.print(table)
+    answer = final["answers"][-1]
+    out.print(f"{us} (regulator) answered [bold]{final['decision']}[/]: {answer['reason']}; "
+              f"{cn} holds it as {final['state']}, marking TLP:{answer['marking']['tlp']} "
+              f"from {answer['marking']['originator']}")  # fmt: skip
+
+
 def _sign_in(out: Console, story: Story) -> None:
     for demo in (story.us, story.cn):
         out.print(
             f"[bold]{demo.spec.node_id}[/]: web {demo.url}/  API {demo.url}/api/v1/docs  "
-            f"sign in as [bold]{USERNAME}[/] / {DEMO_PASSWORD}  (data: {demo.data_dir})"
+            f"sign in as [bold]{USERNAME}[/] / {DEMO_PASSWORD}, or [bold]{REGULATOR}[/] for the "
+            f"precursor register  (data: {demo.data_dir})"
         )
 
 
@@ -155,6 +184,7 @@ def demo(
         with two_nodes(base, port) as (story, servers):
             run_story(story.us, story.cn, story)
             render_story(console, story)
+            render_pen(console, story, run_pen_story(story.us, story.cn))
             console.print()
             _sign_in(console, story)
             pids = ", ".join(str(p) for p in servers.pids())

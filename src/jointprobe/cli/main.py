@@ -22,6 +22,7 @@ from jointprobe.cli import (
     node,
     notice,
     peer,
+    precursors,
     referral,
     report,
     rfi,
@@ -97,6 +98,9 @@ app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")
 app.add_typer(screen.app, name="screen")
 app.add_typer(aggregates.app, name="aggregates")
+app.add_typer(precursors.pen_app, name="pen")
+app.add_typer(precursors.sor_app, name="sor")
+app.add_typer(precursors.incident_app, name="incident")
 resolve_cli.register(app)
 report.register(app)
 

@@ -12,7 +12,14 @@ from jointprobe.cli import outbox
 from jointprobe.cli.context import console, settings
 from jointprobe.exchange.identity import node_keys, own_card, rotate_own_keys
 from jointprobe.exchange.outbox import deliver_outbox
-from jointprobe.exchange.peers import add_peer, apply_card_update, list_peers, peer_status
+from jointprobe.exchange.peers import (
+    DEFAULT_KINDS,
+    add_peer,
+    apply_card_update,
+    list_peers,
+    peer_status,
+    set_agreement,
+)
 from jointprobe.node import open_node
 
 app = typer.Typer(help="Peers: node cards, fingerprints, agreements, delivery state.")
@@ -65,6 +72,29 @@ def add(
                 f"[green]trusted[/] {peer.node_id} ({peer.name}, {peer.country}) at "
                 f"{peer.endpoint}; kinds: {', '.join(peer.allowed_kinds)}; max TLP:{peer.max_tlp}"
             )
+    finally:
+        node.close()
+
+
+@app.command("agreement")
+def agreement(
+    ctx: typer.Context,
+    node_id: str = typer.Argument(..., help="The peer."),
+    kinds: str | None = typer.Option(
+        None, "--kinds", help="Comma-separated kinds the agreement allows ('all': every kind)."
+    ),
+    max_tlp: str | None = typer.Option(None, "--max-tlp", help="Highest TLP it may receive."),
+) -> None:
+    """Change what the agreement with a peer allows (e.g. the precursor kinds of a new version)."""
+    chosen = None
+    if kinds is not None:
+        chosen = list(DEFAULT_KINDS) if kinds == "all" else [k.strip() for k in kinds.split(",")]
+    node = open_node(settings(ctx))
+    try:
+        with node.write_session() as session:
+            peer = set_agreement(session, node_id, kinds=chosen, max_tlp=max_tlp)
+            console.print(f"{peer.node_id}: kinds: {', '.join(peer.allowed_kinds)}; "
+                          f"max TLP:{peer.max_tlp}")  # fmt: skip
     finally:
         node.close()
 

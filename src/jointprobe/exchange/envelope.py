@@ -66,6 +66,10 @@ KINDS = (
     "notice",
     "void",
     "aggregates",
+    "pen",
+    "pen-answer",
+    "sor",
+    "incident",
 )
 #: Kinds that carry sequence numbers and go through the inbox.
 SEQUENCED_KINDS = frozenset(KINDS) - {"receipt"}

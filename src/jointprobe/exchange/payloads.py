@@ -6,8 +6,9 @@ makes the message ``envelope.malformed`` (recorded as rejected, never applied).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -217,6 +218,151 @@ class ReceiptBody(Body):
     applied_through: Annotated[int, Field(ge=0, le=2**53 - 1)] | None = None
 
 
+# Precursor trade (docs/precursors.md): pre-export notifications (1988 Convention,
+# Art. 12(10)), their answers, suspicious order reports and incidents.
+
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+Line = Annotated[str, Field(min_length=1, max_length=2_000)]
+Quantity = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
+_CAS = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
+
+
+def cas_problem(value: str) -> str | None:
+    """Why ``value`` is not a CAS registry number (digits and its check digit), or None."""
+    found = _CAS.match(value)
+    if found is None:
+        return f"{value!r} is not written as a CAS number (e.g. 299-42-3)"
+    digits = (found.group(1) + found.group(2))[::-1]
+    check = sum(int(d) * (i + 1) for i, d in enumerate(digits)) % 10
+    if check != int(found.group(3)):
+        return f"{value!r}: the CAS check digit should be {check}"
+    return None
+
+
+class Party(Body):
+    """A party to a shipment: exporter, importer, consignee, end user, intermediary."""
+
+    name: Short
+    address: Line
+    country: Country
+    #: licence or registration number (import/export licence, operator registration)
+    licence: Short | None = None
+    role: Short | None = None  # for intermediaries: broker, freight forwarder, carrier…
+
+
+class Consignment(Body):
+    """One substance line: what, how concentrated, how much."""
+
+    substance: Short
+    cas: Short
+    hs_code: Annotated[str, Field(pattern=r"^\d{4}(\.?\d{2}){0,3}$")]
+    concentration_percent: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] | None = None
+    quantity: Quantity
+    unit: Literal["kg", "g", "t", "l", "ml", "units"]
+
+    @field_validator("cas")
+    @classmethod
+    def _cas(cls, value: str) -> str:
+        problem = cas_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+class PenFields(Body):
+    """A pre-export notification's fields (Art. 12(10)(b), the EU export authorisation)."""
+
+    reference: Short  # the exporting authority's export authorisation or file number
+    exporter: Party
+    importer: Party
+    consignee: Party | None = None
+    end_user: Party | None = None
+    intermediaries: list[Party] = Field(default_factory=list, max_length=20)
+    consignments: list[Consignment] = Field(min_length=1, max_length=50)
+    invoice: Short | None = None
+    end_use: Line
+    import_authorisation: Short | None = None
+    exit_point: Short
+    entry_point: Short
+    transit: list[Short] = Field(default_factory=list, max_length=20)
+    transport_mode: Literal["air", "sea", "road", "rail", "post", "courier", "multimodal"]
+    route: Line
+    dispatch_date: date
+
+
+class PenBody(PenFields):
+    reply_by: str
+    marking: MarkingField
+
+    @field_validator("reply_by")
+    @classmethod
+    def _reply_by(cls, value: str) -> str:
+        _time(value, "reply_by")
+        return value
+
+
+PEN_DECISIONS = ("no-objection", "objection", "rfi")
+
+
+class PenAnswerBody(Body):
+    """The importing regulator's answer; an objection or a request gives its reason."""
+
+    decision: Literal["no-objection", "objection", "rfi"]
+    reason: Text = ""
+    marking: MarkingField
+
+    @model_validator(mode="after")
+    def _reason(self) -> PenAnswerBody:
+        if self.decision != "no-objection" and not self.reason.strip():
+            raise ValueError(f"an answer of {self.decision} must give its reason")
+        return self
+
+
+class SorFields(Body):
+    """A suspicious order report (21 U.S.C. 802(57), EU Reg. 273/2004 Art. 8)."""
+
+    reference: Short
+    reported_by: Party
+    customer: Party
+    consignments: list[Consignment] = Field(min_length=1, max_length=50)
+    order_date: date
+    red_flags: list[Line] = Field(min_length=1, max_length=50)
+    narrative: Text = ""
+    action: Literal["refused", "held", "supplied", "pending"]
+    case_ref: Short | None = None
+
+
+class SorBody(SorFields):
+    marking: MarkingField
+
+
+INCIDENT_TYPES = (
+    "seizure", "stopped-shipment", "diversion", "attempted-diversion", "illicit-manufacture",
+)  # fmt: skip
+
+
+class IncidentFields(Body):
+    """An incident of the kinds the INCB collects (PICS, form D)."""
+
+    type: Literal[
+        "seizure", "stopped-shipment", "diversion", "attempted-diversion", "illicit-manufacture"
+    ]
+    reference: Short
+    occurred_on: date
+    country: Country
+    place: Short | None = None
+    consignments: list[Consignment] = Field(min_length=1, max_length=50)
+    parties: list[Party] = Field(default_factory=list, max_length=50)
+    route: Line | None = None
+    modus_operandi: Text = ""
+    narrative: Text = ""
+    case_ref: Short | None = None
+
+
+class IncidentBody(IncidentFields):
+    marking: MarkingField
+
+
 BODIES: dict[str, type[Body]] = {
     "referral": ReferralBody,
     "receipt": ReceiptBody,
@@ -228,6 +374,10 @@ BODIES: dict[str, type[Body]] = {
     "notice": NoticeBody,
     "void": VoidBody,
     "aggregates": AggregatesBody,
+    "pen": PenBody,
+    "pen-answer": PenAnswerBody,
+    "sor": SorBody,
+    "incident": IncidentBody,
 }
 
 
@@ -268,21 +418,33 @@ __all__ = [
     "BODIES",
     "AggregateCell",
     "AggregatesBody",
+    "INCIDENT_TYPES",
+    "PEN_DECISIONS",
     "AckBody",
     "Body",
+    "Consignment",
+    "IncidentBody",
+    "IncidentFields",
     "Item",
     "MarkingField",
     "NoticeBody",
     "Outcome",
     "OutcomeBody",
+    "Party",
+    "PenAnswerBody",
+    "PenBody",
+    "PenFields",
     "ReceiptBody",
     "ReceiptResult",
     "ReferralBody",
     "RfiBody",
     "RfiResponseBody",
     "SelectorRef",
+    "SorBody",
+    "SorFields",
     "StatusBody",
     "VoidBody",
+    "cas_problem",
     "markings_of",
     "parse_body",
 ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from jointprobe.audit import record
 from jointprobe.cases import can_see_case
@@ -36,16 +37,35 @@ def get_referral(session: Session, referral_id: str, peer_id: str | None = None)
 # until its state is closed; a received one we have not acknowledged is overdue too.
 
 
-def overdue_filter(now: datetime) -> ColumnElement[bool]:
-    """Referrals overdue at ``now``, as a ``where`` clause (the rule above)."""
-    return and_(Referral.due.is_not(None), Referral.due < now, Referral.state.not_in(CLOSED_STATES))
+# Other registers with a due date and a state (pre-export notifications) use the
+# same rule on their own columns: ``overdue_filter(now, due=..., state=...)``.
 
 
-def is_overdue(referral: Referral, now: datetime | None = None) -> bool:
-    """Whether ``referral`` is overdue at ``now`` (default: now), the rule above."""
-    if referral.due is None or referral.state in CLOSED_STATES:
+class Due(Protocol):
+    """A row with a due date and a state: a referral, or a pre-export notification."""
+
+    @property
+    def due(self) -> datetime | None: ...
+
+    @property
+    def state(self) -> str: ...
+
+
+def overdue_filter(
+    now: datetime,
+    *,
+    due: InstrumentedAttribute[datetime | None] = Referral.due,
+    state: InstrumentedAttribute[str] = Referral.state,
+) -> ColumnElement[bool]:
+    """Rows overdue at ``now``, as a ``where`` clause (the rule above); referrals by default."""
+    return and_(due.is_not(None), due < now, state.not_in(CLOSED_STATES))
+
+
+def is_overdue(row: Due, now: datetime | None = None) -> bool:
+    """Whether ``row`` (a referral by default) is overdue at ``now`` (default: now)."""
+    if row.due is None or row.state in CLOSED_STATES:
         return False
-    return as_utc(referral.due) < as_utc(now or utcnow())
+    return as_utc(row.due) < as_utc(now or utcnow())
 
 
 def list_referrals(
@@ -138,6 +158,7 @@ def timelines(session: Session, rows: list[Referral]) -> list[ReferralEvent]:
 
 __all__ = [
     "CLOSED_STATES",
+    "Due",
     "INBOX_ROLES",
     "can_see_referral",
     "get_referral",

@@ -44,6 +44,7 @@ from jointprobe.timeutil import utcnow
 
 DEMO_PASSWORD = "xingtai-demo-2017"
 USERNAME = "analyst"
+REGULATOR = "regulator"
 US_CASE = "diana-2017"
 INVESTIGATION_SEED = 20191107
 
@@ -74,6 +75,8 @@ class DemoNode:
     token: str = ""
     #: the node operator's token: the exchange channels' state is for those who run them
     operator_token: str = ""
+    #: the precursor regulator's token (pre-export notifications)
+    regulator_token: str = ""
     proc: subprocess.Popen[bytes] | None = None
     log: IO[bytes] | None = None
 
@@ -163,6 +166,11 @@ def prepare(base: Path, spec: NodeSpec, port: int) -> DemoNode:
                 load_xingtai(session, analyst, us_follow_up=False)
             demo.token = create_token(session, USERNAME, "demo", actor="operator")
             demo.operator_token = create_token(session, OPERATOR, "demo", actor="operator")
+            create_user(
+                session, REGULATOR, "regulator", display_name=f"Demo regulator ({spec.name})",
+                password=DEMO_PASSWORD,
+            )  # fmt: skip
+            demo.regulator_token = create_token(session, REGULATOR, "demo", actor="operator")
         demo.fingerprint = own_card(node, node_keys(node)).fingerprint
     finally:
         node.close()
@@ -271,13 +279,13 @@ def peer_up(me: DemoNode, other: DemoNode) -> dict[str, Any]:
 
 
 class Api:
-    """One node's REST API as its analyst."""
+    """One node's REST API as its analyst (or as the user whose ``token`` is given)."""
 
-    def __init__(self, demo: DemoNode) -> None:
+    def __init__(self, demo: DemoNode, token: str | None = None) -> None:
         self.demo = demo
         self.client = httpx.Client(
             base_url=demo.url + "/api/v1",
-            headers={"Authorization": f"Bearer {demo.token}"},
+            headers={"Authorization": f"Bearer {token or demo.token}"},
             timeout=30.0,
         )
 
@@ -620,6 +628,7 @@ def two_nodes(base: Path, first_port: int = 8701) -> Iterator[tuple[Story, Serve
 __all__ = [
     "CN",
     "DEMO_PASSWORD",
+    "REGULATOR",
     "US",
     "USERNAME",
     "US_CASE",

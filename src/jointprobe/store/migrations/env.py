@@ -7,6 +7,7 @@ from sqlalchemy import Engine, create_engine
 
 import jointprobe.analytics.tables  # noqa: F401  (tables on the same metadata)
 import jointprobe.exchange.tables  # noqa: F401
+import jointprobe.precursors.tables  # noqa: F401
 import jointprobe.resolve.judgements  # noqa: F401
 import jointprobe.screening.list_tables  # noqa: F401
 from jointprobe.store.tables import Base

@@ -27,6 +27,7 @@ from jointprobe.web.pages import (
     graph,
     notices,
     outcomes,
+    precursors,
     referrals,
     report,
     rfis,
@@ -36,7 +37,7 @@ from jointprobe.web.session import SessionSigner, load_secret
 
 ROUTERS = (
     auth, account, dashboard, cases, graph, chemistry, cooperation, report, referrals, outcomes,
-    rfis, notices,
+    rfis, notices, precursors,
 )  # fmt: skip
 
 

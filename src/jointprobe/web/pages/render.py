@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from jointprobe.cases.marking import describe
+from jointprobe.precursors import can_see_register
 from jointprobe.web.session import COOKIE_NAME, SessionSigner, WebSession
 
 TLP_CLASSES = {
@@ -48,6 +49,7 @@ environment = Environment(
 )
 environment.filters["tlp_class"] = _tlp_class
 environment.filters["handling_text"] = _handling
+environment.globals["sees_precursors"] = can_see_register
 
 
 def set_session_cookie(request: Request, response: Response, session: WebSession) -> None:
