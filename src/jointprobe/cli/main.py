@@ -18,6 +18,7 @@ from jointprobe.cli import (
     chem,
     demo,
     entities,
+    maintenance,
     node,
     notice,
     peer,
@@ -81,6 +82,7 @@ def version() -> None:
 
 
 node.register(app)
+maintenance.register(app)
 demo.register(app)
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.token_app, name="token")
