@@ -7,6 +7,7 @@ missing there. No other module reads ``os.environ``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -90,6 +91,17 @@ class Settings(BaseSettings):
         default=900,
         ge=1,
         description="How long a failed web sign-in counts towards the limits.",
+    )
+    metrics_token: str | None = Field(
+        repr=False,
+        default=None,
+        description="Bearer token that GET /metrics requires; default: /metrics answers "
+        "only requests from the node's own machine (127.0.0.1, ::1).",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Format of `jointprobe serve`'s log lines on standard error: one JSON "
+        "object per line, or plain text.",
     )
     test_database_url: str | None = Field(
         repr=False,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -68,6 +69,8 @@ class PeerDelivery:
     error: str | None = None
     #: the batch was too large for the peer and was halved: send again at once
     again: bool = False
+    #: sent as ``X-Request-ID``: the receiver's log line for the batch carries it too
+    request_id: str = field(default_factory=lambda: secrets.token_hex(8))
     #: our sequence numbers the peer said another message of ours holds (we went back)
     taken: list[int] = field(default_factory=list)
 
@@ -116,7 +119,7 @@ def deliver_peer(
             response = client.post(
                 claimed.peer.endpoint + INBOX_PATH,
                 content=body,
-                headers={"content-type": "application/json"},
+                headers={"content-type": "application/json", "x-request-id": report.request_id},
             )
         except httpx.HTTPError as exc:
             report.error = f"transport: {type(exc).__name__}"
