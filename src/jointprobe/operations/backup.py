@@ -65,6 +65,8 @@ class Manifest:
     @classmethod
     def read(cls, folder: Path) -> Manifest:
         path = folder / MANIFEST
+        if not folder.is_dir():
+            raise InvalidInput("not a jointprobe backup: not a folder", where=str(folder))
         try:
             data = json.loads(path.read_text())
         except FileNotFoundError as exc:
