@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from tests.exchange.factories import marking
 from tests.exchange.live import HANDLERS, keys, make_node, peer
 
+from jointprobe.errors import Conflict, InvalidInput
+from jointprobe.exchange.card import NodeCard
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import own_card, rotate_own_keys
 from jointprobe.exchange.inbox import receive
-from jointprobe.exchange.peerkeys import key_history
+from jointprobe.exchange.keys import NodeKeys
+from jointprobe.exchange.peerkeys import add_old_key, key_history
 from jointprobe.node import Node
 from jointprobe.store import upgrade_to_head
 from jointprobe.store.migrate import alembic_config
@@ -36,7 +40,8 @@ def test_keys_a_peer_rotated_away_from_before_0006_come_back(tmp_path: Path) -> 
     us = make_node(tmp_path, "us-hsi-nola", "HSI", "US")
     cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
     peer(us, cn)
-    first = own_card(cn).fingerprint
+    first_card = own_card(cn)
+    first = first_card.fingerprint
     second = _rotate_by_notice(us, cn, 1)
     third = _rotate_by_notice(us, cn, 2)
     with us.session() as session:
@@ -55,10 +60,24 @@ def test_keys_a_peer_rotated_away_from_before_0006_come_back(tmp_path: Path) -> 
         (third, True, "backfill"),
     ]
     assert history[0].superseded_at == history[1].accepted_at
-    # the key pinned by `peer add` was kept as a fingerprint only: not recoverable
+    # the key pinned by `peer add` was kept as a fingerprint only: the partner hands over
+    # its old card, which must carry a fingerprint this node replaced by a rotation
     assert first not in {k.fingerprint for k in history}
+    stranger = NodeCard.create(NodeKeys.generate("cn-mps-nnc"), name="MPS", country="CN",
+                               endpoint="http://127.0.0.1:1")  # fmt: skip
+    with us.write_session() as session, pytest.raises(InvalidInput, match="never replaced"):
+        add_old_key(session, stranger.to_dict())
+    with us.write_session() as session:
+        added = add_old_key(session, first_card.to_dict())
+    assert (added.fingerprint, added.source, added.current) == (first, "operator", False)
+    with us.session() as session:
+        history = key_history(session, "cn-mps-nnc")
+    assert [k.fingerprint for k in history] == [first, second, third]
+    assert history[0].superseded_at == history[1].accepted_at
+    with us.write_session() as session, pytest.raises(Conflict):
+        add_old_key(session, first_card.to_dict())
     command.downgrade(alembic_config(us.engine), "0007")
     with us.session() as session:
-        assert [k.fingerprint for k in key_history(session, "cn-mps-nnc")] == [third]
+        assert [k.fingerprint for k in key_history(session, "cn-mps-nnc")] == [first, third]
     us.close()
     cn.close()

@@ -6,7 +6,8 @@ checking. Every rotation that arrived over the exchange left its card update
 in the inbox (a ``notice`` with topic ``card-update``, applied, its body kept
 as it came): that body holds the new card and so the new signing key. This
 migration adds each such key that the history lacks, in the order the updates
-were applied, with when it was accepted (the notice applied) and when it was
+were applied, with when it was accepted (the audit log's rotation away from the
+update's ``previous`` key, else when the notice was applied) and when it was
 superseded (the audit log's next ``rotated_from`` naming its fingerprint, or
 the next update's time). Rows are marked ``source = 'recovered'``.
 
@@ -88,7 +89,9 @@ def upgrade() -> None:
         if card is None or sender not in peers:
             continue
         sign, box = card["keys"]["sign"], card["keys"]["box"]
-        when = _aware(applied_at or received_at)
+        previous = body["card_update"].get("previous")
+        rotated = replaced.get((sender, _normal(previous))) if isinstance(previous, str) else None
+        when = rotated or _aware(applied_at or received_at)
         updates.setdefault(sender, []).append((sign, _fingerprint(sender, sign, box), when))
     rows = []
     for peer_id, keys in updates.items():
