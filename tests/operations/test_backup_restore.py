@@ -19,7 +19,7 @@ from tests.exchange.live import Served, analyst, keys, make_node, peer, wait_for
 
 from jointprobe.audit import verify
 from jointprobe.config import Settings
-from jointprobe.errors import Conflict, InvalidInput
+from jointprobe.errors import Conflict, InvalidInput, JointprobeError
 from jointprobe.exchange.tables import InboxEntry, OutboxEntry, ReferralEvent
 from jointprobe.exchange.workflow.sending import send_notice
 from jointprobe.node import Node
@@ -134,6 +134,20 @@ def test_restore_refuses_a_live_node_and_a_damaged_backup(tmp_path: Path) -> Non
     assert manifest["format"] == "jointprobe-backup/1"
     assert "key_passphrase" not in manifest["settings"]
     cn.close()
+
+
+def test_a_sealed_key_needs_its_passphrase_before_anything_is_restored(tmp_path: Path) -> None:
+    cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN", key_passphrase="a long passphrase")
+    sealed = keys(cn)
+    backup(cn, tmp_path / "backup")
+    cn.close()
+    with pytest.raises(JointprobeError, match="passphrase"):
+        restore(Settings(data_dir=tmp_path / "new"), tmp_path / "backup")
+    assert not (tmp_path / "new").exists()  # nothing written; the operator tries again
+    target = Settings(data_dir=tmp_path / "new", key_passphrase="a long passphrase")
+    restored = restore(target, tmp_path / "backup")
+    assert keys(restored.node).fingerprint == sealed.fingerprint
+    restored.node.close()
 
 
 def test_a_postgresql_node_is_backed_up_with_pg_dump_and_restored(

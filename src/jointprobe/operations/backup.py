@@ -29,11 +29,12 @@ from jointprobe.config import Settings
 from jointprobe.errors import ConfigError, Conflict, InvalidInput
 from jointprobe.exchange.anchors import ANCHOR_FILE
 from jointprobe.exchange.identity import KEY_FILE, RETIRED_KEYS_FILE, node_keys
+from jointprobe.exchange.keys import load_keys
 from jointprobe.exchange.outbox.resync import RESTORED_TOPIC
 from jointprobe.exchange.peers import list_peers
 from jointprobe.exchange.workflow.sending import send_notice
 from jointprobe.node import OPERATOR, Node, open_node
-from jointprobe.operations.dumps import dump, dump_file, load, require_empty
+from jointprobe.operations.dumps import SQLITE_FILE, dump, dump_file, load, require_empty
 from jointprobe.store import make_engine
 from jointprobe.store.migrate import current_revision
 from jointprobe.timeutil import utcnow
@@ -147,23 +148,43 @@ def restore(settings: Settings, src: Path) -> Restored:
             require_empty(engine)
         finally:
             engine.dispose()
+    if KEY_FILE in manifest.files:  # the passphrase opens it, before anything is written
+        load_keys(src / KEY_FILE, passphrase=settings.key_passphrase)
+    existed = data_dir.exists()
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for name in manifest.files:
-        if name != database:
-            shutil.copyfile(src / name, data_dir / name)
-            (data_dir / name).chmod(0o600)
-    load(url, src / database)
-    node = open_node(settings)  # brings an older schema to head
-    if node.identity.id != manifest.node_id:
-        node.close()
-        found = node.identity.id
-        raise Conflict(f"the database is node {found}, the manifest says {manifest.node_id}: "
-                       "the backup is inconsistent", where=str(src))  # fmt: skip
+    try:
+        node = _put_back(settings, src, manifest, database)
+    except BaseException:
+        _undo(data_dir, manifest, existed)  # a failed restore leaves the folder as it was
+        raise
     with node.write_session() as session:
         detail = {"backup_created": manifest.created, "schema_revision": manifest.schema_revision}
         record(session, OPERATOR, "restore", "node", node.identity.id, detail)
         told, untold = _tell_peers(session, node, manifest)
     return Restored(manifest, node, told, untold)
+
+
+def _put_back(settings: Settings, src: Path, manifest: Manifest, database: str) -> Node:
+    data_dir = settings.data_dir.expanduser()
+    for name in manifest.files:
+        if name != database:
+            shutil.copyfile(src / name, data_dir / name)
+            (data_dir / name).chmod(0o600)
+    load(settings.resolved_database_url(), src / database)
+    node = open_node(settings)  # brings an older schema to head
+    if node.identity.id != manifest.node_id:
+        found = node.identity.id
+        node.close()
+        raise Conflict(f"the database is node {found}, the manifest says {manifest.node_id}: "
+                       "the backup is inconsistent", where=str(src))  # fmt: skip
+    return node
+
+
+def _undo(data_dir: Path, manifest: Manifest, existed: bool) -> None:
+    for name in [*manifest.files, SQLITE_FILE + "-wal", SQLITE_FILE + "-shm"]:
+        (data_dir / name).unlink(missing_ok=True)
+    if not existed:
+        data_dir.rmdir()
 
 
 def _tell_peers(session: Session, node: Node, manifest: Manifest) -> tuple[list[str], list[str]]:
