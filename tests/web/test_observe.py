@@ -19,7 +19,7 @@ from jointprobe.exchange.identity import key_path
 from jointprobe.exchange.outbox import deliver_outbox
 from jointprobe.exchange.runner import log_delivery
 from jointprobe.exchange.workflow.sending import send_notice
-from jointprobe.logs import ROOT, configure_logging
+from jointprobe.logs import ROOT, configure_logging, log_event
 from jointprobe.node import Node
 from jointprobe.store import upgrade_to_head
 from jointprobe.store.migrate import alembic_config
@@ -166,3 +166,12 @@ def test_one_line_per_delivery_with_the_id_the_receiver_logs_too(
     assert sent[0]["request_id"] == received[0]["request_id"]
     assert received[0]["route"] == "/api/v1/exchange/inbox"
     assert "Zhang" not in logs.getvalue() and "5555" not in logs.getvalue()
+
+
+def test_the_text_format_carries_the_same_fields(logs: io.StringIO) -> None:
+    stream = io.StringIO()
+    configure_logging("text", stream=stream)
+    log_event(logging.getLogger("jointprobe.web"), "web.request", request_id="r-1", status=200)
+    line = stream.getvalue().strip()
+    assert line.endswith(" info web.request request_id=r-1 status=200"), line
+    assert logs.getvalue() == ""  # the JSON handler was replaced, not doubled
