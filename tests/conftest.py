@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,9 @@ PG_URL = Settings().test_database_url
 PG_SKIP = "PostgreSQL tests need JOINTPROBE_TEST_DATABASE_URL (set in .ci/run)"
 
 
-@pytest.fixture
-def pg_database() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def _fresh_pg_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards."""
     if not PG_URL:
         pytest.skip(PG_SKIP)
     base = make_url(PG_URL)
@@ -38,6 +39,20 @@ def pg_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with _fresh_pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def second_pg_database() -> Iterator[str]:
+    """Another one, e.g. to restore a backup into."""
+    with _fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -7,6 +7,7 @@ missing there. No other module reads ``os.environ``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -104,6 +105,17 @@ class Settings(BaseSettings):
         description="Smallest count an aggregate cell may show when aggregates are shared "
         "with peers: smaller cells are suppressed when sending, and aggregates from a peer "
         "holding a smaller cell are refused (code aggregates.small_cell).",
+    )
+    metrics_token: str | None = Field(
+        repr=False,
+        default=None,
+        description="Bearer token that GET /metrics requires; default: /metrics answers "
+        "only requests from the node's own machine (127.0.0.1, ::1).",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Format of `jointprobe serve`'s log lines on standard error: one JSON "
+        "object per line, or plain text.",
     )
     test_database_url: str | None = Field(
         repr=False,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,19 @@ def peer(a: Node, b: Node, **agreement: Any) -> None:
         card = own_card(other)
         with me.write_session() as session:
             add_peer(session, card.to_dict(), card.fingerprint, **agreement)
+
+
+@contextmanager
+def us_and_cn(base: Path) -> Iterator[tuple[Node, Node]]:
+    """The US and Chinese nodes most tests use, trusting each other; closed afterwards."""
+    us = make_node(base, "us-hsi-nola", "HSI New Orleans", "US")
+    cn = make_node(base, "cn-mps-nnc", "MPS", "CN")
+    peer(us, cn)
+    try:
+        yield us, cn
+    finally:
+        us.close()
+        cn.close()
 
 
 def analyst(session: Any) -> User:

@@ -19,6 +19,7 @@ from jointprobe.cli import (
     chem,
     demo,
     entities,
+    maintenance,
     node,
     notice,
     peer,
@@ -85,6 +86,7 @@ def version() -> None:
 
 
 node.register(app)
+maintenance.register(app)
 demo.register(app)
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.token_app, name="token")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from jointprobe.cli.context import console, settings
+from jointprobe.logs import configure_logging
 from jointprobe.node import init_node, open_node
 
 
@@ -35,6 +36,7 @@ def serve(
     from jointprobe.web import create_app
 
     cfg = settings(ctx)
+    configure_logging(cfg.log_format)
     node = open_node(cfg)
     app = create_app(node)
     uvicorn.run(app, host=host or cfg.host, port=port or cfg.port, log_level="warning")

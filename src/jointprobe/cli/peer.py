@@ -12,6 +12,7 @@ from jointprobe.cli import outbox
 from jointprobe.cli.context import console, settings
 from jointprobe.exchange.identity import node_keys, own_card, rotate_own_keys
 from jointprobe.exchange.outbox import deliver_outbox
+from jointprobe.exchange.peerkeys import add_old_key
 from jointprobe.exchange.peers import (
     DEFAULT_KINDS,
     add_peer,
@@ -111,6 +112,26 @@ def update(
         with node.write_session() as session:
             peer = apply_card_update(session, data)
             console.print(f"[green]rotated[/] {peer.node_id}: now {peer.fingerprint}")
+    finally:
+        node.close()
+
+
+@app.command("add-old-key")
+def add_old_key_cmd(
+    ctx: typer.Context,
+    card_file: Path = typer.Argument(..., help="The peer's card as it was before a rotation."),
+) -> None:
+    """Put a peer's pre-rotation signing key back in its key history (for its old anchors)."""
+    data = json.loads(card_file.read_text(encoding="utf-8"))
+    node = open_node(settings(ctx))
+    try:
+        with node.write_session() as session:
+            key = add_old_key(session, data)
+            console.print(
+                f"[green]added[/] {key.fingerprint} to the key history of {key.peer_id} "
+                f"(superseded {key.superseded_at:%Y-%m-%d %H:%M} UTC); anchors only",
+                soft_wrap=True,
+            )
     finally:
         node.close()
 

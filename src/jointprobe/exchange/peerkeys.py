@@ -15,14 +15,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jointprobe.exchange.card import NodeCard
+from jointprobe.audit import record
+from jointprobe.errors import Conflict, InvalidInput, NotFound
+from jointprobe.exchange.card import NodeCard, fingerprints_equal
 from jointprobe.exchange.errors import MalformedEnvelope
-from jointprobe.exchange.tables import PeerKey
+from jointprobe.exchange.tables import Peer, PeerKey
 from jointprobe.exchange.wire import b64d, b64e
+from jointprobe.store.tables import AuditEntry
 from jointprobe.timeutil import as_utc, utcnow
 
 
@@ -121,4 +125,56 @@ def key_history(session: Session, peer_id: str) -> list[HistoricKey]:
     return keys
 
 
-__all__ = ["HistoricKey", "key_history", "record_pinned", "record_rotation"]
+def add_old_key(session: Session, card_data: Any, *, actor: str = "operator") -> HistoricKey:
+    """Put back a key this node once trusted for a peer but kept only as a fingerprint.
+
+    Nodes upgraded to migration 0006 lost the keys a peer had before (only
+    their fingerprints were kept); 0011 recovered those that came in card-update
+    notices. For the rest (the first pinned key, updates applied from a file)
+    the partner hands over the old card: it must be self-signed, and its
+    fingerprint must be one this node revoked when a rotation replaced it (the
+    audit log says when). A key an operator revoked is never put back.
+    """
+    card = NodeCard.from_dict(card_data)
+    peer = session.get(Peer, card.node_id)
+    if peer is None:
+        raise NotFound(f"no peer {card.node_id!r}")
+    if not any(fingerprints_equal(card.fingerprint, old) for old in peer.revoked or []):
+        raise InvalidInput(f"{card.fingerprint} was never replaced by a rotation of "
+                           f"{card.node_id} here: not a key this node trusted")  # fmt: skip
+    if _row(session, card.node_id, card.sign_public) is not None:
+        raise Conflict(f"{card.fingerprint} is already in the key history of {card.node_id}")
+    pinned, replaced = _audited_times(session, card)
+    if replaced is None:
+        raise InvalidInput(f"{card.fingerprint} was revoked by an operator, not replaced by a "
+                           "rotation: it cannot vouch for anchors")  # fmt: skip
+    row = PeerKey(peer_id=card.node_id, sign_public=b64e(card.sign_public),
+                  fingerprint=card.fingerprint, source="operator",
+                  accepted_at=pinned or as_utc(peer.added_at), superseded_at=replaced)  # fmt: skip
+    session.add(row)
+    session.flush()
+    record(session, actor, "update", "peer", card.node_id,
+           {"key_history_added": card.fingerprint})  # fmt: skip
+    return next(k for k in key_history(session, card.node_id) if k.fingerprint == card.fingerprint)
+
+
+def _audited_times(session: Session, card: NodeCard) -> tuple[datetime | None, datetime | None]:
+    """When the audit log says ``card``'s key was pinned (``peer add``) and replaced."""
+    pinned = replaced = None
+    query = select(AuditEntry.at, AuditEntry.action, AuditEntry.detail).where(
+        AuditEntry.object_type == "peer", AuditEntry.object_id == card.node_id
+    )
+    for at, action, detail in session.execute(query):
+        if not isinstance(detail, dict):
+            continue
+        when = as_utc(datetime.fromisoformat(at))
+        named = detail.get("fingerprint") if action == "create" else detail.get("rotated_from")
+        if isinstance(named, str) and fingerprints_equal(named, card.fingerprint):
+            if action == "create":
+                pinned = when
+            else:
+                replaced = when
+    return pinned, replaced
+
+
+__all__ = ["HistoricKey", "add_old_key", "key_history", "record_pinned", "record_rotation"]

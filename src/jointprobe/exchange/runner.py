@@ -14,7 +14,8 @@ import httpx
 
 from jointprobe.errors import JointprobeError
 from jointprobe.exchange.identity import node_keys
-from jointprobe.exchange.outbox import deliver_outbox, on_enqueue, remove_listener
+from jointprobe.exchange.outbox import PeerDelivery, deliver_outbox, on_enqueue, remove_listener
+from jointprobe.logs import log_event
 from jointprobe.node import Node
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,8 @@ class Deliverer:
                 self._wake.clear()
                 try:
                     # read each round: keys rotated by another process are used at once
-                    deliver_outbox(self.node, node_keys(self.node), client=client)
+                    for report in deliver_outbox(self.node, node_keys(self.node), client=client):
+                        log_delivery(report)
                 except JointprobeError as exc:
                     log.warning("outbox delivery failed: %s (%s)", exc.code, exc.message)
                 except Exception:  # a bug must not stop delivery for good
@@ -55,4 +57,14 @@ class Deliverer:
                 self._wake.wait(self.interval)
 
 
-__all__ = ["Deliverer"]
+def log_delivery(report: PeerDelivery) -> None:
+    """One ``exchange.delivery`` line per batch sent: counts and codes, never content."""
+    if report.sent == 0:
+        return
+    level = logging.WARNING if report.error else logging.INFO
+    log_event(log, "exchange.delivery", level, request_id=report.request_id, peer=report.peer_id,
+              sent=report.sent, delivered=report.delivered, refused=report.rejected,
+              parked=report.parked, error=report.error)  # fmt: skip
+
+
+__all__ = ["Deliverer", "log_delivery"]

@@ -31,3 +31,14 @@ def head_revision(engine: Engine) -> str | None:
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def pending_revisions(engine: Engine) -> list[str]:
+    """Revisions an upgrade to head would apply, oldest first (empty: at head)."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    current = current_revision(engine)
+    head = script.get_current_head()
+    if head is None or current == head:
+        return []
+    steps = [r.revision for r in script.iterate_revisions(head, current)]
+    return list(reversed(steps))

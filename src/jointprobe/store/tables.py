@@ -177,7 +177,7 @@ class CaseEvent(MarkedMixin, Base):
     unit: Mapped[str | None] = mapped_column(String(16), nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(32), nullable=True)
     term_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # where a seizure came from and how it travelled (migration 0008); NULL = not reported
+    # where a seizure came from and how it travelled (migration 0009); NULL = not reported
     origin_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     transit_countries: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     destination_country: Mapped[str | None] = mapped_column(String(2), nullable=True)

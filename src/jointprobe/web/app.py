@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from jointprobe import __version__
 from jointprobe.node import Node
+from jointprobe.operations.metrics import NodeMetrics
 from jointprobe.timeutil import Clock, utcnow
 from jointprobe.web.api import cases, entities, hits, precursors, screening_names
 from jointprobe.web.api import exchange as exchange_api
@@ -13,6 +14,7 @@ from jointprobe.web.api import node as node_api
 from jointprobe.web.errors import install_error_handlers
 from jointprobe.web.limits import BodyLimitMiddleware
 from jointprobe.web.methods import ApiMethodsMiddleware
+from jointprobe.web.observe import RequestObserver, health_router
 from jointprobe.web.pages import build_pages
 from jointprobe.wiring import Wiring, default_wiring
 
@@ -40,5 +42,9 @@ def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = Non
     exchange_api.install(app, node)
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
     app.add_middleware(ApiMethodsMiddleware, prefix=API_PREFIX)
+    metrics = NodeMetrics(node)
+    app.state.metrics = metrics
+    app.include_router(health_router(metrics, node.settings.metrics_token))
+    app.add_middleware(RequestObserver, metrics=metrics)  # outermost: sees every answer
     app.mount("/", build_pages(node, clock))  # web pages: matched after every API route
     return app

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import random
+import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import httpx
@@ -31,6 +32,7 @@ from jointprobe.exchange.errors import EnvelopeTooLarge, ExchangeError, Sequence
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.outbox.lease import Claim, Claimed, claim, lease_owner, pending, release
 from jointprobe.exchange.outbox.queue import void_envelope
+from jointprobe.exchange.outbox.resync import renumber_taken, requeue_after
 from jointprobe.exchange.payloads import ReceiptBody, ReceiptResult
 from jointprobe.exchange.peers import trusted
 from jointprobe.exchange.receipts import DELIVERED, INVALID, REFUSED, read_receipt, results_by_id
@@ -67,6 +69,10 @@ class PeerDelivery:
     error: str | None = None
     #: the batch was too large for the peer and was halved: send again at once
     again: bool = False
+    #: sent as ``X-Request-ID``: the receiver's log line for the batch carries it too
+    request_id: str = field(default_factory=lambda: secrets.token_hex(8))
+    #: our sequence numbers the peer said another message of ours holds (we went back)
+    taken: list[int] = field(default_factory=list)
 
 
 def backoff(failures: int, rng: random.Random | None = None) -> float:
@@ -113,7 +119,7 @@ def deliver_peer(
             response = client.post(
                 claimed.peer.endpoint + INBOX_PATH,
                 content=body,
-                headers={"content-type": "application/json"},
+                headers={"content-type": "application/json", "x-request-id": report.request_id},
             )
         except httpx.HTTPError as exc:
             report.error = f"transport: {type(exc).__name__}"
@@ -187,6 +193,7 @@ def _settle(
         session.add(stored)
         session.flush()
         _record_receipt(session, node, claimed, receipt, stored.id, report, now, resigned)
+        _resync(session, keys, claimed, receipt, report.taken, now)
 
 
 #: Where an answer carries the receipt: signed with the peer's current keys, and (while
@@ -247,19 +254,19 @@ def _record_receipt(
             report.rejected += 1
             entry.state, entry.receipt_id = "refused", receipt_id
             entry.last_error = _code(result) or "refused"
+        elif outcome.startswith(SEQ_TAKEN) and not row.void:
+            report.taken.append(row.seq)  # another message of ours holds it: renumbered below
         elif _code(result) in CHANNEL_CODES:
             entry.last_error = outcome  # the channel's trouble: the peer backs off below
             channel_trouble = True
         else:
             entry.failures += 1
             entry.last_error = outcome
-            if not row.void and (entry.failures >= limit or outcome.startswith(SEQ_TAKEN)):
+            if not row.void and entry.failures >= limit:
                 entry.state = "parked"
                 report.parked += 1
     peer_row = session.get(Peer, claimed.peer.node_id)
     assert peer_row is not None
-    if receipt.applied_through is not None:
-        peer_row.peer_applied_seq = receipt.applied_through
     if report.delivered:
         peer_row.last_delivered_at = now
     if report.delivered or report.rejected:
@@ -275,6 +282,29 @@ def _record_receipt(
     peer_row.last_error, peer_row.next_attempt_at = None, None
     if not (report.delivered or report.rejected):  # only retries in this batch: pace them
         peer_row.next_attempt_at = now + timedelta(seconds=backoff(1))
+
+
+def _resync(
+    session: Session,
+    keys: NodeKeys,
+    claimed: Claim,
+    receipt: ReceiptBody,
+    taken: list[int],
+    now: datetime,
+) -> None:
+    """Mend the channel when either side went back to a backup (``outbox.resync``)."""
+    peer = session.get(Peer, claimed.peer.node_id)
+    assert peer is not None
+    through = receipt.applied_through
+    if through is None:
+        return
+    if through < peer.peer_applied_seq:  # the peer went back: send again what it lost
+        requeue_after(session, peer, through, keep=[r.row_id for r in claimed.rows])
+    peer.peer_applied_seq = through
+    if taken:  # we went back: our numbers are the peer's already
+        renumber_taken(session, keys, peer, taken, through, now=now)
+    elif through > peer.out_seq:  # we went back, and have not yet reused a number
+        peer.out_seq = through
 
 
 ORIGINAL_APPLIED = "original applied"

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.inbox import Applied, Handler
 from jointprobe.exchange.markings import Marking
+from jointprobe.exchange.outbox.resync import RESTORED_TOPIC, probe
 from jointprobe.exchange.payloads import (
     AckBody,
     NoticeBody,
@@ -182,6 +183,8 @@ def _on_notice(session: Session, msg: Applied) -> None:
         if not isinstance(card, dict) or card.get("node_id") != entry.sender:
             raise InvalidInput("a card update must be about its sender")
         apply_card_update(session, body.card_update, actor=f"peer:{entry.sender}")
+    if body.topic == RESTORED_TOPIC:  # its receipt for our last message says what it lacks
+        probe(session, entry.sender)
     add_timeline(
         session, _notice_thread(session, msg), entry.sender, entry.message_id, "notice",
         f"{body.topic}: {body.text}",

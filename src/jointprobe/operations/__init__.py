@@ -1,0 +1,1 @@
+"""Running a node for years: backups and restores, health and readiness, metrics."""
