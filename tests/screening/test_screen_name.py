@@ -78,6 +78,7 @@ def test_a_phone_without_plus_in_the_list_is_found_by_selector(screening_node: N
     ("kwargs", "code"),
     [
         ({"query": "   "}, "screening.empty_name"),
+        ({"query": "★ ★"}, "screening.no_letters"),
         ({"query": "ACME " * 100}, "screening.name_too_long"),
         ({"query": "Acme", "schema": "Vehicle"}, "screening.schema"),
         ({"query": "Acme", "country": "China"}, "screening.country"),
