@@ -97,7 +97,7 @@ def test_only_screening_roles_may_screen_and_each_screening_is_audited(
 ) -> None:
     with screening_node.write_session() as session:
         with pytest.raises(Forbidden):
-            screen_name_as(session, get_user(session, "chem"), "Acme")
+            screen_name_as(session, get_user(session, "lee"), "Acme")
         screen_name_as(session, get_user(session, "ana"), "HEBEI HUANHAO BIOTECH CO LTD")
     with screening_node.session() as session:
         entry = session.scalars(

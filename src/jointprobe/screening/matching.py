@@ -41,7 +41,8 @@ from jointprobe.screening.scripts import romanise
 from jointprobe.store.tables import User
 
 DEFAULT_THRESHOLD = 0.8
-SCREENING_ROLES = frozenset({"analyst", "supervisor", "liaison", "compliance"})
+# the same roles as order screening (screening/order_service.py: SCREEN_ROLES)
+SCREENING_ROLES = frozenset({"analyst", "chemist", "liaison", "supervisor"})
 PERSON_SCHEMAS = ("Person",)
 COMPANY_SCHEMAS = ("Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
 _COUNTRY_AGREES = 0.03
