@@ -42,5 +42,6 @@ def screening_node(node: Node, ofac_file: Path) -> Iterator[Node]:
         create_user(session, "sam", "supervisor")
         create_user(session, "ana", "analyst")
         create_user(session, "chem", "chemist")
+        create_user(session, "lee", "admin")
     import_list(node.sessions, "sam", ofac_file, name="ofac-sdn", fmt="ofac")
     yield node

@@ -17,7 +17,7 @@ from jointprobe.web import create_app
 
 def test_the_api_screens_names_for_screening_roles_only(screening_node: Node) -> None:
     with screening_node.session() as session:
-        tokens = {u: create_token(session, u) for u in ("ana", "chem")}
+        tokens = {u: create_token(session, u) for u in ("ana", "lee")}
     with TestClient(create_app(screening_node)) as client:
         ok = client.get(
             "/api/v1/screening/names",
@@ -34,7 +34,7 @@ def test_the_api_screens_names_for_screening_roles_only(screening_node: Node) ->
         refused = client.get(
             "/api/v1/screening/names",
             params={"q": "Acme"},
-            headers={"Authorization": f"Bearer {tokens['chem']}"},
+            headers={"Authorization": f"Bearer {tokens['lee']}"},
         )
         assert refused.status_code == 403
         too_long = client.get(

@@ -65,7 +65,7 @@ def test_a_refresh_updates_and_removes_without_duplicates(
 def test_an_ftm_list_is_screened_beside_ofac(screening_node: Node) -> None:
     report = import_list(screening_node.sessions, "sam", FTM_LIST, name="opensanctions-demo",
                          fmt="ftm", list_date=date(2026, 11, 30))  # fmt: skip
-    assert (report.added, report.errors) == (3, [])
+    assert (report.added, report.errors) == (4, [])
     with screening_node.session() as session:
         found = screen_name(session, "Hebei Atun Trading Company Limited")
         assert {m.list_name for m in found if m.match} == {"ofac-sdn", "opensanctions-demo"}
@@ -74,6 +74,14 @@ def test_an_ftm_list_is_screened_beside_ofac(screening_node: Node) -> None:
         sanction = session.get(Entity, "opensanctions-demo-NK-sanction-1")
         assert sanction is not None
         assert sanction.properties["entity"] == ["opensanctions-demo-NK-hebei-atun"]
+
+
+def test_a_name_in_cyrillic_is_transliterated_on_both_sides(screening_node: Node) -> None:
+    import_list(screening_node.sessions, "sam", FTM_LIST, name="demo", fmt="ftm")
+    with screening_node.session() as session:
+        top = screen_name(session, "АО ПО Стрела")[0]
+    assert (top.entry_id, top.match) == ("demo-NK-strela", True)
+    assert top.reasons[0] == "Cyrillic АО ПО Стрела transliterated as AO PO STRELA"
 
 
 def test_a_bad_list_file_is_refused_and_nothing_is_written(
@@ -85,13 +93,13 @@ def test_a_bad_list_file_is_refused_and_nothing_is_written(
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text(FTM_LIST.read_text() + "{not json\n" + '{"id": "x", "schema": "Nope"}\n')
     report = import_list(screening_node.sessions, "sam", mixed, name="mixed", fmt="ftm")
-    assert report.added == 3
-    assert [where for where, _ in report.errors] == ["mixed.jsonl:4", "mixed.jsonl:5"]
+    assert report.added == 4
+    assert [where for where, _ in report.errors] == ["mixed.jsonl:5", "mixed.jsonl:6"]
     with pytest.raises(InvalidInput):
         import_list(screening_node.sessions, "sam", ofac_file, name="Bad Name", fmt="ofac")
     with pytest.raises(Forbidden):
         import_list(screening_node.sessions, "ana", ofac_file, name="other", fmt="ofac")
-    assert _count(screening_node, Entity) == before + 3
+    assert _count(screening_node, Entity) == before + 4
 
 
 def test_the_watch_list_is_screened(screening_node: Node) -> None:

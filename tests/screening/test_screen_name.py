@@ -78,6 +78,7 @@ def test_a_phone_without_plus_in_the_list_is_found_by_selector(screening_node: N
     ("kwargs", "code"),
     [
         ({"query": "   "}, "screening.empty_name"),
+        ({"query": "★ ★"}, "screening.no_letters"),
         ({"query": "ACME " * 100}, "screening.name_too_long"),
         ({"query": "Acme", "schema": "Vehicle"}, "screening.schema"),
         ({"query": "Acme", "country": "China"}, "screening.country"),
@@ -96,7 +97,7 @@ def test_only_screening_roles_may_screen_and_each_screening_is_audited(
 ) -> None:
     with screening_node.write_session() as session:
         with pytest.raises(Forbidden):
-            screen_name_as(session, get_user(session, "chem"), "Acme")
+            screen_name_as(session, get_user(session, "lee"), "Acme")
         screen_name_as(session, get_user(session, "ana"), "HEBEI HUANHAO BIOTECH CO LTD")
     with screening_node.session() as session:
         entry = session.scalars(

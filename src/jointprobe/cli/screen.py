@@ -62,6 +62,11 @@ def screen_name_command(
     with node_session(ctx, as_user) as (_node, session, actor):
         found = screen_name_as(session, actor, query, schema=schema, country=country,
                                limit=limit, threshold=threshold)  # fmt: skip
+        empty = not found and not lists(session)
+    if empty and not as_json:
+        console.print("no screening list on this node yet: jointprobe screen list import FILE "
+                      "--name ofac-sdn --format ofac")  # fmt: skip
+        return
     _print_matches(query, found, as_json)
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from jointprobe.screening.matching import ListMatch
 
 DECISIONS = ("match", "false_positive")
-DECIDING_ROLES = frozenset({"analyst", "supervisor", "compliance"})
+DECIDING_ROLES = frozenset({"analyst", "supervisor"})
 
 
 def query_key(query: str) -> str:

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 
 from followthemoney import model
+from normality import ascii_text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from jointprobe.entities.names.company_parse import parse_company
 from jointprobe.entities.names.latin import fold_latin
 from jointprobe.errors import InvalidSelector
 from jointprobe.screening.list_tables import ListEntry, ScreeningList
+from jointprobe.screening.scripts import other_script
 from jointprobe.store.tables import Entity
 
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -92,9 +94,15 @@ def _screened(schema: str) -> bool:
 
 def _entry(row: Entity, list_name: str) -> IndexedEntry:
     props = row.properties or {}
-    names = tuple(dict.fromkeys(n for p in NAME_PROPS for n in props.get(p, []) if n.strip()))
+    written = [n for p in NAME_PROPS for n in props.get(p, []) if n.strip()]
+    # aliases in Cyrillic, Arabic… (FtM lists carry them) are compared transliterated
+    names = tuple(dict.fromkeys(n if other_script(n) is None else _latin(n) for n in written))
     countries = frozenset(c.lower() for p in COUNTRY_PROPS for c in props.get(p, []))
     return IndexedEntry(row.id, list_name, row.schema, row.caption, names, countries, row.fictional)
+
+
+def _latin(name: str) -> str:
+    return " ".join(ascii_text(name).split()) or name
 
 
 def build_index(session: Session) -> ScreeningIndex:

@@ -21,7 +21,7 @@ the caller's (:func:`screen_name_as`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,10 +37,12 @@ from jointprobe.resolve.hits import find_hits
 from jointprobe.screening.decisions import apply_decisions, query_key
 from jointprobe.screening.index import IndexedEntry, ScreeningIndex, current_index
 from jointprobe.screening.list_tables import ListEntry
+from jointprobe.screening.scripts import romanise
 from jointprobe.store.tables import User
 
 DEFAULT_THRESHOLD = 0.8
-SCREENING_ROLES = frozenset({"analyst", "supervisor", "liaison", "compliance"})
+# the same roles as order screening (screening/order_service.py: SCREEN_ROLES)
+SCREENING_ROLES = frozenset({"analyst", "chemist", "liaison", "supervisor"})
 PERSON_SCHEMAS = ("Person",)
 COMPANY_SCHEMAS = ("Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane")
 _COUNTRY_AGREES = 0.03
@@ -69,6 +71,10 @@ def _check_query(query: str, schema: str | None, country: str | None, limit: int
             f"a name of {len(text)} characters is not a name (at most {MAX_NAME})",
             code="screening.name_too_long",
             where="q",
+        )
+    if not any(c.isalnum() for c in text):
+        raise InvalidInput(
+            f"{text!r} has no letters or digits to screen", code="screening.no_letters", where="q"
         )
     if schema is not None and schema not in PERSON_SCHEMAS + COMPANY_SCHEMAS:
         raise InvalidInput(
@@ -184,10 +190,15 @@ def screen_name(
     limit: int = 10,
     threshold: float | None = None,
 ) -> list[ListMatch]:
-    """List entries that may name ``query``, best first, with analysts' decisions applied."""
-    text = _check_query(query, schema, country, limit)
+    """List entries that may name ``query``, best first, with analysts' decisions applied.
+
+    A name in a script other than Latin or Chinese is transliterated first (the
+    reasons say so)."""
+    text, transliterated = romanise(_check_query(query, schema, country, limit))
     found = rank(current_index(session), text, schema=schema, country=country, limit=limit,
                  threshold=DEFAULT_THRESHOLD if threshold is None else threshold)  # fmt: skip
+    if transliterated:
+        found = [replace(m, reasons=(transliterated, *m.reasons)) for m in found]
     return apply_decisions(session, query_key(text), found)
 
 

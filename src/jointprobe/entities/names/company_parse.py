@@ -22,9 +22,10 @@ from jointprobe.entities.names.company_words import (
     HAN_WORDS,
     LEGAL,
     TRADE,
-    longest_phrase,
+    phrase_starts,
     phrase_table,
     place_name,
+    place_prefixes,
     places,
 )
 from jointprobe.entities.normalise._han import has_han, is_han_char, to_simplified
@@ -134,6 +135,8 @@ def _han_to_latin(text: str, romanised: list[tuple[str, str]]) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -162,10 +165,11 @@ def _tokens(
 def _rewrite(words: list[str], rewrites: list[tuple[str, str]]) -> list[str]:
     """Abbreviations and variants → canonical words, longest spelling first."""
     table = phrase_table()
+    starts = phrase_starts()
     out: list[str] = []
     i = 0
     while i < len(words):
-        for n in range(min(longest_phrase(), len(words) - i), 0, -1):
+        for n in range(min(starts.get(words[i], 0), len(words) - i), 0, -1):
             canonical = table.get(tuple(words[i : i + n]))
             if canonical is not None:
                 written = " ".join(words[i : i + n])
@@ -185,10 +189,11 @@ def _take_places(words: list[str]) -> tuple[list[str], set[str]]:
     where a company name puts them: before its first other word, or after its last
     distinctive one (``XIAN`` inside ``SHANG YI XIAN DA`` is a syllable, not Xi'an)."""
     known = places()
+    prefixes = place_prefixes()
     spans: list[tuple[int, int, str]] = []
     i = 0
     while i < len(words):
-        for n in (3, 2, 1):
+        for n in (3, 2, 1) if words[i] in prefixes else ():
             joined = "".join(words[i : i + n])
             if i + n <= len(words) and joined in known:
                 spans.append((i, i + n, place_name(joined)))

@@ -188,6 +188,21 @@ def longest_phrase() -> int:
 
 
 @cache
+def phrase_starts() -> dict[str, int]:
+    """First word of a spelling → the most words a spelling starting with it has."""
+    starts: dict[str, int] = {}
+    for words in phrase_table():
+        starts[words[0]] = max(starts.get(words[0], 0), len(words))
+    return starts
+
+
+@cache
+def place_prefixes() -> frozenset[str]:
+    """Every beginning of a place name (``wu`` of ``wuhan``): where a place may start."""
+    return frozenset(p[:i] for p in places() for i in range(1, len(p) + 1))
+
+
+@cache
 def places() -> frozenset[str]:
     """Place names as spaceless folded words (``hongkong``, ``wuhan``, ``unitedstates``)."""
     found = set(_PLACES) | {p.replace(" ", "") for p in _MULTI_PLACES}
