@@ -115,6 +115,13 @@ def test_every_refusal_a_route_lists_has_the_one_error_body(app_and_token: Any) 
                     assert ref.endswith("/ErrorBody"), (method, path, status)
 
 
+def test_operation_ids_are_the_route_names_and_unique(app_and_token: Any) -> None:
+    document = TestClient(app_and_token[0]).get("/api/v1/openapi.json").json()
+    ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert "cases_show" in ids
+
+
 def test_the_inbox_schema_takes_the_envelope_docs_protocol_shows(app_and_token: Any) -> None:
     document = TestClient(app_and_token[0]).get("/api/v1/openapi.json").json()
     body = document["paths"]["/api/v1/exchange/inbox"]["post"]["requestBody"]

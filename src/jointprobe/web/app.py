@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from jointprobe import __version__
 from jointprobe.node import Node
@@ -21,6 +22,10 @@ from jointprobe.wiring import Wiring, default_wiring
 API_PREFIX = "/api/v1"
 
 
+def operation_id(route: APIRoute) -> str:
+    return route.name
+
+
 def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = None) -> FastAPI:
     """The node's API and web pages; ``clock`` is "now" for sessions and sign-in limits.
 
@@ -33,6 +38,9 @@ def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = Non
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        # operationId = the route function's name: short names in generated
+        # clients, and what OpenAPI links name (web/api/contract.links)
+        generate_unique_id_function=operation_id,
     )
     app.state.node = node
     app.state.wiring = wiring or default_wiring(node.settings)

@@ -18,7 +18,7 @@ from jointprobe.cases.events import event_people
 from jointprobe.cases.lab import attach_lab_result
 from jointprobe.cases.service import members, remove_member
 from jointprobe.store.tables import CaseEvent
-from jointprobe.web.api.contract import SIGNED_IN, answers
+from jointprobe.web.api.contract import SIGNED_IN, answers, links
 from jointprobe.web.api.schemas import (
     CaseDetail,
     CaseOut,
@@ -31,6 +31,7 @@ from jointprobe.web.api.schemas import (
 from jointprobe.web.deps import SessionDep, UserDep, WiringDep, WriteSessionDep
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=SIGNED_IN)
+CREATED_ID = "$response.body#/id"
 
 
 def _event_out(session: SessionDep, event: CaseEvent) -> EventOut:
@@ -44,7 +45,19 @@ def cases_index(session: SessionDep, user: UserDep) -> list[CaseOut]:
     return [CaseOut.model_validate(case) for case in list_cases(session, user)]
 
 
-@router.post("", response_model=CaseOut, status_code=201, responses=answers(400, 409, 413))
+@router.post(
+    "",
+    response_model=CaseOut,
+    status_code=201,
+    responses=answers(400, 409, 413),
+    openapi_extra=links(
+        201,
+        case=("cases_show", {"case_id": CREATED_ID}),
+        events=("events_index", {"case_id": CREATED_ID}),
+        new_event=("events_create", {"case_id": CREATED_ID}),
+        new_member=("cases_add_member", {"case_id": CREATED_ID}),
+    ),
+)
 def cases_create(body: CaseRequest, session: WriteSessionDep, user: UserDep) -> CaseOut:
     return CaseOut.model_validate(create_case(session, user, body))
 
@@ -75,7 +88,17 @@ def events_index(case_id: str, session: WriteSessionDep, user: UserDep) -> list[
 
 
 @router.post(
-    "/{case_id}/events", response_model=EventOut, status_code=201, responses=answers(400, 404, 413)
+    "/{case_id}/events",
+    response_model=EventOut,
+    status_code=201,
+    responses=answers(400, 404, 413),
+    openapi_extra=links(
+        201,
+        lab_result=(
+            "lab_results_create",
+            {"case_id": "$request.path.case_id", "event_id": CREATED_ID},
+        ),
+    ),
 )
 def events_create(
     case_id: str, body: EventRequest, session: WriteSessionDep, user: UserDep

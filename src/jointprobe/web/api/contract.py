@@ -51,5 +51,24 @@ def answers(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def links(status: int, **targets: tuple[str, dict[str, str]]) -> dict[str, Any]:
+    """``openapi_extra`` naming the operations an answer leads to (OpenAPI links).
+
+    ``targets``: link name → (operationId, parameter → runtime expression),
+    e.g. ``case=("cases_show", {"case_id": "$response.body#/id"})``. A client
+    (and schemathesis's stateful phase) follows them from one call to the next.
+    """
+    return {
+        "responses": {
+            str(status): {
+                "links": {
+                    name: {"operationId": op, "parameters": params}
+                    for name, (op, params) in targets.items()
+                }
+            }
+        }
+    }
+
+
 #: The answers of every route that needs a signed-in user (the token is a header: 422 too).
 SIGNED_IN = answers(401, 422)

@@ -43,7 +43,7 @@ from jointprobe.exchange.workflow.forms import SelectorIn
 from jointprobe.node import Node, NodeIdText
 from jointprobe.store.tables import User
 from jointprobe.timeutil import UtcDatetime, utcnow
-from jointprobe.web.api.contract import SIGNED_IN, answers
+from jointprobe.web.api.contract import SIGNED_IN, answers, links
 from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WiringDep, WriteSessionDep
 
 router = APIRouter(prefix="/exchange", tags=["exchange"])
@@ -257,7 +257,12 @@ def _user(session: Any, user: User) -> User:
     return merged
 
 
-@router.post("/referrals", status_code=201, responses=SENDS)
+@router.post(
+    "/referrals",
+    status_code=201,
+    responses=SENDS,
+    openapi_extra=links(201, referral=("referrals_show", {"referral_id": "$response.body#/id"})),
+)
 def referrals_create(body: ReferralRequest, node: NodeDep, user: UserDep) -> ReferralsCreated:
     """Refer a case's selectors and entities; with ``split``, as several referrals (``ids``)."""
     with node.write_session() as session:
