@@ -1,0 +1,1 @@
+"""Precursor trade screening (C6): list matching, orders, red flags, verdicts."""
