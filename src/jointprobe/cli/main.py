@@ -23,6 +23,8 @@ from jointprobe.cli import (
     peer,
     referral,
     rfi,
+    screen,
+    screen_order,
 )
 from jointprobe.cli import resolve as resolve_cli
 from jointprobe.cli.context import err_console
@@ -93,6 +95,8 @@ app.add_typer(rfi.app, name="rfi")
 app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")
 resolve_cli.register(app)
+screen_order.register(screen.app)
+app.add_typer(screen.app, name="screen")
 
 
 def run() -> None:
