@@ -34,22 +34,22 @@ class ReadOrder:
     error: InvalidInput | None = None
 
 
-def validation_error(exc: ValidationError, line: int | None) -> InvalidInput:
+def validation_error(exc: ValidationError, where: str | None) -> InvalidInput:
     problems = "; ".join(
         f"{'.'.join(str(p) for p in e['loc']) or 'order'}: {e['msg']}" for e in exc.errors()
     )
-    return InvalidInput(problems, where=f"line {line}" if line is not None else None)
+    return InvalidInput(problems, where=where)
 
 
-def parse_order(raw: Any, line: int | None = None) -> Order:
-    """Validate one order (a mapping); raise InvalidInput naming the line and field."""
+def parse_order(raw: Any, line: int | None = None, *, where: str | None = None) -> Order:
+    """Validate one order (a mapping); raise InvalidInput naming where it is and the field."""
+    where = where or (f"line {line}" if line is not None else None)
     if not isinstance(raw, dict):
-        where = f"line {line}" if line is not None else None
         raise InvalidInput("an order must be a JSON object", where=where)
     try:
         return to_order(OrderIn.model_validate(raw))
     except ValidationError as exc:
-        raise validation_error(exc, line) from None
+        raise validation_error(exc, where) from None
 
 
 def _nest(row: dict[str, str]) -> dict[str, Any]:
