@@ -29,13 +29,14 @@ from jointprobe.web.pages import (
     outcomes,
     referrals,
     rfis,
+    screening,
 )
 from jointprobe.web.pages.errors import install_page_errors
 from jointprobe.web.session import SessionSigner, load_secret
 
 ROUTERS = (
     auth, account, dashboard, cases, graph, chemistry, cooperation, referrals, outcomes, rfis,
-    notices,
+    notices, screening,
 )  # fmt: skip
 
 
