@@ -6,7 +6,8 @@ from tests.screening.factories import order
 from .conftest import csrf_of, sign_in
 
 HOLD = order(
-    order_id="PO-WEB", customer_id=None, buyer={"name": "Northwind Fine Chemicals", "country": "MX"},
+    order_id="PO-WEB", customer_id=None,
+    buyer={"name": "Northwind Fine Chemicals", "country": "MX"},
     substance={"cas": "23056-29-3"}, quantity="25", payment_method="virtual_currency",
     payment_wallet="bc1qexample", consignee={"name": "Rapido Freight Forwarding"},
 )  # fmt: skip
