@@ -53,6 +53,8 @@ def parse_order(raw: Any, line: int | None = None, *, where: str | None = None) 
 
 
 def _nest(row: dict[str, str]) -> dict[str, Any]:
+    if sum(len(v) for v in row.values() if isinstance(v, str)) > MAX_LINE_CHARS:
+        raise InvalidInput(f"row longer than {MAX_LINE_CHARS} characters")
     out: dict[str, Any] = {}
     for key, value in row.items():
         if key is None:
@@ -69,7 +71,15 @@ def _nest(row: dict[str, str]) -> dict[str, Any]:
 
 def _csv_rows(text: str) -> Iterator[tuple[int, Any]]:
     reader = csv.DictReader(io.StringIO(text))
-    for row in reader:
+    while True:
+        start = reader.line_num + 1  # where the next row begins
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a field over the size limit: this row only
+            yield start, InvalidInput(f"not CSV: {exc}")
+            continue
         try:
             yield reader.line_num, _nest(row)
         except InvalidInput as exc:

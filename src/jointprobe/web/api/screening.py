@@ -23,7 +23,7 @@ from jointprobe.screening.service import (
     screen_and_store,
 )
 from jointprobe.screening.tables import ScreenedOrder
-from jointprobe.web.deps import NodeDep, UserDep, WriteSessionDep
+from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/screening", tags=["screening"])
 HARD_MAX_ORDERS = 10_000
@@ -107,7 +107,7 @@ class _AllInvalid(InvalidInput):
 
 @router.get("/orders")
 def screenings_index(
-    session: WriteSessionDep,
+    session: SessionDep,
     user: UserDep,
     verdict: str | None = Query(None, pattern="^(clear|review|hold_and_report)$"),
     limit: int = Query(100, ge=1, le=1000),
