@@ -23,6 +23,7 @@ def test_pasted_orders_get_verdicts_with_reasons_and_bad_lines_named(
     assert 'data-verdict="hold_and_report"' in r.text
     assert 'data-code="RF.VIRTUAL_CURRENCY"' in r.text and "FIN-2024-A002" in r.text
     assert "line 2: order_date: Field required" in r.text
+    assert "1 orders screened: 0 clear, 0 review, 1 hold and report; 1 lines left out" in r.text
     assert "PO-WEB" in r.text.split('id="recent-h"')[1]  # stored, listed for its screener
 
 
