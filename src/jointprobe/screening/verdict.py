@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from jointprobe.errors import InvalidSelector
+from jointprobe.errors import InvalidInput
 from jointprobe.screening.checks import CHECKS
 from jointprobe.screening.matching import ListMatch, screen_name, screen_selector
 from jointprobe.screening.orders import Order
@@ -125,29 +125,33 @@ def _selectors(order: Order) -> list[tuple[str, str, str]]:
     ]
 
 
+def _unreadable(label: str, value: str, exc: InvalidInput) -> Reason:
+    text = f"{label} {value!r} could not be screened: {exc.message}"
+    return Reason("list", "LIST.UNREADABLE", text, "", 0, {"field": label})
+
+
 def list_reasons(session: Session, order: Order, policy: Policy) -> list[Reason]:
-    """Every party name and selector on the order screened against the lists."""
+    """Every party name and selector on the order screened against the lists.
+
+    A value the matcher refuses (a selector that does not normalise, a name it
+    cannot read) is a reason of its own with no points: the rest still count.
+    """
     out: list[Reason] = []
     for party in order.parties:
-        for m in screen_name(
-            session, party.name, schema=_SCHEMA.get(party.role), country=party.country
-        ):
-            if reason := _list_reason(party.role.replace("_", " "), party.name, m, policy):
-                out.append(reason)
+        role = party.role.replace("_", " ")
+        try:
+            found = screen_name(
+                session, party.name, schema=_SCHEMA.get(party.role), country=party.country
+            )
+        except InvalidInput as exc:
+            out.append(_unreadable(f"{role} name", party.name, exc))
+            continue
+        out += [r for m in found if (r := _list_reason(role, party.name, m, policy))]
     for label, kind, value in _selectors(order):
         try:
             found = screen_selector(session, kind, value)
-        except InvalidSelector as exc:
-            out.append(
-                Reason(
-                    "list",
-                    "LIST.UNREADABLE",
-                    f"{label} {value!r} could not be screened: {exc.message}",
-                    "",
-                    0,
-                    {"field": label},
-                )
-            )
+        except InvalidInput as exc:
+            out.append(_unreadable(label, value, exc))
             continue
         out += [r for m in found if (r := _list_reason("order", f"{label} {value}", m, policy))]
     return out
