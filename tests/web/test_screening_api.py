@@ -10,10 +10,15 @@ from jointprobe.node import Node, init_node
 from jointprobe.web import create_app
 
 HOLD = order(
-    order_id="PO-H", customer_id=None, buyer={"name": "Northwind Fine Chemicals", "country": "MX"},
-    substance={"cas": "23056-29-3"}, quantity="25", payment_method="virtual_currency",
-    payment_wallet="bc1qexample", consignee={"name": "Rapido Freight Forwarding"},
-)  # fmt: skip
+    order_id="PO-H",
+    customer_id=None,
+    buyer={"name": "Northwind Fine Chemicals", "country": "MX"},
+    substance={"cas": "23056-29-3"},
+    quantity="25",
+    payment_method="virtual_currency",
+    payment_wallet="bc1qexample",
+    consignee={"name": "Rapido Freight Forwarding"},
+)
 
 
 def _client(node: Node, make_user: Any) -> tuple[TestClient, dict[str, dict[str, str]]]:
@@ -32,8 +37,9 @@ def test_post_orders_screens_each_names_bad_ones_and_keeps_them_private(
     client, auth = _client(sqlite_node, make_user)
     with client:
         bad = order(order_id="PO-B", quantity="0")
-        r = client.post("/api/v1/screening/orders", json={"orders": [HOLD, bad]},
-                        headers=auth["alice"])  # fmt: skip
+        r = client.post(
+            "/api/v1/screening/orders", json={"orders": [HOLD, bad]}, headers=auth["alice"]
+        )
         assert r.status_code == 200, r.text
         body = r.json()
         [held] = body["screenings"]
@@ -47,8 +53,17 @@ def test_post_orders_screens_each_names_bad_ones_and_keeps_them_private(
         r = client.get(f"/api/v1/screening/orders/{held['id']}", headers=auth["bob"])
         assert r.status_code == 404
         assert client.get("/api/v1/screening/orders", headers=auth["bob"]).json() == []
-        one = client.post("/api/v1/screening/orders", json={"order": order()},
-                          headers=auth["bob"])  # fmt: skip
+        held_only = client.get(
+            "/api/v1/screening/orders", params={"verdict": "hold_and_report"}, headers=auth["alice"]
+        ).json()
+        assert [x["id"] for x in held_only] == [held["id"]]
+        assert (
+            client.get(
+                "/api/v1/screening/orders", params={"verdict": "clear"}, headers=auth["alice"]
+            ).json()
+            == []
+        )
+        one = client.post("/api/v1/screening/orders", json={"order": order()}, headers=auth["bob"])
         assert one.status_code == 200 and one.json()["screenings"][0]["verdict"] == "review"
 
 
