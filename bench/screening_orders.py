@@ -3,7 +3,8 @@
 A real node store (SQLite) holds the whole OFAC SDN list (imported first,
 not timed). Orders are generated with a fixed seed (FICTIONAL parties): six
 named parties (buyer, consignee, end user, forwarder, bank, payer) and four
-contacts (phone, e-mail, website, wallet); a tenth of them name a listed
+contacts (phone, e-mail, website, wallet; consignee and payer are mostly the
+buyer, screened all the same); a tenth of them name a listed
 company or e-mail so that hits are found too; the substance cycles through
 listed precursors, an unlisted analogue and ordinary chemicals. Each order
 is screened by ``screen_order`` (lists, substance as of the order date, every
@@ -83,11 +84,11 @@ def make_orders(count: int, seed: int = 7) -> list[dict[str, Any]]:
                 "customer_id": f"C-{i % 50}",
                 "order_date": "2025-06-01",
                 "buyer": buyer,
-                "consignee": _party(r, "Logistics", "US"),
+                "consignee": buyer if r.random() < 0.7 else _party(r, "Logistics", "US"),
                 "end_user": _party(r, "Laboratorio", "MX"),
                 "freight_forwarder": _party(r, "Freight", "US"),
                 "bank": _party(r, "Bank", "HK"),
-                "payer": _party(r, "Trading", "HK"),
+                "payer": buyer if r.random() < 0.8 else _party(r, "Trading", "HK"),
                 "phone": f"+52 55 {r.randrange(1000, 9999)} {r.randrange(1000, 9999)}",
                 "email": "goldenchemical@live.com" if listed else f"buyer{i}@example.com",
                 "website": f"www.{r.choice(WORDS).lower()}{i}.example.com",
