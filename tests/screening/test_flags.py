@@ -70,8 +70,9 @@ def test_virtual_currency_third_party_payer_and_forwarder_consignee() -> None:
 def test_a_consignee_unconnected_to_buyer_and_end_user_is_flagged() -> None:
     flags = _flags(make(consignee={"name": "Jane Roe"}), HISTORY)
     assert flags["RF.FORWARDER_CONSIGNEE"]["why"] == "neither the buyer nor the end user"
-    same = {"name": "Example Pharma GmbH", "country": "DE"}
+    same = {"name": "EXAMPLE PHARMA", "country": "DE"}  # legal form left out
     assert "RF.FORWARDER_CONSIGNEE" not in _flags(make(consignee=same), HISTORY)
+    assert "RF.THIRD_PARTY_PAYER" not in _flags(make(payer=same), HISTORY)
 
 
 def test_residential_or_virtual_addresses_are_flagged_per_party() -> None:

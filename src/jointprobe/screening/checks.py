@@ -15,6 +15,8 @@ from typing import Any
 
 import phonenumbers
 
+from jointprobe.entities.names import company_keys
+from jointprobe.errors import InvalidSelector
 from jointprobe.screening.orders import Party
 from jointprobe.screening.rules import Context, PastOrder
 
@@ -73,9 +75,21 @@ def _name_key(name: str) -> str:
     return " ".join(re.findall(r"\w+", name.casefold()))
 
 
+def _keys(name: str) -> set[str]:
+    """The name's keys with legal forms folded ("Acme GmbH" and "ACME" agree)."""
+    try:
+        return {_name_key(name), *company_keys(name)}
+    except InvalidSelector:
+        return {_name_key(name)}
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(_keys(a) & _keys(b))
+
+
 def third_party_payer(ctx: Context, params: Mapping[str, Any]) -> Evidence:
     payer, buyer = ctx.order.party("payer"), ctx.order.buyer
-    if payer is None or _name_key(payer.name) == _name_key(buyer.name):
+    if payer is None or _same(payer.name, buyer.name):
         return None
     return {"payer": payer.name, "buyer": buyer.name}
 
@@ -91,13 +105,13 @@ def forwarder_consignee(ctx: Context, params: Mapping[str, Any]) -> Evidence:
     if consignee is None:
         return None
     forwarder = order.party("freight_forwarder")
-    if forwarder is not None and _name_key(forwarder.name) == _name_key(consignee.name):
+    if forwarder is not None and _same(forwarder.name, consignee.name):
         return {"consignee": consignee.name, "why": "the consignee is the freight forwarder"}
     word = _looks_like(consignee, list(params.get("keywords", [])))
     if word:
         return {"consignee": consignee.name, "why": f"consignee looks like a forwarder ({word!r})"}
-    connected = {_name_key(p.name) for p in order.parties if p.role in ("buyer", "end_user")}
-    if _name_key(consignee.name) not in connected:
+    connected = [p.name for p in order.parties if p.role in ("buyer", "end_user")]
+    if not any(_same(consignee.name, name) for name in connected):
         return {"consignee": consignee.name, "why": "neither the buyer nor the end user"}
     return None
 
