@@ -38,8 +38,8 @@ from jointprobe.entities.normalise._codecs import encode_base58check
 from jointprobe.node import init_node
 from jointprobe.resolve.hits import find_hits
 from jointprobe.resolve.importers.ofac_import import import_ofac_sdn
-from jointprobe.screening.reading import parse_order
-from jointprobe.screening.rules import PastOrder
+from jointprobe.screening.flag_rules import PastOrder
+from jointprobe.screening.order_reading import parse_order
 from jointprobe.screening.verdict import rule_set, screen_order
 
 console = Console()

@@ -4,8 +4,8 @@ from jointprobe.accounts import get_user
 from jointprobe.entities.normalise import normalise_selector
 from jointprobe.node import Node
 from jointprobe.scenarios.kyc import demo_order
-from jointprobe.screening.reading import ReadOrder, parse_order
-from jointprobe.screening.service import Filing, screen_and_store
+from jointprobe.screening.order_reading import ReadOrder, parse_order
+from jointprobe.screening.order_service import Filing, screen_and_store
 
 
 def test_the_demo_order_is_fixed_by_its_seed_and_its_wallet_reads() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jointprobe.screening.order_reading import parse_order
 from jointprobe.screening.orders import Order
-from jointprobe.screening.reading import parse_order
 
 # A plain order of a known customer: an unlisted chemical, bank transfer, no flags.
 BASE: dict[str, Any] = {

@@ -6,9 +6,9 @@ import pytest
 from tests.screening.factories import make
 
 from jointprobe.errors import ConfigError
-from jointprobe.screening.checks import CHECKS
+from jointprobe.screening.flag_checks import CHECKS
+from jointprobe.screening.flag_rules import Context, PastOrder, build_rules
 from jointprobe.screening.orders import Order
-from jointprobe.screening.rules import Context, PastOrder, build_rules
 from jointprobe.screening.substance import substance_status
 from jointprobe.screening.verdict import flag_reasons, rule_set
 

@@ -132,7 +132,7 @@ def test_migration_0006_backfills_each_peers_current_signing_key(db_url: str) ->
 
 def test_migrations_build_what_the_models_declare(db_url: str) -> None:
     import jointprobe.resolve.judgements  # noqa: F401  (its table is part of the store)
-    import jointprobe.screening.tables  # noqa: F401
+    import jointprobe.screening.order_tables  # noqa: F401
     from jointprobe.store.tables import Base
 
     engine = make_engine(db_url)

@@ -10,8 +10,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from jointprobe.cli.context import AsOption, console, err_console, node_session
-from jointprobe.screening.reading import read_orders
-from jointprobe.screening.service import Batch, Filing, screen_and_store
+from jointprobe.screening.order_reading import read_orders
+from jointprobe.screening.order_service import Batch, Filing, screen_and_store
 from jointprobe.screening.verdict import Screening
 
 STYLE = {"clear": "green", "review": "yellow", "hold_and_report": "bold red"}

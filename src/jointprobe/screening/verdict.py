@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from jointprobe.errors import InvalidInput
-from jointprobe.screening.checks import CHECKS
+from jointprobe.screening.flag_checks import CHECKS
+from jointprobe.screening.flag_rules import Context, PastOrder, Policy, RuleSet, build_rules
 from jointprobe.screening.matching import ListMatch, screen_name, screen_selector
 from jointprobe.screening.orders import Order
-from jointprobe.screening.rules import Context, PastOrder, Policy, RuleSet, build_rules
 from jointprobe.screening.substance import SubstanceStatus, substance_status
 
 VERDICTS = ("clear", "review", "hold_and_report")

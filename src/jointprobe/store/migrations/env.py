@@ -7,7 +7,7 @@ from sqlalchemy import Engine, create_engine
 
 import jointprobe.exchange.tables  # noqa: F401  (tables on the same metadata)
 import jointprobe.resolve.judgements  # noqa: F401
-import jointprobe.screening.tables  # noqa: F401
+import jointprobe.screening.order_tables  # noqa: F401
 from jointprobe.store.tables import Base
 
 config = context.config

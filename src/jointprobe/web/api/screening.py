@@ -3,7 +3,7 @@
 Each order is checked on its own: a bad one is named (``orders[2]``, the
 field) and left out, the others are screened and stored. Nothing is stored
 when none can be screened (422). Roles, need-to-know and the audit log are
-decided in ``screening.service``.
+decided in ``screening.order_service``.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from jointprobe.errors import InvalidInput
-from jointprobe.screening.reading import ReadOrder, parse_order
-from jointprobe.screening.service import (
+from jointprobe.screening.order_reading import ReadOrder, parse_order
+from jointprobe.screening.order_service import (
     Filing,
     check_may_screen,
     get_screening,
     list_screenings,
     screen_and_store,
 )
-from jointprobe.screening.tables import ScreenedOrder
+from jointprobe.screening.order_tables import ScreenedOrder
 from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/screening", tags=["screening"])

@@ -8,8 +8,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from jointprobe.errors import InvalidInput
-from jointprobe.screening.reading import read_orders_text
-from jointprobe.screening.service import (
+from jointprobe.screening.order_reading import read_orders_text
+from jointprobe.screening.order_service import (
     Batch,
     Filing,
     check_may_screen,

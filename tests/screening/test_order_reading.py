@@ -5,8 +5,8 @@ import pytest
 from tests.screening.factories import order
 
 from jointprobe.errors import InvalidInput
+from jointprobe.screening.order_reading import read_orders, read_orders_text
 from jointprobe.screening.orders import cas_is_valid
-from jointprobe.screening.reading import read_orders, read_orders_text
 
 
 def _jsonl(*rows: object) -> str:

@@ -22,10 +22,10 @@ from jointprobe.audit import record
 from jointprobe.cases.marking import check_marking
 from jointprobe.cases.service import can_see_case_id, visible_case, visible_case_ids
 from jointprobe.errors import Forbidden, InvalidInput, NotFound
+from jointprobe.screening.flag_rules import PastOrder
+from jointprobe.screening.order_reading import ReadOrder
+from jointprobe.screening.order_tables import ScreenedOrder
 from jointprobe.screening.orders import Order
-from jointprobe.screening.reading import ReadOrder
-from jointprobe.screening.rules import PastOrder
-from jointprobe.screening.tables import ScreenedOrder
 from jointprobe.screening.verdict import Screening, rule_set, screen_order
 from jointprobe.store.tables import User
 

@@ -1,5 +1,5 @@
 """The red-flag rule table: data (``data/red_flags.yaml`` and a regulator's own
-file) naming small check functions (:mod:`jointprobe.screening.checks`).
+file) naming small check functions (:mod:`jointprobe.screening.flag_checks`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One small function per red flag. Each returns the data that raised the flag, or None.
 
-A check gets the :class:`~jointprobe.screening.rules.Context` and its rule's
+A check gets the :class:`~jointprobe.screening.flag_rules.Context` and its rule's
 ``params``; the table in ``data/red_flags.yaml`` says which check a rule uses.
 """
 
@@ -17,8 +17,8 @@ import phonenumbers
 
 from jointprobe.entities.names import company_keys
 from jointprobe.errors import InvalidSelector
+from jointprobe.screening.flag_rules import Context, PastOrder
 from jointprobe.screening.orders import Party
-from jointprobe.screening.rules import Context, PastOrder
 
 Evidence = dict[str, Any] | None
 Check = Callable[[Context, Mapping[str, Any]], Evidence]

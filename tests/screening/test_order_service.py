@@ -9,14 +9,14 @@ from jointprobe.audit import verify
 from jointprobe.cases.service import CaseIn, add_member, create_case
 from jointprobe.errors import Forbidden, NotFound
 from jointprobe.node import Node
-from jointprobe.screening.reading import ReadOrder, parse_order, read_orders_text
-from jointprobe.screening.service import (
+from jointprobe.screening.order_reading import ReadOrder, parse_order, read_orders_text
+from jointprobe.screening.order_service import (
     Filing,
     get_screening,
     list_screenings,
     screen_and_store,
 )
-from jointprobe.screening.tables import ScreenedOrder
+from jointprobe.screening.order_tables import ScreenedOrder
 from jointprobe.store.tables import AuditEntry
 
 
