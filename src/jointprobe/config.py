@@ -117,6 +117,17 @@ class Settings(BaseSettings):
         description="Format of `jointprobe serve`'s log lines on standard error: one JSON "
         "object per line, or plain text.",
     )
+    screening_rules: Path | None = Field(
+        default=None,
+        description="YAML file of the node's own red-flag rules for order screening, added to "
+        "the built-in ones (a rule with a built-in id replaces it).",
+    )
+    screening_max_orders: int = Field(
+        default=500,
+        ge=1,
+        le=10_000,
+        description="Most orders one API request or web form may screen.",
+    )
     test_database_url: str | None = Field(
         repr=False,
         default=None,

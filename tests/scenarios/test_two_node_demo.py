@@ -66,6 +66,7 @@ def test_demo_once_runs_the_round_trip_between_two_processes(tmp_path: Path) -> 
         "Outcome from us-hsi-nola", "sign in as analyst", "both nodes stopped",
         "pre-export notification", "CAS 50-98-6", "answered no-objection",
         "holds it as answered", "(fictional)",
+        "hold and report", "payment in virtual currency",
         f"data kept in {base}",
     ):  # fmt: skip
         assert needle in out, needle

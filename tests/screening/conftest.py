@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.resolve.conftest import ofac_node, ofac_slice
 from tests.shared_data import DATA
 
 from jointprobe.accounts import create_user
@@ -45,3 +46,6 @@ def screening_node(node: Node, ofac_file: Path) -> Iterator[Node]:
         create_user(session, "lee", "admin")
     import_list(node.sessions, "sam", ofac_file, name="ofac-sdn", fmt="ofac")
     yield node
+
+
+__all__ = ["ofac_node", "ofac_slice"]

@@ -134,6 +134,7 @@ def test_migrations_build_what_the_models_declare(db_url: str) -> None:
     import jointprobe.precursors.tables  # noqa: F401
     import jointprobe.resolve.judgements  # noqa: F401  (its table is part of the store)
     import jointprobe.screening.list_tables  # noqa: F401  (screening lists, migration 0008)
+    import jointprobe.screening.order_tables  # noqa: F401
     from jointprobe.store.tables import Base
 
     engine = make_engine(db_url)

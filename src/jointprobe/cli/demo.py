@@ -19,11 +19,14 @@ from jointprobe.cli.context import console, settings
 from jointprobe.cli.render import FICTION, render_summary
 from jointprobe.errors import ConfigError
 from jointprobe.scenarios.pen_story import run_pen_story
+from jointprobe.scenarios.kyc import LABEL as KYC_LABEL
+from jointprobe.scenarios.kyc import demo_order
 from jointprobe.scenarios.xingtai.twonode import (
     DEMO_PASSWORD,
     REGULATOR,
     US_CASE,
     USERNAME,
+    Api,
     Story,
     run_story,
     two_nodes,
@@ -72,9 +75,13 @@ def _render_offices(out: Console, story: Story) -> None:
         table.add_column(column)
     for o in story.offices:
         table.add_row(
-            f"{o['office']}\n[dim]{o['case_id']}[/]", ", ".join(o["states"]), str(o["leads"]),
-            str(o["investigations"]), str(o["arrests"]), o["note"],
-        )  # fmt: skip
+            f"{o['office']}\n[dim]{o['case_id']}[/]",
+            ", ".join(o["states"]),
+            str(o["leads"]),
+            str(o["investigations"]),
+            str(o["arrests"]),
+            o["note"],
+        )
     out.print(table)
     out.print(
         f"{story.investigations} domestic investigations opened, "
@@ -143,6 +150,37 @@ def render_pen(out: Console, story: Story, pen: dict[str, Any]) -> None:
               f"from {answer['marking']['originator']}")  # fmt: skip
 
 
+def screen_demo_order(story: Story) -> dict[str, Any]:
+    """A compliance officer on the US node screens one (fictional) precursor order."""
+    api = Api(story.us)
+    try:
+        body = {"order": demo_order(), "fictional": True, "tlp": "AMBER"}
+        answer: dict[str, Any] = api.post("/screening/orders", body)["screenings"][0]
+        return answer
+    finally:
+        api.close()
+
+
+def render_screening(out: Console, order: dict[str, Any], result: dict[str, Any]) -> None:
+    verdict = result["verdict"].replace("_", " ")
+    out.print(
+        f"\n[bold]6. {order['buyer']['name']}[/] {FICTION} orders {order['quantity']} "
+        f"{order['unit']} of {order['substance']['name']}, paying in bitcoin, shipped to a "
+        f"freight forwarder: [bold red]{verdict}[/] ({result['points']} points) "
+        f"[dim]{KYC_LABEL}; stored as {result['id']}[/]"
+    )
+    table = Table(
+        title="every reason, with the data that raised it", title_justify="left", expand=True
+    )
+    for column in ("points", "reason", "data"):
+        table.add_column(column)
+    table.add_column("source", style="dim", overflow="fold")
+    for r in result["reasons"]:
+        data = "; ".join(f"{k}: {v}" for k, v in r["data"].items())
+        table.add_row(f"{r['points']:+d}", r["text"], data, r["source"])
+    out.print(table)
+
+
 def _sign_in(out: Console, story: Story) -> None:
     for demo in (story.us, story.cn):
         out.print(
@@ -174,8 +212,9 @@ def demo(
     cfg = settings(ctx)
     root = ctx.find_root().obj or {}
     if cfg.database_url is not None:
-        raise ConfigError("the demo runs two nodes with SQLite in their own data dirs; "
-                          "unset --database-url")  # fmt: skip
+        raise ConfigError(
+            "the demo runs two nodes with SQLite in their own data dirs; unset --database-url"
+        )
     scratch = root.get("data_dir") is None
     base = Path(root.get("data_dir") or tempfile.mkdtemp(prefix="jointprobe-demo-"))
     previous = signal.signal(signal.SIGTERM, _raise_stop)
@@ -185,11 +224,13 @@ def demo(
             run_story(story.us, story.cn, story)
             render_story(console, story)
             render_pen(console, story, run_pen_story(story.us, story.cn))
+            render_screening(console, demo_order(), screen_demo_order(story))
             console.print()
             _sign_in(console, story)
             pids = ", ".join(str(p) for p in servers.pids())
-            console.print(f"[dim]server processes: {pids}; story took "
-                          f"{time.monotonic() - started:.1f} s[/]")  # fmt: skip
+            console.print(
+                f"[dim]server processes: {pids}; story took {time.monotonic() - started:.1f} s[/]"
+            )
             if not once:
                 console.print("both nodes keep running; Ctrl-C stops them")
                 while servers.alive():

@@ -28,6 +28,7 @@ from jointprobe.cli import (
     report,
     rfi,
     screen,
+    screen_order,
 )
 from jointprobe.cli import resolve as resolve_cli
 from jointprobe.cli.context import err_console
@@ -98,6 +99,7 @@ app.add_typer(referral.app, name="referral")
 app.add_typer(rfi.app, name="rfi")
 app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")
+screen_order.register(screen.app)
 app.add_typer(screen.app, name="screen")
 app.add_typer(aggregates.app, name="aggregates")
 app.add_typer(precursors.pen_app, name="pen")

@@ -10,6 +10,7 @@ import jointprobe.exchange.tables  # noqa: F401
 import jointprobe.precursors.tables  # noqa: F401
 import jointprobe.resolve.judgements  # noqa: F401
 import jointprobe.screening.list_tables  # noqa: F401
+import jointprobe.screening.order_tables  # noqa: F401
 from jointprobe.store.tables import Base
 
 config = context.config

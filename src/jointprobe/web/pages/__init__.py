@@ -31,13 +31,14 @@ from jointprobe.web.pages import (
     referrals,
     report,
     rfis,
+    screening,
 )
 from jointprobe.web.pages.errors import install_page_errors
 from jointprobe.web.session import SessionSigner, load_secret
 
 ROUTERS = (
     auth, account, dashboard, cases, graph, chemistry, cooperation, report, referrals, outcomes,
-    rfis, notices, precursors,
+    rfis, notices, precursors, screening,
 )  # fmt: skip
 
 
