@@ -18,9 +18,9 @@ from rich.table import Table
 from jointprobe.cli.context import console, settings
 from jointprobe.cli.render import FICTION, render_summary
 from jointprobe.errors import ConfigError
-from jointprobe.scenarios.pen_story import run_pen_story
 from jointprobe.scenarios.kyc import LABEL as KYC_LABEL
 from jointprobe.scenarios.kyc import demo_order
+from jointprobe.scenarios.pen_story import run_pen_story
 from jointprobe.scenarios.xingtai.twonode import (
     DEMO_PASSWORD,
     REGULATOR,
