@@ -49,3 +49,12 @@ def screening_node(node: Node, ofac_file: Path) -> Iterator[Node]:
 
 
 __all__ = ["ofac_node", "ofac_slice"]
+
+
+@pytest.fixture
+def ofac_listed_node(ofac_node: Node, ofac_slice: Path) -> Node:
+    """``ofac_node`` whose OFAC slice is also a screening list (``screen list import``)."""
+    with ofac_node.session() as session:
+        create_user(session, "sam", "supervisor")
+    import_list(ofac_node.sessions, "sam", ofac_slice, name="ofac-sdn", fmt="ofac")
+    return ofac_node

@@ -4,20 +4,20 @@ from jointprobe.node import Node
 from jointprobe.screening.verdict import screen_order
 
 
-def test_a_listed_buyer_and_e_mail_put_the_order_on_hold(ofac_node: Node) -> None:
+def test_a_listed_buyer_and_e_mail_put_the_order_on_hold(ofac_listed_node: Node) -> None:
     order = make(buyer={"name": "GLOBAL UNITED BIOTECHNOLOGY INC.", "country": "VG"},
                  email="goldenchemical@live.com")  # fmt: skip
-    with ofac_node.session() as session:
+    with ofac_listed_node.session() as session:
         result = screen_order(session, order)
     assert result.verdict == "hold_and_report"
     lists = [r for r in result.reasons if r.code == "LIST.MATCH"]
     assert {r.data["entry_id"] for r in lists} >= {"ofac-sdn-27646", "ofac-sdn-26236"}
     assert any(r.data["party"] == "buyer" for r in lists)
-    assert all(r.source == "OFAC SDN" or r.kind != "list" for r in result.reasons)
+    assert all(r.source == "ofac-sdn" or r.kind != "list" for r in result.reasons)
 
 
 def test_a_listed_precursor_paid_in_bitcoin_to_a_forwarder_is_held_with_every_reason(
-    ofac_node: Node,
+    ofac_listed_node: Node,
 ) -> None:
     order = make(
         customer_id=None,
@@ -33,7 +33,7 @@ def test_a_listed_precursor_paid_in_bitcoin_to_a_forwarder_is_held_with_every_re
         phone=None,
         email=None,
     )
-    with ofac_node.session() as session:
+    with ofac_listed_node.session() as session:
         result = screen_order(session, order)
     codes = [r.code for r in result.reasons]
     assert result.verdict == "hold_and_report"
@@ -49,17 +49,19 @@ def test_a_listed_precursor_paid_in_bitcoin_to_a_forwarder_is_held_with_every_re
 
 
 def test_the_same_substance_before_its_control_date_is_not_a_listed_precursor(
-    ofac_node: Node,
+    ofac_listed_node: Node,
 ) -> None:
     before = make(substance={"name": "norfentanyl"}, order_date="2019-01-01")
-    with ofac_node.session() as session:
+    with ofac_listed_node.session() as session:
         result = screen_order(session, before)
     assert result.substance.controls == ()
     assert sum(r.code == "SUBSTANCE.PENDING" for r in result.reasons) == 3
 
 
-def test_an_unknown_substance_is_named_with_its_field_and_needs_review(ofac_node: Node) -> None:
-    with ofac_node.session() as session:
+def test_an_unknown_substance_is_named_with_its_field_and_needs_review(
+    ofac_listed_node: Node,
+) -> None:
+    with ofac_listed_node.session() as session:
         result = screen_order(session, make(substance={"name": "unobtainium"}))
     [reason] = [r for r in result.reasons if r.code == "SUBSTANCE.UNKNOWN"]
     assert (
