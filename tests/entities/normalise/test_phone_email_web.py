@@ -65,3 +65,13 @@ def test_domains_and_urls_share_a_host_form() -> None:
 def test_non_domains_are_refused(raw: str) -> None:
     with pytest.raises(InvalidSelector):
         normalise_url(raw)
+
+
+@pytest.mark.parametrize("raw", ["[", "a[b", "x]", "http://[::1/path", "shop[.example/x"])
+def test_an_unbalanced_bracket_is_a_bad_url_not_a_crash(raw: str) -> None:
+    # urlsplit raises ValueError("Invalid IPv6 URL") for these; the API answered 500
+    with pytest.raises(InvalidSelector, match="not a valid URL") as info:
+        normalise_url(raw)
+    assert info.value.where == "url"
+    with pytest.raises(InvalidSelector):
+        normalise_domain(raw if "/" in raw else raw + "/")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from jointprobe.errors import InvalidSelector
 
@@ -34,7 +34,7 @@ def _domain(raw: str) -> str:
     if not text:
         raise InvalidSelector("empty domain", where=where)
     if "://" in text or "/" in text:
-        text = urlsplit(text if "://" in text else "//" + text).hostname or ""
+        text = _split(raw, text, where).hostname or ""
     text = text.split(":", 1)[0].rstrip(".").lower()
     try:
         host = text.encode("idna").decode("ascii")
@@ -60,10 +60,22 @@ def normalise_url(raw: str, *, where: str = "url") -> str:
     text = raw.strip()
     if not text:
         raise InvalidSelector("empty URL", where=where)
-    parts = urlsplit(text if "://" in text else "//" + text)
+    parts = _split(raw, text, where)
     if parts.scheme and parts.scheme.lower() not in {"http", "https", ""}:
         raise InvalidSelector(f"{raw!r}: only http and https URLs are selectors", where=where)
     host = normalise_domain(parts.netloc.rsplit("@", 1)[-1], where=where)
     path = parts.path.rstrip("/")
     query = f"?{parts.query}" if parts.query else ""
     return f"{host}{path}{query}"
+
+
+def _split(raw: str, text: str, where: str) -> SplitResult:
+    """``text`` split as a URL (scheme-less read as ``//host…``); a bracket left open is refused.
+
+    ``urlsplit`` raises ``ValueError`` for a host with an unbalanced ``[`` or ``]`` (an IPv6
+    literal it cannot read): that is a bad selector, not a fault of the node.
+    """
+    try:
+        return urlsplit(text if "://" in text else "//" + text)
+    except ValueError as exc:
+        raise InvalidSelector(f"{raw!r} is not a valid URL: {exc}", where=where) from None

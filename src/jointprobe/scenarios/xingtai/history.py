@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from jointprobe.cases import CaseIn, EventIn, add_event, create_case
+from jointprobe.cases.events import Route
 from jointprobe.store.tables import Case, User
 
 SEED = 20160101
@@ -47,9 +48,10 @@ STREAMS = (
     Stream(("alprazolam", "methamphetamine"), 2.0, {"CN": 0.4, "MX": 0.5, "CA": 0.1},
            {"CN": 0.4, "MX": 0.5, "CA": 0.1}, (6.0, 1.0)),
 )  # fmt: skip
-ROUTES = {"CN": ("post", "express", "air"), "IN": ("post", "express", "air"),
-          "MX": ("land", "land", "sea"), "CA": ("land", "post"),
-          "DE": ("air", "express")}  # fmt: skip
+ROUTES: dict[str, tuple[Route, ...]] = {
+    "CN": ("post", "express", "air"), "IN": ("post", "express", "air"),
+    "MX": ("land", "land", "sea"), "CA": ("land", "post"), "DE": ("air", "express"),
+}  # fmt: skip
 TRANSIT = {"CN": ("HK", None, None), "IN": ("AE", None), "DE": (None,), "MX": (None,),
            "CA": (None,)}  # fmt: skip
 CONCEALMENT = {"post": "letter or small parcel, goods mislabelled",

@@ -12,8 +12,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from jointprobe.cases.marking import TlpLabel
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.workflow import is_overdue
+from jointprobe.node import NodeIdText
 from jointprobe.precursors import (
     IncidentIn,
     PenIn,
@@ -31,39 +33,60 @@ from jointprobe.precursors import (
 from jointprobe.precursors.queries import MAX_LIST
 from jointprobe.store.tables import User
 from jointprobe.timeutil import utcnow
+from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WriteSessionDep
 
-router = APIRouter(prefix="/precursors", tags=["precursors"])
-PeerId = Field(min_length=1, max_length=64)
+router = APIRouter(prefix="/precursors", tags=["precursors"], responses=SIGNED_IN)
 Peers = Field(default=None, min_length=1, max_length=64)
+#: a body the service reads: a peer, a case or the marking may refuse it, or it is too large
+SENDS = answers(400, 403, 404, 413)
 
 
-class PenSend(PenIn):
+class ApiHandling(BaseModel):
+    """The forms' ``tlp`` and ``consent`` as the API takes them (``own_marking`` reads these)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tlp: TlpLabel = "AMBER"
+    consent: list[NodeIdText | Literal["*"]] = Field(default_factory=list, max_length=64)
+
+
+class PenSend(ApiHandling, PenIn):
     """A notification and the importing regulator's node it goes to."""
 
-    to: str = PeerId
+    to: NodeIdText
 
 
-class SorSend(SorIn):
-    peers: list[str] | None = Peers
+class SorSend(ApiHandling, SorIn):
+    peers: list[NodeIdText] | None = Peers
 
 
-class IncidentSend(IncidentIn):
-    peers: list[str] | None = Peers
+class IncidentSend(ApiHandling, IncidentIn):
+    peers: list[NodeIdText] | None = Peers
 
 
 class ForwardIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    from_peer: str = PeerId
-    peers: list[str] | None = Peers
+    from_peer: NodeIdText
+    peers: list[NodeIdText] | None = Peers
 
 
 class AnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # an objection or a request for information gives its reason (``PenAnswerBody._reason``)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "if": {
+                "properties": {"decision": {"enum": ["objection", "rfi"]}},
+                "required": ["decision"],
+            },
+            "then": {"required": ["reason"], "properties": {"reason": {"pattern": r"\S"}}},
+        },
+    )
     decision: Literal["no-objection", "objection", "rfi"]
     reason: str = Field(default="", max_length=20_000)
-    tlp: str = Field(default="AMBER", max_length=16)
-    peer_id: str | None = Field(default=None, max_length=64)
+    tlp: TlpLabel = "AMBER"
+    peer_id: NodeIdText | None = None
 
 
 class RegisterOut(BaseModel):
@@ -110,7 +133,7 @@ def _list(session: Any, user: User, kind: str, overdue: bool, limit: int) -> lis
 Limit = Query(default=200, ge=1, le=MAX_LIST)
 
 
-@router.post("/notifications", status_code=201)
+@router.post("/notifications", status_code=201, responses=SENDS)
 def notifications_create(body: PenSend, node: NodeDep, user: UserDep) -> dict[str, str]:
     """Notify the importing country's regulator node of an export (regulators, supervisors)."""
     with node.write_session() as session:
@@ -118,7 +141,7 @@ def notifications_create(body: PenSend, node: NodeDep, user: UserDep) -> dict[st
     return {"id": pen_id}
 
 
-@router.get("/notifications", response_model=list[RegisterOut])
+@router.get("/notifications", response_model=list[RegisterOut], responses=answers(403))
 def notifications_index(
     session: SessionDep, user: UserDep, overdue: bool = False, limit: int = Limit
 ) -> list[RegisterOut]:
@@ -126,7 +149,9 @@ def notifications_index(
     return _list(session, user, "pen", overdue, limit)
 
 
-@router.post("/notifications/{pen_id}/answer", status_code=201)
+@router.post(
+    "/notifications/{pen_id}/answer", status_code=201, responses=answers(400, 403, 404, 409, 413)
+)
 def notifications_answer(
     pen_id: str, body: AnswerIn, node: NodeDep, user: UserDep
 ) -> dict[str, str]:
@@ -139,19 +164,19 @@ def notifications_answer(
     return {"message_id": message_id}
 
 
-@router.post("/reports", status_code=201, response_model=SharedOut)
+@router.post("/reports", status_code=201, response_model=SharedOut, responses=SENDS)
 def reports_create(body: SorSend, node: NodeDep, user: UserDep) -> Shared:
     """Report a suspicious order to ``peers`` (default: every peer the markings allow)."""
     with node.write_session() as session:
         return send_sor(session, _user(session, user), node_keys(node), body, peers=body.peers)
 
 
-@router.get("/reports", response_model=list[RegisterOut])
+@router.get("/reports", response_model=list[RegisterOut], responses=answers(403))
 def reports_index(session: SessionDep, user: UserDep, limit: int = Limit) -> list[RegisterOut]:
     return _list(session, user, "sor", False, limit)
 
 
-@router.post("/incidents", status_code=201, response_model=SharedOut)
+@router.post("/incidents", status_code=201, response_model=SharedOut, responses=SENDS)
 def incidents_create(body: IncidentSend, node: NodeDep, user: UserDep) -> Shared:
     """Share an incident with ``peers`` (default: every peer the markings allow)."""
     with node.write_session() as session:
@@ -159,7 +184,9 @@ def incidents_create(body: IncidentSend, node: NodeDep, user: UserDep) -> Shared
         return share_incident(session, _user(session, user), keys, body, peers=body.peers)
 
 
-@router.post("/incidents/{incident_id}/forward", status_code=201, response_model=SharedOut)
+@router.post(
+    "/incidents/{incident_id}/forward", status_code=201, response_model=SharedOut, responses=SENDS
+)
 def incidents_forward(incident_id: str, body: ForwardIn, node: NodeDep, user: UserDep) -> Shared:
     """Pass a received incident on, as its originator's marking allows."""
     with node.write_session() as session:
@@ -169,15 +196,15 @@ def incidents_forward(incident_id: str, body: ForwardIn, node: NodeDep, user: Us
         )  # fmt: skip
 
 
-@router.get("/incidents", response_model=list[RegisterOut])
+@router.get("/incidents", response_model=list[RegisterOut], responses=answers(403))
 def incidents_index(session: SessionDep, user: UserDep, limit: int = Limit) -> list[RegisterOut]:
     return _list(session, user, "incident", False, limit)
 
 
-@router.get("/{message_id}", response_model=list[RegisterDetail])
+@router.get("/{message_id}", response_model=list[RegisterDetail], responses=answers(404))
 def register_show(
     message_id: str, session: WriteSessionDep, user: UserDep,
-    peer: str | None = Query(default=None, max_length=64),
+    peer: NodeIdText | None = Query(default=None),
 ) -> list[RegisterDetail]:  # fmt: skip
     """One notification, report or incident per counterpart, with its body (the read audited)."""
     rows = read_item(session, _user(session, user), message_id, peer)

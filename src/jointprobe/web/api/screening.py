@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from jointprobe.cases.marking import Handling, TlpLabel
 from jointprobe.errors import InvalidInput
 from jointprobe.screening.order_reading import ReadOrder, parse_order
 from jointprobe.screening.order_service import (
@@ -23,21 +24,39 @@ from jointprobe.screening.order_service import (
     screen_and_store,
 )
 from jointprobe.screening.order_tables import ScreenedOrder
+from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WriteSessionDep
 
-router = APIRouter(prefix="/screening", tags=["screening"])
+router = APIRouter(prefix="/screening", tags=["screening"], responses=SIGNED_IN)
 HARD_MAX_ORDERS = 10_000
+_ORDER = (
+    "An order (`screening.orders.OrderIn`): read on its own, so a bad one is named in "
+    "`errors` and left out while the others are screened."
+)
 
 
 class ScreeningRequest(BaseModel):
     """One order (``order``) or many (``orders``), and where to file the screenings."""
 
-    order: dict[str, Any] | None = None
-    orders: list[dict[str, Any]] | None = Field(default=None, max_length=HARD_MAX_ORDERS)
+    # exactly one of order / orders (``_rows`` refuses both and neither)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["order"], "properties": {"order": {"type": "object"}}},
+                {"required": ["orders"], "properties": {"orders": {"type": "array"}}},
+            ]
+        },
+    )
+
+    order: dict[str, Any] | None = Field(default=None, description=_ORDER)
+    orders: list[dict[str, Any]] | None = Field(
+        default=None, min_length=1, max_length=HARD_MAX_ORDERS, description=_ORDER
+    )
     case_id: str | None = Field(default=None, max_length=64)
-    tlp: str = Field(default="AMBER", max_length=16)
-    handling: dict[str, Any] = Field(default_factory=dict)
-    fictional: bool = False
+    tlp: TlpLabel = "AMBER"
+    handling: Handling = Field(default_factory=dict)
+    fictional: StrictBool = False
 
 
 def _rows(body: ScreeningRequest, cap: int) -> list[ReadOrder]:
@@ -76,7 +95,7 @@ def _row_out(row: ScreenedOrder) -> dict[str, Any]:
     }
 
 
-@router.post("/orders")
+@router.post("/orders", responses=answers(400, 403, 404, 413))
 def screen_orders(
     body: ScreeningRequest, session: WriteSessionDep, user: UserDep, node: NodeDep
 ) -> dict[str, Any]:
@@ -105,7 +124,7 @@ class _AllInvalid(InvalidInput):
         )
 
 
-@router.get("/orders")
+@router.get("/orders", responses=answers(403))
 def screenings_index(
     session: SessionDep,
     user: UserDep,
@@ -117,7 +136,7 @@ def screenings_index(
     return [_row_out(r) for r in list_screenings(session, user, verdict=verdict, limit=limit)]
 
 
-@router.get("/orders/{screening_id}")
+@router.get("/orders/{screening_id}", responses=answers(403, 404))
 def screenings_show(screening_id: str, session: WriteSessionDep, user: UserDep) -> dict[str, Any]:
     """One stored screening (need-to-know: a hidden one is 404); the read is audited."""
     check_may_screen(user)

@@ -10,24 +10,38 @@ from dataclasses import asdict
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jointprobe.screening.decisions import decide
 from jointprobe.screening.lists import lists
 from jointprobe.screening.matching import screen_name_as, screen_selector_as
+from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WriteSessionDep
 
-router = APIRouter(prefix="/screening", tags=["screening"])
+router = APIRouter(prefix="/screening", tags=["screening"], responses=SIGNED_IN)
+
+#: The list schemas a name is screened as (``matching.PERSON_SCHEMAS + COMPANY_SCHEMAS``).
+ScreenSchema = Literal[
+    "Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane"
+]
+#: What a selector may be screened as (``entities.normalise.SELECTOR_KINDS``; a name has /names).
+SelectorKind = Literal["phone", "email", "domain", "url", "wallet", "parcel", "passport", "company"]
 
 
-@router.get("/names")
+@router.get("/names", responses=answers(403))
 def screen_names(
     session: WriteSessionDep,
     user: UserDep,
     node: NodeDep,
-    q: str = Query(..., min_length=1, max_length=300, description="Name to screen"),
-    schema: str | None = Query(None, description="Person, Company, Organization…"),
-    country: str | None = Query(None, min_length=2, max_length=2, description="ISO country"),
+    q: str = Query(
+        ...,
+        min_length=1,
+        max_length=300,
+        pattern=r"[^\W_]",
+        description="Name to screen (with at least one letter or digit)",
+    ),
+    schema: ScreenSchema | None = Query(None, description="The kind of list entry"),
+    country: str | None = Query(None, pattern="^[A-Za-z]{2}$", description="ISO country"),
     limit: int = Query(10, ge=1, le=100),
 ) -> list[dict[str, Any]]:
     """List entries ranked by score, each with its ``match`` verdict and reasons."""
@@ -36,12 +50,12 @@ def screen_names(
     return [asdict(m) for m in found]
 
 
-@router.get("/selectors")
+@router.get("/selectors", responses=answers(403))
 def screen_selectors(
     session: WriteSessionDep,
     user: UserDep,
-    kind: str = Query(..., max_length=32, description="phone, email, wallet, domain, url…"),
-    value: str = Query(..., min_length=1, max_length=500),
+    kind: SelectorKind = Query(..., description="What the value is"),
+    value: str = Query(..., min_length=1, max_length=500, pattern=r"\S"),
 ) -> list[dict[str, Any]]:
     """List entries holding the selector, exact after normalisation."""
     return [asdict(m) for m in screen_selector_as(session, user, kind, value)]
@@ -65,13 +79,14 @@ def screening_lists(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 
 
 class DecisionIn(BaseModel):
-    query: str = Field(min_length=1, max_length=300)
+    model_config = ConfigDict(extra="forbid")
+    query: str = Field(min_length=1, max_length=300, pattern=r"\S")
     entry_id: str = Field(min_length=1, max_length=128)
     decision: Literal["match", "false_positive"]
     note: str = Field(default="", max_length=2000)
 
 
-@router.post("/decisions", status_code=201)
+@router.post("/decisions", status_code=201, responses=answers(400, 403, 404, 413))
 def screening_decision(body: DecisionIn, session: WriteSessionDep, user: UserDep) -> dict[str, Any]:
     """Remember an analyst's decision on (screened name, list entry)."""
     row = decide(session, user, body.query, body.entry_id, body.decision, body.note)
