@@ -10,9 +10,9 @@ from jointprobe.resolve.mapping import load_mapping, parse_mapping
 MAPPING = {"columns": {"unique_id": "no", "name": "full name", "phone": "tel"}}
 
 
-def _csv(tmp_path: Path, body: str) -> Path:
+def _csv(tmp_path: Path, body: str, header: str = "no,full name,tel") -> Path:
     path = tmp_path / "buyers.csv"
-    path.write_text("no,full name,tel\n" + body, encoding="utf-8")
+    path.write_text(f"{header}\n{body}", encoding="utf-8")
     return path
 
 
@@ -78,9 +78,7 @@ DATED = {"columns": {"unique_id": "no", "name": "full name", "dob": "born"}}
 
 
 def _dated_csv(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "people.csv"
-    path.write_text("no,full name,born\n" + body, encoding="utf-8")
-    return path
+    return _csv(tmp_path, body, header="no,full name,born")
 
 
 def test_dates_of_birth_are_read_as_iso(tmp_path: Path) -> None:
