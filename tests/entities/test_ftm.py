@@ -90,7 +90,7 @@ def test_a_value_failing_its_property_format_is_named_not_dropped(
 def test_values_past_followthemoneys_size_cap_are_refused_not_dropped() -> None:
     cap = registry.text.total_size
     assert cap is not None
-    fits = {"id": "big", "schema": "Person", "properties": {"name": ["Li Wei"],
+    fits: dict[str, Any] = {"id": "big", "schema": "Person", "properties": {"name": ["Li Wei"],
             "notes": ["a" * (cap // 2), "b" * (cap // 2 - len("Li Wei"))]}}  # fmt: skip
     proxy = parse_entity(fits)
     assert [len(v) for v in proxy.get("notes")] == [cap // 2, cap // 2 - 6]

@@ -71,6 +71,7 @@ def test_unknown_engine_is_a_config_error() -> None:
         get_engine("hadoop")
 
 
+@pytest.mark.spark
 def test_spark_engine_runs_the_same_model_in_local_mode() -> None:
     try:
         import pyspark  # noqa: F401

@@ -13,6 +13,8 @@ import pytest
 
 from jointprobe.scenarios.xingtai.twonode import two_nodes
 
+pytestmark = pytest.mark.live
+
 DEMO = [sys.executable, "-m", "jointprobe.cli"]
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("JOINTPROBE_")}
 ENV["COLUMNS"] = "160"
