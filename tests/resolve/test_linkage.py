@@ -201,6 +201,7 @@ def test_custom_levels_name_columns_for_spark_not_strings() -> None:
     assert '"dob_l"' not in text and '"first_name_l"' not in text
 
 
+@pytest.mark.spark
 def test_day_and_month_swapped_matches_the_same_pairs_on_spark() -> None:
     try:
         import pyspark  # noqa: F401
