@@ -50,11 +50,14 @@ pytest: $(STAMP) $(WEB_VENDOR) browsers jre
 
 # Everything but the tests marked live (real `jointprobe serve` processes),
 # browser (Chromium) and spark (a JVM): see the markers in pyproject.toml.
-# The property/fuzz tests run with 50 examples each here (200 in `make test`).
+# The property/fuzz tests run with 50 examples each here (200 in `make test`),
+# in two worker processes (pytest-xdist; FAST_WORKERS=0 for one process).
 FAST_TESTS := not live and not browser and not spark
 FAST_FUZZ_EXAMPLES ?= 50
+FAST_WORKERS ?= 2
 pytest-fast: $(STAMP)
-	JOINTPROBE_FUZZ_EXAMPLES=$(FAST_FUZZ_EXAMPLES) $(BIN)/pytest -q -m "$(FAST_TESTS)" $(PYTEST_ARGS)
+	JOINTPROBE_FUZZ_EXAMPLES=$(FAST_FUZZ_EXAMPLES) $(BIN)/pytest -q -n $(FAST_WORKERS) \
+	  -m "$(FAST_TESTS)" $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
