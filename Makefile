@@ -1,4 +1,5 @@
-# jointprobe: two commands for a newcomer — `make demo` and `make test`.
+# jointprobe: two commands for a newcomer — `make demo` and `make test`;
+# `make test-fast` for a developer's loop (lint, types, all but live/browser/spark tests).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 LINT_PATHS := $(wildcard src tests bench)
 
-.PHONY: demo test lint typecheck pytest browsers jre bench clean
+.PHONY: demo test test-fast lint typecheck pytest pytest-fast browsers jre bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +48,20 @@ typecheck: $(STAMP)
 pytest: $(STAMP) $(WEB_VENDOR) browsers jre
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
+# Everything but the tests marked live (real `jointprobe serve` processes),
+# browser (Chromium) and spark (a JVM): see the markers in pyproject.toml.
+# The property/fuzz tests run with 50 examples each here (200 in `make test`),
+# in two worker processes (pytest-xdist; FAST_WORKERS=0 for one process).
+FAST_TESTS := not live and not browser and not spark
+FAST_FUZZ_EXAMPLES ?= 50
+FAST_WORKERS ?= 2
+pytest-fast: $(STAMP)
+	JOINTPROBE_FUZZ_EXAMPLES=$(FAST_FUZZ_EXAMPLES) $(BIN)/pytest -q -n $(FAST_WORKERS) \
+	  -m "$(FAST_TESTS)" $(PYTEST_ARGS)
+
 test: lint typecheck pytest
+
+test-fast: lint typecheck pytest-fast
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -12,6 +12,8 @@ import pytest
 
 from jointprobe.scenarios.xingtai.twonode import two_nodes
 
+pytestmark = pytest.mark.live
+
 DEMO = [sys.executable, "-m", "jointprobe.cli"]
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("JOINTPROBE_")}
 ENV["COLUMNS"] = "160"
@@ -67,6 +69,10 @@ def test_demo_once_runs_the_round_trip_between_two_processes(tmp_path: Path) -> 
         f"data kept in {base}",
     ):  # fmt: skip
         assert needle in out, needle
+    # the six unnamed defendants: one line each in the network, the Chinese side's
+    # timeline and sentences, and the US case (never six lines of the same sentence)
+    assert out.count("Defendants 4–9 (not named in the reporting)") == 4, out
+    assert "Defendant 5 (" not in out
     for pid in _pids(out):
         assert _gone(pid), pid
     assert _processes_using(base) == []

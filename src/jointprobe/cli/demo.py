@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from jointprobe.cases.fold import fold_numbered
 from jointprobe.cli.context import console, settings
 from jointprobe.cli.render import FICTION, render_summary
 from jointprobe.errors import ConfigError
@@ -39,12 +40,13 @@ def _timeline(title: str, detail: dict[str, Any], *, fold_outcomes: bool = False
     table.add_column("what")
     entries = detail.get("timeline", [])
     folded = [e for e in entries if fold_outcomes and e["kind"] == "outcome"]
-    for entry in entries:
+    for line in fold_numbered(entries, lambda e: (e["summary"],), lambda e: e["kind"]):
+        entry = line.first
         if entry in folded:
             if entry is folded[0]:
                 table.add_row("outcome", f"{len(folded)} outcomes, in the case below")
             continue
-        table.add_row(entry["kind"], entry["summary"])
+        table.add_row(entry["kind"], line.cells[0])
     return table
 
 
@@ -57,10 +59,16 @@ def _render_us_case(out: Console, events: list[dict[str, Any]]) -> None:
     table.add_column("kind", no_wrap=True)
     table.add_column("what")
     table.add_column("source", style="dim", overflow="fold")
-    for e in events:
-        source = e.get("source") or (e.get("details") or {}).get("source") or ""
-        label = f"{FICTION} " if e.get("fictional") else ""
-        table.add_row(e["kind"], label + e["title"], source)
+
+    def source(e: dict[str, Any]) -> str:
+        return str(e.get("source") or (e.get("details") or {}).get("source") or "")
+
+    def same(e: dict[str, Any]) -> tuple[str, str, bool]:
+        return e["kind"], source(e), bool(e.get("fictional"))
+
+    for line in fold_numbered(events, lambda e: (e["title"],), same):
+        label = f"{FICTION} " if line.first.get("fictional") else ""
+        table.add_row(line.first["kind"], label + line.cells[0], source(line.first))
     out.print(table)
 
 

@@ -32,10 +32,15 @@ from jointprobe.cli import (
 )
 from jointprobe.cli import resolve as resolve_cli
 from jointprobe.cli.context import err_console
+from jointprobe.cli.node_options import accept_after_every_command, root_obj
 from jointprobe.errors import InvalidInput, JointprobeError
 
 
 class _Group(TyperGroup):
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        accept_after_every_command(self)
+
     def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
@@ -77,7 +82,8 @@ def root(
         help="Database URL (default: SQLite in the data dir).",
     ),
 ) -> None:
-    ctx.obj = {"data_dir": data_dir, "database_url": database_url}
+    """Node options may come before the command or after it (see ``node_options``)."""
+    ctx.obj = root_obj(ctx, {"data_dir": data_dir, "database_url": database_url})
 
 
 @app.command()
