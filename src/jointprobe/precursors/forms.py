@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.payloads import Body, IncidentFields, PenFields, SorFields
-from jointprobe.exchange.workflow.forms import UtcDatetime
+from jointprobe.timeutil import UtcDatetime
 
 #: Largest form file or request body read (bytes); a notification is a few kilobytes.
 MAX_FORM_BYTES = 1_000_000
