@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from jointprobe.cases.service import MemberRemovedHook
+from jointprobe.deconflict import inbox_handlers as deconflict_handlers
 from jointprobe.exchange.inbox import Handler
 from jointprobe.exchange.workflow import inbox_handlers
 from jointprobe.leads import revoke_lead_access, route_on_arrival
@@ -25,9 +26,12 @@ class Wiring:
 
 
 def default_wiring() -> Wiring:
-    """The node as shipped: the referral workflow with lead routing."""
+    """The node as shipped: the referral workflow with lead routing, and deconfliction."""
     return Wiring(
-        inbox_handlers=inbox_handlers(referral_hooks=[route_on_arrival]),
+        inbox_handlers={
+            **inbox_handlers(referral_hooks=[route_on_arrival]),
+            **deconflict_handlers(),
+        },
         member_removed=(revoke_lead_access,),
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine, create_engine
 
-import jointprobe.exchange.tables  # noqa: F401  (tables on the same metadata)
+import jointprobe.deconflict.tables  # noqa: F401  (tables on the same metadata)
+import jointprobe.exchange.tables  # noqa: F401
 import jointprobe.resolve.judgements  # noqa: F401
 from jointprobe.store.tables import Base
 
