@@ -1,4 +1,5 @@
-"""A hostile or broken peer: refused with a code, the session closed, nothing revealed, both told."""
+"""A hostile or broken peer: refused with a code, the session closed, nothing revealed,
+both sides told."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.wire import b64e
 from jointprobe.timeutil import utcnow
 
-from .pairs import CN, US, Carrier, case_with_phones, sessions, send_raw, two_nodes, user
+from .pairs import CN, Carrier, case_with_phones, send_raw, sessions, two_nodes, user
 
 PHONES = ["+86 311 5555 0101", "+1 504 555 0101", "+1 504 555 0102"]
 
@@ -93,7 +94,11 @@ def test_a_reused_session_id_is_refused_and_the_session_closed(tmp_path: Path) -
     send_raw(cn, us, "deconflict-offer", offer)
     carrier.settle(us, cn)
     [ours] = sessions(us)
-    assert (ours.role, ours.state, ours.code) == ("initiator", "closed", "deconflict.session_reused")
+    assert (ours.role, ours.state, ours.code) == (
+        "initiator",
+        "closed",
+        "deconflict.session_reused",
+    )
     [theirs] = sessions(cn)
     assert (theirs.state, theirs.code) == ("closed", "peer:deconflict.session_reused")
 

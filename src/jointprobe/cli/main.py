@@ -16,6 +16,7 @@ from jointprobe.cli import (
     audit,
     cases,
     chem,
+    deconflict,
     demo,
     entities,
     node,
@@ -92,6 +93,7 @@ app.add_typer(referral.app, name="referral")
 app.add_typer(rfi.app, name="rfi")
 app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")
+app.add_typer(deconflict.app, name="deconflict")
 resolve_cli.register(app)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from typing import TypeVar
 
 from jointprobe.deconflict import sodium
 from jointprobe.deconflict.sodium import POINT
@@ -97,11 +98,14 @@ def split(points: bytes) -> list[bytes]:
     return [points[i : i + POINT] for i in range(0, len(points), POINT)]
 
 
-def _shuffle(items: list[object] | list[bytes] | list[tuple[str, str]]) -> None:
+T = TypeVar("T")
+
+
+def _shuffle(items: list[T]) -> None:
     """Fisher–Yates with the operating system's randomness."""
     for i in range(len(items) - 1, 0, -1):
         j = secrets.randbelow(i + 1)
-        items[i], items[j] = items[j], items[i]  # type: ignore[assignment]
+        items[i], items[j] = items[j], items[i]
 
 
 __all__ = [

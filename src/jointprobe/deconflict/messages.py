@@ -52,7 +52,6 @@ from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.payloads import (
     DeconflictAcceptBody,
     DeconflictCloseBody,
-    DeconflictConsentBody,
     DeconflictOfferBody,
     DeconflictPointsBody,
     DeconflictRevealBody,
@@ -159,8 +158,8 @@ def _on_accept(
     row.peer_size, row.peer_case_ref = body.size, body.case_ref
     row.peer_groups = [[g.kind, g.size] for g in body.groups]
     row.by_kind_agreed = body.by_kind and row.by_kind
-    record(session, f"peer:{row.peer_id}", "accept", "deconfliction", row.id,
-           {"peer": row.peer_id, "peer_size": body.size, "by_kind": row.by_kind_agreed})  # fmt: skip
+    detail = {"peer": row.peer_id, "peer_size": body.size, "by_kind": row.by_kind_agreed}
+    record(session, f"peer:{row.peer_id}", "accept", "deconfliction", row.id, detail)
 
 
 def _on_points(

@@ -90,7 +90,8 @@ def respond(
     row.state, row.flag = "joined", ask_flag(settings, row.own_size, row.peer_size)
     record(session, ACTOR, "join", "deconfliction", row.id,
            {"peer": row.peer_id, "case": row.case_id, "own_size": row.own_size,
-            "peer_size": row.peer_size, "by_kind": row.by_kind_agreed, "flag": row.flag})  # fmt: skip
+            "peer_size": row.peer_size, "by_kind": row.by_kind_agreed,
+            "flag": row.flag})  # fmt: skip
 
 
 def count_as_initiator(

@@ -47,7 +47,7 @@ def holders(
     session: Session, case_id: str, selectors: Sequence[tuple[str, str]]
 ) -> list[dict[str, Any]]:
     """Each selector with the records of ``case_id`` that hold it (id and caption)."""
-    found: dict[tuple[str, str], list[dict[str, str]]] = {tuple(s): [] for s in selectors}
+    found: dict[tuple[str, str], list[dict[str, str]]] = {(k, v): [] for k, v in selectors}
     wanted = list(found)
     for start in range(0, len(wanted), 400):
         rows = session.execute(
