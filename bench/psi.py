@@ -206,7 +206,9 @@ def run(n: int, m: int, *, skip_openmined: bool) -> dict[str, Any]:
     if not skip_openmined:
         om = {s: round(openmined(a, b, s), 2) for s in ("RAW", "GCS")}
         result["openmined_s"] = om
-        result["speedup_vs_openmined"] = round(min(om.values()) / result["jointprobe"]["end_to_end_s"], 2)
+        result["speedup_vs_openmined"] = round(
+            min(om.values()) / result["jointprobe"]["end_to_end_s"], 2
+        )
     e2e = result["jointprobe"]["end_to_end_s"]
     result["end_to_end_vs_floor_all_cores"] = round(e2e / result["floor"]["floor_all_cores_s"], 2)
     result["load_avg_1m_after"] = os.getloadavg()[0]

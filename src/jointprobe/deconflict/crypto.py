@@ -1,4 +1,4 @@
-"""The arithmetic of the protocol (docs/protocol.md §8): hash, blind, shuffle, match.
+"""The arithmetic of the protocol (docs/protocol.md §11): hash, blind, shuffle, match.
 
 A selector ``(kind, value)`` — already normalised by ``entities.normalise`` —
 is hashed with a domain-separation prefix and the session id, so the kind is

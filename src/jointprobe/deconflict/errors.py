@@ -1,4 +1,4 @@
-"""Errors of deconfliction, each with a stable code (docs/protocol.md §8.5).
+"""Errors of deconfliction, each with a stable code (docs/protocol.md §11.5).
 
 ::
 

@@ -1,4 +1,4 @@
-"""The computing steps of a session (docs/protocol.md §8.2), shared by service and handlers.
+"""The computing steps of a session (docs/protocol.md §11.2), shared by service and handlers.
 
 Initiator A (scalar a), responder B (scalar b), H the selector hash:
 

@@ -65,7 +65,7 @@ class DeconflictChunk(Base):
     session_id: Mapped[str] = mapped_column(
         ForeignKey("deconflict_sessions.id", ondelete="CASCADE"), primary_key=True
     )
-    #: own, x, y, z, w (the rounds of docs/protocol.md §8) or xb (x times our scalar)
+    #: own, x, y, z, w (the rounds of docs/protocol.md §11) or xb (x times our scalar)
     name: Mapped[str] = mapped_column(String(8), primary_key=True)
     chunk: Mapped[int] = mapped_column(Integer, primary_key=True)
     chunks: Mapped[int] = mapped_column(Integer)

@@ -24,6 +24,7 @@ from jointprobe.web.pages import (
     chemistry,
     cooperation,
     dashboard,
+    deconfliction,
     graph,
     notices,
     outcomes,
@@ -35,7 +36,7 @@ from jointprobe.web.session import SessionSigner, load_secret
 
 ROUTERS = (
     auth, account, dashboard, cases, graph, chemistry, cooperation, referrals, outcomes, rfis,
-    notices,
+    notices, deconfliction,
 )  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """deconflict_sessions and deconflict_chunks: private set intersection sessions
 
-One row per deconfliction session with a peer (docs/protocol.md §8) and the
+One row per deconfliction session with a peer (docs/protocol.md §11) and the
 packed arrays of its rounds. Downgrade drops both tables.
 
 Revision ID: 0008
