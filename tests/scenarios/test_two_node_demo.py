@@ -64,6 +64,8 @@ def test_demo_once_runs_the_round_trip_between_two_processes(tmp_path: Path) -> 
         "leads-hsi-new-york", "leads-hsi-portland", "52 buyer leads",
         "26 domestic investigations opened, 3 major arrests",
         "Outcome from us-hsi-nola", "sign in as analyst", "both nodes stopped",
+        "us-hsi-nola ⇄ cn-mps-nnb", "only the count (1)", "← us-diana-phone",
+        "← xt-diana-phone",
         f"data kept in {base}",
     ):  # fmt: skip
         assert needle in out, needle

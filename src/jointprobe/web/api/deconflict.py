@@ -72,7 +72,8 @@ def start(body: StartIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
 def join(session_id: str, body: JoinIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
     """Answer a peer's invitation with one of our cases."""
     return _write(node, user, lambda s, u, k: deconflict.join(
-        s, u, k, node.settings, session_id, case_id=body.case_id, by_kind=body.by_kind))  # fmt: skip
+        s, u, k, node.settings, session_id, case_id=body.case_id,
+        by_kind=body.by_kind))  # fmt: skip
 
 
 @router.post("/{session_id}/consent")
