@@ -26,8 +26,8 @@ from ..exchange.live import HANDLERS, make_node, peer
 US, CN = "us-hsi-nola", "cn-mps-nnc"
 
 
-def two_nodes(base: Path, **settings: Any) -> tuple[Node, Node]:
-    us = make_node(base, US, "HSI New Orleans", "US", **settings)
+def two_nodes(base: Path, us_database: str | None = None, **settings: Any) -> tuple[Node, Node]:
+    us = make_node(base, US, "HSI New Orleans", "US", database_url=us_database, **settings)
     cn = make_node(base, CN, "MPS Narcotics Control", "CN", **settings)
     peer(us, cn)
     return us, cn

@@ -37,7 +37,17 @@ def _join(cn, sid, **kw):
 
 
 def test_both_sides_learn_only_the_count_then_reveal_when_both_owners_agree(tmp_path: Path) -> None:
-    us, cn = two_nodes(tmp_path)
+    _count_then_reveal(*two_nodes(tmp_path))
+
+
+@pytest.mark.postgres
+def test_a_node_on_postgresql_runs_a_session_to_its_reveal(
+    tmp_path: Path, pg_database: str
+) -> None:
+    _count_then_reveal(*two_nodes(tmp_path, us_database=pg_database))
+
+
+def _count_then_reveal(us, cn) -> None:
     carrier = Carrier()
     sid = _start(us, cn)
     carrier.settle(us, cn)

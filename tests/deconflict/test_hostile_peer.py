@@ -37,13 +37,13 @@ def _points(count: int) -> bytes:
 
 
 def _accept(cn: Any, us: Any, sid: str, size: int) -> None:
-    send_raw(cn, us, "deconflict-accept",
+    send_raw(cn, us, "psi-accept",
              {"session": sid, "size": size, "groups": [{"kind": "*", "size": size}]})  # fmt: skip
 
 
 def _round(cn: Any, us: Any, sid: str, name: str, data: bytes, chunk: int = 0, chunks: int = 1):
     body = {"session": sid, "round": name, "chunk": chunk, "chunks": chunks, "points": b64e(data)}
-    send_raw(cn, us, "deconflict-points", body)
+    send_raw(cn, us, "psi-points", body)
 
 
 def _closed_on_both_sides(us: Any, cn: Any, carrier: Carrier, code: str) -> None:
@@ -91,7 +91,7 @@ def test_a_reused_session_id_is_refused_and_the_session_closed(tmp_path: Path) -
     us, cn, carrier, sid = _offered(tmp_path)
     offer = {"session": sid, "kinds": ["phone"], "size": 1, "groups": [{"kind": "*", "size": 1}],
              "expires": "2099-01-01T00:00:00Z"}  # fmt: skip
-    send_raw(cn, us, "deconflict-offer", offer)
+    send_raw(cn, us, "psi-offer", offer)
     carrier.settle(us, cn)
     [ours] = sessions(us)
     assert (ours.role, ours.state, ours.code) == (
@@ -110,7 +110,7 @@ def test_an_offer_reusing_an_ended_session_is_refused_without_touching_it(tmp_pa
     carrier.settle(us, cn)
     offer = {"session": sid, "kinds": ["phone"], "size": 1, "groups": [{"kind": "*", "size": 1}],
              "expires": "2099-01-01T00:00:00Z"}  # fmt: skip
-    send_raw(cn, us, "deconflict-offer", offer)
+    send_raw(cn, us, "psi-offer", offer)
     carrier.settle(us, cn)
     [ours] = sessions(us)
     assert (ours.state, ours.code) == ("closed", "deconflict.declined")
@@ -158,7 +158,7 @@ def test_a_reveal_before_both_owners_agreed_closes_the_session(tmp_path: Path) -
     with cn.write_session() as s:
         deconflict.join(s, user(cn), node_keys(cn), cn.settings, sid, case_id="xingtai")
     carrier.settle(us, cn)
-    send_raw(cn, us, "deconflict-reveal", {"session": sid, "positions": [0, 1]})
+    send_raw(cn, us, "psi-reveal", {"session": sid, "positions": [0, 1]})
     carrier.settle(us, cn)
     [ours] = sessions(us)
     assert (ours.state, ours.code, ours.shared) == ("closed", "deconflict.protocol", None)
@@ -186,7 +186,7 @@ def test_an_offer_over_the_set_cap_is_refused_and_the_peer_told(tmp_path: Path) 
         deconflict.start(s, user(us), node_keys(us), us.settings, peer=CN, case_id="diana")
     offer = {"session": "ab" * 16, "kinds": ["phone"], "size": 3,
              "groups": [{"kind": "*", "size": 3}], "expires": "2099-01-01T00:00:00Z"}  # fmt: skip
-    send_raw(us, cn, "deconflict-offer", offer)
+    send_raw(us, cn, "psi-offer", offer)
     Carrier().settle(us, cn)
     [theirs] = sessions(cn)
     assert (theirs.state, theirs.code) == ("closed", "deconflict.cap_exceeded")
@@ -204,7 +204,7 @@ def test_sessions_per_day_are_capped_on_both_sides(tmp_path: Path) -> None:
     assert refused.value.status == 429
     offer = {"session": "cd" * 16, "kinds": ["phone"], "size": 1,
              "groups": [{"kind": "*", "size": 1}], "expires": "2099-01-01T00:00:00Z"}  # fmt: skip
-    send_raw(us, cn, "deconflict-offer", offer)
+    send_raw(us, cn, "psi-offer", offer)
     carrier.settle(us, cn)
     refused_row = next(r for r in sessions(cn) if r.id == "cd" * 16)
     assert (refused_row.state, refused_row.code) == ("closed", "deconflict.rate_limited")

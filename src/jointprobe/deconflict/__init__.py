@@ -1,7 +1,7 @@
 """C7 deconfliction: which selectors two agencies share, without showing each other the rest.
 
 An elliptic-curve Diffie-Hellman private set intersection on ristretto255
-(docs/protocol.md §11) run over the exchange as ``deconflict-*`` messages:
+(docs/protocol.md §11) run over the exchange as ``psi-*`` messages:
 
 - ``sodium``: libsodium's ristretto255 on packed arrays; ``crypto``: hashing
   selectors to points, blinding, shuffling, matching

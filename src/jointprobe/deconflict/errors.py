@@ -20,7 +20,7 @@
 
 A :class:`ProtocolViolation` by a peer is never raised to the inbox: the
 session is closed with its code, nothing is revealed, and the peer is told
-(``deconflict-close``).
+(``psi-close``).
 """
 
 from __future__ import annotations

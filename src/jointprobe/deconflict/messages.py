@@ -1,4 +1,4 @@
-"""Applying the ``deconflict-*`` kinds: one function per kind, :func:`inbox_handlers` for wiring.
+"""Applying the ``psi-*`` kinds: one function per kind, :func:`inbox_handlers` for wiring.
 
 A peer that breaks the protocol (a bad point, a reused session, more elements
 than it announced, a round sent twice or out of turn) gets its session closed
@@ -291,12 +291,12 @@ def _on_close(
 def inbox_handlers() -> dict[str, Handler]:
     """What the inbox calls for each deconfliction kind."""
     return {
-        "deconflict-offer": on_offer,
-        "deconflict-accept": _guarded(_on_accept),
-        "deconflict-points": _guarded(_on_points),
-        "deconflict-consent": _guarded(_on_consent),
-        "deconflict-reveal": _guarded(_on_reveal),
-        "deconflict-close": _guarded(_on_close),
+        "psi-offer": on_offer,
+        "psi-accept": _guarded(_on_accept),
+        "psi-points": _guarded(_on_points),
+        "psi-consent": _guarded(_on_consent),
+        "psi-reveal": _guarded(_on_reveal),
+        "psi-close": _guarded(_on_close),
     }
 
 

@@ -26,7 +26,7 @@ def send(
 ) -> None:
     """Queue one message of the session to its peer (the session id is the conversation)."""
     enqueue(
-        session, keys, kind=f"deconflict-{kind}", body={"session": row.id, **body},
+        session, keys, kind=f"psi-{kind}", body={"session": row.id, **body},
         to=[row.peer_id], conversation_id=row.id,
     )  # fmt: skip
 

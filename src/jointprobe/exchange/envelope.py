@@ -65,12 +65,12 @@ KINDS = (
     "rfi-response",
     "notice",
     "void",
-    "deconflict-offer",
-    "deconflict-accept",
-    "deconflict-points",
-    "deconflict-consent",
-    "deconflict-reveal",
-    "deconflict-close",
+    "psi-offer",
+    "psi-accept",
+    "psi-points",
+    "psi-consent",
+    "psi-reveal",
+    "psi-close",
 )
 #: Kinds that carry sequence numbers and go through the inbox.
 SEQUENCED_KINDS = frozenset(KINDS) - {"receipt"}

@@ -181,7 +181,7 @@ class ReceiptBody(Body):
 
 
 SessionId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
-#: Most points one ``deconflict-points`` message carries (≈2.9 MB sealed, under the
+#: Most points one ``psi-points`` message carries (≈2.9 MB sealed, under the
 #: 4,000,000-byte envelope limit).
 MAX_CHUNK_POINTS = 60_000
 #: Most elements a deconfliction set may have at the protocol level (nodes cap lower).
@@ -276,12 +276,12 @@ BODIES: dict[str, type[Body]] = {
     "rfi-response": RfiResponseBody,
     "notice": NoticeBody,
     "void": VoidBody,
-    "deconflict-offer": DeconflictOfferBody,
-    "deconflict-accept": DeconflictAcceptBody,
-    "deconflict-points": DeconflictPointsBody,
-    "deconflict-consent": DeconflictConsentBody,
-    "deconflict-reveal": DeconflictRevealBody,
-    "deconflict-close": DeconflictCloseBody,
+    "psi-offer": DeconflictOfferBody,
+    "psi-accept": DeconflictAcceptBody,
+    "psi-points": DeconflictPointsBody,
+    "psi-consent": DeconflictConsentBody,
+    "psi-reveal": DeconflictRevealBody,
+    "psi-close": DeconflictCloseBody,
 }
 
 
