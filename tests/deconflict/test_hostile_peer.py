@@ -3,6 +3,7 @@ both sides told."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -224,3 +225,14 @@ def test_a_peer_asking_much_more_than_it_offers_is_flagged(tmp_path: Path) -> No
     [theirs], [ours] = sessions(cn), sessions(us)
     assert theirs.flag and "3 selectors against our 1" in theirs.flag
     assert ours.flag is None and ours.count == 1
+
+
+def test_a_round_arriving_after_the_deadline_closes_the_session_instead(tmp_path: Path) -> None:
+    us, cn, carrier, sid = _offered(tmp_path, deconflict_timeout_seconds=1)
+    with cn.write_session() as s:
+        deconflict.join(s, user(cn), node_keys(cn), cn.settings, sid, case_id="xingtai")
+    time.sleep(1.2)
+    carrier.settle(us, cn)
+    [ours], [theirs] = sessions(us), sessions(cn)
+    assert (ours.state, ours.code, ours.count) == ("closed", "deconflict.timeout", None)
+    assert theirs.state == "closed" and theirs.count is None

@@ -28,6 +28,7 @@ from jointprobe.deconflict.errors import (
     TooManyElements,
 )
 from jointprobe.deconflict.rounds import FINAL, close, send
+from jointprobe.deconflict.service import expire_stalled
 from jointprobe.deconflict.steps import (
     count_as_initiator,
     count_as_responder,
@@ -87,6 +88,9 @@ def _guarded(step: _Step) -> Handler:
         row = _session_of(session, msg, sid)
         if row.state in FINAL:
             return  # a late message for an ended session changes nothing
+        expire_stalled(session, keys, now=msg.entry.received_at)
+        if row.state in FINAL:
+            return
         try:
             step(session, msg, keys, settings, row)
         except ProtocolViolation as exc:
@@ -100,6 +104,7 @@ def on_offer(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, DeconflictOfferBody)
     sender, now = msg.entry.sender, msg.entry.received_at
+    expire_stalled(session, keys, now=now)
     if session.get(DeconflictSession, body.session) is not None:
         refusal = SessionReused(f"session id {body.session} was used before")
         earlier = session.get(DeconflictSession, body.session)
