@@ -24,8 +24,8 @@ from jointprobe.store.tables import Case, Entity, Selector, User
 
 
 def can_see(session: Session, user: User, row: DeconflictSession) -> bool:
-    if row.case_id is None:
-        return row.role == "responder" and row.state == "invited"
+    if row.case_id is None:  # an invitation; once refused or expired, for supervisors
+        return row.state == "invited" or user.role == "supervisor"
     return can_see_case_id(session, user, row.case_id)
 
 
