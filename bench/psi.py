@@ -210,17 +210,18 @@ def openmined(a: list[str], b: list[str], structure: str) -> tuple[float, float]
     return elapsed, cpu
 
 
-def run(n: int, m: int, *, skip_openmined: bool) -> dict[str, Any]:
+def run(n: int, m: int, *, structures: list[str], arithmetic: bool) -> dict[str, Any]:
     a, b = sets(n, m)
     costs = op_costs()
     result: dict[str, Any] = {"n": n, "m": m, "load_avg_1m": os.getloadavg()[0]}
     with TemporaryDirectory() as tmp:
         result["jointprobe"] = jointprobe_run(Path(tmp), a, b, cap=max(n, m))
-    result["arithmetic_only_cpu_s"] = round(in_process(a, b), 2)
+    if arithmetic:
+        result["arithmetic_only_cpu_s"] = round(in_process(a, b), 2)
     result["op_cost_us"] = {k: round(v, 2) for k, v in costs.items()}
     result["floor"] = floor(n, m, costs)
-    if not skip_openmined:
-        runs = {s: openmined(a, b, s) for s in ("RAW", "GCS")}
+    if structures:
+        runs = {s: openmined(a, b, s) for s in structures}
         result["openmined_s"] = {s: round(wall, 2) for s, (wall, _) in runs.items()}
         result["openmined_cpu_s"] = {s: round(cpu, 2) for s, (_, cpu) in runs.items()}
         jp = result["jointprobe"]
@@ -246,12 +247,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000x10000,100000x100000")
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--no-openmined", action="store_true")
+    parser.add_argument(
+        "--openmined", default="RAW,GCS", help="OpenMined data structures to measure ('' for none)"
+    )
+    parser.add_argument(
+        "--no-arithmetic", action="store_true", help="skip the in-process arithmetic-only run"
+    )
     args = parser.parse_args()
     sizes = "2000x2000" if args.quick else args.sizes
     for spec in sizes.split(","):
         n, m = (int(v) for v in spec.split("x"))
-        print(json.dumps(run(n, m, skip_openmined=args.no_openmined)), flush=True)
+        structures = [s for s in args.openmined.split(",") if s]
+        result = run(n, m, structures=structures, arithmetic=not args.no_arithmetic)
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from jointprobe.deconflict.crypto import (
     counts_by_kind,
     match_positions,
     order_selectors,
+    selector_hash,
     shuffle_points,
     split,
 )
@@ -70,3 +71,15 @@ def test_large_arrays_split_over_threads_give_the_same_points() -> None:
 def test_every_kind_fits_the_inbox_and_outbox_columns() -> None:
     width = min(InboxEntry.__table__.c.kind.type.length, OutboxEntry.__table__.c.kind.type.length)
     assert all(len(kind) <= width for kind in KINDS)
+
+
+def test_blinding_uses_the_selector_hash_and_shuffles_are_permutations() -> None:
+    k = sodium.random_scalar()
+    digest = selector_hash(SID, "phone", "1")
+    assert blind_selectors(SID, k, [("phone", "1")]) == sodium.multiply(
+        k, sodium.hash_to_points(digest)
+    )
+    items = list(range(1000))
+    ordered, _ = order_selectors([("phone", str(i)) for i in items], by_kind=False)
+    assert sorted(int(v) for _, v in ordered) == items
+    assert [int(v) for _, v in ordered] != items  # 1 in 1000! to fail by chance
