@@ -104,7 +104,8 @@ def jointprobe_run(base: Path, a: list[str], b: list[str], cap: int) -> dict[str
     peer(us, cn)
     tokens = fill_case(us, "diana", a), fill_case(cn, "xingtai", b)
     env = {"JOINTPROBE_DECONFLICT_MAX_ELEMENTS": str(cap)}
-    procs = [Process(us, env).start(), Process(cn, env).start()]
+    # a loaded shared machine starts a node slowly
+    procs = [Process(node, env, startup_seconds=600).start() for node in (us, cn)]
     heads = [{"Authorization": f"Bearer {t}"} for t in tokens]
     try:
         pids = [p.proc.pid for p in procs if p.proc is not None]
