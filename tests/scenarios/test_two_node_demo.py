@@ -66,6 +66,8 @@ def test_demo_once_runs_the_round_trip_between_two_processes(tmp_path: Path) -> 
         "pre-export notification", "CAS 50-98-6", "answered no-objection",
         "holds it as answered", "(fictional)",
         "hold and report", "payment in virtual currency",
+        "us-hsi-nola ⇄ cn-mps-nnb", "only the count (1)", "← us-diana-phone",
+        "← xt-diana-phone",
         f"data kept in {base}",
     ):  # fmt: skip
         assert needle in out, needle

@@ -130,6 +130,26 @@ def render_story(out: Console, story: Story) -> None:
     out.print(f"\n[bold]4. {cn.spec.node_id} → {us.spec.node_id}[/]: buyer leads")
     _render_offices(out, story)
     out.print(_timeline(f"the leads, seen from {cn.spec.node_id}", story.leads_view_cn))
+    _render_deconfliction(out, story)
+
+
+def _render_deconfliction(out: Console, story: Story) -> None:
+    d = story.deconfliction
+    if not d:
+        return
+    us, cn = d["us"], d["cn"]
+    out.print(
+        f"\n[bold]5. {story.us.spec.node_id} ⇄ {story.cn.spec.node_id}[/]: deconfliction "
+        f"{d['id'][:8]} (private set intersection): {us['own_size']} phone(s) against "
+        f"{cn['own_size']}; both learned first only the count ({us['count']}), then, with both "
+        "case owners' consent, the shared selectors:"
+    )
+    for side, view in ((story.us.spec.node_id, us), (story.cn.spec.node_id, cn)):
+        for shared in view["shared"]:
+            records = ", ".join(r["id"] for r in shared["records"])
+            out.print(f"  {side}: {shared['kind']} {shared['value']} {FICTION} ← {records}")
+        if view.get("flag"):
+            out.print(f"  [yellow]{side} flagged[/]: {view['flag']}")
 
 
 def render_pen(out: Console, story: Story, pen: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from jointprobe.cli import (
     audit,
     cases,
     chem,
+    deconflict,
     demo,
     entities,
     maintenance,
@@ -111,6 +112,7 @@ app.add_typer(aggregates.app, name="aggregates")
 app.add_typer(precursors.pen_app, name="pen")
 app.add_typer(precursors.sor_app, name="sor")
 app.add_typer(precursors.incident_app, name="incident")
+app.add_typer(deconflict.app, name="deconflict")
 resolve_cli.register(app)
 report.register(app)
 
