@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from tests.templates import new_node
 
 from jointprobe.accounts import create_user
 from jointprobe.config import Settings
-from jointprobe.node import Node, init_node
+from jointprobe.node import Node
 from jointprobe.store.tables import User
 
 PG_URL = Settings().test_database_url
@@ -66,14 +67,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def node(db_url: str, tmp_path: Path) -> Iterator[Node]:
     settings = Settings(data_dir=tmp_path, database_url=db_url)
-    n = init_node(settings, "us-test", "Test node", "US")
+    n = new_node(settings, "us-test", "Test node", "US")
     yield n
     n.close()
 
 
 @pytest.fixture
 def sqlite_node(tmp_path: Path) -> Iterator[Node]:
-    n = init_node(Settings(data_dir=tmp_path / "node"), "us-test", "Test node", "US")
+    n = new_node(Settings(data_dir=tmp_path / "node"), "us-test", "Test node", "US")
     yield n
     n.close()
 

@@ -128,6 +128,32 @@ class Settings(BaseSettings):
         le=10_000,
         description="Most orders one API request or web form may screen.",
     )
+    deconflict_max_elements: int = Field(
+        default=100_000,
+        ge=1,
+        description="Largest selector set a deconfliction session may hold on either side; "
+        "a peer's offer above it is refused (`deconflict.cap_exceeded`) and so is a start "
+        "of ours.",
+    )
+    deconflict_sessions_per_day: int = Field(
+        default=10,
+        ge=0,
+        description="Deconfliction sessions with one peer (either side starting) within 24 "
+        "hours after which more are refused (`deconflict.rate_limited`).",
+    )
+    deconflict_timeout_seconds: int = Field(
+        default=86_400,
+        ge=1,
+        description="How long a deconfliction session may take to reach its count (the "
+        "peer's case owner joining included); after it the session is closed "
+        "(`deconflict.timeout`) and the peer told.",
+    )
+    deconflict_ask_ratio: float = Field(
+        default=10.0,
+        ge=1.0,
+        description="A peer whose deconfliction set is more than this many times ours is "
+        "flagged in the session and the audit log (it asks much more than it offers).",
+    )
     test_database_url: str | None = Field(
         repr=False,
         default=None,

@@ -15,6 +15,7 @@ from jointprobe.analytics.aggregates import KIND as AGGREGATES
 from jointprobe.analytics.aggregates import apply_aggregates
 from jointprobe.cases.service import MemberRemovedHook
 from jointprobe.config import Settings
+from jointprobe.deconflict import inbox_handlers as deconflict_handlers
 from jointprobe.exchange.inbox import Handler
 from jointprobe.exchange.workflow import inbox_handlers
 from jointprobe.leads import revoke_lead_access, route_on_arrival
@@ -32,12 +33,14 @@ class Wiring:
 
 
 def default_wiring(settings: Settings | None = None) -> Wiring:
-    """The node as shipped: the referral workflow with lead routing, precursor trade, and shared
-    aggregates held to ``settings.aggregate_min_cell`` (default settings without)."""
+    """The node as shipped: the referral workflow with lead routing, precursor trade,
+    deconfliction, and shared aggregates held to ``settings.aggregate_min_cell``
+    (default settings without)."""
     min_cell = settings.aggregate_min_cell if settings else AGGREGATE_MIN_CELL
     handlers: dict[str, Handler] = {
         **inbox_handlers(referral_hooks=[route_on_arrival]),
         **precursor_handlers(),
+        **deconflict_handlers(),
         AGGREGATES: partial(apply_aggregates, min_cell=min_cell),
     }
     return Wiring(inbox_handlers=handlers, member_removed=(revoke_lead_access,))

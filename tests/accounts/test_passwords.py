@@ -80,7 +80,7 @@ def test_a_change_ends_the_other_sessions_and_keeps_this_one(node: Node, make_us
         reasons = session.scalars(
             select(WebSignIn.end_reason).where(WebSignIn.ended_at.is_not(None))
         )
-        assert sorted(reasons) == ["password_changed", "password_changed"]
+        assert sorted(map(str, reasons)) == ["password_changed", "password_changed"]
         assert authenticate_password(session, "alice", NEW).id == alice.id
         with pytest.raises(Unauthorized):
             authenticate_password(session, "alice", OLD)

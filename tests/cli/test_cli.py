@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from jointprobe.cli.main import app
 from jointprobe.config import Settings
+from jointprobe.entities import import_ftm_lines
 from jointprobe.node import open_node
 from jointprobe.store.tables import Entity
 
@@ -80,7 +81,7 @@ def test_an_interrupted_import_says_which_lines_stay(
 ) -> None:
     from jointprobe.cli import entities as cli_entities
 
-    real = cli_entities.import_ftm_lines
+    real = import_ftm_lines
 
     def interrupted_at_line_450(*args: Any, **kwargs: Any) -> Any:
         def on_line(n: int) -> None:  # Ctrl-C while line 450's batch is being written
@@ -95,8 +96,9 @@ def test_an_interrupted_import_says_which_lines_stay(
     jp(d, "init", "--node-id", "us-n1", "--name", "N", "--country", "US")
     jp(d, "user", "add", "alice", "--role", "analyst")
     f = tmp_path / "in.jsonl"
-    people = [{"id": f"p{i}", "schema": "Person", "properties": {"name": [f"P {i}"]}}
-              for i in range(1000)]  # fmt: skip
+    people: list[dict[str, Any]] = [
+        {"id": f"p{i}", "schema": "Person", "properties": {"name": [f"P {i}"]}} for i in range(1000)
+    ]
     f.write_text("".join(json.dumps(p) + "\n" for p in people))
     code, out = jp(d, "entity", "import", str(f), "--as", "alice")
     assert code == 130
@@ -117,7 +119,7 @@ def test_a_ctrl_c_during_a_commit_is_reported_with_that_commit(
     """A real SIGINT arriving while lines 1–400 are committed: they are reported as kept."""
     from jointprobe.cli import entities as cli_entities
 
-    real_import, real_commit = cli_entities.import_ftm_lines, Session.commit
+    real_import, real_commit = import_ftm_lines, Session.commit
     commits = 0
 
     def commit_then_ctrl_c(self: Session) -> None:

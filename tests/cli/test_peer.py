@@ -3,6 +3,7 @@
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -24,7 +25,7 @@ def _fingerprint(out: str) -> str:
     return out.split("fingerprint: ")[-1].split()[0]
 
 
-def _init(base: Path, node_id: str, country: str) -> tuple[Path, dict, str]:
+def _init(base: Path, node_id: str, country: str) -> tuple[Path, dict[str, Any], str]:
     d = base / node_id
     assert jp(d, "init", "--node-id", node_id, "--name", node_id, "--country", country)[0] == 0
     code, out = jp(d, "peer", "card", "--out", str(base / f"{node_id}.card.json"))

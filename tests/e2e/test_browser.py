@@ -10,10 +10,14 @@ import re
 import time
 from typing import Any
 
+import pytest
+
 from jointprobe.web.session import COOKIE_NAME, SessionSigner, new_session
 
 from .conftest import CN_USERS, US_USERS, shot, sign_in
 from .nodes import SECRET, LiveNode
+
+pytestmark = pytest.mark.browser
 
 FENTANYL = "CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1"
 

@@ -90,7 +90,7 @@ def test_a_value_failing_its_property_format_is_named_not_dropped(
 def test_values_past_followthemoneys_size_cap_are_refused_not_dropped() -> None:
     cap = registry.text.total_size
     assert cap is not None
-    fits = {"id": "big", "schema": "Person", "properties": {"name": ["Li Wei"],
+    fits: dict[str, Any] = {"id": "big", "schema": "Person", "properties": {"name": ["Li Wei"],
             "notes": ["a" * (cap // 2), "b" * (cap // 2 - len("Li Wei"))]}}  # fmt: skip
     proxy = parse_entity(fits)
     assert [len(v) for v in proxy.get("notes")] == [cap // 2, cap // 2 - 6]
@@ -99,3 +99,23 @@ def test_values_past_followthemoneys_size_cap_are_refused_not_dropped() -> None:
     with pytest.raises(InvalidEntity, match=message) as err:
         parse_entity(over, where="big.jsonl:7")
     assert err.value.where == "big.jsonl:7"
+
+
+def test_dates_are_made_iso_not_cut_to_their_year() -> None:
+    """FtM alone keeps only 1967 of 1967/03/05 and drops 19670305."""
+    assert registry.date.clean("1967/03/05") == "1967"  # what would have been stored
+    data = {"id": "p9", "schema": "Person", "properties": {
+        "birthDate": ["1967/03/05", "19670412", "1970-01", "1968-02-03T10:00:00"],
+    }}  # fmt: skip
+    got = parse_entity(data).get("birthDate")
+    assert sorted(got) == ["1967-03-05", "1967-04-12", "1968-02-03T10:00:00", "1970-01"]
+
+
+def test_an_ambiguous_date_is_refused_naming_both_readings() -> None:
+    data = {"id": "p9", "schema": "Person", "properties": {"birthDate": "05/03/1967"}}
+    ambiguous = r"invalid date for 'birthDate': ambiguous date '05/03/1967'"
+    with pytest.raises(InvalidEntity, match=ambiguous):
+        parse_entity(data)
+    data["properties"] = {"birthDate": "1967-02-30"}
+    with pytest.raises(InvalidEntity, match=r"invalid date for 'birthDate': '1967-02-30'"):
+        parse_entity(data)

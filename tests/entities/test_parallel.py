@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, select
+from tests.templates import new_node
 
 from jointprobe.config import Settings
 from jointprobe.entities import import_ftm_lines, parallel
 from jointprobe.entities.parallel import LineReader, ReaderStopped, read_lines
 from jointprobe.errors import InvalidEntity
-from jointprobe.node import Node, init_node
+from jointprobe.node import Node
 from jointprobe.store.tables import Edge, Entity, Selector
 
 
@@ -44,7 +45,7 @@ def _lines(count: int, *, flawed: bool = True) -> list[str]:
 def _store(node: Node) -> tuple[list[Any], ...]:
     with node.session() as session:
         return (
-            session.execute(select(Entity.id, Entity.properties, Entity.caption)).all(),
+            list(session.execute(select(Entity.id, Entity.properties, Entity.caption)).all()),
             sorted(session.execute(select(Selector.kind, Selector.value, Selector.entity_id))),
             sorted(session.execute(select(Edge.schema, Edge.source_id, Edge.target_id))),
         )
@@ -54,7 +55,7 @@ def test_workers_import_exactly_what_one_process_imports(tmp_path: Path, make_us
     lines = _lines(1200)
     results = []
     for workers in (1, 2):
-        node = init_node(Settings(data_dir=tmp_path / f"w{workers}"), "us-test", "Test", "US")
+        node = new_node(Settings(data_dir=tmp_path / f"w{workers}"), "us-test", "Test", "US")
         make_user(node, "alice")
         report = import_ftm_lines(
             node.sessions, "alice", lines, name="in.jsonl", batch=97, workers=workers
@@ -104,7 +105,7 @@ def test_a_dead_worker_stops_the_import_with_a_clear_error_and_keeps_earlier_bat
     tmp_path: Path, make_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "read_lines", _die_on_boom)
-    node = init_node(Settings(data_dir=tmp_path), "us-test", "Test", "US")
+    node = new_node(Settings(data_dir=tmp_path), "us-test", "Test", "US")
     make_user(node, "alice")
     lines = _lines(1200, flawed=False)  # no failing lines: only the death
     lines[700] = json.dumps({"id": "BOOM", "schema": "Person"})
@@ -132,7 +133,7 @@ def test_a_dead_worker_stops_the_import_with_a_clear_error_and_keeps_earlier_bat
 @pytest.mark.parametrize("workers", [1, 2])
 def test_an_import_streams_its_input(tmp_path: Path, make_user: Any, workers: int) -> None:
     """However long the input, only a few batches are read ahead of what is written."""
-    node = init_node(Settings(data_dir=tmp_path), "us-test", "Test", "US")
+    node = new_node(Settings(data_dir=tmp_path), "us-test", "Test", "US")
     make_user(node, "alice")
     produced = 0
     ahead: list[int] = []
@@ -184,7 +185,7 @@ def test_an_import_commits_every_commit_every_lines_and_says_how_far(
 ) -> None:
     """Commits come every ``commit_every`` lines (whole batches) and at the end; each is
     visible to others when ``on_commit`` hears of it."""
-    node = init_node(Settings(data_dir=tmp_path), "us-test", "Test", "US")
+    node = new_node(Settings(data_dir=tmp_path), "us-test", "Test", "US")
     make_user(node, "alice")
     seen: list[tuple[int, int, int]] = []
 

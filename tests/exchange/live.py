@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from tests.templates import new_node
 
 from jointprobe.accounts import create_user
 from jointprobe.cases import CaseIn, create_case
@@ -19,7 +20,7 @@ from jointprobe.config import Settings
 from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.peers import add_peer
-from jointprobe.node import Node, init_node
+from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.web import create_app
 from jointprobe.wiring import default_wiring
@@ -46,7 +47,7 @@ def make_node(
         delivery_interval_seconds=0.2,
         **kw,
     )
-    node = init_node(settings, node_id, name, country)
+    node = new_node(settings, node_id, name, country)
     with node.session() as session:
         create_user(session, "analyst", "analyst")
     return node

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from tests.exchange.live import HANDLERS
+from tests.templates import new_node
 
 from jointprobe.accounts import create_user
 from jointprobe.cases import CaseIn, create_case
@@ -27,7 +28,7 @@ from jointprobe.exchange.workflow import (
     visible_notices,
     visible_referral,
 )
-from jointprobe.node import Node, init_node
+from jointprobe.node import Node
 from jointprobe.store.tables import User
 from jointprobe.timeutil import utcnow
 
@@ -56,7 +57,7 @@ def _user(session: object, name: str) -> User:
 def test_outcomes_rfis_and_notices_read_back_with_their_markings(
     node: Node, tmp_path: Path
 ) -> None:
-    cn = init_node(Settings(data_dir=tmp_path / "cn"), "cn-peer", "CN peer", "CN")
+    cn = new_node(Settings(data_dir=tmp_path / "cn"), "cn-peer", "CN peer", "CN")
     try:
         with node.session() as session:
             analyst = create_user(session, "analyst", "analyst")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -31,7 +32,7 @@ from .factories import referral_body
 from .live import Served, analyst, keys, make_node, peer
 
 US, CN = "us-hsi-nola", "cn-mps-nnc"
-Change = Callable[[int, list[dict]], list[dict] | None]
+Change = Callable[[int, list[dict[str, Any]]], list[dict[str, Any]] | None]
 
 
 class Tamper(httpx.HTTPTransport):
@@ -53,7 +54,7 @@ class Tamper(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-def _flip_signature(envelope: dict) -> None:
+def _flip_signature(envelope: dict[str, Any]) -> None:
     value = envelope["signature"]["value"]
     envelope["signature"]["value"] = ("B" if value[0] == "A" else "A") + value[1:]
 
@@ -92,7 +93,7 @@ def test_an_envelope_corrupted_in_transit_is_sent_again_and_the_channel_is_not_h
     us, cn = pair
     _queue(us, 3)
 
-    def corrupt_second_once(call: int, batch: list[dict]) -> list[dict] | None:
+    def corrupt_second_once(call: int, batch: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         if call == 1:
             _flip_signature(batch[1])
             return batch
@@ -118,8 +119,8 @@ def test_a_message_the_peer_keeps_refusing_unread_is_parked_then_dropped_and_the
     us.settings.delivery_max_failures = 3
     _queue(us, 3)
 
-    def always_corrupt_first(call: int, batch: list[dict]) -> list[dict]:
-        first = json.loads(json.dumps(batch))
+    def always_corrupt_first(call: int, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        first: list[dict[str, Any]] = json.loads(json.dumps(batch))
         for envelope in first:
             if envelope["seq"][CN] == 1:
                 _flip_signature(envelope)
@@ -168,7 +169,7 @@ def test_a_parked_message_retried_by_the_operator_is_delivered(pair):
     us.settings.delivery_max_failures = 1
     _queue(us, 2)
 
-    def corrupt_all(call: int, batch: list[dict]) -> list[dict]:
+    def corrupt_all(call: int, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for envelope in batch[:1]:
             _flip_signature(envelope)
         return batch
@@ -277,7 +278,7 @@ def test_the_outbox_api_is_for_admins_and_channel_state_for_those_who_run_the_ch
     us.settings.delivery_max_failures = 1
     _queue(us, 1)
 
-    def corrupt(call: int, batch: list[dict]) -> list[dict]:
+    def corrupt(call: int, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         _flip_signature(batch[0])
         return batch
 

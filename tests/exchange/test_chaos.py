@@ -7,8 +7,12 @@ comma-separated list, see tests/exchange/chaos.py), ``CHAOS_SEED`` the seed.
 import os
 from pathlib import Path
 
+import pytest
+
 from .chaos import ChaosConfig, faults_from, run, summary
 from .chaos_proxy import PROXY_FAULTS
+
+pytestmark = pytest.mark.live
 
 FAULTS = faults_from(os.environ.get("CHAOS_FAULTS"))
 SEED = int(os.environ.get("CHAOS_SEED", "13"))

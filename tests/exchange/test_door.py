@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -42,7 +43,7 @@ def _strangers_batch(cn, n: int) -> bytes:
 
 def test_an_unauthenticated_batch_is_answered_without_taking_the_write_lock(cn):
     raw = _strangers_batch(cn, 200)
-    answers: list[object] = []
+    answers: list[tuple[Any, Any]] = []
     with cn.write_lock:  # another writer holds the lock for as long as this test likes
         worker = threading.Thread(
             target=lambda: answers.append(receive(cn, keys(cn), raw, handlers=HANDLERS))
@@ -50,7 +51,7 @@ def test_an_unauthenticated_batch_is_answered_without_taking_the_write_lock(cn):
         worker.start()
         worker.join(5)
         assert not worker.is_alive(), "the junk batch waited for the write lock"
-    [(answer, batch)] = answers  # type: ignore[misc]
+    [(answer, batch)] = answers
     assert batch and answer.receipt is None
     assert {(r.status, r.code) for r in answer.results} == {("invalid", "envelope.unknown_sender")}
     with cn.session() as s:

@@ -160,7 +160,7 @@ def test_tampered_payload_is_rejected(where):
     ct = bytearray(env.ciphertext)
     index = {"start": 0, "middle": len(ct) // 2, "end": len(ct) - 1}[where]
     ct[index] ^= 0x01
-    payload = {"alg": "xsalsa20poly1305", "nonce": b64e(env.nonce), "ciphertext": b64e(ct)}
+    payload = {"alg": "xsalsa20poly1305", "nonce": b64e(env.nonce), "ciphertext": b64e(bytes(ct))}
     rejected("envelope.bad_signature", tamper(env, payload=payload))
 
 
@@ -168,7 +168,7 @@ def test_tampered_sealed_key_is_rejected():
     env = envelope(US, CN)
     sealed = bytearray(env.keys["cn-mps-nnc"])
     sealed[5] ^= 0x80
-    rejected("envelope.bad_signature", tamper(env, keys={"cn-mps-nnc": b64e(sealed)}))
+    rejected("envelope.bad_signature", tamper(env, keys={"cn-mps-nnc": b64e(bytes(sealed))}))
 
 
 @pytest.mark.parametrize(

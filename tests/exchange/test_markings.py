@@ -98,7 +98,8 @@ def test_marking_round_trips_and_shows_a_banner():
     assert banner.startswith("TLP:AMBER+STRICT")
     assert "no onward disclosure without consent of us-hsi-nola" in banner
     assert "graded B2" in banner and "expires 2019-11-30" in banner
-    assert "EXPIRED" in m.banner(now=m.expires + timedelta(seconds=1))  # type: ignore[operator]
+    assert m.expires is not None
+    assert "EXPIRED" in m.banner(now=m.expires + timedelta(seconds=1))
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,7 @@ def test_routed_lead_keeps_originator_and_is_not_forwarded_without_consent(
         assert lead.handling["originator"] == "cn-mps-nnc" and lead.handling["consent"] == []
         boss = create_user(session, "boss", "supervisor")
         due = datetime.now(UTC) + timedelta(days=3)
+        assert lead.case_id is not None
         forward = ReferralIn(
             case_id=lead.case_id, to=["mx-fgr"], title="fwd", due=due, entity_ids=[lead.id]
         )

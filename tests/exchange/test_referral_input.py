@@ -5,7 +5,7 @@ from pydantic import ValidationError
 
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.tables import OutboxEntry, Referral
-from jointprobe.exchange.workflow import ReferralIn, send_referral_parts
+from jointprobe.exchange.workflow import ReferralIn, SelectorIn, send_referral_parts
 from jointprobe.exchange.workflow.forms import SELECTORS_PER_MESSAGE
 
 from .live import analyst, case, keys, make_node, peer
@@ -19,13 +19,16 @@ def test_naive_due_is_taken_as_utc_and_bad_use_is_refused() -> None:
 
 
 def test_a_due_date_with_an_offset_is_kept_in_utc() -> None:
-    data = ReferralIn(case_id="c", to=["cn-x"], title="t", due="2025-03-01T08:00:00+08:00")
+    data = ReferralIn.model_validate(
+        {"case_id": "c", "to": ["cn-x"], "title": "t", "due": "2025-03-01T08:00:00+08:00"}
+    )
     assert data.due == datetime(2025, 3, 1, 0, 0, tzinfo=UTC)
-    assert data.due.utcoffset() is not None and data.due.utcoffset().total_seconds() == 0
+    offset = data.due.utcoffset()
+    assert offset is not None and offset.total_seconds() == 0
 
 
-def _many(n: int) -> list[dict[str, str]]:
-    return [{"type": "phone", "value": f"+86 311 5555 {i:04d}"} for i in range(n)]
+def _many(n: int) -> list[SelectorIn]:
+    return [SelectorIn(type="phone", value=f"+86 311 5555 {i:04d}") for i in range(n)]
 
 
 def test_more_selectors_than_one_message_carries_are_refused_naming_the_limit() -> None:

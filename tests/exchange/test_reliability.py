@@ -16,6 +16,8 @@ from .factories import referral_body
 from .live import keys, make_node, peer
 from .procs import Process
 
+pytestmark = pytest.mark.live
+
 N = 300
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 from tests.exchange.factories import referral_body
 from tests.exchange.live import HANDLERS, Served, keys, make_node, peer, wait_for
 from tests.exchange.procs import JOINTPROBE, Process
@@ -17,6 +18,8 @@ from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.outbox import deliver_outbox, enqueue
 from jointprobe.exchange.peers import apply_card_update
 from jointprobe.exchange.tables import InboxEntry, OutboxEntry
+
+pytestmark = pytest.mark.live
 
 
 def test_a_peer_not_yet_updated_still_reaches_a_rotated_node_while_the_old_key_is_kept(

@@ -115,7 +115,11 @@ def test_referral_ack_status_outcome_round_trip_lands_in_the_originators_case(pa
             assert "referral" in event_kinds and "seizure" in event_kinds
             assert "arrest" in event_kinds
             seizure = next(e for e in events if e.kind == "seizure")
-            assert float(seizure.quantity) == 11.9 and seizure.unit == "kg"
+            assert (
+                seizure.quantity is not None
+                and float(seizure.quantity) == 11.9
+                and seizure.unit == "kg"
+            )
             status = {p.node_id: p for p in peer_status(s)}["cn-mps-nnc"]
             assert status.queued == 0 and status.delivered == 1 and status.failing_since is None
         with cn.session() as s:

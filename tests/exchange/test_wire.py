@@ -2,6 +2,7 @@
 
 import random
 import string
+from typing import Any
 
 import rfc8785
 
@@ -16,7 +17,7 @@ def _text(rng: random.Random) -> str:
     return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 12)))
 
 
-def _value(rng: random.Random, depth: int = 0) -> object:
+def _value(rng: random.Random, depth: int = 0) -> Any:  # a JSON value
     choice = rng.randint(0, 7 if depth < 4 else 4)
     if choice == 0:
         return _text(rng)
@@ -41,13 +42,14 @@ def test_fast_path_matches_the_reference_encoder_on_random_ascii_documents():
 
 
 def test_values_outside_the_fast_path_still_use_the_reference_encoder():
-    for value in [
+    values: list[Any] = [
         {"é": 1, "z": "ü", "a": "\U0001f600"},
         {"\ue000": 1, "\U0001f600": 2},
         [1.5, 0.1, 1e21],
         {"n": 2**53 - 1},
         ("tuple", 1),
-    ]:
+    ]
+    for value in values:
         assert canonical(value) == rfc8785.dumps(value)
 
 

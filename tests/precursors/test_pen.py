@@ -90,9 +90,9 @@ def test_notification_travels_and_the_final_answer_comes_back_once(pair: tuple[N
             select(AuditEntry).where(AuditEntry.object_id == pen_id))}  # fmt: skip
     assert {("reg", "send", "pen"), (f"peer:{US}", "receive", "pen-answer")} <= actions
     with us.session() as session:
-        actions = {(e.actor, e.action) for e in session.scalars(
+        pairs = {(e.actor, e.action) for e in session.scalars(
             select(AuditEntry).where(AuditEntry.object_id == pen_id))}  # fmt: skip
-    assert {(f"peer:{CN}", "receive"), ("reg", "answer")} <= actions
+    assert {(f"peer:{CN}", "receive"), ("reg", "answer")} <= pairs
 
 
 def test_objection_and_request_need_a_reason(pair: tuple[Node, Node]) -> None:

@@ -64,7 +64,7 @@ def test_need_to_know_hides_other_cases_entities(ofac_node: Node) -> None:
 
 
 def test_an_incoming_entity_is_checked_on_all_its_selectors(ofac_node: Node) -> None:
-    incoming = {
+    incoming: dict[str, object] = {
         "id": "ref-1",
         "schema": "Person",
         "properties": {"name": ["Zheng Fujing"], "email": ["sales@globalrc.net"]},

@@ -35,6 +35,16 @@ def test_features_put_all_scripts_on_one_key() -> None:
     assert "zheng|fujing" not in feats.loc[2, "zh_keys"]
 
 
+def test_dates_of_birth_in_different_forms_are_one_date_for_splink() -> None:
+    frame = pd.DataFrame(
+        {"unique_id": ["1", "2", "3", "4"], "name": ["Liu Yong"] * 4,
+         "dob": ["1967/03/05", "1967-03-05", "1967.03.05", "05/03/1967"]}
+    )  # fmt: skip
+    feats = add_features(frame)
+    assert list(feats.dob[:3]) == ["1967-03-05"] * 3
+    assert feats.dob[3] is None  # ambiguous: compared as missing, not guessed
+
+
 def test_generator_is_seeded_and_labels_people_fictional() -> None:
     a, b = generate(50, seed=3), generate(50, seed=3)
     assert a.equals(b)
@@ -61,6 +71,7 @@ def test_unknown_engine_is_a_config_error() -> None:
         get_engine("hadoop")
 
 
+@pytest.mark.spark
 def test_spark_engine_runs_the_same_model_in_local_mode() -> None:
     try:
         import pyspark  # noqa: F401
@@ -190,6 +201,7 @@ def test_custom_levels_name_columns_for_spark_not_strings() -> None:
     assert '"dob_l"' not in text and '"first_name_l"' not in text
 
 
+@pytest.mark.spark
 def test_day_and_month_swapped_matches_the_same_pairs_on_spark() -> None:
     try:
         import pyspark  # noqa: F401

@@ -10,9 +10,9 @@ from jointprobe.resolve.mapping import load_mapping, parse_mapping
 MAPPING = {"columns": {"unique_id": "no", "name": "full name", "phone": "tel"}}
 
 
-def _csv(tmp_path: Path, body: str) -> Path:
+def _csv(tmp_path: Path, body: str, header: str = "no,full name,tel") -> Path:
     path = tmp_path / "buyers.csv"
-    path.write_text("no,full name,tel\n" + body, encoding="utf-8")
+    path.write_text(f"{header}\n{body}", encoding="utf-8")
     return path
 
 
@@ -72,3 +72,37 @@ def test_ftm_lines_become_records_with_line_numbered_errors(tmp_path: Path) -> N
     assert [line for line, _ in report.errors] == [2, 3]
     with pytest.raises(InvalidInput, match="line 2"):
         read_ftm(path, strict=True)
+
+
+DATED = {"columns": {"unique_id": "no", "name": "full name", "dob": "born"}}
+
+
+def _dated_csv(tmp_path: Path, body: str) -> Path:
+    return _csv(tmp_path, body, header="no,full name,born")
+
+
+def test_dates_of_birth_are_read_as_iso(tmp_path: Path) -> None:
+    path = _dated_csv(
+        tmp_path, "1,Liu Yong,1967/03/05\n2,Liu Yong,1967-03-05\n3,X,19670305\n4,Y,1967\n"
+    )
+    frame, report = read_csv(path, parse_mapping(DATED))
+    assert report.errors == []
+    assert list(frame.dob) == ["1967-03-05", "1967-03-05", "1967-03-05", "1967"]
+
+
+def test_an_ambiguous_date_of_birth_is_reported_until_the_mapping_gives_the_order(
+    tmp_path: Path,
+) -> None:
+    path = _dated_csv(tmp_path, "1,Liu Yong,05/03/1967\n2,Jiang Juhua,25/03/1967\n")
+    frame, report = read_csv(path, parse_mapping(DATED))
+    assert list(frame.unique_id) == ["2"]
+    assert report.errors == [
+        (2, "dob: ambiguous date '05/03/1967': 1967-03-05 if day-first, 1967-05-03 if "
+            "month-first; give the order (dmy or mdy) or write it as YYYY-MM-DD"),
+    ]  # fmt: skip
+    with pytest.raises(InvalidInput, match="ambiguous date"):
+        read_csv(path, parse_mapping(DATED), strict=True)
+    frame, report = read_csv(path, parse_mapping({**DATED, "date_order": "dmy"}))
+    assert report.errors == [] and list(frame.dob) == ["1967-03-05", "1967-03-25"]
+    with pytest.raises(InvalidInput, match="date_order is 'ymd'; it must be one of dmy, mdy"):
+        parse_mapping({**DATED, "date_order": "ymd"})

@@ -6,12 +6,13 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from jointprobe.scenarios.xingtai.twonode import two_nodes
+
+pytestmark = pytest.mark.live
 
 DEMO = [sys.executable, "-m", "jointprobe.cli"]
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("JOINTPROBE_")}
@@ -48,15 +49,13 @@ def _pids(out: str) -> list[int]:
 
 def test_demo_once_runs_the_round_trip_between_two_processes(tmp_path: Path) -> None:
     base = tmp_path / "demo"
-    started = time.monotonic()
+    # a hang guard, not a timing: how long the demo takes is measured in bench/, not here
     result = subprocess.run(
         [*DEMO, "--data-dir", str(base), "demo", "--once", "--port", "0"],
-        env=ENV, capture_output=True, text=True, timeout=120,
+        env=ENV, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    elapsed = time.monotonic() - started
     out = result.stdout
     assert result.returncode == 0, out[-3000:] + result.stderr[-3000:]
-    assert elapsed < 50, elapsed
     for needle in (
         "us-hsi-nola", "cn-mps-nnb", "fingerprint checked", "11.9 kg fentanyl",
         "19.1 kg other drugs", "Sentences (9)", "death with reprieve", "Liu Yong",
@@ -67,9 +66,15 @@ def test_demo_once_runs_the_round_trip_between_two_processes(tmp_path: Path) -> 
         "pre-export notification", "CAS 50-98-6", "answered no-objection",
         "holds it as answered", "(fictional)",
         "hold and report", "payment in virtual currency",
+        "us-hsi-nola ⇄ cn-mps-nnb", "only the count (1)", "← us-diana-phone",
+        "← xt-diana-phone",
         f"data kept in {base}",
     ):  # fmt: skip
         assert needle in out, needle
+    # the six unnamed defendants: one line each in the network, the Chinese side's
+    # timeline and sentences, and the US case (never six lines of the same sentence)
+    assert out.count("Defendants 4–9 (not named in the reporting)") == 4, out
+    assert "Defendant 5 (" not in out
     for pid in _pids(out):
         assert _gone(pid), pid
     assert _processes_using(base) == []

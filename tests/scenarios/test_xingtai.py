@@ -3,6 +3,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from tests.shared_data import SEEDS
 from typer.testing import CliRunner
 
@@ -43,6 +44,7 @@ def test_loaded_case_has_the_reported_facts(node: Node, make_user: Any) -> None:
     assert {"Liu Yong", "Jiang Juhua", "Wang Fengxi", "Diana"} <= names
 
 
+@pytest.mark.live  # the demo starts two `jointprobe serve` processes
 def test_demo_once_prints_the_case(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "demo"), "demo", "--once"])
     assert result.exit_code == 0, result.output

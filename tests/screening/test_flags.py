@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.screening.factories import make
@@ -15,7 +16,7 @@ from jointprobe.screening.verdict import flag_reasons, rule_set
 ETHANOL = "CCO"
 
 
-def _flags(order: Order, history: tuple[PastOrder, ...] = ()) -> dict[str, dict[str, object]]:
+def _flags(order: Order, history: tuple[PastOrder, ...] = ()) -> dict[str, dict[str, Any]]:
     ctx = Context(order, substance_status(order.data.substance, order.data.order_date), history)
     return {r.code: r.data for r in flag_reasons(ctx, rule_set())}
 

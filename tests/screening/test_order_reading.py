@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def test_csv_with_dotted_headers_reads_nested_parties(tmp_path: Path) -> None:
 def test_quantities_are_compared_in_a_base_unit() -> None:
     [row] = read_orders_text(_jsonl(order(quantity="2500", unit="g")), "jsonl")
     assert row.order is not None
-    assert (row.order.base_quantity, row.order.base_unit) == (2.5, "kg")
+    assert (row.order.base_quantity, row.order.base_unit) == (Decimal("2.5"), "kg")
 
 
 def test_a_file_of_another_kind_is_refused(tmp_path: Path) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jointprobe.cases.events import event_people
+from jointprobe.cases.fold import fold_numbered
 from jointprobe.cases.marking import describe
 from jointprobe.cases.service import get_case, members
 from jointprobe.store.tables import CaseEvent, Edge, Entity, User
@@ -56,6 +57,17 @@ class CaseSummary:
 
     def of_kind(self, *kinds: str) -> list[EventLine]:
         return [e for e in self.events if e.kind in kinds]
+
+
+def fold_events(events: list[EventLine]) -> list[EventLine]:
+    """Adjacent events that differ only in a numbered unnamed person, as one line each
+    (``Defendants 4–9 (not named in the reporting)``); see :mod:`jointprobe.cases.fold`."""
+    folded = fold_numbered(
+        events,
+        lambda e: (e.title, *e.people),
+        lambda e: (e.kind, e.when, e.place, e.amount, e.marking, e.source, e.fictional),
+    )
+    return [replace(f.first, title=f.cells[0], people=list(f.cells[1:])) for f in folded]
 
 
 def _when(event: CaseEvent) -> str:

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from jointprobe.cases.fold import fold_numbered
 from jointprobe.cli.context import console, settings
 from jointprobe.cli.render import FICTION, render_summary
 from jointprobe.errors import ConfigError
@@ -39,12 +40,13 @@ def _timeline(title: str, detail: dict[str, Any], *, fold_outcomes: bool = False
     table.add_column("what")
     entries = detail.get("timeline", [])
     folded = [e for e in entries if fold_outcomes and e["kind"] == "outcome"]
-    for entry in entries:
+    for line in fold_numbered(entries, lambda e: (e["summary"],), lambda e: e["kind"]):
+        entry = line.first
         if entry in folded:
             if entry is folded[0]:
                 table.add_row("outcome", f"{len(folded)} outcomes, in the case below")
             continue
-        table.add_row(entry["kind"], entry["summary"])
+        table.add_row(entry["kind"], line.cells[0])
     return table
 
 
@@ -57,10 +59,16 @@ def _render_us_case(out: Console, events: list[dict[str, Any]]) -> None:
     table.add_column("kind", no_wrap=True)
     table.add_column("what")
     table.add_column("source", style="dim", overflow="fold")
-    for e in events:
-        source = e.get("source") or (e.get("details") or {}).get("source") or ""
-        label = f"{FICTION} " if e.get("fictional") else ""
-        table.add_row(e["kind"], label + e["title"], source)
+
+    def source(e: dict[str, Any]) -> str:
+        return str(e.get("source") or (e.get("details") or {}).get("source") or "")
+
+    def same(e: dict[str, Any]) -> tuple[str, str, bool]:
+        return e["kind"], source(e), bool(e.get("fictional"))
+
+    for line in fold_numbered(events, lambda e: (e["title"],), same):
+        label = f"{FICTION} " if line.first.get("fictional") else ""
+        table.add_row(line.first["kind"], label + line.cells[0], source(line.first))
     out.print(table)
 
 
@@ -122,6 +130,26 @@ def render_story(out: Console, story: Story) -> None:
     out.print(f"\n[bold]4. {cn.spec.node_id} → {us.spec.node_id}[/]: buyer leads")
     _render_offices(out, story)
     out.print(_timeline(f"the leads, seen from {cn.spec.node_id}", story.leads_view_cn))
+    _render_deconfliction(out, story)
+
+
+def _render_deconfliction(out: Console, story: Story) -> None:
+    d = story.deconfliction
+    if not d:
+        return
+    us, cn = d["us"], d["cn"]
+    out.print(
+        f"\n[bold]5. {story.us.spec.node_id} ⇄ {story.cn.spec.node_id}[/]: deconfliction "
+        f"{d['id'][:8]} (private set intersection): {us['own_size']} phone(s) against "
+        f"{cn['own_size']}; both learned first only the count ({us['count']}), then, with both "
+        "case owners' consent, the shared selectors:"
+    )
+    for side, view in ((story.us.spec.node_id, us), (story.cn.spec.node_id, cn)):
+        for shared in view["shared"]:
+            records = ", ".join(r["id"] for r in shared["records"])
+            out.print(f"  {side}: {shared['kind']} {shared['value']} {FICTION} ← {records}")
+        if view.get("flag"):
+            out.print(f"  [yellow]{side} flagged[/]: {view['flag']}")
 
 
 def render_pen(out: Console, story: Story, pen: dict[str, Any]) -> None:

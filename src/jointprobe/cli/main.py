@@ -17,6 +17,7 @@ from jointprobe.cli import (
     audit,
     cases,
     chem,
+    deconflict,
     demo,
     entities,
     maintenance,
@@ -32,10 +33,15 @@ from jointprobe.cli import (
 )
 from jointprobe.cli import resolve as resolve_cli
 from jointprobe.cli.context import err_console
+from jointprobe.cli.node_options import accept_after_every_command, root_obj
 from jointprobe.errors import InvalidInput, JointprobeError
 
 
 class _Group(TyperGroup):
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        accept_after_every_command(self)
+
     def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
@@ -77,7 +83,8 @@ def root(
         help="Database URL (default: SQLite in the data dir).",
     ),
 ) -> None:
-    ctx.obj = {"data_dir": data_dir, "database_url": database_url}
+    """Node options may come before the command or after it (see ``node_options``)."""
+    ctx.obj = root_obj(ctx, {"data_dir": data_dir, "database_url": database_url})
 
 
 @app.command()
@@ -105,6 +112,7 @@ app.add_typer(aggregates.app, name="aggregates")
 app.add_typer(precursors.pen_app, name="pen")
 app.add_typer(precursors.sor_app, name="sor")
 app.add_typer(precursors.incident_app, name="incident")
+app.add_typer(deconflict.app, name="deconflict")
 resolve_cli.register(app)
 report.register(app)
 

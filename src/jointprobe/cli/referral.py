@@ -20,6 +20,7 @@ from jointprobe.exchange.workflow import (
     ReferralIn,
     SelectorIn,
     acknowledge,
+    fold_timeline,
     read_referral,
     send_outcome,
     send_referral_parts,
@@ -145,8 +146,9 @@ def _show_row(session: Session, r: Referral) -> None:
         what = item.get("selector") or item.get("entity", {}).get("id")
         banner = Marking.from_dict(item["marking"]).banner(now=utcnow())
         console.print(f"  • {json.dumps(what, ensure_ascii=False)}  [dim]{banner}[/]")
-    for e in timeline(session, r.id, r.peer_id):
-        console.print(f"  {e.at:%Y-%m-%d %H:%M} {e.kind:<12} {e.summary}")
+    for line in fold_timeline(timeline(session, r.id, r.peer_id)):
+        e = line.first
+        console.print(f"  {e.at:%Y-%m-%d %H:%M} {e.kind:<12} {line.cells[0]}")
 
 
 @app.command("ack")

@@ -6,7 +6,8 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from jointprobe.cases.summary import CaseSummary, EventLine
+from jointprobe.cases.fold import fold_numbered
+from jointprobe.cases.summary import CaseSummary, EventLine, NetworkLine, fold_events
 
 FICTION = "[magenta]FICTIONAL[/]"
 
@@ -17,13 +18,17 @@ def _events_table(title: str, events: list[EventLine], amount_header: str = "wha
     table.add_column(amount_header)
     table.add_column("who / detail")
     table.add_column("source", style="dim", overflow="fold")
-    for e in events:
+    for e in fold_events(events):
         detail = ", ".join(e.people) or e.title
         if e.people and e.title:
             detail = f"{detail}: {e.title}"
         label = f"{FICTION} " if e.fictional else ""
         table.add_row(e.when, e.amount or e.kind, label + detail, e.source)
     return table
+
+
+def _same_network_row(n: NetworkLine) -> tuple[str, bool, str]:
+    return n.schema, n.fictional, n.source
 
 
 def render_summary(console: Console, s: CaseSummary) -> None:
@@ -39,9 +44,9 @@ def render_summary(console: Console, s: CaseSummary) -> None:
     for column in ("entity", "schema", "detail"):
         net.add_column(column)
     net.add_column("source", style="dim", overflow="fold")
-    for n in s.network:
-        name = f"{FICTION} {n.caption}" if n.fictional else n.caption
-        net.add_row(name, n.schema, n.detail, n.source)
+    for line in fold_numbered(s.network, lambda n: (n.caption, n.detail), _same_network_row):
+        n, (caption, detail) = line.first, line.cells
+        net.add_row(f"{FICTION} {caption}" if n.fictional else caption, n.schema, detail, n.source)
     if s.buyers_by_state:
         spread = ", ".join(f"{k} {v}" for k, v in s.buyers_by_state.items())
         total = sum(s.buyers_by_state.values())

@@ -9,7 +9,10 @@ Each value is cleaned once (FtM's own ``clean``) and the cleaned value is
 added as such; e-mail domains, which repeat across an import, go through
 FtM's domain cleaning once per distinct domain (``_clean_email``); a phone
 number already in ``+``-and-digits form is checked by ``valid_e164``, which
-gives FtM's answer without parsing the number again.
+gives FtM's answer without parsing the number again. A date not in ISO form
+(``1967/03/05``, ``19670305``, ``5 March 1967``) is first made ISO by
+:func:`normalise_date`: FtM would keep only its year, or drop it; an
+ambiguous one (``05/03/1967``) is refused naming both readings.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from followthemoney.property import Property
 from followthemoney.proxy import EntityProxy
 from followthemoney.util import sanitize_text
 
+from jointprobe.entities.normalise.dates import InvalidDate, is_iso, normalise_date
 from jointprobe.entities.normalise.phone import UNSURE, valid_e164
 from jointprobe.errors import InvalidEntity
 
@@ -42,7 +46,11 @@ def _clean_email(text: str) -> str | None:
 
 
 def clean_value(prop: Property, value: str, proxy: EntityProxy) -> str | None:
-    """FtM's ``prop.type.clean(value, proxy=proxy)``; None when the value is invalid."""
+    """FtM's ``prop.type.clean(value, proxy=proxy)``; None when the value is invalid.
+
+    Raises :class:`InvalidDate` for a date that is not ISO and cannot be made so."""
+    if prop.type is registry.date and not is_iso(value):
+        value = normalise_date(value)
     if prop.type is registry.email:
         text = sanitize_text(value)
         return None if text is None else _clean_email(text)
@@ -88,7 +96,11 @@ def parse_entity(data: Any, *, where: str | None = None) -> EntityProxy:
         for value in values:
             if not isinstance(value, str):
                 raise InvalidEntity(f"property {name!r} has a non-string value", where=where)
-            cleaned = clean_value(prop, value, proxy)
+            try:
+                cleaned = clean_value(prop, value, proxy)
+            except InvalidDate as exc:
+                message = f"invalid date for {name!r}: {exc.message}"
+                raise InvalidEntity(message, where=where) from None
             if cleaned is not None and prop.format is not None:
                 # the property's format (IBAN, LEI, BIC…) checks more than its type does
                 cleaned = prop.type.clean(cleaned, format=prop.format, proxy=proxy)

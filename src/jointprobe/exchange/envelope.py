@@ -70,6 +70,12 @@ KINDS = (
     "pen-answer",
     "sor",
     "incident",
+    "psi-offer",
+    "psi-accept",
+    "psi-points",
+    "psi-consent",
+    "psi-reveal",
+    "psi-close",
 )
 #: Kinds that carry sequence numbers and go through the inbox.
 SEQUENCED_KINDS = frozenset(KINDS) - {"receipt"}

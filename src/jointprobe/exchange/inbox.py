@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
+from jointprobe.config import Settings
 from jointprobe.errors import JointprobeError
 from jointprobe.exchange.envelope import (
     Envelope,
@@ -60,6 +61,10 @@ class Applied:
     entry: InboxEntry
     body: Body
     me: str
+    #: this node's keys and settings, for handlers that answer in the same transaction
+    #: (deconfliction rounds); None only where a handler is called outside the inbox
+    keys: NodeKeys | None = None
+    settings: Settings | None = None
 
 
 Handler = Callable[[Session, Applied], None]
@@ -156,6 +161,7 @@ def receive_batch(
             answer.errors = [gone for _ in checked]
             return answer
         intake = _Intake(session, keys.node_id, now, {**handlers, **CHANNEL_HANDLERS})
+        intake.keys, intake.settings = keys, node.settings
         intake.preload([c.envelope.id for c in checked if c.envelope is not None])
         for c in checked:
             result, error = intake.take(c) if c.envelope is not None else (c.result, c.error)
@@ -326,6 +332,8 @@ class _Intake:
         self._slots: dict[str, tuple[int, set[int]]] = {}
         self._batch_slots: set[tuple[str, int]] = set()
         self.known: dict[tuple[str, str], InboxEntry] = {}
+        self.keys: NodeKeys | None = None
+        self.settings: Settings | None = None
 
     def preload(self, ids: list[str]) -> None:
         """Load, in one query, what the inbox already holds for this batch's ids."""
@@ -507,7 +515,7 @@ class _Intake:
         if handler is None:  # a kind this node does not apply is refused, never skipped
             raise UnknownKind(f"this node does not apply {entry.kind} messages")
         body = self.bodies.get(entry.message_id) or parse_body(entry.kind, entry.body or {})
-        handler(self.session, Applied(entry, body, self.me))
+        handler(self.session, Applied(entry, body, self.me, self.keys, self.settings))
 
     def _apply(self, entry: InboxEntry) -> None:
         try:

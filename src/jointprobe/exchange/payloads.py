@@ -363,6 +363,92 @@ class IncidentBody(IncidentFields):
     marking: MarkingField
 
 
+SessionId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+#: Most points one ``psi-points`` message carries (≈2.9 MB sealed, under the
+#: 4,000,000-byte envelope limit).
+MAX_CHUNK_POINTS = 60_000
+#: Most elements a deconfliction set may have at the protocol level (nodes cap lower).
+MAX_SET = 10_000_000
+
+
+class KindCount(Body):
+    kind: Annotated[str, Field(min_length=1, max_length=32)]
+    size: Annotated[int, Field(ge=0, le=MAX_SET)]
+
+
+class DeconflictOfferBody(Body):
+    """Opens a session: the initiator's announced set; its points follow (round ``x``)."""
+
+    session: SessionId
+    case_ref: Short | None = None
+    kinds: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(max_length=32)
+    by_kind: bool = False
+    size: Annotated[int, Field(ge=1, le=MAX_SET)]
+    groups: list[KindCount] = Field(min_length=1, max_length=32)
+    expires: str
+
+    @model_validator(mode="after")
+    def _sizes(self) -> DeconflictOfferBody:
+        _check_groups(self.groups, self.size)
+        _time(self.expires, "expires")
+        return self
+
+
+class DeconflictAcceptBody(Body):
+    """The responder joined with a case; its points (``y``) and the offer's reblinded (``z``)."""
+
+    session: SessionId
+    case_ref: Short | None = None
+    by_kind: bool = False
+    size: Annotated[int, Field(ge=1, le=MAX_SET)]
+    groups: list[KindCount] = Field(min_length=1, max_length=32)
+
+    @model_validator(mode="after")
+    def _sizes(self) -> DeconflictAcceptBody:
+        _check_groups(self.groups, self.size)
+        return self
+
+
+class DeconflictPointsBody(Body):
+    """One chunk of a round: packed 32-byte ristretto255 points, base64 (checked on apply)."""
+
+    session: SessionId
+    round: Literal["x", "y", "z", "w"]
+    chunk: Annotated[int, Field(ge=0, le=MAX_SET // 1000)]
+    chunks: Annotated[int, Field(ge=1, le=MAX_SET // 1000)]
+    points: Annotated[str, Field(min_length=1, max_length=(MAX_CHUNK_POINTS * 32 * 4) // 3 + 4)]
+
+    @model_validator(mode="after")
+    def _chunk(self) -> DeconflictPointsBody:
+        if self.chunk >= self.chunks:
+            raise ValueError("chunk must be below chunks")
+        return self
+
+
+class DeconflictConsentBody(Body):
+    session: SessionId
+
+
+class DeconflictRevealBody(Body):
+    """Positions, in the receiver's own order, of its elements in the intersection."""
+
+    session: SessionId
+    positions: list[Annotated[int, Field(ge=0, le=MAX_SET)]] = Field(max_length=MAX_SET)
+
+
+class DeconflictCloseBody(Body):
+    session: SessionId
+    code: Annotated[str, Field(min_length=1, max_length=64)]
+    reason: Text = ""
+
+
+def _check_groups(groups: list[KindCount], size: int) -> None:
+    if sum(g.size for g in groups) != size:
+        raise ValueError("the groups' sizes must add up to size")
+    if len({g.kind for g in groups}) != len(groups):
+        raise ValueError("each kind is one group")
+
+
 BODIES: dict[str, type[Body]] = {
     "referral": ReferralBody,
     "receipt": ReceiptBody,
@@ -378,6 +464,12 @@ BODIES: dict[str, type[Body]] = {
     "pen-answer": PenAnswerBody,
     "sor": SorBody,
     "incident": IncidentBody,
+    "psi-offer": DeconflictOfferBody,
+    "psi-accept": DeconflictAcceptBody,
+    "psi-points": DeconflictPointsBody,
+    "psi-consent": DeconflictConsentBody,
+    "psi-reveal": DeconflictRevealBody,
+    "psi-close": DeconflictCloseBody,
 }
 
 
@@ -425,6 +517,14 @@ __all__ = [
     "Consignment",
     "IncidentBody",
     "IncidentFields",
+    "DeconflictAcceptBody",
+    "DeconflictCloseBody",
+    "DeconflictConsentBody",
+    "DeconflictOfferBody",
+    "DeconflictPointsBody",
+    "DeconflictRevealBody",
+    "KindCount",
+    "MAX_CHUNK_POINTS",
     "Item",
     "MarkingField",
     "NoticeBody",

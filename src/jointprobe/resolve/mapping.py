@@ -8,6 +8,11 @@ A mapping file is YAML::
       dob: birth_date
       phone: tel
     phone_region: CN    # default region for national phone numbers (optional)
+    date_order: dmy     # how to read 05/03/1967 in the dob column: dmy or mdy (optional)
+
+Dates of birth are read as ISO 8601 (``1967/03/05``, ``19670305`` and
+``1967-03-05`` are one date); a day-and-month-first date whose order the
+numbers do not decide is refused unless ``date_order`` says it.
 
 Roles are those of :data:`jointprobe.resolve.linkage.features.ROLES`.
 """
@@ -19,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from jointprobe.entities.normalise.dates import DATE_ORDERS, DateOrder
 from jointprobe.errors import InvalidInput
 from jointprobe.resolve.linkage.features import ROLES
 
@@ -27,6 +33,7 @@ from jointprobe.resolve.linkage.features import ROLES
 class Mapping:
     columns: dict[str, str]  # role -> source column
     phone_region: str | None = None
+    date_order: DateOrder | None = None
 
     def check_header(self, header: list[str], *, where: str) -> None:
         """Raise naming every mapped column the file does not have."""
@@ -62,7 +69,12 @@ def parse_mapping(data: object, *, where: str = "mapping") -> Mapping:
     if not ({"name", "first_name", "last_name"} & set(columns)):
         raise InvalidInput("the mapping must name a name column (name or first/last)", where=where)
     region = data.get("phone_region")
-    return Mapping(columns, str(region) if region else None)
+    order = data.get("date_order")
+    if order is not None and order not in DATE_ORDERS:
+        raise InvalidInput(
+            f"date_order is {order!r}; it must be one of {', '.join(DATE_ORDERS)}", where=where
+        )
+    return Mapping(columns, str(region) if region else None, order)
 
 
 def load_mapping(path: Path) -> Mapping:

@@ -9,7 +9,15 @@ from jointprobe import __version__
 from jointprobe.node import Node
 from jointprobe.operations.metrics import NodeMetrics
 from jointprobe.timeutil import Clock, utcnow
-from jointprobe.web.api import cases, entities, hits, precursors, screening, screening_names
+from jointprobe.web.api import (
+    cases,
+    deconflict,
+    entities,
+    hits,
+    precursors,
+    screening,
+    screening_names,
+)
 from jointprobe.web.api import exchange as exchange_api
 from jointprobe.web.api import node as node_api
 from jointprobe.web.errors import install_error_handlers
@@ -45,7 +53,16 @@ def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = Non
     app.state.node = node
     app.state.wiring = wiring or default_wiring(node.settings)
     install_error_handlers(app)
-    for module in (node_api, cases, entities, hits, screening_names, screening, precursors):
+    for module in (
+        node_api,
+        cases,
+        entities,
+        hits,
+        screening_names,
+        screening,
+        precursors,
+        deconflict,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     exchange_api.install(app, node)
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)

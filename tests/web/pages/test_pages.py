@@ -31,6 +31,16 @@ def test_case_page_shows_timeline_members_entities_and_markings(analyst: TestCli
     assert "<li>analyst</li>" in text
 
 
+def test_case_timeline_shows_the_unnamed_defendants_sentences_as_one_line(
+    analyst: TestClient,
+) -> None:
+    text = analyst.get("/cases/xingtai-2017").text
+    timeline = text.split('id="timeline-h"')[1].split('id="entities-h"')[0]
+    assert timeline.count("Defendants 4–9 (not named in the reporting)") == 1
+    assert "Defendant 5 " not in timeline
+    assert "Defendant 5 (not named" in text  # each remains an entity of its own
+
+
 def test_a_case_the_user_may_not_see_is_not_found(analyst: TestClient) -> None:
     r = analyst.get("/cases/bob-case")
     assert r.status_code == 404

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from tests.templates import new_node
 
 from jointprobe.accounts import create_user
 from jointprobe.config import Settings
-from jointprobe.node import Node, init_node
+from jointprobe.node import Node
 from jointprobe.store.tables import AuditEntry, SignInFailure
 from jointprobe.web import create_app
 
@@ -35,7 +36,7 @@ def pw_node(db_url: str, tmp_path: Path) -> Iterator[Node]:
     settings = Settings(
         data_dir=tmp_path, database_url=db_url, signin_max_failures=LIMIT, session_secret="p" * 32
     )
-    node = init_node(settings, "us-pw", "Passwords (test)", "US")
+    node = new_node(settings, "us-pw", "Passwords (test)", "US")
     with node.session() as session:
         create_user(session, "alice", "analyst", password=OLD)
         create_user(session, "bob", "analyst", password=OLD)
@@ -55,7 +56,8 @@ def sign_in_status(node: Node, clock: FixedClock, username: str, password: str) 
     client = TestClient(create_app(node, clock=clock), follow_redirects=False)
     token = csrf_of(client.get("/signin").text)
     data = {"username": username, "password": password, "csrf_token": token}
-    return client.post("/signin", data=data).status_code
+    status: int = client.post("/signin", data=data).status_code
+    return status
 
 
 def change(client: TestClient, current: str, new: str, again: str | None = None) -> tuple[int, str]:

@@ -24,7 +24,8 @@ def _sign_in(client: TestClient, name: str) -> str:
     token = csrf_of(client.get("/signin").text)
     r = client.post("/signin", data={"username": name, "password": PW, "csrf_token": token})
     assert r.status_code == 303, r.text
-    return client.get("/precursors").text
+    page: str = client.get("/precursors").text
+    return page
 
 
 def test_the_register_page_lists_and_answers_notifications(tmp_path: Path) -> None:

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from tests.templates import new_node
 
 from jointprobe.accounts import create_user, set_active, set_role
+from jointprobe.accounts.service import authenticate_password
 from jointprobe.config import Settings
-from jointprobe.node import Node, init_node
+from jointprobe.node import Node
 from jointprobe.store.tables import AuditEntry, SignInFailure
 from jointprobe.web import create_app
 from jointprobe.web.session import COOKIE_NAME
@@ -44,7 +46,7 @@ def limited_node(db_url: str, tmp_path: Path) -> Iterator[Node]:
         signin_max_failures_per_address=PER_ADDRESS,
         signin_failure_window_seconds=WINDOW,
     )
-    node = init_node(settings, "us-limits", "Sign-in limits (test)", "US")
+    node = new_node(settings, "us-limits", "Sign-in limits (test)", "US")
     with node.session() as session:
         create_user(session, "alice", "analyst", password=PASSWORD)
         create_user(session, "carol", "analyst", password=PASSWORD)
@@ -207,7 +209,7 @@ def test_an_attempt_is_counted_before_its_password_is_checked(
     """Simultaneous guesses cannot all pass the check: each is counted before its hash runs."""
     import jointprobe.web.pages.auth as auth_page
 
-    real = auth_page.authenticate_password
+    real = authenticate_password
     seen: list[int] = []
 
     def counting(session: Any, name: str, password: str) -> Any:

@@ -34,6 +34,7 @@ from jointprobe.exchange.workflow.forms import ReferralIn, SelectorIn
 from jointprobe.exchange.workflow.queries import (
     CLOSED_STATES,
     can_see_referral,
+    fold_timeline,
     get_referral,
     is_overdue,
     list_referrals,
@@ -68,6 +69,7 @@ __all__ = [
     "answers",
     "ask_about",
     "can_see_referral",
+    "fold_timeline",
     "exchanged",
     "get_referral",
     "inbox_handlers",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from jointprobe.audit import record
 from jointprobe.cases import can_see_case
+from jointprobe.cases.fold import Folded, fold_numbered
 from jointprobe.errors import NotFound
 from jointprobe.exchange.tables import Referral, ReferralEvent
 from jointprobe.store.tables import Case, User
@@ -156,11 +157,20 @@ def timelines(session: Session, rows: list[Referral]) -> list[ReferralEvent]:
     return sorted(events, key=lambda event: event.id)
 
 
+def fold_timeline(events: list[ReferralEvent]) -> list[Folded[ReferralEvent]]:
+    """A timeline as shown: adjacent entries of one message that differ only in a numbered
+    unnamed person (six identical sentences) are one line; see :mod:`jointprobe.cases.fold`."""
+    return fold_numbered(
+        events, lambda e: (e.summary,), lambda e: (e.kind, e.peer_id, e.message_id)
+    )
+
+
 __all__ = [
     "CLOSED_STATES",
     "Due",
     "INBOX_ROLES",
     "can_see_referral",
+    "fold_timeline",
     "get_referral",
     "is_overdue",
     "list_referrals",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases import visible_case
+from jointprobe.cases.fold import fold_text
 from jointprobe.errors import Conflict, InvalidInput
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.outbox import enqueue
@@ -146,7 +147,7 @@ def send_outcome(
     referral = _not_declined(session, actor, referral_id, peer_id)
     marking = released_marking(session, keys, [referral.peer_id], now, tlp=tlp, use=use)
     body = OutcomeBody.model_validate({"outcomes": outcomes, "marking": marking.model_dump()})
-    summary = "; ".join(o.description for o in body.outcomes)[:2000]
+    summary = "; ".join(fold_text(o.description for o in body.outcomes))[:2000]
     return _reply(
         session, actor, keys, referral, body, kind="outcome", summary=summary, now=now,
         audit={"n": len(outcomes)},

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from jointprobe.entities.ftm import parse_entity
+from jointprobe.entities.normalise.dates import InvalidDate, normalise_date
 from jointprobe.errors import InvalidInput, JointprobeError
 from jointprobe.resolve.mapping import Mapping
 
@@ -73,6 +74,12 @@ def read_csv(
                 continue
             record = {role: raw[i].strip() or None for role, i in index.items()}
             uid = record["unique_id"]
+            try:
+                if record.get("dob"):
+                    record["dob"] = normalise_date(str(record["dob"]), order=mapping.date_order)
+            except InvalidDate as exc:
+                _fail(report, strict, line, f"dob: {exc.message}", where)
+                continue
             if not uid:
                 _fail(report, strict, line, "no unique_id", where)
             elif uid in seen:

@@ -14,7 +14,11 @@ renames an import's columns to them). :func:`add_features` adds:
   surname does not lift a Jaro-Winkler prefix score);
 - ``name_key`` — one scalar key (first Chinese reading, else ``lt_key``) for EM blocking;
 - ``phone``/``email`` normalised (invalid values become null, not errors);
-- ``city_fold`` — a place name as spaceless pinyin or Latin.
+- ``city_fold`` — a place name as spaceless pinyin or Latin;
+- ``dob`` as ISO 8601 (``1967/03/05`` and ``1967-03-05`` are one date; a partial
+  date stays partial; an ambiguous ``05/03/1967`` becomes null, never a guess:
+  :func:`~jointprobe.resolve.importers.records.read_csv` reports it with the
+  mapping's ``date_order`` to fix it).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from jointprobe.entities.names.keys import split_scripts
 from jointprobe.entities.names.latin import given_spellings
 from jointprobe.entities.normalise import normalise_email, normalise_phone
 from jointprobe.entities.normalise._han import has_han, to_simplified
+from jointprobe.entities.normalise.dates import date_or_none
 from jointprobe.errors import InvalidSelector
 
 ROLES = (
@@ -117,7 +122,9 @@ def add_features(frame: pd.DataFrame, *, phone_region: str | None = None) -> pd.
         out["email"] = [_safe(normalise_email, v) for v in out["email"]]
     if "city" in out:
         out["city_fold"] = [fold_place(v) if isinstance(v, str) else None for v in out["city"]]
-    for column in ("dob", "postcode", "address", "state", "id_number"):
+    if "dob" in out:
+        out["dob"] = [date_or_none(v) for v in _text(out, "dob")]
+    for column in ("postcode", "address", "state", "id_number"):
         if column in out:
             out[column] = [
                 v.strip() or None if isinstance(v, str) else None for v in _text(out, column)

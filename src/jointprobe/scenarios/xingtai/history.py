@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -103,7 +104,7 @@ def _seizure(r: random.Random, stream: Stream, mix: dict[str, float], year: int,
         origin_country=origin,
         transit_countries=[transit] if transit else [],
         destination_country="US",
-        route=route,
+        route=cast(Route, route),
         concealment=CONCEALMENT[route],
         details={"fictional": LABEL},
         tlp="AMBER",

@@ -37,6 +37,7 @@ from jointprobe.exchange.identity import node_keys, own_card
 from jointprobe.exchange.peers import add_peer
 from jointprobe.node import OPERATOR, init_node, open_node
 from jointprobe.scenarios.xingtai import fictional
+from jointprobe.scenarios.xingtai.deconfliction import deconflict_cases
 from jointprobe.scenarios.xingtai.history import load_seizure_history
 from jointprobe.scenarios.xingtai.loader import CASE_ID, FICTIONAL, load_facts, load_xingtai
 from jointprobe.store.tables import User
@@ -416,6 +417,7 @@ class Story:
     offices: list[dict[str, Any]] = field(default_factory=list)
     investigations: int = 0
     arrests: list[str] = field(default_factory=list)
+    deconfliction: dict[str, Any] = field(default_factory=dict)
 
 
 def _kinds(detail: dict[str, Any]) -> Counter[str]:
@@ -588,6 +590,11 @@ def run_story(us: DemoNode, cn: DemoNode, story: Story | None = None) -> Story:
             sender=usa,
         )
         story.leads_view_us = usa.get(f"/exchange/referrals/{lid}")
+
+        # 8. The two nodes deconflict their cases: only Diana's phone is shared.
+        story.deconfliction = deconflict_cases(
+            usa, cna, wait_for, us_case=US_CASE, cn_case=CASE_ID, cn_node=CN.node_id
+        )
         story.us_case_events = usa.get(f"/cases/{US_CASE}/events")
         for case_id, events in sorted(_office_queues(usa).items()):
             lead_events = [e for e in events if e["kind"] == "referral"]

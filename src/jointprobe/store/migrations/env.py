@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine, create_engine
 
 import jointprobe.analytics.tables  # noqa: F401  (tables on the same metadata)
+import jointprobe.deconflict.tables  # noqa: F401  (tables on the same metadata)
 import jointprobe.exchange.tables  # noqa: F401
 import jointprobe.precursors.tables  # noqa: F401
 import jointprobe.resolve.judgements  # noqa: F401

@@ -24,6 +24,7 @@ from jointprobe.web.pages import (
     chemistry,
     cooperation,
     dashboard,
+    deconfliction,
     graph,
     notices,
     outcomes,
@@ -39,6 +40,7 @@ from jointprobe.web.session import SessionSigner, load_secret
 ROUTERS = (
     auth, account, dashboard, cases, graph, chemistry, cooperation, report, referrals, outcomes,
     rfis, notices, precursors, screening,
+    deconfliction,
 )  # fmt: skip
 
 

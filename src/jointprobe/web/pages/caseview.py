@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from jointprobe.cases.events import list_events
-from jointprobe.cases.summary import CaseSummary, EventLine, case_summary
+from jointprobe.cases.summary import CaseSummary, EventLine, case_summary, fold_events
 from jointprobe.entities.service import case_entities
 from jointprobe.store.tables import Case, CaseEvent, Entity, User
 from jointprobe.web.pages.graphdata import is_relation
@@ -70,7 +70,7 @@ def case_view(session: Session, user: User, case_id: str) -> CaseView:
     assert case is not None
     raw = {event.id: event for event in list_events(session, user, case_id)}
     view = CaseView(summary, Marking.of(case), case.status)
-    for line in summary.events:
+    for line in fold_events(summary.events):  # markings are equal within a folded line
         view.events.append(EventView(line, Marking.of(raw[line.id])))
     for row in sorted(case_entities(session, case.id), key=lambda r: (r.schema, r.caption)):
         if is_relation(row.schema):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jointprobe.analytics.responsiveness import responsiveness
+from jointprobe.cases.fold import Folded
 from jointprobe.errors import JointprobeError
 from jointprobe.exchange.tables import OutboxEntry, Referral, ReferralEvent
 from jointprobe.exchange.workflow import (
@@ -23,6 +24,7 @@ from jointprobe.exchange.workflow import (
     Exchanged,
     answers,
     exchanged,
+    fold_timeline,
     subject_of,
     timelines,
     visible_referral,
@@ -58,6 +60,11 @@ class ReferralDetail:
     @property
     def first(self) -> Referral:
         return self.rows[0]
+
+    @property
+    def conversation(self) -> list[Folded[ReferralEvent]]:
+        """The timeline as shown (identical lines for numbered unnamed people folded)."""
+        return fold_timeline(self.events)
 
 
 def referral_detail(session: Session, user: User, referral_id: str) -> ReferralDetail:

@@ -2,9 +2,12 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from tests.exchange.factories import referral_body
+from tests.exchange.live import HANDLERS, Served, analyst, case, keys, make_node, peer, wait_for
 
 from jointprobe.accounts import create_user
 from jointprobe.cases import (
@@ -44,9 +47,6 @@ from jointprobe.leads.routing import (
 from jointprobe.store.tables import Case, User
 from jointprobe.timeutil import utcnow
 from jointprobe.wiring import default_wiring
-
-from .factories import referral_body
-from .live import HANDLERS, Served, analyst, case, keys, make_node, peer, wait_for
 
 
 def test_states_route_to_their_field_office() -> None:
@@ -91,7 +91,7 @@ def test_a_malformed_table_is_refused(tmp_path: Path) -> None:
 
 def test_leads_are_us_persons_only() -> None:
     known = load_table().by_state
-    person = {"type": "entity", "item_id": "b1",
+    person: dict[str, Any] = {"type": "entity", "item_id": "b1",
               "entity": {"id": "b1", "schema": "Person",
                          "properties": {"name": ["Ann Lee"], "address": ["Portland, OR, USA"],
                                         "notes": ["FICTIONAL: generated"]}}}  # fmt: skip
@@ -161,6 +161,7 @@ def test_a_us_node_routes_arriving_leads_and_a_cn_node_does_not(tmp_path: Path) 
                 )
                 assert {ny_case, or_case, queue_case} <= cases
                 assert ny_case is not None and ny_case.startswith("leads-hsi-new-york-")
+                assert queue_case is not None
                 ny = list_events(s, sys_user, ny_case)
                 queue = list_events(s, sys_user, queue_case)
                 assert [e.details["state"] for e in ny] == ["NY"] and ny[0].fictional

@@ -1,0 +1,88 @@
+"""Errors of deconfliction, each with a stable code (docs/protocol.md §11.5).
+
+::
+
+    JointprobeError
+    ├── InvalidInput
+    │   └── NothingToCompare      deconflict.empty             422
+    ├── Conflict
+    │   ├── SessionState          deconflict.state             409
+    │   └── CapExceeded           deconflict.cap_exceeded      409
+    │       └── RateLimited       deconflict.rate_limited      429
+    ├── Forbidden
+    │   └── NotCaseOwner          deconflict.not_owner         403
+    └── ProtocolViolation         deconflict.protocol          400
+        ├── BadPoint              deconflict.bad_point
+        ├── SessionReused         deconflict.session_reused
+        ├── TooManyElements       deconflict.too_many_elements
+        ├── ReplayedRound         deconflict.replayed_round
+        └── Stalled               deconflict.timeout
+
+A :class:`ProtocolViolation` by a peer is never raised to the inbox: the
+session is closed with its code, nothing is revealed, and the peer is told
+(``psi-close``).
+"""
+
+from __future__ import annotations
+
+from jointprobe.errors import Conflict, Forbidden, InvalidInput, JointprobeError
+
+
+class NothingToCompare(InvalidInput):
+    code = "deconflict.empty"
+
+
+class SessionState(Conflict):
+    code = "deconflict.state"
+
+
+class CapExceeded(Conflict):
+    code = "deconflict.cap_exceeded"
+
+
+class RateLimited(CapExceeded):
+    code = "deconflict.rate_limited"
+    status = 429
+
+
+class NotCaseOwner(Forbidden):
+    code = "deconflict.not_owner"
+
+
+class ProtocolViolation(JointprobeError):
+    code = "deconflict.protocol"
+
+
+class BadPointError(ProtocolViolation):
+    code = "deconflict.bad_point"
+
+
+class SessionReused(ProtocolViolation):
+    code = "deconflict.session_reused"
+
+
+class TooManyElements(ProtocolViolation):
+    code = "deconflict.too_many_elements"
+
+
+class ReplayedRound(ProtocolViolation):
+    code = "deconflict.replayed_round"
+
+
+class Stalled(ProtocolViolation):
+    code = "deconflict.timeout"
+
+
+__all__ = [
+    "BadPointError",
+    "CapExceeded",
+    "NotCaseOwner",
+    "NothingToCompare",
+    "ProtocolViolation",
+    "RateLimited",
+    "ReplayedRound",
+    "SessionReused",
+    "SessionState",
+    "Stalled",
+    "TooManyElements",
+]

@@ -1,0 +1,76 @@
+"""Sending a session's messages, and closing a session (ours or the peer's doing)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from jointprobe.audit import record
+from jointprobe.deconflict.sodium import POINT
+from jointprobe.deconflict.store import drop_arrays
+from jointprobe.deconflict.tables import DeconflictSession
+from jointprobe.exchange.keys import NodeKeys
+from jointprobe.exchange.outbox import enqueue
+from jointprobe.exchange.payloads import MAX_CHUNK_POINTS
+from jointprobe.exchange.wire import b64e
+from jointprobe.timeutil import utcnow
+
+#: states after which nothing more happens in a session
+FINAL = ("revealed", "closed")
+
+
+def send(
+    session: Session, keys: NodeKeys, row: DeconflictSession, kind: str, body: dict[str, Any]
+) -> None:
+    """Queue one message of the session to its peer (the session id is the conversation)."""
+    enqueue(
+        session, keys, kind=f"psi-{kind}", body={"session": row.id, **body},
+        to=[row.peer_id], conversation_id=row.id,
+    )  # fmt: skip
+
+
+def send_points(
+    session: Session, keys: NodeKeys, row: DeconflictSession, round_name: str, points: bytes
+) -> int:
+    """Queue a round in chunks that each fit one envelope; returns the chunk count."""
+    per = MAX_CHUNK_POINTS * POINT
+    starts = range(0, len(points), per)
+    for index, start in enumerate(starts):
+        body = {
+            "round": round_name,
+            "chunk": index,
+            "chunks": len(starts),
+            "points": b64e(points[start : start + per]),
+        }
+        send(session, keys, row, "points", body)
+    return len(starts)
+
+
+def close(
+    session: Session,
+    keys: NodeKeys,
+    row: DeconflictSession,
+    code: str,
+    reason: str,
+    *,
+    actor: str,
+    tell: bool = True,
+    now: datetime | None = None,
+) -> None:
+    """End a session: nothing further is revealed, its points and scalar are dropped."""
+    if row.state in FINAL:
+        return
+    previous = row.state
+    row.state, row.code, row.reason = "closed", code, reason[:2000]
+    row.updated_at = now or utcnow()
+    drop_arrays(session, row)
+    if tell:
+        send(session, keys, row, "close", {"code": code, "reason": reason[:2000]})
+    record(session, actor, "close", "deconfliction", row.id,
+           {"peer": row.peer_id, "code": code, "was": previous, "own_size": row.own_size,
+            "peer_size": row.peer_size, "told_peer": tell})  # fmt: skip
+
+
+__all__ = ["FINAL", "close", "send", "send_points"]

@@ -1,0 +1,89 @@
+"""Deconfliction API (C7): start, join, consent, decline, and what a user may see of sessions.
+
+Need-to-know: a session is seen by the members of its case (an invitation no
+case joined yet by every user); only the case owner consents or declines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from jointprobe import deconflict
+from jointprobe.exchange.identity import node_keys
+from jointprobe.node import Node
+from jointprobe.store.tables import User
+from jointprobe.web.deps import NodeDep, UserDep
+
+router = APIRouter(prefix="/deconflict", tags=["deconflict"])
+
+
+class StartIn(BaseModel):
+    peer: str = Field(min_length=1, max_length=64)
+    case_id: str = Field(min_length=1, max_length=64)
+    kinds: list[str] | None = Field(default=None, max_length=32)
+    by_kind: bool = False
+
+
+class JoinIn(BaseModel):
+    case_id: str = Field(min_length=1, max_length=64)
+    by_kind: bool = False
+
+
+class DeclineIn(BaseModel):
+    reason: str = Field(default="", max_length=2000)
+
+
+def _write(node: Node, user: User, act: Any) -> dict[str, Any]:
+    """Run ``act(session, user, keys)`` in one write transaction; the session as seen after."""
+    keys = node_keys(node)
+    with node.write_session() as session:
+        deconflict.expire_stalled(session, keys)
+        actor: User = session.merge(user)
+        row = act(session, actor, keys)
+        return deconflict.view(session, actor, row.id).to_dict()
+
+
+@router.get("")
+def sessions(node: NodeDep, user: UserDep, case_id: str | None = None) -> list[dict[str, Any]]:
+    with node.write_session() as session:
+        deconflict.expire_stalled(session, node_keys(node))
+        views = deconflict.list_sessions(session, session.merge(user), case_id=case_id)
+        return [v.to_dict() for v in views]
+
+
+@router.get("/{session_id}")
+def session_view(session_id: str, node: NodeDep, user: UserDep) -> dict[str, Any]:
+    with node.session() as session:
+        return deconflict.view(session, session.merge(user), session_id).to_dict()
+
+
+@router.post("", status_code=201)
+def start(body: StartIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
+    """Offer a case's selectors to a peer; both sides first learn only the count."""
+    return _write(node, user, lambda s, u, k: deconflict.start(
+        s, u, k, node.settings, peer=body.peer, case_id=body.case_id, kinds=body.kinds,
+        by_kind=body.by_kind))  # fmt: skip
+
+
+@router.post("/{session_id}/join")
+def join(session_id: str, body: JoinIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
+    """Answer a peer's invitation with one of our cases."""
+    return _write(node, user, lambda s, u, k: deconflict.join(
+        s, u, k, node.settings, session_id, case_id=body.case_id,
+        by_kind=body.by_kind))  # fmt: skip
+
+
+@router.post("/{session_id}/consent")
+def consent(session_id: str, node: NodeDep, user: UserDep) -> dict[str, Any]:
+    """The case owner agrees to reveal; shown once the peer's owner agrees too."""
+    return _write(node, user, lambda s, u, k: deconflict.consent(s, u, k, session_id))
+
+
+@router.post("/{session_id}/decline")
+def decline(session_id: str, body: DeclineIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
+    """The case owner ends the session; nothing is revealed."""
+    return _write(node, user, lambda s, u, k: deconflict.decline(
+        s, u, k, session_id, reason=body.reason))  # fmt: skip
