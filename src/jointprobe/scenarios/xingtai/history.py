@@ -49,10 +49,9 @@ STREAMS = (
     Stream(("alprazolam", "methamphetamine"), 2.0, {"CN": 0.4, "MX": 0.5, "CA": 0.1},
            {"CN": 0.4, "MX": 0.5, "CA": 0.1}, (6.0, 1.0)),
 )  # fmt: skip
-ROUTES: dict[str, tuple[Route, ...]] = {
-    "CN": ("post", "express", "air"), "IN": ("post", "express", "air"),
-    "MX": ("land", "land", "sea"), "CA": ("land", "post"), "DE": ("air", "express"),
-}  # fmt: skip
+ROUTES = {"CN": ("post", "express", "air"), "IN": ("post", "express", "air"),
+          "MX": ("land", "land", "sea"), "CA": ("land", "post"),
+          "DE": ("air", "express")}  # fmt: skip
 TRANSIT = {"CN": ("HK", None, None), "IN": ("AE", None), "DE": (None,), "MX": (None,),
            "CA": (None,)}  # fmt: skip
 CONCEALMENT = {"post": "letter or small parcel, goods mislabelled",

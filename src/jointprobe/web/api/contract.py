@@ -28,6 +28,7 @@ MEANINGS: dict[int, str] = {
     409: "Conflicts with the current state (already exists, already answered).",
     413: "The request body is over the node's limit (`JOINTPROBE_MAX_BODY_BYTES`).",
     422: "The request does not validate: `where` names the first field at fault.",
+    429: "Over a rate limit of the node (e.g. deconfliction sessions with one peer a day).",
 }
 
 

@@ -9,30 +9,37 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from jointprobe import deconflict
 from jointprobe.exchange.identity import node_keys
-from jointprobe.node import Node
+from jointprobe.node import Node, NodeIdText
 from jointprobe.store.tables import User
+from jointprobe.web.api.contract import SIGNED_IN, answers
+from jointprobe.web.api.schemas import SelectorKind
 from jointprobe.web.deps import NodeDep, UserDep
 
-router = APIRouter(prefix="/deconflict", tags=["deconflict"])
+router = APIRouter(prefix="/deconflict", tags=["deconflict"], responses=SIGNED_IN)
+#: a session is looked up and must be in the right state for the act; only its case's owner acts
+ACTS = (403, 404, 409)
 
 
 class StartIn(BaseModel):
-    peer: str = Field(min_length=1, max_length=64)
+    model_config = ConfigDict(extra="forbid")
+    peer: NodeIdText
     case_id: str = Field(min_length=1, max_length=64)
-    kinds: list[str] | None = Field(default=None, max_length=32)
-    by_kind: bool = False
+    kinds: list[SelectorKind] | None = Field(default=None, min_length=1, max_length=32)
+    by_kind: StrictBool = False
 
 
 class JoinIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     case_id: str = Field(min_length=1, max_length=64)
-    by_kind: bool = False
+    by_kind: StrictBool = False
 
 
 class DeclineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     reason: str = Field(default="", max_length=2000)
 
 
@@ -46,7 +53,7 @@ def _write(node: Node, user: User, act: Any) -> dict[str, Any]:
         return deconflict.view(session, actor, row.id).to_dict()
 
 
-@router.get("")
+@router.get("", responses=answers(404))
 def sessions(node: NodeDep, user: UserDep, case_id: str | None = None) -> list[dict[str, Any]]:
     with node.write_session() as session:
         deconflict.expire_stalled(session, node_keys(node))
@@ -54,13 +61,13 @@ def sessions(node: NodeDep, user: UserDep, case_id: str | None = None) -> list[d
         return [v.to_dict() for v in views]
 
 
-@router.get("/{session_id}")
+@router.get("/{session_id}", responses=answers(404))
 def session_view(session_id: str, node: NodeDep, user: UserDep) -> dict[str, Any]:
     with node.session() as session:
         return deconflict.view(session, session.merge(user), session_id).to_dict()
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=answers(400, 403, 404, 409, 413, 429))
 def start(body: StartIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
     """Offer a case's selectors to a peer; both sides first learn only the count."""
     return _write(node, user, lambda s, u, k: deconflict.start(
@@ -68,7 +75,7 @@ def start(body: StartIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
         by_kind=body.by_kind))  # fmt: skip
 
 
-@router.post("/{session_id}/join")
+@router.post("/{session_id}/join", responses=answers(400, *ACTS, 413))
 def join(session_id: str, body: JoinIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
     """Answer a peer's invitation with one of our cases."""
     return _write(node, user, lambda s, u, k: deconflict.join(
@@ -76,13 +83,13 @@ def join(session_id: str, body: JoinIn, node: NodeDep, user: UserDep) -> dict[st
         by_kind=body.by_kind))  # fmt: skip
 
 
-@router.post("/{session_id}/consent")
+@router.post("/{session_id}/consent", responses=answers(*ACTS))
 def consent(session_id: str, node: NodeDep, user: UserDep) -> dict[str, Any]:
     """The case owner agrees to reveal; shown once the peer's owner agrees too."""
     return _write(node, user, lambda s, u, k: deconflict.consent(s, u, k, session_id))
 
 
-@router.post("/{session_id}/decline")
+@router.post("/{session_id}/decline", responses=answers(400, *ACTS, 413))
 def decline(session_id: str, body: DeclineIn, node: NodeDep, user: UserDep) -> dict[str, Any]:
     """The case owner ends the session; nothing is revealed."""
     return _write(node, user, lambda s, u, k: deconflict.decline(

@@ -21,6 +21,9 @@ from jointprobe.cases.lab import LabResultIn
 from jointprobe.cases.marking import AdmiraltyGrade, Handling, TlpLabel
 from jointprobe.timeutil import Day, UtcDatetime
 
+#: A selector's kind (``entities.normalise.SELECTOR_KINDS``); a name is screened on its own.
+SelectorKind = Literal["phone", "email", "domain", "url", "wallet", "parcel", "passport", "company"]
+
 
 class Marked(BaseModel):
     model_config = ConfigDict(from_attributes=True)

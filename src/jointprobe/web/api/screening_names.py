@@ -16,6 +16,7 @@ from jointprobe.screening.decisions import decide
 from jointprobe.screening.lists import lists
 from jointprobe.screening.matching import screen_name_as, screen_selector_as
 from jointprobe.web.api.contract import SIGNED_IN, answers
+from jointprobe.web.api.schemas import SelectorKind
 from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/screening", tags=["screening"], responses=SIGNED_IN)
@@ -24,8 +25,6 @@ router = APIRouter(prefix="/screening", tags=["screening"], responses=SIGNED_IN)
 ScreenSchema = Literal[
     "Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane"
 ]
-#: What a selector may be screened as (``entities.normalise.SELECTOR_KINDS``; a name has /names).
-SelectorKind = Literal["phone", "email", "domain", "url", "wallet", "parcel", "passport", "company"]
 
 
 @router.get("/names", responses=answers(403))
