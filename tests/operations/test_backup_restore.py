@@ -111,7 +111,9 @@ def test_a_restored_node_gets_back_what_peers_sent_after_the_backup(tmp_path: Pa
             assert report.ok, report.problems
         # how the channels mended: the peer sent again what the restore lost; we renumbered
         assert [d["queued_again"] for d in _resyncs(us) if "queued_again" in d] == [3]
-        assert [d["renumbered"] for d in _resyncs(cn2) if "renumbered" in d] == [[[3, 5], [4, 6]]]
+        # one resync or two, as the deliveries fall: every lost slot renumbered once, in order
+        renumbered = [pair for d in _resyncs(cn2) for pair in d.get("renumbered", [])]
+        assert renumbered == [[3, 5], [4, 6]]
         cn2.close()
     us.close()
 
