@@ -55,15 +55,13 @@ class Reply:
 
 
 class Deck:
-    """Faults in a shuffled deck: each enabled one at least once per deck, the rest clean
-    (the first deck half faults, so that a short run meets every type)."""
+    """Faults in a shuffled deck: each enabled one at least once per deck, the rest clean."""
 
     def __init__(self, faults: Iterable[str], rate: float, rng: random.Random) -> None:
         self.faults = sorted(faults)
         self.rate = rate
         self.rng = rng
         self.cards: list[str | None] = []
-        self.dealt = 0
         self.lock = threading.Lock()
 
     def draw(self) -> str | None:
@@ -75,11 +73,7 @@ class Deck:
             return self.cards.pop()
 
     def _deal(self) -> list[str | None]:
-        # the first deck is dense (one clean request per fault), so that a short run
-        # still meets every fault type; later decks hold the configured rate
-        rate = 0.5 if not self.dealt else self.rate
-        self.dealt += 1
-        size = max(len(self.faults), round(len(self.faults) / rate))
+        size = max(len(self.faults), round(len(self.faults) / self.rate))
         cards: list[str | None] = [*self.faults]
         cards += [None] * (size - len(cards))
         self.rng.shuffle(cards)

@@ -111,9 +111,10 @@ def test_a_restored_node_gets_back_what_peers_sent_after_the_backup(tmp_path: Pa
             assert report.ok, report.problems
         # how the channels mended: the peer sent again what the restore lost; we renumbered
         assert [d["queued_again"] for d in _resyncs(us) if "queued_again" in d] == [3]
-        # one resync or two, as the deliveries fall: every lost slot renumbered once, in order
+        # the first slot the restore lost is renumbered past the peer's; a later one either
+        # too, or it got a fresh number once the counter had moved up (as deliveries fall)
         renumbered = [pair for d in _resyncs(cn2) for pair in d.get("renumbered", [])]
-        assert renumbered == [[3, 5], [4, 6]]
+        assert renumbered[:1] == [[3, 5]] and renumbered[1:] in ([], [[4, 6]]), renumbered
         cn2.close()
     us.close()
 
