@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -61,7 +62,7 @@ def _effects(node: Node) -> dict[str, int]:
         return {m: n for m, n in rows if m is not None}
 
 
-def _resyncs(node: Node) -> list[dict[str, object]]:
+def _resyncs(node: Node) -> list[dict[str, Any]]:
     with node.session() as session:
         rows = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "resync"))
         return [dict(r) for r in rows]
