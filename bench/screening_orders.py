@@ -39,6 +39,7 @@ from jointprobe.node import init_node
 from jointprobe.resolve.hits import find_hits
 from jointprobe.resolve.importers.ofac_import import import_ofac_sdn
 from jointprobe.screening.flag_rules import PastOrder
+from jointprobe.screening.lists import import_list
 from jointprobe.screening.order_reading import parse_order
 from jointprobe.screening.verdict import rule_set, screen_order
 
@@ -136,11 +137,14 @@ def main() -> None:
         node = init_node(Settings(data_dir=Path(tmp)), "us-bench", "Bench", "US")
         with node.session() as session:
             create_user(session, "bench", "analyst")
+            create_user(session, "bench-sup", "supervisor")
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("importing OFAC SDN", total=None)
             import_ofac_sdn(
                 node.sessions, "bench", OFAC, on_entity=lambda n: progress.update(task, completed=n)
             )
+            progress.update(task, description="registering it as a screening list")
+            import_list(node.sessions, "bench-sup", OFAC, name="ofac-sdn", fmt="ofac")
         raws = make_orders(args.orders)
         orders = [parse_order(o, i) for i, o in enumerate(raws, start=1)]
         rules = rule_set()

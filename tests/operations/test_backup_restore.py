@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -61,7 +62,7 @@ def _effects(node: Node) -> dict[str, int]:
         return {m: n for m, n in rows if m is not None}
 
 
-def _resyncs(node: Node) -> list[dict[str, object]]:
+def _resyncs(node: Node) -> list[dict[str, Any]]:
     with node.session() as session:
         rows = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "resync"))
         return [dict(r) for r in rows]
@@ -111,7 +112,10 @@ def test_a_restored_node_gets_back_what_peers_sent_after_the_backup(tmp_path: Pa
             assert report.ok, report.problems
         # how the channels mended: the peer sent again what the restore lost; we renumbered
         assert [d["queued_again"] for d in _resyncs(us) if "queued_again" in d] == [3]
-        assert [d["renumbered"] for d in _resyncs(cn2) if "renumbered" in d] == [[[3, 5], [4, 6]]]
+        # the first slot the restore lost is renumbered past the peer's; a later one either
+        # too, or it got a fresh number once the counter had moved up (as deliveries fall)
+        renumbered = [pair for d in _resyncs(cn2) for pair in d.get("renumbered", [])]
+        assert renumbered[:1] == [[3, 5]] and renumbered[1:] in ([], [[4, 6]]), renumbered
         cn2.close()
     us.close()
 
