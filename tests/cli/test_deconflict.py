@@ -28,7 +28,7 @@ def test_deconflict_commands_run_a_session_to_its_reveal(tmp_path: Path) -> None
     assert code == 3 and "no case 'diana'" in out, out  # need-to-know
     code, out = jp(us, "deconflict", "start", "--peer", CN, "--case", "diana", "--kinds", "email",
                    "--as", "analyst")  # fmt: skip
-    assert code == 2 and "deconflict.empty" in out, out
+    assert code == 4 and "deconflict.empty" in out, out
     code, out = jp(us, "deconflict", "start", "--peer", CN, "--case", "diana", "--as", "analyst")
     assert code == 0 and "2 selectors" in out, out
     [row] = sessions(us)

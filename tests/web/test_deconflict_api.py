@@ -41,7 +41,7 @@ def test_the_api_runs_a_session_and_keeps_need_to_know(tmp_path: Path) -> None:
         assert r.status_code == 404, r.text
         r = ua.post("/api/v1/deconflict", headers=uh["analyst"],
                     json={"peer": CN, "case_id": "diana", "kinds": ["email"]})  # fmt: skip
-        assert (r.status_code, r.json()["code"]) == (422, "deconflict.empty")
+        assert (r.status_code, r.json()["code"]) == (409, "deconflict.empty")
         r = ua.post("/api/v1/deconflict", headers=uh["analyst"],
                     json={"peer": CN, "case_id": "diana"})  # fmt: skip
         assert r.status_code == 201, r.text

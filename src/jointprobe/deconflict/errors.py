@@ -3,9 +3,8 @@
 ::
 
     JointprobeError
-    ├── InvalidInput
-    │   └── NothingToCompare      deconflict.empty             422
     ├── Conflict
+    │   ├── NothingToCompare      deconflict.empty             409
     │   ├── SessionState          deconflict.state             409
     │   └── CapExceeded           deconflict.cap_exceeded      409
     │       └── RateLimited       deconflict.rate_limited      429
@@ -25,10 +24,12 @@ session is closed with its code, nothing is revealed, and the peer is told
 
 from __future__ import annotations
 
-from jointprobe.errors import Conflict, Forbidden, InvalidInput, JointprobeError
+from jointprobe.errors import Conflict, Forbidden, JointprobeError
 
 
-class NothingToCompare(InvalidInput):
+class NothingToCompare(Conflict):
+    """The case holds no selectors of the kinds named: its state, not the request, is at fault."""
+
     code = "deconflict.empty"
 
 
