@@ -40,3 +40,9 @@ def test_an_aware_time_is_written_in_utc() -> None:
 def test_a_number_is_not_a_time() -> None:
     with pytest.raises(ValidationError, match="RFC 3339 text"):
         Stamped.model_validate({"at": 1764748800})
+
+
+@pytest.mark.parametrize("edge", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00"])
+def test_a_time_whose_utc_form_leaves_the_calendar_is_refused_not_a_crash(edge: str) -> None:
+    with pytest.raises(ValidationError, match="outside the years 1 to 9999"):
+        Stamped.model_validate({"at": edge})

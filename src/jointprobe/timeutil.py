@@ -35,6 +35,14 @@ def iso(ts: datetime, *, timespec: Literal["milliseconds", "microseconds"] = "mi
     return as_utc(ts).isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
+def _in_utc(ts: datetime) -> datetime:
+    """:func:`as_utc` for input: a time whose UTC form leaves years 1–9999 is refused."""
+    try:
+        return as_utc(ts)
+    except OverflowError:
+        raise ValueError("the time in UTC falls outside the years 1 to 9999") from None
+
+
 def _utc_json(value: datetime, handler: SerializerFunctionWrapHandler) -> Any:
     return handler(as_utc(value))
 
@@ -49,7 +57,7 @@ def _not_a_number(value: Any) -> Any:
 UtcDatetime = Annotated[
     datetime,
     BeforeValidator(_not_a_number),
-    AfterValidator(as_utc),
+    AfterValidator(_in_utc),
     WrapSerializer(_utc_json, when_used="json"),
 ]
 """The one rule for a time at a boundary (API models, forms): read in UTC (a time
