@@ -85,23 +85,23 @@ CHANNEL_KINDS = frozenset({"receipt", "void"})
 MAX_JSON_DEPTH = 64
 MAX_RECIPIENTS = 64
 MAX_SEQ = 2**53 - 1
-_FIELDS = frozenset(
-    {
-        "version",
-        "id",
-        "kind",
-        "sender",
-        "recipients",
-        "created",
-        "sent",
-        "conversation_id",
-        "in_reply_to",
-        "seq",
-        "payload",
-        "keys",
-        "signature",
-    }
+#: an envelope's fields, in the order docs/protocol.md §2 gives them; no others
+FIELDS: tuple[str, ...] = (
+    "version",
+    "id",
+    "kind",
+    "sender",
+    "recipients",
+    "created",
+    "sent",
+    "conversation_id",
+    "in_reply_to",
+    "seq",
+    "payload",
+    "keys",
+    "signature",
 )
+_FIELDS = frozenset(FIELDS)
 _SEALED_KEY_BYTES = SecretBox.KEY_SIZE + crypto_box_SEALBYTES
 
 
@@ -526,6 +526,7 @@ def open_envelope(envelope: Envelope, keys: NodeKeys) -> Message:
 
 __all__ = [
     "CHANNEL_KINDS",
+    "FIELDS",
     "KINDS",
     "MAX_JSON_DEPTH",
     "SEQUENCED_KINDS",

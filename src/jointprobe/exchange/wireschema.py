@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jointprobe.exchange.envelope import KINDS, MAX_RECIPIENTS, MAX_SEQ
+from jointprobe.exchange.envelope import FIELDS, KINDS, MAX_RECIPIENTS, MAX_SEQ
 from jointprobe.exchange.inbox import MAX_BATCH
 from jointprobe.exchange.wire import VERSION
 
@@ -33,21 +33,7 @@ def envelope_schema() -> dict[str, Any]:
         "title": "Envelope",
         "type": "object",
         "additionalProperties": False,
-        "required": [
-            "version",
-            "id",
-            "kind",
-            "sender",
-            "recipients",
-            "created",
-            "sent",
-            "conversation_id",
-            "in_reply_to",
-            "seq",
-            "payload",
-            "keys",
-            "signature",
-        ],  # fmt: skip
+        "required": list(FIELDS),
         "properties": {
             "version": {"type": "string", "enum": [VERSION]},
             "id": message_id,
