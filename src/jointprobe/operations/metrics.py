@@ -94,10 +94,10 @@ def _store_metrics(session: Session, node: Node) -> Iterator[Metric]:
         select(OutboxEntry.peer_id, OutboxEntry.state, func.count())
         .where(OutboxEntry.state.in_(("parked", "refused")))
         .group_by(OutboxEntry.peer_id, OutboxEntry.state))}  # fmt: skip
-    holding = dict(session.execute(
+    holding = {s: n for s, n in session.execute(
         select(InboxEntry.sender, func.count()).where(InboxEntry.state == "held")
-        .group_by(InboxEntry.sender)).tuples().all())  # fmt: skip
-    since = dict(session.execute(select(Peer.node_id, Peer.failing_since)).tuples().all())
+        .group_by(InboxEntry.sender))}  # fmt: skip
+    since = {p: t for p, t in session.execute(select(Peer.node_id, Peer.failing_since))}
     for peer in peers:
         count, first = waiting.get(peer, (0, None))
         queued.add_metric([peer], count)
