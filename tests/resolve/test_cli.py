@@ -7,7 +7,9 @@ from jointprobe.accounts import create_user
 from jointprobe.cli import resolve as resolve_cli
 from jointprobe.cli.main import root
 from jointprobe.config import Settings
-from jointprobe.node import init_node
+from jointprobe.node import init_node, open_node
+from jointprobe.screening.lists import lists
+from jointprobe.screening.matching import screen_selector
 
 
 def _app() -> typer.Typer:
@@ -70,3 +72,32 @@ def test_resolve_writes_candidates(tmp_path: Path) -> None:
     assert out.exists()
     header = out.read_text().splitlines()[0]
     assert header.startswith("unique_id_l,unique_id_r,match_probability")
+
+
+def test_import_by_an_admin_registers_the_screening_list(tmp_path: Path, ofac_slice: Path) -> None:
+    node = init_node(Settings(data_dir=tmp_path), "us-test", "Test node", "US")
+    with node.session() as session:
+        create_user(session, "sam", "admin")
+        create_user(session, "alice", "analyst")
+    node.close()
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path)]
+    by_analyst = runner.invoke(
+        _app(), [*base, "import", "ofac-sdn", str(ofac_slice), "--as", "alice"]
+    )
+    assert by_analyst.exit_code == 0, by_analyst.output
+    assert "not registered as the screening list 'ofac-sdn'" in by_analyst.output
+    node = open_node(Settings(data_dir=tmp_path))
+    with node.session() as session:
+        assert lists(session) == []
+    node.close()
+    by_admin = runner.invoke(_app(), [*base, "import", "ofac-sdn", str(ofac_slice), "--as", "sam"])
+    assert by_admin.exit_code == 0, by_admin.output
+    assert "screening list ofac-sdn" in by_admin.output
+    node = open_node(Settings(data_dir=tmp_path))
+    with node.session() as session:
+        (row,) = lists(session)
+        assert (row.name, row.format) == ("ofac-sdn", "ofac") and row.entries > 0
+        found = screen_selector(session, "email", "goldenchemical@live.com")
+    node.close()
+    assert any(m.list_name == "ofac-sdn" and m.match for m in found)

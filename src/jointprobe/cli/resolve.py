@@ -21,6 +21,7 @@ from jointprobe.resolve.importers.ofac_import import import_ofac_sdn
 from jointprobe.resolve.importers.records import ReadReport, read_csv, read_ftm
 from jointprobe.resolve.linkage import ENGINES, link
 from jointprobe.resolve.mapping import load_mapping
+from jointprobe.screening.lists import OFAC_LIST, import_list, may_change_lists
 
 hits_app = typer.Typer(help="Instant hits: local entities sharing a selector or a name.")
 resolve_app = typer.Typer(help="Batch linkage / dedupe of an import with Splink.")
@@ -115,21 +116,47 @@ def import_ofac(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="OFAC legacy sdn.csv"),
     as_user: str = AsOption,
 ) -> None:
-    """Import the OFAC SDN list as FtM entities (aliases, e-mails, wallets, passports, DOBs)."""
+    """Import the OFAC SDN list as FtM entities (aliases, e-mails, wallets, passports, DOBs).
+
+    An admin or supervisor also registers it as the screening list ``ofac-sdn``
+    (``screen list import`` does the same import); anyone else imports the
+    entities for ``hits`` and is told who can register the list.
+    """
     node = open_node(settings(ctx))
     try:
+        with node.session() as session:
+            registers = may_change_lists(session, as_user)
         with Progress(*Progress.get_default_columns(), console=err_console) as progress:
             task = progress.add_task("OFAC SDN", total=None)
-            report = import_ofac_sdn(
-                node.sessions, as_user, path, on_entity=lambda n: progress.update(task, completed=n)
-            )
+
+            def seen(count: int) -> None:
+                progress.update(task, completed=count)
+
+            if registers:
+                listed = import_list(
+                    node.sessions, as_user, path, name=OFAC_LIST, fmt="ofac", on_entity=seen
+                )
+            else:
+                report = import_ofac_sdn(node.sessions, as_user, path, on_entity=seen)
     finally:
         node.close()
-    console.print(
-        f"{report.rows} list entries → {report.imported} entities imported, "
-        f"{report.already_present} already present, {len(report.errors)} refused"
-    )
-    for where, why in report.errors[:20]:
+    if registers:
+        console.print(
+            f"{listed.rows} list entries → screening list {OFAC_LIST}: {listed.added} added, "
+            f"{listed.updated} updated, {listed.removed} removed, {listed.unchanged} unchanged, "
+            f"{len(listed.errors)} refused"
+        )
+        errors = listed.errors
+    else:
+        console.print(
+            f"{report.rows} list entries → {report.imported} entities imported, "
+            f"{report.already_present} already present, {len(report.errors)} refused"
+        )
+        console.print(f"not registered as the screening list {OFAC_LIST!r}: an admin or "
+                      f"supervisor runs `jointprobe screen list import {path.name} "
+                      f"--name {OFAC_LIST} --format ofac`")  # fmt: skip
+        errors = report.errors
+    for where, why in errors[:20]:
         err_console.print(f"[yellow]{where}[/] {why}")
 
 

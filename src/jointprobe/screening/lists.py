@@ -33,6 +33,8 @@ from jointprobe.timeutil import utcnow
 
 LIST_ADMIN_ROLES = frozenset({"admin", "supervisor"})
 WATCHLIST = "watchlist"
+#: The name ``import ofac-sdn`` registers the OFAC SDN list under.
+OFAC_LIST = "ofac-sdn"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _CHUNK = 500
@@ -62,11 +64,21 @@ def _digest(proxy: EntityProxy) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def _user(session: Session, username: str) -> User:
+def _account(session: Session, username: str) -> User:
     actor = session.scalar(select(User).where(User.username == username))
     if actor is None:
         raise NotFound(f"no user {username!r}")
-    if actor.role not in LIST_ADMIN_ROLES:
+    return actor
+
+
+def may_change_lists(session: Session, username: str) -> bool:
+    """Whether ``username`` may import, refresh or add to screening lists."""
+    return _account(session, username).role in LIST_ADMIN_ROLES
+
+
+def _user(session: Session, username: str) -> User:
+    actor = _account(session, username)
+    if not may_change_lists(session, username):
         raise Forbidden(f"{username} ({actor.role}) may not change screening lists")
     return actor
 
