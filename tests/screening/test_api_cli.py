@@ -31,6 +31,7 @@ def test_the_api_screens_names_for_screening_roles_only(screening_node: Node) ->
             True,
             "ofac-sdn",
         )
+        assert top["schema"] == "Organization" and top["reasons"] and 0 < top["score"] <= 1
         refused = client.get(
             "/api/v1/screening/names",
             params={"q": "Acme"},
@@ -49,10 +50,13 @@ def test_the_api_screens_names_for_screening_roles_only(screening_node: Node) ->
             headers={"Authorization": f"Bearer {tokens['ana']}"},
         )
         assert decided.status_code == 201, decided.text
+        assert decided.json()["decision"] == "match"
         listed = client.get(
             "/api/v1/screening/lists", headers={"Authorization": f"Bearer {tokens['ana']}"}
         )
-        assert [row["name"] for row in listed.json()] == ["ofac-sdn"]
+        (row,) = listed.json()
+        assert row["name"] == "ofac-sdn" and row["list_date"] == "2024-05-03"
+        assert row["imported_at"].endswith("Z")
 
 
 def test_the_command_line_imports_a_list_and_screens(tmp_path: Path, ofac_file: Path) -> None:

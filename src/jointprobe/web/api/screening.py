@@ -25,6 +25,7 @@ from jointprobe.screening.order_service import (
 )
 from jointprobe.screening.order_tables import ScreenedOrder
 from jointprobe.web.api.contract import SIGNED_IN, answers
+from jointprobe.web.api.screening_models import ScreeningBatchOut, StoredScreeningOut
 from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/screening", tags=["screening"], responses=SIGNED_IN)
@@ -82,7 +83,7 @@ def _row_out(row: ScreenedOrder) -> dict[str, Any]:
         "id": row.id,
         "order_id": row.order_ref,
         "customer_id": row.customer_id,
-        "order_date": row.order_date.isoformat(),
+        "order_date": row.order_date,
         "verdict": row.verdict,
         "points": row.points,
         "reasons": row.reasons,
@@ -91,11 +92,11 @@ def _row_out(row: ScreenedOrder) -> dict[str, Any]:
         "tlp": row.tlp,
         "handling": row.handling,
         "fictional": row.fictional,
-        "screened_at": row.screened_at.isoformat(),
+        "screened_at": row.screened_at,
     }
 
 
-@router.post("/orders", responses=answers(400, 403, 404, 413))
+@router.post("/orders", response_model=ScreeningBatchOut, responses=answers(400, 403, 404, 413))
 def screen_orders(
     body: ScreeningRequest, session: WriteSessionDep, user: UserDep, node: NodeDep
 ) -> dict[str, Any]:
@@ -124,7 +125,7 @@ class _AllInvalid(InvalidInput):
         )
 
 
-@router.get("/orders", responses=answers(403))
+@router.get("/orders", response_model=list[StoredScreeningOut], responses=answers(403))
 def screenings_index(
     session: SessionDep,
     user: UserDep,
@@ -136,7 +137,9 @@ def screenings_index(
     return [_row_out(r) for r in list_screenings(session, user, verdict=verdict, limit=limit)]
 
 
-@router.get("/orders/{screening_id}", responses=answers(403, 404))
+@router.get(
+    "/orders/{screening_id}", response_model=StoredScreeningOut, responses=answers(403, 404)
+)
 def screenings_show(screening_id: str, session: WriteSessionDep, user: UserDep) -> dict[str, Any]:
     """One stored screening (need-to-know: a hidden one is 404); the read is audited."""
     check_may_screen(user)

@@ -17,6 +17,7 @@ from jointprobe.screening.lists import lists
 from jointprobe.screening.matching import screen_name_as, screen_selector_as
 from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.api.schemas import SelectorKind
+from jointprobe.web.api.screening_models import DecisionOut, ListOut, MatchOut
 from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/screening", tags=["screening"], responses=SIGNED_IN)
@@ -27,7 +28,7 @@ ScreenSchema = Literal[
 ]
 
 
-@router.get("/names", responses=answers(403))
+@router.get("/names", response_model=list[MatchOut], responses=answers(403))
 def screen_names(
     session: WriteSessionDep,
     user: UserDep,
@@ -49,7 +50,7 @@ def screen_names(
     return [asdict(m) for m in found]
 
 
-@router.get("/selectors", responses=answers(403))
+@router.get("/selectors", response_model=list[MatchOut], responses=answers(403))
 def screen_selectors(
     session: WriteSessionDep,
     user: UserDep,
@@ -60,7 +61,7 @@ def screen_selectors(
     return [asdict(m) for m in screen_selector_as(session, user, kind, value)]
 
 
-@router.get("/lists")
+@router.get("/lists", response_model=list[ListOut])
 def screening_lists(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
     """Every list with its format, date, entry count and last import."""
     return [
@@ -68,8 +69,8 @@ def screening_lists(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
             "name": r.name,
             "format": r.format,
             "source": r.source,
-            "list_date": r.list_date.isoformat() if r.list_date else None,
-            "imported_at": r.imported_at.isoformat(),
+            "list_date": r.list_date,
+            "imported_at": r.imported_at,
             "imported_by": r.imported_by,
             "entries": r.entries,
         }  # fmt: skip
@@ -85,7 +86,12 @@ class DecisionIn(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
-@router.post("/decisions", status_code=201, responses=answers(400, 403, 404, 413))
+@router.post(
+    "/decisions",
+    status_code=201,
+    response_model=DecisionOut,
+    responses=answers(400, 403, 404, 413),
+)
 def screening_decision(body: DecisionIn, session: WriteSessionDep, user: UserDep) -> dict[str, Any]:
     """Remember an analyst's decision on (screened name, list entry)."""
     row = decide(session, user, body.query, body.entry_id, body.decision, body.note)
