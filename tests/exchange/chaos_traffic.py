@@ -106,7 +106,8 @@ class Replier:
 
     def finish(self) -> None:
         self.stop.set()
-        self.thread.join(30)
+        if self.thread.ident is not None:  # started (a failed start must not hide its error)
+            self.thread.join(30)
 
     def _run(self) -> None:
         while not self.stop.wait(0.5):

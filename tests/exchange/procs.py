@@ -53,7 +53,7 @@ class Process:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.05)
-        raise AssertionError("node did not come up")
+        raise AssertionError(f"node did not come up within {self.startup_seconds} s")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flush; what a power cut does."""
