@@ -190,7 +190,7 @@ def _no_orphans() -> None:  # pragma: no cover - runs in the child before exec
 class Servers:
     """``jointprobe serve`` for each node; stopped on exit, whatever happened."""
 
-    def __init__(self, nodes: list[DemoNode], *, startup_timeout: float = 40.0) -> None:
+    def __init__(self, nodes: list[DemoNode], *, startup_timeout: float = 120.0) -> None:
         self.nodes = nodes
         self.startup_timeout = startup_timeout
 
