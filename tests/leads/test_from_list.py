@@ -299,3 +299,21 @@ def test_json_lines_lists_read_like_csv() -> None:
     read = read_list(text, "jsonl", spec, where="x.jsonl")
     assert [r.properties["name"] for r in read.rows] == [["Ivy Example"]]
     assert [line for line, _ in read.bad] == [2, 3] and read.bad[1][1] == "no name"
+
+
+def test_a_row_the_entity_checks_refuse_is_reported_and_leaves_nothing(
+    us_cn: tuple[Node, Node],
+) -> None:
+    us, _ = us_cn
+    mapping = MAPPING + "customer_of: ring\n"
+    with us.write_session() as session:
+        add_entity(session, analyst(session), {"id": "ring", "schema": "Organization",
+                   "properties": {"name": ["The ring"]}}, case_id="seized-2017")  # fmt: skip
+    text = HEADER + ROWS[0] + "\n" + "10,Jo Example,+1 999 1,,,NY,,,,\n"
+    report = _run(us, text, mapping=mapping)
+    assert [line for line, _ in report.bad] == [3] and "phone" in report.bad[0][1]
+    with us.session() as session:
+        ids = {e.id for e in case_entities(session, "seized-2017")}
+        assert not any("-10" in i for i in ids)  # neither Jo nor Jo's link to the ring
+        links = [i for i in ids if "customer-of-ring" in i]
+        assert len(links) == 1

@@ -132,7 +132,7 @@ def _place_all(
     req: ListRequest, report: ListReport, on_row: Callable[[int], None] | None,
 ) -> list[Person]:  # fmt: skip
     placed: list[Person] = []
-    source = f"customer list {req.name} (import {report.import_id})"
+    source = f"{req.name} (list import {report.import_id[:8]})"
     for row in read.rows:
         try:
             with session.begin_nested():
@@ -254,7 +254,7 @@ def _run(
     where.update(_abroad(session, actor, case, foreign, req, keys, report))
     report.people = _people_rows(people, where)
     counts = Counter(r.kind for r in report.routes for _ in range(r.count))
-    title = (f"Customer list {req.name}: {len(people)} people ({report.linked} already held); "
+    title = (f"{req.name}: {len(people)} people ({report.linked} already held); "
              + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))  # fmt: skip
     add_event(session, actor, case.id, EventIn(
         kind="note", title=title[:500], tlp=req.tlp, fictional=mapping.fictional,
