@@ -513,7 +513,8 @@ def run_story(us: DemoNode, cn: DemoNode, story: Story | None = None) -> Story:
             f"/cases/{CASE_ID}/leads/from-list",
             {
                 "content": fictional.buyer_list_csv(people), "format": "csv",
-                "mapping": buyers_mapping(), "name": "the Xingtai ring's customer list (generated: FICTIONAL)",
+                "mapping": buyers_mapping(),
+                "name": "the Xingtai ring's customer list (generated: FICTIONAL)",
                 "title": f"{len(people)} US residents who tried to buy from the Xingtai ring",
                 "narrative": "Buyers identified from the ring's records "
                 "(002_0ea23f8eab74a5d9.txt: 'more than 50 US residents'); "
