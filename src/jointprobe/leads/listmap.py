@@ -158,6 +158,8 @@ def read_list_mapping(text: str, *, where: str = "mapping") -> ListMapping:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InvalidInput(f"mapping is not valid YAML: {exc}", where=where) from exc
+    except RecursionError:
+        raise InvalidInput("mapping is nested too deep", where=where) from None
     return parse_list_mapping(data, where=where)
 
 

@@ -101,12 +101,23 @@ def _row(line: int, raw: dict[str, object], mapping: ListMapping) -> ListRow:
 
 def _csv(text: str, mapping: ListMapping, where: str) -> Iterator[tuple[int, object]]:
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise InvalidInput(f"the header cannot be read as CSV: {exc}", where=where) from None
     if header is None:
         raise InvalidInput("the list is empty", where=where)
     header = [h.strip() for h in header]
     mapping.check_header(header, where=where)
-    for raw in reader:
+    while True:
+        try:
+            raw = next(reader, None)
+        except csv.Error as exc:  # a field over the csv module's limit, a stray quote…
+            raise InvalidInput(
+                f"line {reader.line_num}: not CSV ({exc}); nothing imported", where=where
+            ) from None
+        if raw is None:
+            return
         line = reader.line_num
         if not raw or not any(cell.strip() for cell in raw):
             continue
@@ -125,6 +136,9 @@ def _jsonl(text: str, mapping: ListMapping, where: str) -> Iterator[tuple[int, o
             raw = json.loads(source)
         except json.JSONDecodeError as exc:
             yield line, f"malformed JSON: {exc.msg}"
+            continue
+        except RecursionError:
+            yield line, "JSON nested too deep"
             continue
         if not isinstance(raw, dict):
             yield line, "not a JSON object"
