@@ -8,10 +8,12 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from jointprobe.cases.marking import TlpLabel
 from jointprobe.exchange.identity import node_keys
 from jointprobe.leads.fromlist import ListRequest, from_list
 from jointprobe.leads.listmap import read_list_mapping
 from jointprobe.leads.listread import check_size, read_list
+from jointprobe.node import NodeIdText
 from jointprobe.store.tables import User
 from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.deps import NodeDep, UserDep
@@ -30,9 +32,9 @@ class LeadListRequest(BaseModel):
     format: Literal["csv", "jsonl"] = "csv"
     mapping: str = Field(min_length=1, max_length=50_000, description="The mapping, as YAML")
     name: str = Field(default="customer list", min_length=1, max_length=200)
-    tlp: str = Field(default="AMBER", max_length=16)
+    tlp: TlpLabel = "AMBER"
     use: Literal["intelligence", "evidential"] = "intelligence"
-    peers: dict[str, str] = Field(
+    peers: dict[str, NodeIdText] = Field(
         default_factory=dict, max_length=64, description="country -> peer, where several cover it"
     )
     title: str | None = Field(default=None, min_length=1, max_length=300)
