@@ -201,8 +201,8 @@ def _abroad(
         else:
             try:
                 with session.begin_nested():
-                    row.refs = send_referral_parts(session, actor, keys, _referral(
-                        case, group, req, country, partner.node_id))  # fmt: skip
+                    for data in _referrals(case, group, req, country, partner.node_id):
+                        row.refs += send_referral_parts(session, actor, keys, data)
             except JointprobeError as exc:
                 row.kind, row.note = "unsent", f"not sent to {partner.node_id}: {exc.message}"
         report.routes.append(row)
@@ -211,10 +211,22 @@ def _abroad(
     return out
 
 
-def _referral(
+#: most entity ids one ReferralIn takes (it splits them into messages itself)
+_IDS_PER_REFERRAL = 5_000
+
+
+def _referrals(
     case: Case, group: list[Person], req: ListRequest, country: str, peer_id: str
-) -> ReferralIn:
+) -> list[ReferralIn]:
     ids = list(dict.fromkeys(p.entity_id for p in group))
+    return [_referral(case, group, ids[i : i + _IDS_PER_REFERRAL], req, country, peer_id)
+            for i in range(0, len(ids), _IDS_PER_REFERRAL)]  # fmt: skip
+
+
+def _referral(
+    case: Case, group: list[Person], ids: list[str], req: ListRequest, country: str,
+    peer_id: str,
+) -> ReferralIn:  # fmt: skip
     fictional = " (the people are FICTIONAL)" if any(p.fictional for p in group) else ""
     title = req.title or f"{len(group)} people in {country.upper()} from {req.name}"
     narrative = req.narrative or (

@@ -94,7 +94,7 @@ class LeadListOut(BaseModel):
 @router.post(
     "/{case_id}/leads/from-list",
     response_model=LeadListOut,
-    responses=answers(403, 404, 413),
+    responses=answers(400, 403, 404, 413),
 )
 def leads_from_list(
     case_id: str, body: LeadListRequest, node: NodeDep, user: UserDep
