@@ -128,6 +128,12 @@ class Settings(BaseSettings):
         le=10_000,
         description="Most orders one API request or web form may screen.",
     )
+    leads_list_max_bytes: int = Field(
+        default=20_000_000,
+        ge=1_000,
+        description="Largest customer list `leads from-list` reads (CLI file or API body, "
+        "bytes); a larger one is refused whole (`leads.list_too_large`, 413), nothing imported.",
+    )
     deconflict_max_elements: int = Field(
         default=100_000,
         ge=1,

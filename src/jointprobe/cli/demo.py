@@ -72,6 +72,22 @@ def _render_us_case(out: Console, events: list[dict[str, Any]]) -> None:
     out.print(table)
 
 
+def _render_buyer_list(out: Console, story: Story) -> None:
+    """How the Chinese node routed the seized buyer list (``leads from-list``)."""
+    report = story.buyer_list
+    if not report:
+        return
+    out.print(
+        f"the ring's customer list ({FICTION} people) through `leads from-list`: "
+        f"{report['rows']} rows, {report['imported']} people added to {report['case_id']}, "
+        f"{report['linked']} already held, {len(report['bad'])} bad rows"
+    )
+    for r in report["routes"]:
+        where = f"{r['name']} ({r['to']})" if r["to"] else "nobody"
+        note = f" [dim]{r['note']}[/]" if r["note"] else ""
+        out.print(f"  {r['jurisdiction']} → {where}: {r['count']} as {r['kind']}{note}")
+
+
 def _render_offices(out: Console, story: Story) -> None:
     table = Table(
         title=f"{story.leads_sent} buyer leads ({FICTION} people) routed by US state",
@@ -128,6 +144,7 @@ def render_story(out: Console, story: Story) -> None:
     out.print(_timeline(f"seen from {us.spec.node_id}", story.us_view, fold_outcomes=True))
     _render_us_case(out, story.us_case_events)
     out.print(f"\n[bold]4. {cn.spec.node_id} → {us.spec.node_id}[/]: buyer leads")
+    _render_buyer_list(out, story)
     _render_offices(out, story)
     out.print(_timeline(f"the leads, seen from {cn.spec.node_id}", story.leads_view_cn))
     _render_deconfliction(out, story)

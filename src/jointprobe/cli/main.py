@@ -20,6 +20,7 @@ from jointprobe.cli import (
     deconflict,
     demo,
     entities,
+    leads,
     maintenance,
     node,
     notice,
@@ -103,6 +104,7 @@ app.add_typer(entities.app, name="entity")
 app.add_typer(audit.app, name="audit")
 app.add_typer(peer.app, name="peer")
 app.add_typer(referral.app, name="referral")
+app.add_typer(leads.app, name="leads")
 app.add_typer(rfi.app, name="rfi")
 app.add_typer(notice.app, name="notice")
 app.add_typer(chem.app, name="chem")

@@ -186,11 +186,11 @@ def list_(ctx: typer.Context) -> None:
     node = open_node(settings(ctx))
     try:
         with node.session() as session:
-            table = Table("peer", "name", "endpoint", "fingerprint", "kinds", "max TLP")
+            table = Table("peer", "name", "country", "endpoint", "fingerprint", "kinds", "max TLP")
             for p in list_peers(session):
                 table.add_row(
-                    p.node_id, p.name, p.endpoint, p.fingerprint, ",".join(p.allowed_kinds),
-                    p.max_tlp,
+                    p.node_id, p.name, p.country, p.endpoint, p.fingerprint,
+                    ",".join(p.allowed_kinds), p.max_tlp,
                 )  # fmt: skip
             console.print(table)
     finally:

@@ -143,6 +143,10 @@ class Lead:
     entity: dict[str, Any] = field(hash=False, compare=False)
     fictional: bool = False
     marking: dict[str, Any] | None = field(default=None, hash=False, compare=False)
+    #: the node's own entity this lead is (a customer list's match), named on the event
+    same_as: str | None = None
+    #: why no jurisdiction was found (the lead goes to the default queue saying so)
+    unplaced: str | None = None
 
 
 def _values(props: dict[str, Any], name: str) -> list[str]:
@@ -166,7 +170,7 @@ def state_of(props: dict[str, Any], known: Iterable[str] = ()) -> str | None:
 _COUNTRIES: dict[str, str] = {}
 
 
-def _node_country(session: Session) -> str | None:
+def node_country(session: Session) -> str | None:
     """The node's country, read once per database (it never changes) and not per message."""
     key = str(session.get_bind().engine.url)
     if key not in _COUNTRIES:
@@ -264,6 +268,8 @@ def route_leads(
     out: list[Routed] = []
     for lead in leads:
         route = table.route(lead.state)
+        if lead.unplaced:
+            route = Route(table.default, None, f"{lead.unplaced}; {table.default_note}")
         case_id = _office_case(
             session, actor, route.office, peer_id=peer_id, referral_id=referral_id,
             referral_title=referral_title, members=members,
@@ -295,6 +301,8 @@ def route_leads(
         }  # fmt: skip
         if route.note:
             details["note"] = route.note
+        if lead.same_as:
+            details["same_as"] = lead.same_as
         add_event(
             session, actor, case_id,
             EventIn(kind="referral", title=title[:500], people=[entity_id] if entity_id else [],
@@ -331,7 +339,7 @@ def route_on_arrival(session: Session, msg: Applied) -> None:
     body = msg.body
     if not isinstance(body, ReferralBody):
         return
-    if _node_country(session) != "US":
+    if node_country(session) != "US":
         return
     table = load_table()
     leads = [
@@ -405,6 +413,7 @@ __all__ = [
     "lead_case_key",
     "lead_from_item",
     "load_table",
+    "node_country",
     "route_leads",
     "route_on_arrival",
     "state_of",

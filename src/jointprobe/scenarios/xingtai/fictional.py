@@ -7,6 +7,8 @@ use example domains, names are drawn from common-name lists.
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from dataclasses import dataclass
 
@@ -69,3 +71,23 @@ def buyers(r: random.Random, count: int) -> list[Buyer]:
             )
         )
     return out
+
+
+def seized_buyers(sales_count: int, count: int) -> list[Buyer]:
+    """The buyers as the ring's records list them: the same people the loader creates
+    (the seeded generator replayed in the loader's order: Diana's phone, the sales
+    companies, then the buyers)."""
+    r = rng()
+    diana_phone(r)
+    sales_companies(r, sales_count)
+    return buyers(r, count)
+
+
+def buyer_list_csv(people: list[Buyer]) -> str:
+    """The Chinese node's seized customer list, as CSV (every row FICTIONAL)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["customer_no", "name", "email", "phone", "address", "country", "remark"])
+    for b in people:
+        writer.writerow([b.id, b.name, b.email, b.phone, f"{b.state}, USA", "us", LABEL])
+    return out.getvalue()

@@ -48,7 +48,9 @@ def _entity(
     )
 
 
-def _load_network(session: Session, actor: User, facts: dict[str, Any]) -> list[str]:
+def _load_network(
+    session: Session, actor: User, facts: dict[str, Any], *, buyers: bool = True
+) -> list[str]:
     r = fictional.rng()
     for person in facts["people"]:
         props: dict[str, Any] = {"name": [person["name"]], "description": [person["role"]]}
@@ -85,7 +87,7 @@ def _load_network(session: Session, actor: User, facts: dict[str, Any]) -> list[
         _entity(session, actor, "Membership", f"xt-sales-mem-{i}", link, source=FICTIONAL,
                 fictional_=True)  # fmt: skip
     follow = facts["us_follow_up"]
-    for buyer in fictional.buyers(r, follow["buyers_identified_at_least"] + 2):
+    for buyer in fictional.buyers(r, follow["buyers_identified_at_least"] + 2) if buyers else []:
         props = {
             "name": [buyer.name],
             "email": [buyer.email],
@@ -123,11 +125,16 @@ def _event_in(spec: dict[str, Any], people: list[str]) -> EventIn:
     )
 
 
-def load_xingtai(session: Session, actor: User, *, us_follow_up: bool = True) -> Case:
+def load_xingtai(
+    session: Session, actor: User, *, us_follow_up: bool = True, buyers: bool = True
+) -> Case:
     """Create the case with its network and events in the caller's transaction.
 
     ``us_follow_up=False`` leaves out what US agencies did with the buyer leads: on
     a Chinese node of the two-node demo, that happens on the US node instead.
+    ``buyers=False`` leaves out the (fictional) buyers: the two-node demo's Chinese
+    node takes them in from the seized customer list with ``leads from-list``
+    (:func:`fictional.buyer_list_csv`, ``buyers_mapping.yaml``).
     """
     facts = load_facts()
     spec = facts["case"]
@@ -143,7 +150,7 @@ def load_xingtai(session: Session, actor: User, *, us_follow_up: bool = True) ->
             source=spec["source"],
         ),
     )
-    unnamed = _load_network(session, actor, facts)
+    unnamed = _load_network(session, actor, facts, buyers=buyers)
     for event in facts["events"]:
         if event.get("repeat_for_unnamed_defendants"):
             for eid in unnamed:

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
@@ -164,7 +165,7 @@ def prepare(base: Path, spec: NodeSpec, port: int) -> DemoNode:
                 _us_case(session, analyst)
                 load_seizure_history(session, analyst)
             else:
-                load_xingtai(session, analyst, us_follow_up=False)
+                load_xingtai(session, analyst, us_follow_up=False, buyers=False)
             demo.token = create_token(session, USERNAME, "demo", actor="operator")
             demo.operator_token = create_token(session, OPERATOR, "demo", actor="operator")
             create_user(
@@ -189,7 +190,7 @@ def _no_orphans() -> None:  # pragma: no cover - runs in the child before exec
 class Servers:
     """``jointprobe serve`` for each node; stopped on exit, whatever happened."""
 
-    def __init__(self, nodes: list[DemoNode], *, startup_timeout: float = 40.0) -> None:
+    def __init__(self, nodes: list[DemoNode], *, startup_timeout: float = 120.0) -> None:
         self.nodes = nodes
         self.startup_timeout = startup_timeout
 
@@ -353,6 +354,12 @@ def wait_for(
         time.sleep(0.1)
 
 
+def buyers_mapping() -> str:
+    """The mapping the Chinese node reads the seized buyer list with (``buyers_mapping.yaml``)."""
+    files = resources.files("jointprobe.scenarios.xingtai")
+    return files.joinpath("buyers_mapping.yaml").read_text(encoding="utf-8")
+
+
 def _sources(text: str) -> str:
     return "; ".join(s.strip() for s in text.split(";"))
 
@@ -412,6 +419,8 @@ class Story:
     us_case_events: list[dict[str, Any]] = field(default_factory=list)
     cn_summary: CaseSummary | None = None
     leads_sent: int = 0
+    #: the Chinese node's `leads from-list` report on the seized buyer list
+    buyer_list: dict[str, Any] = field(default_factory=dict)
     leads_view_us: dict[str, Any] = field(default_factory=dict)
     leads_view_cn: dict[str, Any] = field(default_factory=dict)
     offices: list[dict[str, Any]] = field(default_factory=list)
@@ -494,23 +503,32 @@ def run_story(us: DemoNode, cn: DemoNode, story: Story | None = None) -> Story:
         story.us_view = wait_for("the outcomes at the US node", us_has_all, sender=cna)
         story.cn_view = cna.get(f"/exchange/referrals/{rid}")
 
-        # 4. The Chinese node passes back the US buyers it identified (fictional people).
-        buyers = [f"xt-buyer-{i + 1:03d}" for i in range(follow["buyers_identified_at_least"] + 2)]
-        leads = cna.post(
-            "/exchange/referrals",
+        # 4. The Chinese node passes back the US buyers it identified (fictional people):
+        # the ring's seized customer list goes in through `leads from-list` (its API),
+        # which links each buyer to the ring and sends the US ones to the US node.
+        people = fictional.seized_buyers(
+            facts["sales_companies"]["count"], follow["buyers_identified_at_least"] + 2
+        )
+        report = cna.post(
+            f"/cases/{CASE_ID}/leads/from-list",
             {
-                "case_id": CASE_ID, "to": [US.node_id],
-                "title": f"{len(buyers)} US residents who tried to buy from the Xingtai ring",
+                "content": fictional.buyer_list_csv(people), "format": "csv",
+                "mapping": buyers_mapping(),
+                "name": "the Xingtai ring's customer list (generated: FICTIONAL)",
+                "title": f"{len(people)} US residents who tried to buy from the Xingtai ring",
                 "narrative": "Buyers identified from the ring's records "
                 "(002_0ea23f8eab74a5d9.txt: 'more than 50 US residents'); "
                 "the individual identities in this demo are FICTIONAL.",
                 "requested_action": "Open domestic investigations; report arrests.",
-                "due": (utcnow() + timedelta(days=90)).isoformat(),
-                "entity_ids": buyers, "tlp": "AMBER", "use": "intelligence",
+                "due_days": 90, "tlp": "AMBER", "use": "intelligence",
             },
         )  # fmt: skip
-        lid = leads["id"]
-        story.leads_sent = len(buyers)
+        story.buyer_list = report
+        sent_to_us = [r for r in report["routes"] if r["kind"] == "peer" and r["to"] == US.node_id]
+        if not sent_to_us or report["bad"]:
+            raise DemoError(f"the buyer list was not routed to {US.node_id}: {report['routes']}")
+        lid = sent_to_us[0]["refs"][0]
+        story.leads_sent = sent_to_us[0]["count"]
 
         # 5. The US node routes them to its field offices as they arrive (leads.routing).
         def routed() -> Any:

@@ -1,0 +1,53 @@
+"""POST /api/v1/cases/{case}/leads/from-list: the same path as the CLI (people FICTIONAL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from tests.exchange.live import case, make_node, peer
+
+from jointprobe.accounts import create_token, create_user
+from jointprobe.web import create_app
+
+MAPPING = "properties: {name: name, phone: phone}\njurisdiction: {state: state}\nfictional: true"
+LIST = "name,phone,state\nAnn Example,+1 212 555 0101,NY\nbad,row\nCy Example,+86 170 5550 0104,\n"
+
+
+def test_the_api_imports_routes_and_reports_like_the_cli(tmp_path: Path) -> None:
+    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US", leads_list_max_bytes=2_000)
+    cn = make_node(tmp_path, "cn-mps-nnc", "MPS", "CN")
+    try:
+        peer(us, cn)
+        case(us, "seized-2017")
+        with us.session() as session:
+            token = create_token(session, "analyst")
+            create_user(session, "outsider", "analyst")
+            other = create_token(session, "outsider")
+        client = TestClient(create_app(us))
+        auth = {"Authorization": f"Bearer {token}"}
+        url = "/api/v1/cases/seized-2017/leads/from-list"
+        with client:
+            answer = client.post(url, json={"content": LIST, "mapping": MAPPING}, headers=auth)
+            assert answer.status_code == 200, answer.text
+            body = answer.json()
+            assert body["bad"] == [{"line": 3, "reason": "2 fields, the header has 3"}]
+            routes = {r["jurisdiction"]: r for r in body["routes"]}
+            assert routes["US-NY"]["to"] == "hsi-new-york" and routes["US-NY"]["count"] == 1
+            assert routes["CN"]["kind"] == "peer" and routes["CN"]["to"] == "cn-mps-nnc"
+            assert all(p["fictional"] for p in body["people"])
+
+            hidden = client.post(url, json={"content": LIST, "mapping": MAPPING},
+                                 headers={"Authorization": f"Bearer {other}"})  # fmt: skip
+            assert hidden.status_code == 404 and hidden.json()["message"] == "no case 'seized-2017'"
+
+            big = client.post(url, json={"content": LIST * 40, "mapping": MAPPING}, headers=auth)
+            assert big.status_code == 413 and big.json()["code"] == "leads.list_too_large"
+
+            bad_map = client.post(url, json={"content": LIST, "mapping": "properties: ["},
+                                  headers=auth)  # fmt: skip
+            assert bad_map.status_code == 422 and bad_map.json()["where"] == "mapping"
+            assert "not valid YAML" in bad_map.json()["message"]
+    finally:
+        us.close()
+        cn.close()
