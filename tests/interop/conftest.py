@@ -41,7 +41,7 @@ def us(sqlite_node: Node, peer_node: Node) -> Node:
         alice = create_user(session, "alice", "analyst")
         create_user(session, "bob", "analyst")
         create_case(session, alice, CaseIn(
-            id="diana", title="Vendor Diana (FICTIONAL)",
+            id="diana", title="Vendor Diana (FICTIONAL)", tlp="GREEN",
             handling={"onward_disclosure": "permitted"}))  # fmt: skip
         create_case(session, alice, CaseIn(id="copy", title="Imported (FICTIONAL)"))
         add = lambda data, **kw: add_entity(session, alice, data, case_id="diana",  # noqa: E731
