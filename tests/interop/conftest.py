@@ -47,7 +47,8 @@ def us(sqlite_node: Node, peer_node: Node) -> Node:
         add = lambda data, **kw: add_entity(session, alice, data, case_id="diana",  # noqa: E731
                                             fictional=True, **kw)  # fmt: skip
         add(e("p-diana", "Person", name=["Diana (FICTIONAL)"], phone=["+86 311 8765 4321"],
-              email=["diana.sales@example.com"], website=["https://shop.example.org/fent"]))  # fmt: skip
+              email=["diana.sales@example.com"],
+              website=["https://shop.example.org/fent"]))  # fmt: skip
         add(e("c-xt", "Company", name=["Xingtai Sales Co (FICTIONAL)"],
               website=["http://xt-sales.example.net"]), tlp="GREEN")  # fmt: skip
         add(e("w-1", "CryptoWallet", publicKey=[WALLET], currency=["ETH"], holder=["p-diana"]))

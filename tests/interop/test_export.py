@@ -4,15 +4,14 @@ import json
 from typing import Any
 
 import orjson
+import pytest
 from followthemoney import model
 from sqlalchemy import select
 
-import pytest
-
 from jointprobe.accounts import get_user
 from jointprobe.errors import NotFound
-from jointprobe.interop.tlp import TLP2_EXTENSION
 from jointprobe.interop.export import ExportFormat, export_case
+from jointprobe.interop.tlp import TLP2_EXTENSION
 from jointprobe.interop.validate import stix_problems
 from jointprobe.node import Node
 from jointprobe.store.tables import AuditEntry

@@ -57,8 +57,9 @@ def test_stix_round_trip_keeps_selectors_and_tlp(us: Node) -> None:
     kinds = ("phone", "email", "domain", "url", "wallet")
     before = {k: v for k, v in _selectors(us, "diana").items() if k[0] in kinds}
     after = _selectors(us, "copy")
-    exported = {k: v for k, v in before.items() if "+8631100001111" not in k[1]
-                and "mx.item" not in k[1]}  # the RED and no-consent items stay home
+    exported = {
+        k: v for k, v in before.items() if "+8631100001111" not in k[1] and "mx.item" not in k[1]
+    }  # the RED and no-consent items stay home
     for selector, tlp in exported.items():
         assert after.get(selector) == tlp, selector
     assert ("wallet", WALLET.lower()) in after
@@ -111,8 +112,12 @@ def test_misp_without_tlp_takes_the_documented_default(us: Node) -> None:
         (ImportFormat.STIX, b"{not json", "not JSON"),
         (ImportFormat.MISP, b"[1, 2]", "not a MISP event"),
         (ImportFormat.STIX, b'{"Event": {}}', "not a STIX bundle"),
-        (ImportFormat.STIX, b'{"type": "bundle", "id": "bundle--0", "objects": '
-         b'[{"type": "identity", "id": "identity--nope", "name": "x"}]}', "invalid STIX"),
+        (
+            ImportFormat.STIX,
+            b'{"type": "bundle", "id": "bundle--0", "objects": '
+            b'[{"type": "identity", "id": "identity--nope", "name": "x"}]}',
+            "invalid STIX",
+        ),
         (ImportFormat.MISP, b'{"Event": {"Attribute": {"type": "email"}}}', "must be a list"),
         (ImportFormat.MISP, b'{"Event": {"Attribute": [{"type": "email"}]}}', "type and value"),
     ],
@@ -126,11 +131,22 @@ def test_invalid_files_are_refused_and_nothing_imported(
 
 
 def test_one_bad_value_refuses_the_whole_file(us: Node) -> None:
-    event = {"Event": {"uuid": "y", "Attribute": [
-        {"uuid": "a", "type": "email", "value": "good@example.org"}]}, "Object": []}
-    event["Event"]["Object"] = [{"name": "person", "Attribute": [
-        {"object_relation": "full-name", "type": "text", "value": "X"},
-        {"object_relation": "birth", "type": "phone-number", "value": "not a phone at all"}]}]
+    event: dict[str, Any] = {
+        "Event": {
+            "uuid": "y",
+            "Attribute": [{"uuid": "a", "type": "email", "value": "good@example.org"}],
+        },
+        "Object": [],
+    }
+    event["Event"]["Object"] = [
+        {
+            "name": "person",
+            "Attribute": [
+                {"object_relation": "full-name", "type": "text", "value": "X"},
+                {"object_relation": "birth", "type": "phone-number", "value": "not a phone at all"},
+            ],
+        }
+    ]
     with pytest.raises(Exception, match="nothing imported"):
         _import(us, ImportFormat.MISP, event)
     assert _count(us, "copy") == 0
@@ -153,7 +169,5 @@ def test_a_user_not_on_the_case_gets_not_found_and_nothing_is_imported(us: Node)
 def test_every_import_is_audited(us: Node) -> None:
     _import(us, ImportFormat.MISP, read_json_file(MISP, 1_000_000))
     with us.session() as session:
-        entry = session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "import")
-        ).one()
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
     assert entry.object_id == "copy" and entry.detail["format"] == "misp"

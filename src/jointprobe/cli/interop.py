@@ -15,10 +15,14 @@ from jointprobe.interop.importing import ImportFormat, import_document, read_jso
 def export(
     ctx: typer.Context,
     case: str = typer.Argument(..., help="Case id."),
-    format_: str = typer.Option(..., "--format", help="stix (STIX 2.1 bundle) or ftm (JSON lines)."),
+    format_: str = typer.Option(
+        ..., "--format", help="stix (STIX 2.1 bundle) or ftm (JSON lines)."
+    ),
     out: Path = typer.Option(..., "--out", dir_okay=False, help="File to write."),
     for_peer: str | None = typer.Option(
-        None, "--for", help="Peer the export is for (its agreement applies); default: public, "
+        None,
+        "--for",
+        help="Peer the export is for (its agreement applies); default: public, "
         "TLP:CLEAR items only.",
     ),
     as_user: str = AsOption,
@@ -76,7 +80,7 @@ def import_stix(
 def import_misp(
     ctx: typer.Context, path: Path = FileArgument, case: str = CaseOption, as_user: str = AsOption
 ) -> None:
-    """Import a MISP event JSON into a case (attributes, person objects, tlp: tags); all or nothing."""
+    """Import a MISP event JSON into a case (attributes, objects, tlp: tags); all or nothing."""
     _import(ctx, ImportFormat.MISP, path, case, as_user)
 
 

@@ -9,8 +9,8 @@ attribute ``phone-number``, ``whois-registrant-phone``  phone
 ``domain``, ``hostname``, ``domain|ip`` (domain part)   domain
 ``url``, ``link``, ``uri``                      url
 ``btc``, ``xmr``, ``dash``                      wallet
-object ``person`` (``full-name`` or ``first-name`` + ``last-name``)   Person with its selectors
-object ``organization``, ``legal-entity`` (``name``)                  Organization with its selectors
+object ``person`` (``full-name``, or first and last name)   Person with its selectors
+object ``organization``, ``legal-entity`` (``name``)   Organization with its selectors
 object ``coin-address`` (``address``)           wallet
 an attribute outside those objects              CryptoWallet (wallets), else LegalEntity
 ``tlp:`` tags on the event, object, attribute   the strictest applies; none → default

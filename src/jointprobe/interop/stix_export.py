@@ -154,7 +154,9 @@ def build_bundle(node: NodeIdentity, release: CaseRelease) -> tuple[stix2.Bundle
         shown += bool(made)
         objects += made
     objects += list(builder.edges())
-    markings = [stix2.parse(tlp2_marking(tlp)) for tlp in sorted(builder.tlps, key=lambda t: t.rank)]
+    markings = [
+        stix2.parse(tlp2_marking(tlp)) for tlp in sorted(builder.tlps, key=lambda t: t.rank)
+    ]
     return stix2.Bundle(objects=markings + objects), shown
 
 

@@ -79,7 +79,9 @@ class _Reader:
             try:
                 return selectors_in(str(obj["pattern"]))
             except Exception as exc:  # noqa: BLE001 - the pattern library's own errors
-                raise InvalidInteropFile(f"pattern does not parse: {exc}", where=obj["id"]) from None
+                raise InvalidInteropFile(
+                    f"pattern does not parse: {exc}", where=obj["id"]
+                ) from None
         return []
 
     def identity(self, obj: dict[str, Any]) -> Subject:
