@@ -171,3 +171,14 @@ def test_every_import_is_audited(us: Node) -> None:
     with us.session() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
     assert entry.object_id == "copy" and entry.detail["format"] == "misp"
+
+
+def test_imported_items_are_not_passed_on_without_their_publishers_consent(us: Node) -> None:
+    _import(us, ImportFormat.MISP, read_json_file(MISP, 1_000_000))
+    with us.write_session() as session:
+        alice = get_user(session, "alice")
+        result = export_case(session, alice, us.identity, "copy", ExportFormat.FTM,
+                             recipient=PEER)  # fmt: skip
+    assert result.entities == 0
+    consent = [r for r in result.withheld if "needs the consent of ext.misp." in r]
+    assert consent and result.withheld[consent[0]] == result.withheld_total - 1  # 1 RED

@@ -7,11 +7,18 @@ checks (a bad phone number, an id taken): :func:`import_document` raises and
 writes nothing, and the caller's transaction rolls back. A file imported into
 a case twice is refused the second time (its entities' ids are derived from
 the case and the file's own ids).
+
+Imported items are not ours to pass on: each is held with the publisher as
+its originator (``ext.stix.<digest>`` / ``ext.misp.<digest>`` of the
+publishing identity or organisation) and no onward disclosure without its
+consent, so an export for a peer withholds them (``may_release``), unless
+they are TLP:CLEAR.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +33,7 @@ from jointprobe.entities.write import NewEntity, prepare, write
 from jointprobe.interop.candidates import Subjects
 from jointprobe.interop.errors import InteropFileTooLarge, InvalidInteropFile
 from jointprobe.interop.misp_import import read_event
-from jointprobe.interop.stix_import import read_bundle
+from jointprobe.interop.stix_import import bundle_publisher, read_bundle
 from jointprobe.store.tables import User
 
 
@@ -72,6 +79,12 @@ def read_json_file(path: Path, max_bytes: int) -> Any:
     return read_json(path.read_bytes(), max_bytes)
 
 
+def outside_originator(import_format: ImportFormat, publisher: str) -> str:
+    """A node-id-shaped name for a publisher outside the exchange (``ext.misp.1a2b…``)."""
+    digest = hashlib.sha256(publisher.encode()).hexdigest()[:16]
+    return f"ext.{import_format.value}.{digest}"
+
+
 def import_document(
     session: Session,
     actor: User,
@@ -91,13 +104,18 @@ def import_document(
     if import_format is ImportFormat.STIX:
         skipped: Counter[str] = read_bundle(document, subjects)
         about = f"STIX bundle {document.get('id', '?')}"
+        publisher = bundle_publisher(document)
     else:
-        skipped, about = read_event(document, subjects)
-    candidates = subjects.candidates()
+        skipped, about, publisher = read_event(document, subjects)
+    handling = {
+        "use": "intelligence_only",
+        "onward_disclosure": "originator_consent",
+        "originator": outside_originator(import_format, publisher),
+    }
     items = [
         NewEntity(c.data, where=c.where, case_id=case.id, tlp=c.tlp.value,
-                  handling={"use": "intelligence_only"}, source=f"{about} ({source})")
-        for c in candidates
+                  handling=handling, source=f"{about} ({source})")
+        for c in subjects.candidates()
     ]  # fmt: skip
     ready, errors = prepare(session, actor, items)
     if errors:
@@ -111,8 +129,8 @@ def import_document(
     result.by_tlp = dict(Counter(r.origin.tlp for r in ready))
     result.skipped = dict(skipped)
     record(session, actor.username, "import", "case", case.id, {
-        "format": import_format.value, "source": source, "entities": result.entities,
-        "selectors": result.selectors, "by_tlp": result.by_tlp,
+        "format": import_format.value, "source": source, "publisher": publisher,
+        "entities": result.entities, "selectors": result.selectors, "by_tlp": result.by_tlp,
     })  # fmt: skip
     return result
 

@@ -142,13 +142,16 @@ def _value(misp_type: str, value: str) -> str:
     return value.split("|", 1)[0] if misp_type == "domain|ip" else value
 
 
-def read_event(data: Any, subjects: Subjects) -> tuple[Counter[str], str]:
-    """Fill ``subjects`` from a MISP event; return skipped counts and the event's description."""
+def read_event(data: Any, subjects: Subjects) -> tuple[Counter[str], str, str]:
+    """Fill ``subjects`` from a MISP event; return skipped counts, the event's description
+    and its publisher (the creating organisation's uuid or name, else the event's uuid)."""
     event = check_event(data)
     skipped = _Reader(event, subjects).read()
-    org = event.get("Orgc", {}).get("name") if isinstance(event.get("Orgc"), dict) else None
+    orgc: dict[str, Any] = event["Orgc"] if isinstance(event.get("Orgc"), dict) else {}
+    org = orgc.get("name")
     about = f"MISP event {event.get('uuid', '?')}" + (f" of {org}" if org else "")
-    return skipped, about + (f": {event['info']}" if event.get("info") else "")
+    publisher = str(orgc.get("uuid") or org or event.get("uuid") or "?")
+    return skipped, about + (f": {event['info']}" if event.get("info") else ""), publisher
 
 
 __all__ = ["check_event", "read_event"]

@@ -135,9 +135,18 @@ class _Reader:
         return set()
 
 
+def bundle_publisher(data: dict[str, Any]) -> str:
+    """Who published a (checked) bundle: the identity most objects are created by, else
+    the bundle itself."""
+    makers = Counter(
+        str(o["created_by_ref"]) for o in data.get("objects", []) if o.get("created_by_ref")
+    )
+    return makers.most_common(1)[0][0] if makers else str(data.get("id", "?"))
+
+
 def read_bundle(data: Any, subjects: Subjects) -> Counter[str]:
     """Fill ``subjects`` from a STIX 2.1 bundle; return the object types skipped, counted."""
     return _Reader(check_bundle(data), subjects).read()
 
 
-__all__ = ["check_bundle", "read_bundle"]
+__all__ = ["bundle_publisher", "check_bundle", "read_bundle"]
