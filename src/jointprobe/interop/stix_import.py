@@ -43,6 +43,11 @@ def check_bundle(data: Any) -> list[dict[str, Any]]:
         raise InvalidInteropFile("a bundle's objects must be a list of JSON objects")
     for index, obj in enumerate(objects):
         where = str(obj.get("id") or f"objects[{index}]")
+        kind, ident = obj.get("type"), obj.get("id")
+        if not isinstance(kind, str) or not isinstance(ident, str):
+            raise InvalidInteropFile("every object needs a text type and id", where=where)
+        if not ident.startswith(f"{kind}--"):
+            raise InvalidInteropFile(f"an id of a {kind} starts with '{kind}--'", where=where)
         if obj.get("spec_version", "2.1") != "2.1":
             raise InvalidInteropFile("only STIX 2.1 objects are read", where=where)
         try:
@@ -50,6 +55,10 @@ def check_bundle(data: Any) -> list[dict[str, Any]]:
         except (STIXError, ValueError, TypeError, KeyError) as exc:
             raise InvalidInteropFile(f"invalid STIX 2.1 object: {exc}", where=where) from None
     return objects
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
 
 
 class _Reader:
@@ -65,11 +74,11 @@ class _Reader:
                     self.markings[str(obj["id"])] = tlp
 
     def tlp(self, obj: dict[str, Any]) -> Tlp:
-        refs = list(obj.get("object_marking_refs") or [])
-        refs += [g.get("marking_ref") for g in obj.get("granular_markings") or []]
-        return strictest(self.markings[r] for r in refs if r in self.markings) or (
-            DEFAULT_IMPORT_TLP
-        )
+        refs = _list(obj.get("object_marking_refs"))
+        refs += [g.get("marking_ref") for g in _list(obj.get("granular_markings"))
+                 if isinstance(g, dict)]  # fmt: skip
+        known = (self.markings[r] for r in refs if isinstance(r, str) and r in self.markings)
+        return strictest(known) or DEFAULT_IMPORT_TLP
 
     def selectors(self, obj: dict[str, Any]) -> list[tuple[str, str]]:
         kind = TYPE_TO_KIND.get(str(obj.get("type")))
