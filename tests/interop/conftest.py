@@ -33,10 +33,10 @@ def peer_node(tmp_path: Path) -> Iterator[Node]:
 
 
 @pytest.fixture
-def us(sqlite_node: Node, peer_node: Node) -> Node:
+def us(node: Node, peer_node: Node) -> Node:
     """Case ``diana`` (alice's): what may go, a RED person, a partner's item without consent."""
     card = own_card(peer_node)
-    with sqlite_node.write_session() as session:
+    with node.write_session() as session:
         add_peer(session, card.to_dict(), card.fingerprint, max_tlp="RED")
         alice = create_user(session, "alice", "analyst")
         create_user(session, "bob", "analyst")
@@ -60,4 +60,4 @@ def us(sqlite_node: Node, peer_node: Node) -> Node:
         add(e("p-mx-ok", "Person", name=["Partner Shared (FICTIONAL)"],
               email=["mx.shared@example.com"]),
             handling={"originator": OTHER, "consent": ["*"]})  # fmt: skip
-    return sqlite_node
+    return node

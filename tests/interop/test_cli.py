@@ -18,7 +18,10 @@ MISP = Path(__file__).parent / "data" / "misp_event_fictional.json"
 
 
 def jp(node: Node, *args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["--data-dir", str(node.settings.data_dir), *args])
+    where = ["--data-dir", str(node.settings.data_dir)]
+    if node.settings.database_url:
+        where += ["--database-url", node.settings.database_url]
+    result = runner.invoke(app, [*where, *args])
     return result.exit_code, result.output
 
 

@@ -7,6 +7,7 @@ import orjson
 import pytest
 from followthemoney import model
 from sqlalchemy import select
+from stix2validator import ValidationOptions, validate_string
 
 from jointprobe.accounts import get_user
 from jointprobe.errors import NotFound
@@ -29,6 +30,8 @@ def test_stix_export_passes_the_oasis_validator_and_withholds_red_and_no_onward(
     result = _export(us, ExportFormat.STIX)
     text = result.data.decode()
     assert stix_problems(text) == []
+    oasis = validate_string(text, ValidationOptions(version="2.1", strict=True))
+    assert oasis.is_valid and not oasis.errors and not oasis.warnings
     bundle = json.loads(text)
     names = [o.get("name", "") for o in bundle["objects"]]
     assert not any("Red Source" in n or "Partner Item" in n for n in names)

@@ -2,14 +2,16 @@
 
 ::
 
-    InvalidInput                 input.invalid        422
-    ├── InvalidInteropFile       interop.invalid      422
-    └── InteropFileTooLarge      interop.too_large    413
+    InvalidInput                 input.invalid          422
+    ├── InvalidInteropFile       interop.invalid        422
+    └── InteropFileTooLarge      interop.too_large      413
+    JointprobeError
+    └── ExportInvalid            interop.export_invalid 500  (a fault of ours)
 """
 
 from __future__ import annotations
 
-from jointprobe.errors import InvalidInput
+from jointprobe.errors import InvalidInput, JointprobeError
 
 
 class InvalidInteropFile(InvalidInput):
@@ -25,4 +27,11 @@ class InteropFileTooLarge(InvalidInput):
     status = 413
 
 
-__all__ = ["InteropFileTooLarge", "InvalidInteropFile"]
+class ExportInvalid(JointprobeError):
+    """The bundle we built fails the OASIS validator: a fault of ours, nothing is written."""
+
+    code = "interop.export_invalid"
+    status = 500
+
+
+__all__ = ["ExportInvalid", "InteropFileTooLarge", "InvalidInteropFile"]

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from stix2validator import ValidationOptions, validate_string
 
-from jointprobe.errors import JointprobeError
+from jointprobe.interop.errors import ExportInvalid
 
 OPTIONS = ValidationOptions(version="2.1", strict=True)
-
-
-class ExportInvalid(JointprobeError):
-    """The bundle we built fails the OASIS validator: a fault of ours, nothing is written."""
-
-    code = "interop.export_invalid"
-    status = 500
 
 
 def stix_problems(text: str) -> list[str]:
