@@ -160,6 +160,14 @@ class Settings(BaseSettings):
         description="A peer whose deconfliction set is more than this many times ours is "
         "flagged in the session and the audit log (it asks much more than it offers).",
     )
+    interop_max_import_bytes: int = Field(
+        default=20_000_000,
+        ge=1024,
+        description="Largest STIX bundle or MISP event file `jointprobe import stix|misp` "
+        "and the import API accept, in bytes; a larger one is refused whole "
+        "(`interop.too_large`). The API's own body limit (`JOINTPROBE_MAX_BODY_BYTES`) "
+        "applies first.",
+    )
     test_database_url: str | None = Field(
         repr=False,
         default=None,

@@ -20,6 +20,7 @@ from jointprobe.cli import (
     deconflict,
     demo,
     entities,
+    interop,
     leads,
     maintenance,
     node,
@@ -115,6 +116,7 @@ app.add_typer(precursors.pen_app, name="pen")
 app.add_typer(precursors.sor_app, name="sor")
 app.add_typer(precursors.incident_app, name="incident")
 app.add_typer(deconflict.app, name="deconflict")
+interop.register(app, resolve_cli.import_app)
 resolve_cli.register(app)
 report.register(app)
 

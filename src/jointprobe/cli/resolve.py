@@ -25,7 +25,9 @@ from jointprobe.screening.lists import OFAC_LIST, import_list, may_change_lists
 
 hits_app = typer.Typer(help="Instant hits: local entities sharing a selector or a name.")
 resolve_app = typer.Typer(help="Batch linkage / dedupe of an import with Splink.")
-import_app = typer.Typer(help="Import outside data (OFAC SDN list…).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import outside data (OFAC SDN list, STIX 2.1 bundles, MISP events).", no_args_is_help=True
+)
 judge_app = typer.Typer(help="Confirm or reject candidate pairs.", no_args_is_help=True)
 
 

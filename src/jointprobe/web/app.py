@@ -14,6 +14,7 @@ from jointprobe.web.api import (
     deconflict,
     entities,
     hits,
+    interop,
     leads,
     precursors,
     screening,
@@ -64,6 +65,7 @@ def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = Non
         screening,
         precursors,
         deconflict,
+        interop,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     exchange_api.install(app, node)

@@ -1,0 +1,91 @@
+"""Interop commands: ``export CASE --format stix|ftm`` and ``import stix|misp FILE --case``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from jointprobe.cli.context import AsOption, console, err_console, node_session, settings
+from jointprobe.interop.export import ExportFormat, export_case
+from jointprobe.interop.importing import ImportFormat, import_document, read_json_file
+
+
+def export(
+    ctx: typer.Context,
+    case: str = typer.Argument(..., help="Case id."),
+    format_: str = typer.Option(
+        ..., "--format", help="stix (STIX 2.1 bundle) or ftm (JSON lines)."
+    ),
+    out: Path = typer.Option(..., "--out", dir_okay=False, help="File to write."),
+    for_peer: str | None = typer.Option(
+        None,
+        "--for",
+        help="Peer the export is for (its agreement applies); default: public, "
+        "TLP:CLEAR items only.",
+    ),
+    as_user: str = AsOption,
+) -> None:
+    """Export what of a case its markings allow; RED and no-consent items never leave."""
+    export_format = ExportFormat.from_input(format_)
+    with err_console.status(f"exporting {case} as {export_format.value}"):
+        with node_session(ctx, as_user) as (node, session, actor):
+            result = export_case(
+                session, actor, node.identity, case, export_format, recipient=for_peer
+            )
+            _write(out, result.data)  # inside the transaction: no file, no audit entry
+    audience = f"for {for_peer}" if for_peer else "public"
+    console.print(
+        f"{result.entities} entities of {result.case_id} exported ({audience}) to {out}; "
+        f"{result.withheld_total} withheld"
+    )
+    for reason, count in sorted(result.withheld.items()):
+        console.print(f"  [yellow]{count} withheld[/]: {reason}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` whole or not at all (a temporary file renamed into place)."""
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _import(ctx: typer.Context, fmt: ImportFormat, path: Path, case: str, as_user: str) -> None:
+    document = read_json_file(path, settings(ctx).interop_max_import_bytes)
+    with err_console.status(f"importing {path.name} into {case}"):
+        with node_session(ctx, as_user) as (_node, session, actor):
+            report = import_document(session, actor, case, fmt, document, source=path.name)
+    tlps = ", ".join(f"{count} TLP:{tlp}" for tlp, count in sorted(report.by_tlp.items()))
+    console.print(
+        f"{report.entities} entities ({tlps}) with {report.selectors} selectors imported "
+        f"into {report.case_id}"
+    )
+    if report.skipped:
+        skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(report.skipped.items()))
+        console.print(f"  [dim]not imported (no mapping): {skipped}[/]")
+
+
+FileArgument = typer.Argument(..., exists=True, dir_okay=False, help="The file to import.")
+CaseOption = typer.Option(..., "--case", help="Case to import into.")
+
+
+def import_stix(
+    ctx: typer.Context, path: Path = FileArgument, case: str = CaseOption, as_user: str = AsOption
+) -> None:
+    """Import a STIX 2.1 bundle into a case (identities, indicators, TLP); all or nothing."""
+    _import(ctx, ImportFormat.STIX, path, case, as_user)
+
+
+def import_misp(
+    ctx: typer.Context, path: Path = FileArgument, case: str = CaseOption, as_user: str = AsOption
+) -> None:
+    """Import a MISP event JSON into a case (attributes, objects, tlp: tags); all or nothing."""
+    _import(ctx, ImportFormat.MISP, path, case, as_user)
+
+
+def register(app: typer.Typer, import_app: typer.Typer) -> None:
+    """Add ``export`` to the main app and ``stix``/``misp`` to the existing ``import`` group."""
+    app.command("export")(export)
+    import_app.command("stix")(import_stix)
+    import_app.command("misp")(import_misp)

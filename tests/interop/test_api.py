@@ -1,0 +1,51 @@
+"""``GET /api/v1/cases/{case}/export`` and ``POST /api/v1/cases/{case}/imports/{format}``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from jointprobe.accounts import create_token
+from jointprobe.interop.validate import stix_problems
+from jointprobe.node import Node
+from jointprobe.web import create_app
+
+from .conftest import PEER
+
+MISP = Path(__file__).parent / "data" / "misp_event_fictional.json"
+
+
+def _client(node: Node, user: str) -> TestClient:
+    with node.session() as session:
+        token = create_token(session, user)
+    return TestClient(create_app(node), headers={"Authorization": f"Bearer {token}"})
+
+
+def test_export_and_import_over_the_api(us: Node) -> None:
+    alice = _client(us, "alice")
+    answer = alice.get("/api/v1/cases/diana/export", params={"format": "stix", "peer": PEER})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert stix_problems(json.dumps(body["bundle"])) == []
+    assert sum(w["count"] for w in body["withheld"]) == 2 and body["lines"] is None
+    ftm = alice.get("/api/v1/cases/diana/export", params={"format": "ftm", "peer": PEER}).json()
+    assert {line["id"] for line in ftm["lines"]} >= {"p-diana", "c-xt"}
+    made = alice.post("/api/v1/cases/copy/imports/misp", json=json.loads(MISP.read_text()))
+    assert made.status_code == 201, made.text
+    assert made.json()["by_tlp"]["RED"] == 1
+    again = alice.post("/api/v1/cases/copy/imports/misp", json=json.loads(MISP.read_text()))
+    assert again.status_code == 409, again.text
+
+
+def test_api_refusals(us: Node) -> None:
+    bob = _client(us, "bob")
+    assert bob.get("/api/v1/cases/diana/export").status_code == 404
+    assert bob.post("/api/v1/cases/diana/imports/stix", json={"type": "bundle"}).status_code == 404
+    alice = _client(us, "alice")
+    bad = alice.post("/api/v1/cases/copy/imports/stix", json={"Event": {}})
+    assert bad.status_code == 422 and bad.json()["code"] == "interop.invalid"
+    us.settings.interop_max_import_bytes = 1024
+    big = alice.post("/api/v1/cases/copy/imports/misp", json=json.loads(MISP.read_text()))
+    assert big.status_code == 413 and big.json()["code"] == "interop.too_large"

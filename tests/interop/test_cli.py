@@ -1,0 +1,51 @@
+"""``jointprobe export`` and ``jointprobe import stix|misp`` go through the services."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from jointprobe.cli.main import app
+from jointprobe.interop.validate import stix_problems
+from jointprobe.node import Node
+
+from .conftest import PEER
+
+runner = CliRunner()
+MISP = Path(__file__).parent / "data" / "misp_event_fictional.json"
+
+
+def jp(node: Node, *args: str) -> tuple[int, str]:
+    where = ["--data-dir", str(node.settings.data_dir)]
+    if node.settings.database_url:
+        where += ["--database-url", node.settings.database_url]
+    result = runner.invoke(app, [*where, *args])
+    return result.exit_code, result.output
+
+
+def test_export_then_import_on_the_command_line(us: Node, tmp_path: Path) -> None:
+    out = tmp_path / "diana.stix.json"
+    code, text = jp(us, "export", "diana", "--format", "stix", "--out", str(out), "--for", PEER,
+                    "--as", "alice")  # fmt: skip
+    assert code == 0, text
+    assert "4 entities of diana exported" in text and "2 withheld" in text
+    assert "needs the consent of mx-test" in text
+    assert stix_problems(out.read_text()) == []
+    code, text = jp(us, "import", "stix", str(out), "--case", "copy", "--as", "alice")
+    assert code == 0 and "imported into copy" in text, text
+    code, text = jp(us, "import", "misp", str(MISP), "--case", "copy", "--as", "alice")
+    assert code == 0 and "TLP:RED" in text and "ip-dst" in text, text
+
+
+def test_cli_refusals_name_the_problem(us: Node, tmp_path: Path) -> None:
+    out = tmp_path / "x.json"
+    code, text = jp(us, "export", "diana", "--format", "csv", "--out", str(out), "--as", "alice")
+    assert code == 2 and "unknown export format" in text
+    code, text = jp(us, "export", "diana", "--format", "ftm", "--out", str(out), "--as", "bob")
+    assert code == 3 and not out.exists()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"Event": {"Attribute": "x"}}))
+    code, text = jp(us, "import", "misp", str(bad), "--case", "copy", "--as", "alice")
+    assert code == 2 and "interop.invalid" in text, text
