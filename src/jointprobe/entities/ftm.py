@@ -118,3 +118,9 @@ def parse_entity(data: Any, *, where: str | None = None) -> EntityProxy:
                     where=where,
                 )
     return proxy
+
+
+def is_relation(schema_name: str) -> bool:
+    """True for FtM edge schemata (Membership, Ownership, UnknownLink…): drawn as edges."""
+    schema = model.get(schema_name)
+    return bool(schema is not None and schema.edge)

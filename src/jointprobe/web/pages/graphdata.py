@@ -17,10 +17,12 @@ from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 
 from jointprobe.cases.service import visible_case_ids
+from jointprobe.entities.ftm import is_relation
 from jointprobe.entities.service import get_entity
 from jointprobe.store.tables import Case, Edge, Entity, User
 
 MAX_NODES = 2000
+__all__ = ["Graph", "case_graph", "case_schemata", "is_relation", "neighbourhood"]
 
 
 @dataclass
@@ -69,12 +71,6 @@ class Graph:
             "edges": [{"data": asdict(edge)} for edge in self.edges],
             "truncated": self.truncated,
         }
-
-
-def is_relation(schema_name: str) -> bool:
-    """True for FtM edge schemata (Membership, Ownership, UnknownLink…): drawn as edges."""
-    schema = model.get(schema_name)
-    return bool(schema is not None and schema.edge)
 
 
 def _node(row: Entity) -> GraphNode:
