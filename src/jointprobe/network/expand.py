@@ -29,6 +29,7 @@ from jointprobe.entities.ftm import is_relation
 from jointprobe.entities.normalise import guess_kind
 from jointprobe.entities.service import get_entity
 from jointprobe.errors import InvalidInput, NotFound
+from jointprobe.network.owners import case_owner
 from jointprobe.network.queries import (
     EdgeRow,
     EntityRow,
@@ -45,7 +46,7 @@ from jointprobe.network.result import (
     StopPoint,
 )
 from jointprobe.resolve.hits import query_keys
-from jointprobe.store.tables import Case, User
+from jointprobe.store.tables import User
 
 DEFAULT_HOPS = 2
 MAX_HOPS = 4
@@ -229,11 +230,8 @@ def _hop(session: Session, walk: _Walk, frontier: list[str], hop: int) -> list[s
 
 def _fill_owners(session: Session, walk: _Walk) -> None:
     for case_id, holder in walk.hidden.items():
-        if holder.owner != "":
-            continue
-        case = session.get(Case, case_id)
-        owner = session.get(User, case.created_by) if case is not None else None
-        holder.owner = (owner.display_name or owner.username) if owner is not None else None
+        if holder.owner == "":  # reached through a shared selector
+            holder.owner = case_owner(session, case_id)
 
 
 def _check(hops: int, limit: int) -> None:
