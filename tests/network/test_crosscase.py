@@ -5,11 +5,11 @@ from dataclasses import asdict
 
 import pytest
 from sqlalchemy import select
+from tests.network.conftest import SHARED_PHONE, TwoCases
 
 from jointprobe.errors import NotFound
 from jointprobe.network import cross_case_links
 from jointprobe.store.tables import AuditEntry
-from tests.network.conftest import SHARED_PHONE, TwoCases
 
 
 def test_both_owners_see_the_link_and_only_the_owner_of_the_other_case(

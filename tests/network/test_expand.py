@@ -5,12 +5,12 @@ from dataclasses import asdict
 
 import pytest
 from sqlalchemy import select
+from tests.network.conftest import SHARED_PHONE, TwoCases
 
 from jointprobe.errors import InvalidInput, InvalidSelector, NotFound
 from jointprobe.network import UnknownSelector, expand
 from jointprobe.network.result import KNOWN_ELSEWHERE
 from jointprobe.store.tables import AuditEntry
-from tests.network.conftest import SHARED_PHONE, TwoCases
 
 
 def test_member_of_one_case_sees_a_placeholder_for_the_other_and_nothing_of_it(
