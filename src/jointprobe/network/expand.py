@@ -13,8 +13,8 @@ a case the user may not see becomes a :class:`Placeholder` for that case
 ("known elsewhere — ask the case owner"), with no id, caption or schema, and
 the expansion never continues through it. The expansion stops at ``limit``
 nodes and placeholders (at most :data:`MAX_LIMIT`) and says at which hop and
-entity. Each expansion is one audit entry (``expand network``), and each
-visible case it read one ``read case`` entry.
+entity. Each expansion is one audit entry (``expand network``) naming the
+visible cases it read.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from jointprobe.entities.ftm import is_relation
 from jointprobe.entities.normalise import guess_kind
 from jointprobe.entities.service import get_entity
 from jointprobe.errors import InvalidInput, NotFound
-from jointprobe.network.owners import case_owner
+from jointprobe.network.owners import case_owners
 from jointprobe.network.queries import (
     EdgeRow,
     EntityRow,
@@ -109,7 +109,7 @@ class _Walk:
 
 def _visible(session: Session, user: User) -> frozenset[str] | None:
     query = visible_case_ids(user)
-    return None if query is None else frozenset(session.scalars(query))
+    return None if query is None else frozenset(r[0] for r in session.connection().execute(query))
 
 
 def _link_kind(kind: str) -> bool:
@@ -229,9 +229,10 @@ def _hop(session: Session, walk: _Walk, frontier: list[str], hop: int) -> list[s
 
 
 def _fill_owners(session: Session, walk: _Walk) -> None:
-    for case_id, holder in walk.hidden.items():
-        if holder.owner == "":  # reached through a shared selector
-            holder.owner = case_owner(session, case_id)
+    wanted = [case_id for case_id, holder in walk.hidden.items() if holder.owner == ""]
+    owners = case_owners(session, wanted) if wanted else {}
+    for case_id in wanted:  # reached through a shared selector
+        walk.hidden[case_id].owner = owners.get(case_id)
 
 
 def _check(hops: int, limit: int) -> None:
@@ -284,14 +285,15 @@ def expand(
 
 
 def _audit(session: Session, user: User, result: Expansion) -> None:
+    """One entry per expansion, naming the visible cases it read (one chained write, not one
+    per case: an expansion may read hundreds of cases)."""
     detail = {
         "kind": result.kind,
         "hops": result.hops,
         "nodes": len(result.nodes),
         "hidden_cases": len(result.placeholders),
         "stopped": result.stopped is not None,
+        "cases": result.cases(),
     }
     record(session, user.username, "expand", "network", f"{result.kind}:{result.start}"[:128],
            detail)  # fmt: skip
-    for case_id in result.cases():
-        record(session, user.username, "read", "case", case_id, {"network": result.start[:100]})

@@ -22,10 +22,8 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.orm import Session
-
-from jointprobe.store.tables import Edge, Entity, Selector
 
 CHUNK = 500
 T = TypeVar("T")
@@ -57,48 +55,72 @@ class EdgeRow:
     case_id: str | None
 
 
+def _sql(statement: str, *expanding: str) -> TextClause:
+    """A statement made once; its ``IN :name`` lists expand per call (no query building)."""
+    return text(statement).bindparams(*(bindparam(name, expanding=True) for name in expanding))
+
+
+_SELECTORS_OF = _sql("SELECT entity_id, kind, value FROM selectors WHERE entity_id IN :ids", "ids")
+_HOLDERS = _sql(
+    "SELECT value, entity_id, case_id FROM selectors WHERE kind = :kind AND value IN :values",
+    "values",
+)
+_FROM = _sql(
+    "SELECT id, relation_id, schema, source_id, target_id, case_id FROM edges "
+    "WHERE source_id IN :ids",
+    "ids",
+)
+_TO = _sql(
+    "SELECT id, relation_id, schema, source_id, target_id, case_id FROM edges "
+    "WHERE target_id IN :ids",
+    "ids",
+)
+_ENTITIES = _sql(
+    "SELECT id, schema, caption, case_id, tlp, fictional FROM entities WHERE id IN :ids", "ids"
+)
+
+
 def selectors_of(session: Session, entity_ids: Collection[str]) -> list[tuple[str, str, str]]:
     """(entity id, kind, value) of every selector of ``entity_ids``."""
-    out: list[tuple[str, str, str]] = []
-    for chunk in _chunks(entity_ids):
-        query = select(Selector.entity_id, Selector.kind, Selector.value).where(
-            Selector.entity_id.in_(chunk)
-        )
-        out += [(row[0], row[1], row[2]) for row in session.execute(query)]
-    return out
+    run = session.connection().execute
+    return [(r[0], r[1], r[2]) for chunk in _chunks(entity_ids)
+            for r in run(_SELECTORS_OF, {"ids": chunk})]  # fmt: skip
 
 
 def holders(
     session: Session, keys: Collection[tuple[str, str]]
 ) -> list[tuple[str, str, str, str | None]]:
-    """(kind, value, entity id, case id) of every entity holding one of ``keys``."""
+    """(kind, value, entity id, case id) of every entity holding one of ``keys``.
+
+    One ``kind = ? AND value IN (…)`` per kind: SQLite searches the primary key
+    with that, where a row-value ``(kind, value) IN (…)`` makes it scan the table.
+    """
+    by_kind: dict[str, set[str]] = {}
+    for kind, value in keys:
+        by_kind.setdefault(kind, set()).add(value)
+    run = session.connection().execute
     out: list[tuple[str, str, str, str | None]] = []
-    for chunk in _chunks(keys):
-        query = select(Selector.kind, Selector.value, Selector.entity_id, Selector.case_id).where(
-            tuple_(Selector.kind, Selector.value).in_(chunk)
-        )
-        out += [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
+    for kind in sorted(by_kind):
+        for chunk in _chunks(by_kind[kind]):
+            out += [
+                (kind, r[0], r[1], r[2]) for r in run(_HOLDERS, {"kind": kind, "values": chunk})
+            ]
     return out
 
 
 def edges_touching(session: Session, entity_ids: Collection[str]) -> list[EdgeRow]:
     """Every edge with ``entity_ids`` at either end, each once, by id."""
     found: dict[int, EdgeRow] = {}
-    columns = (Edge.id, Edge.relation_id, Edge.schema, Edge.source_id, Edge.target_id,
-               Edge.case_id)  # fmt: skip
+    run = session.connection().execute
     for chunk in _chunks(entity_ids):
-        for end in (Edge.source_id, Edge.target_id):
-            for row in session.execute(select(*columns).where(end.in_(chunk))):
-                found[row[0]] = EdgeRow(row[0], row[1], row[2], row[3], row[4], row[5])
+        for statement in (_FROM, _TO):
+            for r in run(statement, {"ids": chunk}):
+                found[r[0]] = EdgeRow(r[0], r[1], r[2], r[3], r[4], r[5])
     return [found[key] for key in sorted(found)]
 
 
 def entity_rows(session: Session, entity_ids: Collection[str]) -> dict[str, EntityRow]:
     """The rows of ``entity_ids`` that exist, by id."""
-    out: dict[str, EntityRow] = {}
-    columns = (Entity.id, Entity.schema, Entity.caption, Entity.case_id, Entity.tlp,
-               Entity.fictional)  # fmt: skip
-    for chunk in _chunks(entity_ids):
-        for row in session.execute(select(*columns).where(Entity.id.in_(chunk))):
-            out[row[0]] = EntityRow(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
-    return out
+    run = session.connection().execute
+    return {r[0]: EntityRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]))
+            for chunk in _chunks(entity_ids) for r in run(_ENTITIES, {"ids": chunk})}  # fmt: skip
