@@ -3,8 +3,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from jointprobe.entities import add_entity
 from jointprobe.node import Node
-from jointprobe.store.tables import Selector
+from jointprobe.store.tables import Selector, User
+
+from .conftest import sign_in
 
 
 def _diana_phone(web_node: Node) -> str:
@@ -46,3 +49,18 @@ def test_network_json_expands_one_hop_in_place_and_refuses_hidden_entities(
 def test_case_graph_page_has_the_selector_form(analyst: TestClient) -> None:
     r = analyst.get("/cases/xingtai-2017/graph")
     assert 'id="selector-form"' in r.text and 'action="/network"' in r.text
+
+
+def test_case_page_lists_cross_case_links_by_owner_only(web_node: Node, client: TestClient) -> None:
+    phone = _diana_phone(web_node)
+    with web_node.session() as s:
+        bob = s.scalars(select(User).where(User.username == "bob")).one()
+        add_entity(s, bob, {"id": "bob-phone-holder", "schema": "Person",
+                            "properties": {"name": ["Caller Z"], "phone": [phone]}},
+                   case_id="bob-case", tlp="RED")  # fmt: skip
+        s.commit()
+    assert sign_in(client, "analyst").status_code == 303
+    r = client.get("/cases/xingtai-2017")
+    assert 'id="cross-case-links"' in r.text and "a case you may not see" in r.text
+    assert "Caller Z" not in r.text and "bob-phone-holder" not in r.text
+    assert "bob-case" not in r.text
