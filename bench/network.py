@@ -8,8 +8,9 @@ has a Chinese mobile number drawn from its ring's 25 (so about two entities
 share each number) and its own e-mail; ``--edges`` edges, 90 % inside the
 ring and 10 % to anyone. An edge's relation is its source entity (as the
 edges of FtM entity-valued properties are), so the 5M edges need no 5M
-relation rows. The benchmark user is a member of every other case, so
-expansions meet cases they may not see and draw placeholders.
+relation rows. The benchmark user is a member of nine cases in ten, so
+expansions meet cases they may not see and draw placeholders; the start
+numbers are drawn from rings in cases the user may see.
 
 Then ``network.expand`` runs from ``--starts`` phone numbers (seeded choice)
 to 3 hops with the default size limit, and reports p50/p99 against the
@@ -21,6 +22,7 @@ audit; the ratio says what the expansion costs over its lookups. Peak memory
 
     .venv/bin/python bench/network.py --entities 1000000 --edges 5000000
     .venv/bin/python bench/network.py --entities 100000 --edges 500000 --starts 200
+    .venv/bin/python bench/network.py --db /tmp/net.db --reuse   # measure a kept store again
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from sqlalchemy.orm import Session
 from jointprobe.accounts import create_user
 from jointprobe.config import Settings
 from jointprobe.network.expand import LINK_KINDS, expand
-from jointprobe.node import Node, init_node
+from jointprobe.node import Node, init_node, open_node
 from jointprobe.store.bulk import insert_rows
 from jointprobe.store.engine import bulk_write_cache
 from jointprobe.store.tables import Base, User
@@ -51,6 +53,7 @@ console = Console()
 RING = 50
 PHONES_PER_RING = 25
 CASES = 1000
+HIDDEN_EVERY = 10  # the user may not see cases 0, 10, 20…
 BATCH = 100_000
 TARGET_P99_MS = 200.0
 TABLES = Base.metadata.tables
@@ -115,8 +118,8 @@ def generate(node: Node, n: int, edges: int) -> None:
     rng = random.Random(16)
     with node.session() as s:
         owner = create_user(s, "bench-owner", "analyst")
-        user = create_user(s, "bench", "analyst")
-        owner_id, user_id = owner.id, user.id
+        create_user(s, "bench", "analyst")  # its cases: grant()
+        owner_id = owner.id
     cases = [(f"bench-{c:04d}", f"FICTIONAL bench case {c}") for c in range(CASES)]
     marking = {"tlp": "AMBER", "handling": {}, "fictional": True, "source": "bench/network.py"}
     with (
@@ -139,7 +142,6 @@ def generate(node: Node, n: int, edges: int) -> None:
             },
         )
         members = [(cid, owner_id) for cid, _ in cases]
-        members += [(cid, user_id) for c, (cid, _) in enumerate(cases) if c % 2 == 0]
         insert_rows(
             s,
             TABLES["case_members"],
@@ -182,6 +184,19 @@ def generate(node: Node, n: int, edges: int) -> None:
                 progress.advance(task, len(batch))
     with node.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
+
+
+def grant(node: Node) -> None:
+    """Make the benchmark user a member of every case but each tenth (``HIDDEN_EVERY``)."""
+    with node.session() as s:
+        user = s.scalar(select(User).where(User.username == "bench"))
+        assert user is not None
+        s.connection().exec_driver_sql("DELETE FROM case_members WHERE user_id = ?", (user.id,))
+        rows = [(f"bench-{c:04d}", user.id) for c in range(CASES) if c % HIDDEN_EVERY]
+        insert_rows(
+            s, TABLES["case_members"], ["case_id", "user_id"], rows, constants={"added_at": _now()}
+        )
+        s.commit()
 
 
 def _now() -> object:
@@ -248,10 +263,9 @@ def _rss_mib() -> float:
 
 def measure(node: Node, n: int, starts: int, hops: int) -> None:
     rng = random.Random(99)
-    numbers = [
-        phone(rng.randrange(max(n // RING, 1)), rng.randrange(PHONES_PER_RING))
-        for _ in range(starts)
-    ]
+    per_case = max(n // CASES, 1)
+    rings = [r for r in range(max(n // RING, 1)) if (r * RING // per_case) % HIDDEN_EVERY]
+    numbers = [phone(rng.choice(rings), rng.randrange(PHONES_PER_RING)) for _ in range(starts)]
     times, floors, sizes, hidden, stopped = [], [], [], [], 0
     with node.session() as s, Progress(console=console, transient=True) as progress:
         user = s.scalar(select(User).where(User.username == "bench"))
@@ -302,18 +316,24 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=300)
     parser.add_argument("--hops", type=int, default=3)
     parser.add_argument("--db", type=Path, help="Keep the store here (default: a temp dir)")
+    parser.add_argument("--reuse", action="store_true", help="Measure an existing --db again")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "network.db"
         settings = Settings(data_dir=path.parent, database_url=f"sqlite:///{path}")
-        node = init_node(settings, "bench", "Bench (FICTIONAL)", "US")
-        began = time.perf_counter()
-        generate(node, args.entities, args.edges)
-        console.print(
-            f"generated {args.entities:,} entities, {2 * args.entities:,} selectors, "
-            f"{args.edges:,} edges (FICTIONAL) in {time.perf_counter() - began:.0f} s; "
-            f"{_size_mib(path):,.0f} MiB on disk; peak memory {_rss_mib():,.0f} MiB"
-        )
+        if args.reuse and path.exists():
+            node = open_node(settings)
+            console.print(f"reusing {path} ({_size_mib(path):,.0f} MiB on disk)")
+        else:
+            node = init_node(settings, "bench", "Bench (FICTIONAL)", "US")
+            began = time.perf_counter()
+            generate(node, args.entities, args.edges)
+            console.print(
+                f"generated {args.entities:,} entities, {2 * args.entities:,} selectors, "
+                f"{args.edges:,} edges (FICTIONAL) in {time.perf_counter() - began:.0f} s; "
+                f"{_size_mib(path):,.0f} MiB on disk; peak memory {_rss_mib():,.0f} MiB"
+            )
+        grant(node)
         measure(node, args.entities, args.starts, args.hops)
         node.close()
 
