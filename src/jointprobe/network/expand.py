@@ -36,6 +36,7 @@ from jointprobe.network.queries import (
     edges_touching,
     entity_rows,
     holders,
+    rows_of,
     selectors_of,
 )
 from jointprobe.network.result import (
@@ -109,7 +110,7 @@ class _Walk:
 
 def _visible(session: Session, user: User) -> frozenset[str] | None:
     query = visible_case_ids(user)
-    return None if query is None else frozenset(r[0] for r in session.connection().execute(query))
+    return None if query is None else frozenset(r[0] for r in rows_of(session, query))
 
 
 def _link_kind(kind: str) -> bool:

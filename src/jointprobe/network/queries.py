@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy import Executable, TextClause, bindparam, text
 from sqlalchemy.orm import Session
 
 CHUNK = 500
@@ -80,11 +80,22 @@ _ENTITIES = _sql(
 )
 
 
+def rows_of(
+    session: Session, statement: Executable, params: dict[str, Any] | None = None
+) -> list[Any]:
+    """The rows as the driver gives them (tuples): SQLAlchemy's ``Row`` objects cost more
+    than the look-up itself at an expansion's thousands of rows; no column here needs a
+    type conversion but ``fictional``, which :func:`entity_rows` makes a bool."""
+    result = session.connection().execute(statement, params)
+    rows: list[Any] = list(result.cursor.fetchall()) if result.cursor is not None else []
+    result.close()
+    return rows
+
+
 def selectors_of(session: Session, entity_ids: Collection[str]) -> list[tuple[str, str, str]]:
     """(entity id, kind, value) of every selector of ``entity_ids``."""
-    run = session.connection().execute
     return [(r[0], r[1], r[2]) for chunk in _chunks(entity_ids)
-            for r in run(_SELECTORS_OF, {"ids": chunk})]  # fmt: skip
+            for r in rows_of(session, _SELECTORS_OF, {"ids": chunk})]  # fmt: skip
 
 
 def holders(
@@ -98,12 +109,12 @@ def holders(
     by_kind: dict[str, set[str]] = {}
     for kind, value in keys:
         by_kind.setdefault(kind, set()).add(value)
-    run = session.connection().execute
     out: list[tuple[str, str, str, str | None]] = []
     for kind in sorted(by_kind):
         for chunk in _chunks(by_kind[kind]):
             out += [
-                (kind, r[0], r[1], r[2]) for r in run(_HOLDERS, {"kind": kind, "values": chunk})
+                (kind, r[0], r[1], r[2])
+                for r in rows_of(session, _HOLDERS, {"kind": kind, "values": chunk})
             ]
     return out
 
@@ -111,16 +122,15 @@ def holders(
 def edges_touching(session: Session, entity_ids: Collection[str]) -> list[EdgeRow]:
     """Every edge with ``entity_ids`` at either end, each once, by id."""
     found: dict[int, EdgeRow] = {}
-    run = session.connection().execute
     for chunk in _chunks(entity_ids):
         for statement in (_FROM, _TO):
-            for r in run(statement, {"ids": chunk}):
+            for r in rows_of(session, statement, {"ids": chunk}):
                 found[r[0]] = EdgeRow(r[0], r[1], r[2], r[3], r[4], r[5])
     return [found[key] for key in sorted(found)]
 
 
 def entity_rows(session: Session, entity_ids: Collection[str]) -> dict[str, EntityRow]:
     """The rows of ``entity_ids`` that exist, by id."""
-    run = session.connection().execute
     return {r[0]: EntityRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]))
-            for chunk in _chunks(entity_ids) for r in run(_ENTITIES, {"ids": chunk})}  # fmt: skip
+            for chunk in _chunks(entity_ids)
+            for r in rows_of(session, _ENTITIES, {"ids": chunk})}  # fmt: skip
