@@ -201,3 +201,19 @@ def test_migration_0009_adds_seizure_origins_and_peer_aggregates_and_goes_back(
     assert "analytics_peer_aggregates" not in inspector.get_table_names()
     upgrade_to_head(engine)
     engine.dispose()
+
+
+def test_migration_0014_swaps_the_edge_indexes_both_ways(db_url: str) -> None:
+    engine = make_engine(db_url)
+    config = alembic_config(engine)
+    upgrade_to_head(engine)
+    names = {i["name"] for i in inspect(engine).get_indexes("edges")}
+    assert {"ix_edges_source_cover", "ix_edges_target_cover"} <= names
+    assert not {"ix_edges_source_id", "ix_edges_target_id"} & names
+    command.downgrade(config, "0013")
+    names = {i["name"] for i in inspect(engine).get_indexes("edges")}
+    assert {"ix_edges_source_id", "ix_edges_target_id"} <= names
+    assert not {"ix_edges_source_cover", "ix_edges_target_cover"} & names
+    upgrade_to_head(engine)
+    assert current_revision(engine) == "0014"
+    engine.dispose()

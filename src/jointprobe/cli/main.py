@@ -23,6 +23,7 @@ from jointprobe.cli import (
     interop,
     leads,
     maintenance,
+    network,
     node,
     notice,
     peer,
@@ -117,6 +118,7 @@ app.add_typer(precursors.sor_app, name="sor")
 app.add_typer(precursors.incident_app, name="incident")
 app.add_typer(deconflict.app, name="deconflict")
 interop.register(app, resolve_cli.import_app)
+app.add_typer(network.app, name="network")
 resolve_cli.register(app)
 report.register(app)
 

@@ -118,3 +118,13 @@ def parse_entity(data: Any, *, where: str | None = None) -> EntityProxy:
                     where=where,
                 )
     return proxy
+
+
+@lru_cache(maxsize=512)
+def is_relation(schema_name: str) -> bool:
+    """True for FtM edge schemata (Membership, Ownership, UnknownLink…): drawn as edges.
+
+    Cached: FtM's ``model.get`` costs tens of microseconds, and a network expansion asks
+    once per entity it reaches."""
+    schema = model.get(schema_name)
+    return bool(schema is not None and schema.edge)

@@ -145,7 +145,9 @@ def _merge(hits: list[Hit], limit: int) -> list[Hit]:
     return sorted(best.values(), key=lambda h: (-h.score, h.entity_id))[:limit]
 
 
-def _query_keys(query: str, kind: str, region: str | None) -> list[tuple[str, str]]:
+def query_keys(query: str, kind: str, region: str | None) -> list[tuple[str, str]]:
+    """The ``(kind, value)`` index keys a query of ``kind`` looks up; raises
+    :class:`InvalidSelector` when it does not normalise (shared with ``network.expand``)."""
     if kind == "name":
         keys = [("name", k) for k in name_keys(query)]
         try:
@@ -179,7 +181,7 @@ def find_hits(
     """
     kind = kind or guess_kind(query)
     hits: list[Hit] = []
-    for selector, row in _lookup(session, actor, _query_keys(query, kind, region)):
+    for selector, row in _lookup(session, actor, query_keys(query, kind, region)):
         if selector.kind in ("name", "company") and kind == "name":
             score, reason = _best_name(query, row)
             if selector.kind == "company":
@@ -225,4 +227,4 @@ def hits_for_entity(
     return _merge(hits + _holders(session, actor, hits), limit)
 
 
-__all__ = ["Hit", "find_hits", "hits_for_entity"]
+__all__ = ["Hit", "find_hits", "hits_for_entity", "query_keys"]

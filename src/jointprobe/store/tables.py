@@ -149,16 +149,26 @@ class Selector(Base):
 
 
 class Edge(Base):
-    """A relation between two entities, read off an FtM edge schema (Ownership, Call…)."""
+    """A relation between two entities, read off an FtM edge schema (Ownership, Call…).
+
+    Indexed from each end with every column a network expansion reads
+    (migration 0014), so that the index answers ``edges_touching`` alone.
+    """
 
     __tablename__ = "edges"
+    __table_args__ = (
+        Index("ix_edges_source_cover", "source_id", "target_id", "case_id", "relation_id",
+              "schema"),
+        Index("ix_edges_target_cover", "target_id", "source_id", "case_id", "relation_id",
+              "schema"),
+    )  # fmt: skip
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     relation_id: Mapped[str] = mapped_column(
         ForeignKey("entities.id", ondelete="CASCADE"), index=True
     )
     schema: Mapped[str] = mapped_column(String(64))
-    source_id: Mapped[str] = mapped_column(String(128), index=True)
-    target_id: Mapped[str] = mapped_column(String(128), index=True)
+    source_id: Mapped[str] = mapped_column(String(128))
+    target_id: Mapped[str] = mapped_column(String(128))
     case_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 

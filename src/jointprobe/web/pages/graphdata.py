@@ -17,10 +17,20 @@ from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 
 from jointprobe.cases.service import visible_case_ids
+from jointprobe.entities.ftm import is_relation
 from jointprobe.entities.service import get_entity
+from jointprobe.network.result import Expansion
 from jointprobe.store.tables import Case, Edge, Entity, User
 
 MAX_NODES = 2000
+__all__ = [
+    "Graph",
+    "case_graph",
+    "case_schemata",
+    "expansion_graph",
+    "is_relation",
+    "neighbourhood",
+]
 
 
 @dataclass
@@ -69,12 +79,6 @@ class Graph:
             "edges": [{"data": asdict(edge)} for edge in self.edges],
             "truncated": self.truncated,
         }
-
-
-def is_relation(schema_name: str) -> bool:
-    """True for FtM edge schemata (Membership, Ownership, UnknownLink…): drawn as edges."""
-    schema = model.get(schema_name)
-    return bool(schema is not None and schema.edge)
 
 
 def _node(row: Entity) -> GraphNode:
@@ -169,3 +173,31 @@ def neighbourhood(
     rows.sort(key=lambda row: (row.id != centre.id, row.id))
     wanted = set(schemata or ()) | {centre.schema} if schemata else None
     return _build(session, rows, edges, wanted)
+
+
+#: The schema a placeholder is drawn with ("known elsewhere — ask the case owner").
+HIDDEN = "Hidden"
+
+
+def expansion_graph(result: Expansion) -> Graph:
+    """A network expansion as a graph; each placeholder one grey node saying whom to ask.
+
+    Placeholder ids carry the start of the expansion (``<start>~hidden-1``), so
+    that the placeholders of two expansions drawn together stay apart.
+    """
+    graph = Graph(truncated=result.stopped is not None)
+    marker_ids = {p.marker: f"{result.start}~{p.marker}" for p in result.placeholders}
+    for node in result.nodes:
+        graph.nodes.append(GraphNode(node.id, node.caption or node.id, node.schema, node.tlp, None,
+                                     node.fictional, node.case_id))  # fmt: skip
+    for hidden in result.placeholders:
+        label = hidden.note + (f" ({hidden.owner})" if hidden.owner else "")
+        graph.nodes.append(GraphNode(marker_ids[hidden.marker], label, HIDDEN, "", None, False,
+                                     None))  # fmt: skip
+    for edge in result.edges:
+        source = marker_ids.get(edge.source, edge.source)
+        target = marker_ids.get(edge.target, edge.target)
+        label = edge.evidence if edge.kind == "selector" else (edge.schema or "relation")
+        graph.edges.append(GraphEdge(f"x:{source}:{target}:{edge.evidence}", source, target,
+                                     label, edge.schema or edge.kind, False))  # fmt: skip
+    return graph

@@ -6,6 +6,7 @@ import cytoscape from "/static/vendor/cytoscape.esm.min.js";
 const COLOURS = {
   Person: "#0b5cad", Company: "#b35c00", Organization: "#1a7f37",
   UserAccount: "#6f2dbd", LegalEntity: "#5b6570", Address: "#8c564b",
+  Hidden: "#c8ced6",
 };
 
 const box = document.getElementById("graph");
@@ -88,7 +89,8 @@ async function expand(id) {
   const node = cy.getElementById(id);
   const label = node.nonempty() ? node.data("label") : id;
   say(`Expanding ${label}…`);
-  const url = `${box.dataset.json}?around=${encodeURIComponent(id)}`;
+  const param = box.dataset.aroundParam || "around";
+  const url = `${box.dataset.json}${box.dataset.json.includes("?") ? "&" : "?"}${param}=${encodeURIComponent(id)}`;
   const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
   if (response.status === 401) { window.location.assign(`/signin?expired=1&next=${encodeURIComponent(location.pathname)}`); return; }
   if (!response.ok) { say(`Could not expand ${label} (${response.status}).`); return; }

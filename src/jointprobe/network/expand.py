@@ -1,0 +1,300 @@
+"""Expand a network from one selector (or entity) across every case the user may see.
+
+Hop 0 is the entities holding the start selector (normalised as instant hits
+normalise it: ``resolve.hits.query_keys``; names through the name keys) or
+the start entity. Each further hop follows, from every entity of the hop
+before, (1) the entities that share one of its normalised selectors of the
+kinds in :data:`LINK_KINDS` and (2) its explicit edges (FtM relations such as
+Ownership, Call, Payment, kept in the ``edges`` table). Names are a way in,
+not a link: two people called Wang Wei are not thereby one network.
+
+Need-to-know (``cases.service.visible_case_ids``) decides each entity: one of
+a case the user may not see becomes a :class:`Placeholder` for that case
+("known elsewhere — ask the case owner"), with no id, caption or schema, and
+the expansion never continues through it. The expansion stops at ``limit``
+nodes and placeholders (at most :data:`MAX_LIMIT`) and says at which hop and
+entity. Each expansion is one audit entry (``expand network``) naming the
+visible cases it read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from jointprobe.audit import record
+from jointprobe.cases.service import visible_case_ids
+from jointprobe.entities.ftm import is_relation
+from jointprobe.entities.normalise import guess_kind
+from jointprobe.entities.service import get_entity
+from jointprobe.errors import InvalidInput, NotFound
+from jointprobe.network.owners import case_owners
+from jointprobe.network.queries import (
+    EdgeRow,
+    EntityRow,
+    edges_touching,
+    entity_rows,
+    holders,
+    rows_of,
+    selectors_of,
+)
+from jointprobe.network.result import (
+    Expansion,
+    NetworkEdge,
+    NetworkNode,
+    Placeholder,
+    StopPoint,
+)
+from jointprobe.resolve.hits import query_keys
+from jointprobe.store.tables import User
+
+DEFAULT_HOPS = 2
+MAX_HOPS = 4
+DEFAULT_LIMIT = 500
+MAX_LIMIT = 5000
+#: Selector kinds that link two entities (``id:<property>`` identifiers too).
+LINK_KINDS = frozenset({"phone", "email", "wallet", "domain", "url", "passport", "iban", "id:"})
+
+
+class UnknownSelector(NotFound):
+    """No entity of this node holds the selector (in a case the user may see or not)."""
+
+    code = "network.unknown_selector"
+
+
+@dataclass
+class _Walk:
+    """The state of one expansion: what is reached, the hidden cases, the edges."""
+
+    user: User
+    visible: frozenset[str] | None
+    result: Expansion
+    seen: set[str] = field(default_factory=set)
+    hidden: dict[str, Placeholder] = field(default_factory=dict)  # case id -> placeholder
+    edge_keys: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def sees(self, case_id: str | None) -> bool:
+        return case_id is None or self.visible is None or case_id in self.visible
+
+    def full(self) -> bool:
+        return len(self.result.nodes) + len(self.result.placeholders) >= self.result.limit
+
+    def add_node(self, row: EntityRow, hop: int, via: str) -> bool:
+        """Add a visible entity once; False when it was there already."""
+        if row.id in self.seen:
+            return False
+        self.seen.add(row.id)
+        self.result.nodes.append(NetworkNode(row.id, row.schema, row.caption, row.case_id,
+                                             hop, via, row.tlp, row.fictional))  # fmt: skip
+        return True
+
+    def add_hidden(self, case_id: str, hop: int, via: str, by_selector: bool) -> str:
+        """The placeholder of a hidden case (made once), its marker returned."""
+        holder = self.hidden.get(case_id)
+        if holder is None:
+            holder = Placeholder(f"hidden-{len(self.hidden) + 1}", hop, via)
+            self.hidden[case_id] = holder
+            self.result.placeholders.append(holder)
+        if by_selector and holder.owner is None:
+            holder.owner = ""  # filled in once, at the end (one query per hidden case)
+        return holder.marker
+
+    def add_edge(self, source: str, target: str, kind: str, evidence: str,
+                 schema: str | None = None) -> None:  # fmt: skip
+        key = (min(source, target), max(source, target), evidence)
+        if source != target and key not in self.edge_keys:
+            self.edge_keys.add(key)
+            self.result.edges.append(NetworkEdge(source, target, kind, evidence, schema))
+
+
+def _visible(session: Session, user: User) -> frozenset[str] | None:
+    query = visible_case_ids(user)
+    return None if query is None else frozenset(r[0] for r in rows_of(session, query))
+
+
+def _link_kind(kind: str) -> bool:
+    return kind in LINK_KINDS or kind.startswith("id:")
+
+
+def _start(session: Session, walk: _Walk, keys: list[tuple[str, str]], label: str) -> list[str]:
+    """Hop 0: the holders of the start keys; visible ones returned as the first frontier."""
+    held = holders(session, keys)
+    if not held:
+        raise UnknownSelector(f"no entity on this node holds {label}", where="q")
+    rows = entity_rows(session, {entity_id for _, _, entity_id, _ in held})
+    frontier: list[str] = []
+    for kind, value, entity_id, _case in sorted(held, key=lambda h: h[2]):
+        row = rows.get(entity_id)
+        if row is None or is_relation(row.schema):
+            continue
+        if walk.full():
+            walk.result.stopped = StopPoint(0, entity_id if walk.sees(row.case_id) else "",
+                                            "size limit")  # fmt: skip
+            break
+        if walk.sees(row.case_id):
+            if walk.add_node(row, 0, f"{kind}:{value}"):
+                frontier.append(row.id)
+        elif row.case_id is not None:
+            walk.add_hidden(row.case_id, 0, f"{kind}:{value}", by_selector=True)
+    return frontier
+
+
+def _neighbours(
+    session: Session, frontier: list[str]
+) -> tuple[dict[str, list[tuple[str, str, str | None]]], list[EdgeRow]]:
+    """For each frontier entity: (kind:value, holder id, holder case) sharing a link selector;
+    and the edges touching the frontier."""
+    own = [(e, k, v) for e, k, v in selectors_of(session, frontier) if _link_kind(k)]
+    held = holders(session, {(k, v) for _, k, v in own})
+    by_key: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+    for kind, value, entity_id, case_id in held:
+        by_key.setdefault((kind, value), []).append((entity_id, case_id))
+    shared: dict[str, list[tuple[str, str, str | None]]] = {}
+    for entity_id, kind, value in sorted(own):
+        for other, case_id in sorted(by_key.get((kind, value), []), key=lambda p: p[0]):
+            if other != entity_id:
+                shared.setdefault(entity_id, []).append((f"{kind}:{value}", other, case_id))
+    return shared, edges_touching(session, frontier)
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One way from a frontier entity to another: a shared selector or an edge."""
+
+    other: str
+    kind: str  # selector or relation
+    evidence: str
+    schema: str | None
+    hidden_case: str | None  # an edge of a case the user may not see: only its case is shown
+
+
+def _steps(walk: _Walk, entity_id: str, shared: list[tuple[str, str, str | None]],
+           edges: list[EdgeRow]) -> list[_Step]:  # fmt: skip
+    steps = [_Step(other, "selector", via, None, None) for via, other, _ in shared]
+    for edge in edges:
+        other = edge.target_id if edge.source_id == entity_id else edge.source_id
+        if walk.sees(edge.case_id):
+            steps.append(_Step(other, "relation", edge.relation_id,
+                               edge.schema.partition(".")[0], None))  # fmt: skip
+        else:
+            steps.append(_Step(other, "relation", "held elsewhere", None, edge.case_id))
+    return steps
+
+
+def _take(walk: _Walk, rows: dict[str, EntityRow], entity_id: str, step: _Step, hop: int) -> bool:
+    """Follow one step; True when it reached a new visible entity (next frontier)."""
+    via = f"{step.kind} {step.evidence}" if step.kind == "relation" else step.evidence
+    if step.hidden_case is not None:
+        marker = walk.add_hidden(step.hidden_case, hop, via, by_selector=False)
+        walk.add_edge(entity_id, marker, step.kind, step.evidence)
+        return False
+    if step.other in walk.seen:
+        walk.add_edge(entity_id, step.other, step.kind, step.evidence, step.schema)
+        return False
+    row = rows.get(step.other)
+    if row is None or is_relation(row.schema):
+        return False
+    if walk.sees(row.case_id):
+        walk.add_node(row, hop, via)
+        walk.add_edge(entity_id, row.id, step.kind, step.evidence, step.schema)
+        return True
+    assert row.case_id is not None
+    marker = walk.add_hidden(row.case_id, hop, via, by_selector=step.kind == "selector")
+    walk.add_edge(entity_id, marker, step.kind, step.evidence)
+    return False
+
+
+def _hop(session: Session, walk: _Walk, frontier: list[str], hop: int) -> list[str]:
+    """Follow shared selectors and edges from ``frontier``; the next frontier returned."""
+    shared, edges = _neighbours(session, frontier)
+    by_end: dict[str, list[EdgeRow]] = {}
+    for edge in edges:
+        by_end.setdefault(edge.source_id, []).append(edge)
+        if edge.target_id != edge.source_id:
+            by_end.setdefault(edge.target_id, []).append(edge)
+    wanted = {other for links in shared.values() for _, other, _ in links}
+    wanted |= {e.source_id for e in edges if walk.sees(e.case_id)}
+    wanted |= {e.target_id for e in edges if walk.sees(e.case_id)}
+    rows = entity_rows(session, wanted - walk.seen)
+    following: list[str] = []
+    for entity_id in frontier:
+        for step in _steps(walk, entity_id, shared.get(entity_id, []), by_end.get(entity_id, [])):
+            fresh = step.other not in walk.seen and step.other in rows
+            if fresh and walk.full():
+                walk.result.stopped = StopPoint(hop, entity_id, "size limit")
+                return following
+            if _take(walk, rows, entity_id, step, hop):
+                following.append(step.other)
+    return following
+
+
+def _fill_owners(session: Session, walk: _Walk) -> None:
+    wanted = [case_id for case_id, holder in walk.hidden.items() if holder.owner == ""]
+    owners = case_owners(session, wanted) if wanted else {}
+    for case_id in wanted:  # reached through a shared selector
+        walk.hidden[case_id].owner = owners.get(case_id)
+
+
+def _check(hops: int, limit: int) -> None:
+    if not 0 <= hops <= MAX_HOPS:
+        raise InvalidInput(f"hops must be 0–{MAX_HOPS}", where="hops")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be 1–{MAX_LIMIT}", where="limit")
+
+
+def expand(
+    session: Session,
+    user: User,
+    selector: str | None = None,
+    *,
+    entity_id: str | None = None,
+    kind: str | None = None,
+    region: str | None = None,
+    hops: int = DEFAULT_HOPS,
+    limit: int = DEFAULT_LIMIT,
+) -> Expansion:
+    """The network around ``selector`` (or ``entity_id``) to ``hops`` hops, for ``user``.
+
+    Raises :class:`~jointprobe.errors.InvalidSelector` for a selector that does
+    not normalise, :class:`UnknownSelector` for one no entity holds and
+    :class:`~jointprobe.errors.NotFound` for an entity the user may not see.
+    """
+    _check(hops, limit)
+    if (selector is None) == (entity_id is None):
+        raise InvalidInput("give a selector or an entity id, not both", where="q")
+    walk = _Walk(user, _visible(session, user), Expansion("", "", hops, limit))
+    if entity_id is not None:
+        row = get_entity(session, user, entity_id)  # 404 when hidden; records the read
+        walk.result.start, walk.result.kind = row.id, "entity"
+        found = entity_rows(session, [row.id])[row.id]
+        walk.add_node(found, 0, "start")
+        frontier = [row.id]
+    else:
+        assert selector is not None
+        chosen = kind or guess_kind(selector)
+        keys = query_keys(selector, chosen, region)  # InvalidSelector: 422
+        walk.result.start, walk.result.kind = keys[0][1] if keys else selector, chosen
+        frontier = _start(session, walk, keys, f"{chosen} {selector!r}")
+    for hop in range(1, hops + 1):
+        if not frontier or walk.result.stopped is not None:
+            break
+        frontier = _hop(session, walk, frontier, hop)
+    _fill_owners(session, walk)
+    _audit(session, user, walk.result)
+    return walk.result
+
+
+def _audit(session: Session, user: User, result: Expansion) -> None:
+    """One entry per expansion, naming the visible cases it read (one chained write, not one
+    per case: an expansion may read hundreds of cases)."""
+    detail = {
+        "kind": result.kind,
+        "hops": result.hops,
+        "nodes": len(result.nodes),
+        "hidden_cases": len(result.placeholders),
+        "stopped": result.stopped is not None,
+        "cases": result.cases(),
+    }
+    record(session, user.username, "expand", "network", f"{result.kind}:{result.start}"[:128],
+           detail)  # fmt: skip

@@ -1,0 +1,136 @@
+"""The indexed lookups a network expansion needs, each one query per batch of ids.
+
+Every function takes a batch of entity ids (or selector keys) and answers
+with plain tuples; none decides visibility (``network.expand`` does, through
+``cases.service``). Batches are split so that no statement carries more
+than :data:`CHUNK` parameters (SQLite's limit is far higher; PostgreSQL's too).
+
+=================== ============================================= ============================
+function            reads                                         index
+=================== ============================================= ============================
+``selectors_of``    selectors of entities                         ``ix_selectors_entity_id``
+``holders``         entities holding (kind, value) keys           the selectors' primary key
+``edges_touching``  edges from or to entities                     ``ix_edges_source_target``,
+                                                                  ``ix_edges_target_source``
+``entity_rows``     id, schema, caption, case and marking         the entities' primary key
+=================== ============================================= ============================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Executable, TextClause, bindparam, text
+from sqlalchemy.orm import Session
+
+CHUNK = 500
+T = TypeVar("T")
+
+
+def _chunks(items: Collection[T]) -> Iterator[list[T]]:
+    ordered = sorted(items)  # type: ignore[type-var]
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRow:
+    id: str
+    schema: str
+    caption: str
+    case_id: str | None
+    tlp: str
+    fictional: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRow:
+    id: int
+    relation_id: str
+    schema: str
+    source_id: str
+    target_id: str
+    case_id: str | None
+
+
+def _sql(statement: str, *expanding: str) -> TextClause:
+    """A statement made once; its ``IN :name`` lists expand per call (no query building)."""
+    return text(statement).bindparams(*(bindparam(name, expanding=True) for name in expanding))
+
+
+_SELECTORS_OF = _sql("SELECT entity_id, kind, value FROM selectors WHERE entity_id IN :ids", "ids")
+_HOLDERS = _sql(
+    "SELECT value, entity_id, case_id FROM selectors WHERE kind = :kind AND value IN :values",
+    "values",
+)
+_FROM = _sql(
+    "SELECT id, relation_id, schema, source_id, target_id, case_id FROM edges "
+    "WHERE source_id IN :ids",
+    "ids",
+)
+_TO = _sql(
+    "SELECT id, relation_id, schema, source_id, target_id, case_id FROM edges "
+    "WHERE target_id IN :ids",
+    "ids",
+)
+_ENTITIES = _sql(
+    "SELECT id, schema, caption, case_id, tlp, fictional FROM entities WHERE id IN :ids", "ids"
+)
+
+
+def rows_of(
+    session: Session, statement: Executable, params: dict[str, Any] | None = None
+) -> list[Any]:
+    """The rows as the driver gives them (tuples): SQLAlchemy's ``Row`` objects cost more
+    than the look-up itself at an expansion's thousands of rows; no column here needs a
+    type conversion but ``fictional``, which :func:`entity_rows` makes a bool."""
+    result = session.connection().execute(statement, params)
+    rows: list[Any] = list(result.cursor.fetchall()) if result.cursor is not None else []
+    result.close()
+    return rows
+
+
+def selectors_of(session: Session, entity_ids: Collection[str]) -> list[tuple[str, str, str]]:
+    """(entity id, kind, value) of every selector of ``entity_ids``."""
+    return [(r[0], r[1], r[2]) for chunk in _chunks(entity_ids)
+            for r in rows_of(session, _SELECTORS_OF, {"ids": chunk})]  # fmt: skip
+
+
+def holders(
+    session: Session, keys: Collection[tuple[str, str]]
+) -> list[tuple[str, str, str, str | None]]:
+    """(kind, value, entity id, case id) of every entity holding one of ``keys``.
+
+    One ``kind = ? AND value IN (…)`` per kind: SQLite searches the primary key
+    with that, where a row-value ``(kind, value) IN (…)`` makes it scan the table.
+    """
+    by_kind: dict[str, set[str]] = {}
+    for kind, value in keys:
+        by_kind.setdefault(kind, set()).add(value)
+    out: list[tuple[str, str, str, str | None]] = []
+    for kind in sorted(by_kind):
+        for chunk in _chunks(by_kind[kind]):
+            out += [
+                (kind, r[0], r[1], r[2])
+                for r in rows_of(session, _HOLDERS, {"kind": kind, "values": chunk})
+            ]
+    return out
+
+
+def edges_touching(session: Session, entity_ids: Collection[str]) -> list[EdgeRow]:
+    """Every edge with ``entity_ids`` at either end, each once, by id."""
+    found: dict[int, EdgeRow] = {}
+    for chunk in _chunks(entity_ids):
+        for statement in (_FROM, _TO):
+            for r in rows_of(session, statement, {"ids": chunk}):
+                found[r[0]] = EdgeRow(r[0], r[1], r[2], r[3], r[4], r[5])
+    return [found[key] for key in sorted(found)]
+
+
+def entity_rows(session: Session, entity_ids: Collection[str]) -> dict[str, EntityRow]:
+    """The rows of ``entity_ids`` that exist, by id."""
+    return {r[0]: EntityRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]))
+            for chunk in _chunks(entity_ids)
+            for r in rows_of(session, _ENTITIES, {"ids": chunk})}  # fmt: skip

@@ -1,0 +1,146 @@
+"""Network expansion from a selector, and cross-case link suggestions (``network``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict
+
+from jointprobe.network.crosscase import DEFAULT_LIMIT as LINKS_LIMIT
+from jointprobe.network.crosscase import MAX_LIMIT as LINKS_MAX
+from jointprobe.network.crosscase import cross_case_links
+from jointprobe.network.expand import DEFAULT_HOPS, DEFAULT_LIMIT, MAX_HOPS, MAX_LIMIT, expand
+from jointprobe.web.api.contract import SIGNED_IN, answers
+from jointprobe.web.api.hits import HitKind
+from jointprobe.web.deps import UserDep, WriteSessionDep
+
+router = APIRouter(prefix="/network", tags=["network"], responses=SIGNED_IN)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NodeOut(_Out):
+    id: str
+    schema_name: str
+    caption: str
+    case_id: str | None
+    hop: int
+    via: str
+    tlp: str
+    fictional: bool
+
+
+class PlaceholderOut(_Out):
+    marker: str
+    hop: int
+    via: str
+    owner: str | None
+    note: str
+
+
+class EdgeOut(_Out):
+    source: str
+    target: str
+    kind: str
+    evidence: str
+    schema_name: str | None
+
+
+class StopOut(_Out):
+    hop: int
+    entity_id: str
+    reason: str
+
+
+class ExpansionOut(_Out):
+    start: str
+    kind: str
+    hops: int
+    limit: int
+    nodes: list[NodeOut]
+    placeholders: list[PlaceholderOut]
+    edges: list[EdgeOut]
+    stopped: StopOut | None
+
+
+class LinkOut(_Out):
+    kind: str
+    value: str
+    entity_ids: list[str]
+    other_owner: str | None
+    other_visible: bool
+    other_case_id: str | None
+    other_title: str | None
+    other_entity_ids: list[str]
+
+
+@router.get("/expand", response_model=ExpansionOut, responses=answers(404))
+def network_expand(
+    session: WriteSessionDep,
+    user: UserDep,
+    q: str | None = Query(None, min_length=1, max_length=500, description="Start selector or name"),
+    entity: str | None = Query(None, min_length=1, max_length=128, description="Start entity id"),
+    kind: HitKind | None = Query(None, description="Selector kind of q; guessed when absent"),
+    region: str | None = Query(None, max_length=8, description="Default phone region"),
+    hops: int = Query(DEFAULT_HOPS, ge=0, le=MAX_HOPS),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nodes and placeholders"),
+) -> ExpansionOut:
+    """The network around a selector (or entity) across the cases the user may see.
+
+    Give ``q`` or ``entity``. Entities of a case the user may not see are one
+    placeholder per case ("known elsewhere — ask the case owner"), never
+    followed. ``stopped`` says where the size limit cut the walk.
+    """
+    result = expand(session, user, q, entity_id=entity, kind=kind, region=region, hops=hops,
+                    limit=limit)  # fmt: skip
+    return ExpansionOut(
+        start=result.start,
+        kind=result.kind,
+        hops=result.hops,
+        limit=result.limit,
+        nodes=[
+            NodeOut(
+                id=n.id,
+                schema_name=n.schema,
+                caption=n.caption,
+                case_id=n.case_id,
+                hop=n.hop,
+                via=n.via,
+                tlp=n.tlp,
+                fictional=n.fictional,
+            )
+            for n in result.nodes
+        ],  # fmt: skip
+        placeholders=[
+            PlaceholderOut(marker=p.marker, hop=p.hop, via=p.via, owner=p.owner, note=p.note)
+            for p in result.placeholders
+        ],  # fmt: skip
+        edges=[
+            EdgeOut(
+                source=e.source,
+                target=e.target,
+                kind=e.kind,
+                evidence=e.evidence,
+                schema_name=e.schema,
+            )
+            for e in result.edges
+        ],  # fmt: skip
+        stopped=None
+        if result.stopped is None
+        else StopOut(
+            hop=result.stopped.hop, entity_id=result.stopped.entity_id, reason=result.stopped.reason
+        ),  # fmt: skip
+    )
+
+
+@router.get("/cases/{case_id}/links", response_model=list[LinkOut], responses=answers(404))
+def network_links(
+    case_id: str,
+    session: WriteSessionDep,
+    user: UserDep,
+    limit: int = Query(LINKS_LIMIT, ge=1, le=LINKS_MAX),
+) -> list[LinkOut]:
+    """Other cases of this node holding a selector of this case: a visible one by id and
+    entities, a hidden one only by its owner, to ask."""
+    return [LinkOut(**vars(link)) for link in cross_case_links(session, user, case_id, limit=limit)]

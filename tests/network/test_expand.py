@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import pytest
+from sqlalchemy import select
+from tests.network.conftest import SHARED_PHONE, TwoCases
+
+from jointprobe.errors import InvalidInput, InvalidSelector, NotFound
+from jointprobe.network import UnknownSelector, expand
+from jointprobe.network.result import KNOWN_ELSEWHERE
+from jointprobe.store.tables import AuditEntry
+
+
+def test_member_of_one_case_sees_a_placeholder_for_the_other_and_nothing_of_it(
+    two_cases: TwoCases,
+) -> None:
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.alice, "+86 138 1234 5678", hops=3)
+    ids = {node.id for node in result.nodes}
+    assert ids == {"a-diana", "a-shop", "a-clerk"}
+    assert [(n.id, n.hop) for n in result.nodes][0] == ("a-diana", 0)
+    assert {n.id: n.hop for n in result.nodes}["a-clerk"] == 2
+    [hidden] = result.placeholders
+    assert hidden.note == KNOWN_ELSEWHERE and hidden.marker == "hidden-1"
+    assert hidden.owner == "Bob Officer (Hebei)"  # reached through the shared phone
+    assert hidden.via == f"phone:{SHARED_PHONE}"
+    dumped = json.dumps(asdict(result))
+    for secret in ("b-secret", "b-friend", "b-assoc", "Secret Buyer", "Hidden Friend", '"B"'):
+        assert secret not in dumped  # nothing of case B, not even its id
+    assert ("a-diana", "a-shop") in result.graph()[1]
+    assert result.stopped is None
+
+
+def test_expansion_does_not_continue_through_a_hidden_entity(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        mine = expand(s, two_cases.bob, "+8613900000001", hops=4)
+        everything = expand(s, two_cases.boss, "+8613900000001", hops=4)
+    # bob: his two people, then case A behind the shared phone, as one placeholder
+    assert {n.id for n in mine.nodes} == {"b-friend", "b-secret"}
+    assert [p.owner for p in mine.placeholders] == ["Alice Agent (New Orleans)"]
+    assert {n.id for n in everything.nodes} == {"b-friend", "b-secret", "a-diana", "a-shop",
+                                                 "a-clerk"}  # fmt: skip
+    assert everything.placeholders == []
+
+
+def test_non_member_sees_only_placeholders_and_goes_nowhere(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.carol, SHARED_PHONE, hops=3)
+    assert result.nodes == [] and result.edges == []
+    assert len(result.placeholders) == 2  # one per case, however many entities each holds
+    assert "diana" not in json.dumps(asdict(result)).lower()
+
+
+def test_hop_limit_bounds_the_walk(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        hops = [{n.id for n in expand(s, two_cases.alice, SHARED_PHONE, hops=h).nodes}
+                for h in (0, 1, 2)]  # fmt: skip
+    assert hops == [{"a-diana"}, {"a-diana", "a-shop"}, {"a-diana", "a-shop", "a-clerk"}]
+
+
+def test_size_limit_stops_and_says_where(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.alice, SHARED_PHONE, hops=3, limit=2)
+    assert len(result.nodes) + len(result.placeholders) == 2
+    assert result.stopped is not None
+    assert result.stopped.reason == "size limit" and result.stopped.hop == 1
+    assert result.stopped.entity_id == "a-diana"
+
+
+def test_limits_are_capped() -> None:
+    with pytest.raises(InvalidInput):
+        expand(None, None, "x", limit=10**6)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput):
+        expand(None, None, "x", hops=9)  # type: ignore[arg-type]
+
+
+def test_unknown_and_bad_selectors_are_refused(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        with pytest.raises(UnknownSelector) as unknown:
+            expand(s, two_cases.alice, "nobody@nowhere.example")
+        assert unknown.value.status == 404
+        with pytest.raises(InvalidSelector) as bad:
+            expand(s, two_cases.alice, "12345", kind="phone")
+        assert bad.value.status == 422
+
+
+def test_start_from_an_entity_the_user_may_not_see_is_not_found(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        with pytest.raises(NotFound) as err:
+            expand(s, two_cases.alice, entity_id="b-secret")
+        assert "b-secret" in err.value.message  # the id the user typed, nothing more
+        result = expand(s, two_cases.alice, entity_id="a-shop", hops=1)
+    assert {n.id for n in result.nodes} == {"a-shop", "a-diana", "a-clerk"}
+
+
+def test_start_from_a_name_through_the_name_keys(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.alice, "VENDOR, Diana", kind="name", hops=0)
+    assert [n.id for n in result.nodes] == ["a-diana"]
+
+
+def test_every_expansion_is_audited(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        expand(s, two_cases.alice, SHARED_PHONE, hops=1)
+        s.commit()
+        expanded = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    assert (expanded.actor, expanded.action, expanded.object_type) == ("alice", "expand", "network")
+    assert expanded.object_id == f"phone:{SHARED_PHONE}"
+    assert expanded.detail["hidden_cases"] == 1 and expanded.detail["nodes"] == 2
+    assert expanded.detail["cases"] == ["A"]  # the visible cases it read; never case B
