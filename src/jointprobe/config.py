@@ -148,6 +148,14 @@ class Settings(BaseSettings):
         "peer's case owner joining included); after it the session is closed "
         "(`deconflict.timeout`) and the peer told.",
     )
+    deconflict_poll_seconds: float = Field(
+        default=0.05,
+        gt=0,
+        le=60,
+        description="How often a serving node's deconfliction worker looks for a computing "
+        "step a session owes (a round that has fully arrived) and for sessions past their "
+        "deadline, which it closes (`deconflict.timeout`) and tells the peer about.",
+    )
     deconflict_ask_ratio: float = Field(
         default=10.0,
         ge=1.0,

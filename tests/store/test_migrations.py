@@ -201,3 +201,13 @@ def test_migration_0009_adds_seizure_origins_and_peer_aggregates_and_goes_back(
     assert "analytics_peer_aggregates" not in inspector.get_table_names()
     upgrade_to_head(engine)
     engine.dispose()
+
+
+def test_migration_0018_adds_the_deconfliction_work_column_and_goes_back(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade_to_head(engine)
+    assert "work" in {c["name"] for c in inspect(engine).get_columns("deconflict_sessions")}
+    command.downgrade(alembic_config(engine), "0013")
+    assert "work" not in {c["name"] for c in inspect(engine).get_columns("deconflict_sessions")}
+    upgrade_to_head(engine)
+    engine.dispose()

@@ -1,0 +1,33 @@
+"""deconflict_sessions.work: the computing step a session waits for
+
+The curve arithmetic of a deconfliction session runs in the node's
+deconfliction worker, outside any write transaction (docs/protocol.md §11.2);
+``work`` names the step it owes (``x``, ``y``, ``z`` or ``count``), NULL when
+it waits for the peer or a user. Downgrade drops the column: a session that
+still owed a step is closed by its deadline.
+
+Revision ID: 0018
+Revises: 0013
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0018"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("deconflict_sessions") as batch:
+        batch.add_column(sa.Column("work", sa.String(length=16), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("deconflict_sessions") as batch:
+        batch.drop_column("work")
