@@ -149,12 +149,13 @@ class Settings(BaseSettings):
         "(`deconflict.timeout`) and the peer told.",
     )
     deconflict_poll_seconds: float = Field(
-        default=0.05,
+        default=1.0,
         gt=0,
         le=60,
         description="How often a serving node's deconfliction worker looks for a computing "
-        "step a session owes (a round that has fully arrived) and for sessions past their "
-        "deadline, which it closes (`deconflict.timeout`) and tells the peer about.",
+        "step owed by another process (a start from the CLI) and for sessions past their "
+        "deadline, which it closes (`deconflict.timeout`) and tells the peer about; steps "
+        "owed in the serving process wake it at once.",
     )
     deconflict_ask_ratio: float = Field(
         default=10.0,

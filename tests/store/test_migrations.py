@@ -207,7 +207,13 @@ def test_migration_0018_adds_the_deconfliction_work_column_and_goes_back(db_url:
     engine = make_engine(db_url)
     upgrade_to_head(engine)
     assert "work" in {c["name"] for c in inspect(engine).get_columns("deconflict_sessions")}
+    assert "ix_outbox_pending" in {
+        i["name"] for i in inspect(engine).get_indexes("exchange_outbox")
+    }
     command.downgrade(alembic_config(engine), "0013")
     assert "work" not in {c["name"] for c in inspect(engine).get_columns("deconflict_sessions")}
+    assert "ix_outbox_pending" not in {
+        i["name"] for i in inspect(engine).get_indexes("exchange_outbox")
+    }
     upgrade_to_head(engine)
     engine.dispose()

@@ -43,6 +43,7 @@ from jointprobe.deconflict.store import (
 )
 from jointprobe.deconflict.tables import DeconflictSession
 from jointprobe.deconflict.visibility import holders
+from jointprobe.deconflict.wake import owe
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.errors import MalformedEnvelope
 from jointprobe.exchange.inbox import Applied, Handler
@@ -226,11 +227,11 @@ def _advance(session: Session, keys: NodeKeys, settings: Settings, row: Deconfli
     (the comparison of step 4 is cheap and runs now)."""
     if row.role == "initiator":
         if complete(session, row.id, "y") and complete(session, row.id, "z"):
-            row.work = "count"
+            owe(session, row, "count")
     elif row.state == "joined" and complete(session, row.id, "w"):
         count_as_responder(session, settings, row)
     elif row.state == "joining" and row.work is None and complete(session, row.id, "x"):
-        row.work = "z"  # y is sent; if it is still owed, the worker goes on to z after it
+        owe(session, row, "z")  # y is sent; if it is still owed, the worker goes on to z after it
 
 
 def _on_consent(

@@ -27,6 +27,7 @@ from jointprobe.deconflict.steps import prepare_own, reveal_if_agreed
 from jointprobe.deconflict.store import drop_arrays
 from jointprobe.deconflict.tables import DeconflictSession
 from jointprobe.deconflict.visibility import can_see, holders, require_owner, visible_session
+from jointprobe.deconflict.wake import owe
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.peers import get_peer
@@ -119,7 +120,7 @@ def start(
     session.add(row)
     session.flush()
     prepare_own(session, row, selectors, by_kind=by_kind)
-    row.work = "x"  # the worker blinds the set and sends x; the offer goes now
+    owe(session, row, "x")  # the worker blinds the set and sends x; the offer goes now
     send(session, keys, row, "offer", {
         "suite": SUITE, "case_ref": case.id, "kinds": chosen, "by_kind": by_kind,
         "size": row.own_size, "groups": [{"kind": k, "size": s} for k, s in row.own_groups],
@@ -159,7 +160,8 @@ def join(
            {"peer": row.peer_id, "case": case.id})  # fmt: skip
     drop_arrays(session, row, keep=("x",))
     prepare_own(session, row, selectors, by_kind=row.by_kind_agreed)
-    row.state, row.work = "joining", "y"  # the worker blinds y now, and z once x is here
+    row.state = "joining"
+    owe(session, row, "y")  # the worker blinds y now, and z once x is here
     send(session, keys, row, "accept", {
         "case_ref": row.case_id, "by_kind": row.by_kind_agreed, "size": row.own_size,
         "groups": [{"kind": k, "size": s} for k, s in row.own_groups],

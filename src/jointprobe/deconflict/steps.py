@@ -39,6 +39,7 @@ from jointprobe.deconflict.store import (
     put_selectors,
 )
 from jointprobe.deconflict.tables import DeconflictSession
+from jointprobe.deconflict.wake import owe
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.timeutil import utcnow
 
@@ -78,7 +79,9 @@ def finish_x(session: Session, keys: NodeKeys, row: DeconflictSession, x: bytes)
 def finish_y(session: Session, keys: NodeKeys, row: DeconflictSession, y: bytes) -> None:
     """Step 2's first half: send y; z follows once all of x is here."""
     send_points(session, keys, row, "y", y)
-    row.work = "z" if complete(session, row.id, "x") else None
+    row.work = None
+    if complete(session, row.id, "x"):
+        owe(session, row, "z")
 
 
 def finish_z(

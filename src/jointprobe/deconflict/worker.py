@@ -12,8 +12,10 @@ timeout in between wins, and the result is dropped).
 So an inbox delivery only stores a chunk and is answered at once (no sender
 times out while a million points are multiplied), and the node's users keep
 writing while a session computes. :class:`Worker` is the serving node's
-thread: it runs whatever is owed, and closes sessions past their deadline
-(the stale-session sweeper), every ``deconflict_poll_seconds``.
+thread: it runs whatever is owed — woken when a step owed in this process
+commits (:mod:`.wake`), and every ``deconflict_poll_seconds`` for steps owed
+by other processes — and closes sessions past their deadline (the
+stale-session sweeper).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from jointprobe.deconflict.sodium import BadPoint
 from jointprobe.deconflict.steps import finish_count, finish_x, finish_y, finish_z, peer_groups
 from jointprobe.deconflict.store import get_array, get_selectors
 from jointprobe.deconflict.tables import DeconflictSession
+from jointprobe.deconflict.wake import on_work, remove_listener
 from jointprobe.errors import JointprobeError
 from jointprobe.exchange.identity import node_keys
 from jointprobe.node import Node
@@ -157,18 +160,23 @@ class Worker:
     def __init__(self, node: Node) -> None:
         self.node = node
         self.interval = node.settings.deconflict_poll_seconds
+        self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="jointprobe-psi", daemon=True)
 
     def start(self) -> None:
+        on_work(self._wake.set)
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
+        remove_listener(self._wake.set)
         self._stop.set()
+        self._wake.set()
         self._thread.join(timeout)
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            self._wake.clear()
             try:
                 run_pending(self.node)
                 sweep(self.node)
@@ -176,7 +184,7 @@ class Worker:
                 log.warning("deconfliction worker: %s (%s)", exc.code, exc.message)
             except Exception:  # a bug must not stop the worker for good
                 log.exception("deconfliction worker crashed; retrying")
-            self._stop.wait(self.interval)
+            self._wake.wait(self.interval)
 
 
 __all__ = ["ACTIVE", "Worker", "owed", "run_pending", "run_step", "sweep"]
