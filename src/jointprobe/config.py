@@ -154,6 +154,15 @@ class Settings(BaseSettings):
         "peer's case owner joining included); after it the session is closed "
         "(`deconflict.timeout`) and the peer told.",
     )
+    deconflict_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="How often a serving node's deconfliction worker looks for a computing "
+        "step owed by another process (a start from the CLI) and for sessions past their "
+        "deadline, which it closes (`deconflict.timeout`) and tells the peer about; steps "
+        "owed in the serving process wake it at once.",
+    )
     deconflict_ask_ratio: float = Field(
         default=10.0,
         ge=1.0,

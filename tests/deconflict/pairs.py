@@ -12,6 +12,7 @@ from sqlalchemy import select
 from jointprobe.accounts import create_user
 from jointprobe.cases import CaseIn, create_case
 from jointprobe.deconflict.tables import DeconflictSession
+from jointprobe.deconflict.worker import run_pending
 from jointprobe.entities import add_entity
 from jointprobe.exchange.envelope import envelope_from_dict, open_envelope
 from jointprobe.exchange.identity import node_keys
@@ -89,9 +90,11 @@ class Carrier:
             receive(b, node_keys(b), (edit(text) if edit else text).encode(), handlers=HANDLERS)
         return len(texts)
 
-    def settle(self, us: Node, cn: Node, rounds: int = 6) -> None:
+    def settle(self, us: Node, cn: Node, rounds: int = 8) -> None:
+        """Run each node's owed computing steps (its worker) and carry, until quiet."""
         for _ in range(rounds):
-            if not (self.carry(us, cn) + self.carry(cn, us)):
+            worked = run_pending(us) + run_pending(cn)
+            if not (self.carry(us, cn) + self.carry(cn, us) + worked):
                 return
 
 

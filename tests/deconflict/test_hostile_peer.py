@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from jointprobe import deconflict
-from jointprobe.deconflict import sodium
+from jointprobe.deconflict.crypto import SUITE, hash_selectors
 from jointprobe.deconflict.errors import CapExceeded, RateLimited
+from jointprobe.deconflict.worker import run_pending, sweep
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.wire import b64e
 from jointprobe.timeutil import utcnow
@@ -34,7 +35,7 @@ def _offered(tmp_path: Path, **settings: Any) -> tuple[Any, Any, Carrier, str]:
 
 
 def _points(count: int) -> bytes:
-    return sodium.hash_to_points(b"".join(bytes([i]) * 64 for i in range(count)))
+    return hash_selectors("ef" * 16, [("phone", str(i)) for i in range(count)])
 
 
 def _accept(cn: Any, us: Any, sid: str, size: int) -> None:
@@ -57,14 +58,23 @@ def _closed_on_both_sides(us: Any, cn: Any, carrier: Carrier, code: str) -> None
         assert (theirs[0].state, theirs[0].code) == ("closed", f"peer:{code}")
 
 
+#: a u-coordinate on the twist: u³ + Au² + u is not a square for u = 2
+TWIST = (2).to_bytes(32, "little")
+#: a point of order 8 (one of the two canonical u-coordinates libsodium refuses)
+ORDER_8 = bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")
+
+
 @pytest.mark.parametrize(
     "bad",
     [
-        b"\xff" * 32,  # not a field element
-        bytes(32),  # the identity
+        b"\xff" * 32,  # the top bit set
+        bytes(32),  # u = 0, of order 2
         bytes([0xED] + [0xFF] * 30 + [0x7F]),  # p itself: a non-canonical encoding of 0
+        (9 + 2**255).to_bytes(32, "little"),  # the base point with the top bit set
+        TWIST,
+        ORDER_8,
     ],
-    ids=["garbage", "identity", "non-canonical"],
+    ids=["garbage", "order-2", "non-canonical", "top-bit", "twist", "order-8"],
 )
 def test_a_malformed_point_closes_the_session(tmp_path: Path, bad: bytes) -> None:
     us, cn, carrier, sid = _offered(tmp_path)
@@ -74,11 +84,43 @@ def test_a_malformed_point_closes_the_session(tmp_path: Path, bad: bytes) -> Non
     _closed_on_both_sides(us, cn, carrier, "deconflict.bad_point")
 
 
-def test_a_malformed_point_in_a_compared_round_is_refused_on_arrival(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bad", [b"\xff" * 32, TWIST, ORDER_8], ids=["garbage", "twist", "order-8"])
+def test_a_malformed_point_in_a_compared_round_is_refused_on_arrival(
+    tmp_path: Path, bad: bytes
+) -> None:
     us, cn, carrier, sid = _offered(tmp_path)
     _accept(cn, us, sid, 2)
-    _round(cn, us, sid, "z", _points(2) + b"\xff" * 32)
+    _round(cn, us, sid, "z", _points(2) + bad)
+    carrier.carry(cn, us)  # applied on arrival: no computing step ran
+    [ours] = sessions(us)
+    assert (ours.state, ours.code) == ("closed", "deconflict.bad_point")
     _closed_on_both_sides(us, cn, carrier, "deconflict.bad_point")
+
+
+def test_an_offer_in_another_suite_is_refused_and_the_peer_told(tmp_path: Path) -> None:
+    us, cn = two_nodes(tmp_path)
+    offer = {"session": "ab" * 16, "kinds": ["phone"], "size": 1,
+             "groups": [{"kind": "*", "size": 1}], "expires": "2099-01-01T00:00:00Z"}  # fmt: skip
+    send_raw(us, cn, "psi-offer", offer)  # no suite: an older node's ristretto255/1
+    Carrier().settle(us, cn)
+    [theirs] = sessions(cn)
+    assert (theirs.state, theirs.code) == ("closed", "deconflict.unsupported_suite")
+    assert "ristretto255/1" in (theirs.reason or "")
+
+
+def test_the_sweeper_closes_a_stalled_session_and_tells_the_peer(tmp_path: Path) -> None:
+    us, cn, carrier, sid = _offered(tmp_path, deconflict_timeout_seconds=1)
+    assert sweep(us) == []
+    time.sleep(1.2)
+    assert sweep(us) == [sid]  # nobody looked: the worker's sweep closes it
+    carrier.settle(us, cn)
+    [ours], [theirs] = sessions(us), sessions(cn)
+    assert (ours.state, ours.code) == ("closed", "deconflict.timeout")
+    # the peer's deadline is the offer's: it closes its side itself or on our word
+    assert theirs.state == "closed" and theirs.code in (
+        "deconflict.timeout",
+        "peer:deconflict.timeout",
+    )
 
 
 def test_points_that_are_not_whole_encodings_close_the_session(tmp_path: Path) -> None:
@@ -170,6 +212,7 @@ def test_a_stalled_peer_times_out_and_both_sides_are_told(tmp_path: Path) -> Non
     us, cn, carrier, sid = _offered(tmp_path)
     with cn.write_session() as s:
         deconflict.join(s, user(cn), node_keys(cn), cn.settings, sid, case_id="xingtai")
+    run_pending(cn)
     carrier.pending(cn, us)  # the peer's answer never arrives
     later = utcnow() + timedelta(seconds=us.settings.deconflict_timeout_seconds + 1)
     with us.write_session() as s:
@@ -185,7 +228,7 @@ def test_an_offer_over_the_set_cap_is_refused_and_the_peer_told(tmp_path: Path) 
     case_with_phones(us, "diana", PHONES)
     with us.write_session() as s, pytest.raises(CapExceeded):
         deconflict.start(s, user(us), node_keys(us), us.settings, peer=CN, case_id="diana")
-    offer = {"session": "ab" * 16, "kinds": ["phone"], "size": 3,
+    offer = {"session": "ab" * 16, "suite": SUITE, "kinds": ["phone"], "size": 3,
              "groups": [{"kind": "*", "size": 3}], "expires": "2099-01-01T00:00:00Z"}  # fmt: skip
     send_raw(us, cn, "psi-offer", offer)
     Carrier().settle(us, cn)
@@ -203,7 +246,7 @@ def test_sessions_per_day_are_capped_on_both_sides(tmp_path: Path) -> None:
     with us.write_session() as s, pytest.raises(RateLimited) as refused:
         deconflict.start(s, user(us), node_keys(us), us.settings, peer=CN, case_id="diana")
     assert refused.value.status == 429
-    offer = {"session": "cd" * 16, "kinds": ["phone"], "size": 1,
+    offer = {"session": "cd" * 16, "suite": SUITE, "kinds": ["phone"], "size": 1,
              "groups": [{"kind": "*", "size": 1}], "expires": "2099-01-01T00:00:00Z"}  # fmt: skip
     send_raw(us, cn, "psi-offer", offer)
     carrier.settle(us, cn)

@@ -215,5 +215,21 @@ def test_migration_0014_swaps_the_edge_indexes_both_ways(db_url: str) -> None:
     assert {"ix_edges_source_id", "ix_edges_target_id"} <= names
     assert not {"ix_edges_source_cover", "ix_edges_target_cover"} & names
     upgrade_to_head(engine)
-    assert current_revision(engine) == "0014"
+    assert current_revision(engine) == "0015"
+    engine.dispose()
+
+
+def test_migration_0015_adds_the_deconfliction_work_column_and_goes_back(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade_to_head(engine)
+    assert "work" in {c["name"] for c in inspect(engine).get_columns("deconflict_sessions")}
+    assert "ix_outbox_pending" in {
+        i["name"] for i in inspect(engine).get_indexes("exchange_outbox")
+    }
+    command.downgrade(alembic_config(engine), "0014")
+    assert "work" not in {c["name"] for c in inspect(engine).get_columns("deconflict_sessions")}
+    assert "ix_outbox_pending" not in {
+        i["name"] for i in inspect(engine).get_indexes("exchange_outbox")
+    }
+    upgrade_to_head(engine)
     engine.dispose()

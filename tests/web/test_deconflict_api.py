@@ -51,7 +51,7 @@ def test_the_api_runs_a_session_and_keeps_need_to_know(tmp_path: Path) -> None:
         carrier.settle(us, cn)
         r = ca.post(f"/api/v1/deconflict/{sid}/join", headers=ch["analyst"],
                     json={"case_id": "xingtai"})  # fmt: skip
-        assert r.status_code == 200 and r.json()["state"] == "joined", r.text
+        assert r.status_code == 200 and r.json()["state"] == "joining", r.text
         carrier.settle(us, cn)
         for client, head in ((ua, uh), (ca, ch)):
             view = client.get(f"/api/v1/deconflict/{sid}", headers=head["analyst"]).json()

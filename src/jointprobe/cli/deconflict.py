@@ -58,7 +58,7 @@ def start(
 ) -> None:
     """Offer the case's selectors to a peer; both sides first learn only how many they share."""
     chosen = [k for k in kinds.split(",") if k.strip()] if kinds else None
-    row = _run(ctx, username, "blinding the case's selectors…", lambda s, u, k, n: (
+    row = _run(ctx, username, "offering the case's selectors…", lambda s, u, k, n: (
         deconflict.start(s, u, k, n.settings, peer=peer, case_id=case_id, kinds=chosen,
                          by_kind=by_kind)))  # fmt: skip
     console.print(f"[green]offered[/] session {row.id}: {row.own_size} selectors to {peer}")

@@ -1,10 +1,14 @@
 """C7 deconfliction: which selectors two agencies share, without showing each other the rest.
 
-An elliptic-curve Diffie-Hellman private set intersection on ristretto255
-(docs/protocol.md §11) run over the exchange as ``psi-*`` messages:
+An elliptic-curve Diffie-Hellman private set intersection on curve25519
+(X25519, selectors hashed onto the curve with RFC 9380's Elligator 2;
+docs/protocol.md §11) run over the exchange as ``psi-*`` messages:
 
-- ``sodium``: libsodium's ristretto255 on packed arrays; ``crypto``: hashing
-  selectors to points, blinding, shuffling, matching
+- ``sodium``: libsodium's X25519 on packed arrays, over the cores; ``curve``:
+  hash-to-curve and point checks in gmpy2; ``crypto``: hashing selectors to
+  points, blinding, shuffling, matching
+- ``worker``: the curve arithmetic, outside write transactions, and the
+  stale-session sweep; ``wake``: owing a step wakes the worker on commit
 - ``tables`` and ``store``: sessions and their arrays; ``caps``: set size,
   sessions per day, the ask-much-more flag
 - ``steps``: the protocol's computing steps; ``rounds``: sending and closing

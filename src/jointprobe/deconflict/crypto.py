@@ -1,45 +1,77 @@
 """The arithmetic of the protocol (docs/protocol.md §11): hash, blind, shuffle, match.
 
 A selector ``(kind, value)`` — already normalised by ``entities.normalise`` —
-is hashed with a domain-separation prefix and the session id, so the kind is
-bound into its point (a phone never meets an e-mail with the same text) and a
-point of one session is worthless in any other. Blinding multiplies by the
-session's secret scalar; points travel packed, 32 bytes each.
+is hashed onto curve25519 (RFC 9380 ``encode_to_curve``, :mod:`.curve`) under
+the protocol's domain-separation tag, with the session id and the kind in the
+message, so the kind is bound into its point (a phone never meets an e-mail
+with the same text) and a point of one session is worthless in any other.
+Blinding is X25519 with the session's secret scalar; points travel packed,
+32 bytes each.
+
+Hashing and checking are Python work that holds the GIL; the multiplications
+release it. Both are done block by block so that the threads multiply one
+block while the next is hashed or checked (:class:`~.sodium.Multiplier`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from typing import TypeVar
 
-from jointprobe.deconflict import sodium
+from jointprobe.deconflict import curve, sodium
 from jointprobe.deconflict.sodium import POINT
 
-DOMAIN = b"jointprobe/deconflict/v1/selector\x00"
+#: the suite of the session's points (the offer names it; docs/protocol.md §11.1)
+SUITE = "x25519-ell2nu/2"
+#: RFC 9380 domain-separation tag: this protocol, its version, the suite
+DST = b"jointprobe-deconflict-v2-with-curve25519_XMD:SHA-512_ELL2_NU_"
+_SUITE = curve.Suite(DST)
+#: elements hashed or checked per block handed to the threads
+BLOCK = 2048
 
 #: (kind, size) runs of a packed array; kind "*" when kinds are not disclosed
 Groups = list[tuple[str, int]]
 
 
-def selector_hash(session_id: str, kind: str, value: str) -> bytes:
-    """64 uniform bytes for one selector: SHA-512 over the prefix, session, kind and value."""
-    return hashlib.sha512(
-        DOMAIN + session_id.encode() + b"\x00" + kind.encode() + b"\x00" + value.encode()
-    ).digest()
+def selector_message(session_id: str, kind: str, value: str) -> bytes:
+    """What is hashed onto the curve for one selector: session, kind and value."""
+    return session_id.encode() + b"\x00" + kind.encode() + b"\x00" + value.encode()
+
+
+def hash_selectors(session_id: str, selectors: Sequence[tuple[str, str]]) -> bytes:
+    """``H(selector)`` for each selector: u-coordinates on the curve, packed in order."""
+    return curve.encode(_SUITE, (selector_message(session_id, k, v) for k, v in selectors))
 
 
 def blind_selectors(session_id: str, scalar: bytes, selectors: Sequence[tuple[str, str]]) -> bytes:
-    """``H(selector) * scalar`` for each selector, packed in the same order."""
-    prefix = hashlib.sha512(DOMAIN + session_id.encode() + b"\x00")
-    parts = []
-    for kind, value in selectors:  # selector_hash, with the prefix hashed once
-        h = prefix.copy()
-        h.update(kind.encode() + b"\x00" + value.encode())
-        parts.append(h.digest())
-    digests = b"".join(parts)
-    return sodium.multiply(scalar, sodium.hash_to_points(digests))
+    """``H(selector) · scalar`` for each selector, packed in the same order."""
+    work = sodium.Multiplier(scalar, len(selectors))
+    for start in range(0, len(selectors), BLOCK):
+        work.add(hash_selectors(session_id, selectors[start : start + BLOCK]))
+    return work.result()
+
+
+def blind_points(scalar: bytes, points: bytes) -> bytes:
+    """A peer's points times ``scalar``, each checked first (:func:`.curve.check`).
+
+    :class:`~.sodium.BadPoint` names the first point that is not canonical, not
+    on the curve, or of small order.
+    """
+    if len(points) % POINT:
+        raise sodium.BadPoint(len(points) // POINT, "is not a whole 32-byte encoding")
+    work = sodium.Multiplier(scalar, len(points) // POINT)
+    step = BLOCK * POINT
+    for start in range(0, len(points), step):
+        block = points[start : start + step]
+        curve.check(block, offset=start // POINT)
+        work.add(block)
+    return work.result()
+
+
+def check_points(points: bytes) -> None:
+    """:class:`~.sodium.BadPoint` unless every point is canonical, on the curve, not small."""
+    curve.check(points)
 
 
 def order_selectors(
@@ -120,14 +152,19 @@ def _shuffle(items: list[T]) -> None:
 
 
 __all__ = [
-    "DOMAIN",
+    "BLOCK",
+    "DST",
+    "SUITE",
     "Groups",
+    "blind_points",
     "blind_selectors",
+    "check_points",
     "counts_by_kind",
     "has_duplicates",
     "match_positions",
+    "hash_selectors",
     "order_selectors",
-    "selector_hash",
+    "selector_message",
     "shuffle_points",
     "split",
 ]

@@ -15,6 +15,7 @@
         ├── SessionReused         deconflict.session_reused
         ├── TooManyElements       deconflict.too_many_elements
         ├── ReplayedRound         deconflict.replayed_round
+        ├── UnsupportedSuite      deconflict.unsupported_suite
         └── Stalled               deconflict.timeout
 
 A :class:`ProtocolViolation` by a peer is never raised to the inbox: the
@@ -74,6 +75,12 @@ class Stalled(ProtocolViolation):
     code = "deconflict.timeout"
 
 
+class UnsupportedSuite(ProtocolViolation):
+    """An offer in a construction this node does not run (an older peer's ristretto255/1)."""
+
+    code = "deconflict.unsupported_suite"
+
+
 __all__ = [
     "BadPointError",
     "CapExceeded",
@@ -86,4 +93,5 @@ __all__ = [
     "SessionState",
     "Stalled",
     "TooManyElements",
+    "UnsupportedSuite",
 ]

@@ -19,6 +19,7 @@ from jointprobe.cases import EventIn, add_event
 from jointprobe.config import Settings
 from jointprobe.deconflict import sodium
 from jointprobe.deconflict.caps import require_session_quota, require_set_size
+from jointprobe.deconflict.crypto import SUITE, check_points
 from jointprobe.deconflict.errors import (
     BadPointError,
     CapExceeded,
@@ -26,15 +27,11 @@ from jointprobe.deconflict.errors import (
     ReplayedRound,
     SessionReused,
     TooManyElements,
+    UnsupportedSuite,
 )
 from jointprobe.deconflict.rounds import FINAL, close, send
 from jointprobe.deconflict.service import expire_stalled
-from jointprobe.deconflict.steps import (
-    count_as_initiator,
-    count_as_responder,
-    respond,
-    reveal_if_agreed,
-)
+from jointprobe.deconflict.steps import count_as_responder, reveal_if_agreed
 from jointprobe.deconflict.store import (
     complete,
     drop_arrays,
@@ -46,6 +43,7 @@ from jointprobe.deconflict.store import (
 )
 from jointprobe.deconflict.tables import DeconflictSession
 from jointprobe.deconflict.visibility import holders
+from jointprobe.deconflict.wake import owe
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.errors import MalformedEnvelope
 from jointprobe.exchange.inbox import Applied, Handler
@@ -124,9 +122,14 @@ def on_offer(session: Session, msg: Applied) -> None:
         created_at=now, updated_at=now, expires_at=deadline,
     )  # fmt: skip
     try:
+        if body.suite != SUITE:
+            raise UnsupportedSuite(
+                f"this node runs deconfliction suite {SUITE}, not {body.suite}; "
+                "both nodes must run the same jointprobe deconfliction version"
+            )
         require_session_quota(session, settings, sender, now)
         require_set_size(settings, body.size, whose=f"{sender}'s")
-    except CapExceeded as exc:
+    except (CapExceeded, UnsupportedSuite) as exc:
         session.add(row)
         session.flush()
         close(session, keys, row, exc.code, exc.message, actor=f"peer:{sender}")
@@ -214,23 +217,21 @@ def _decode(text: str) -> bytes:
 
 def _check(points: bytes) -> None:
     try:
-        sodium.check_points(points)
+        check_points(points)
     except sodium.BadPoint as exc:
         raise BadPointError(str(exc)) from None
 
 
 def _advance(session: Session, keys: NodeKeys, settings: Settings, row: DeconflictSession) -> None:
-    """Run the next step once every chunk it needs is here."""
-    try:
-        if row.role == "initiator":
-            if complete(session, row.id, "y") and complete(session, row.id, "z"):
-                count_as_initiator(session, keys, settings, row)
-        elif row.state == "joined" and complete(session, row.id, "w"):
-            count_as_responder(session, settings, row)
-        elif row.state == "joining" and complete(session, row.id, "x"):
-            respond(session, keys, settings, row, get_selectors(session, row.id))
-    except sodium.BadPoint as exc:
-        raise BadPointError(str(exc)) from None
+    """Queue the next computing step for the worker once every chunk it needs is here
+    (the comparison of step 4 is cheap and runs now)."""
+    if row.role == "initiator":
+        if complete(session, row.id, "y") and complete(session, row.id, "z"):
+            owe(session, row, "count")
+    elif row.state == "joined" and complete(session, row.id, "w"):
+        count_as_responder(session, settings, row)
+    elif row.state == "joining" and row.work is None and complete(session, row.id, "x"):
+        owe(session, row, "z")  # y is sent; if it is still owed, the worker goes on to z after it
 
 
 def _on_consent(

@@ -63,7 +63,7 @@ def close(
     if row.state in FINAL:
         return
     previous = row.state
-    row.state, row.code, row.reason = "closed", code, reason[:2000]
+    row.state, row.code, row.reason, row.work = "closed", code, reason[:2000], None
     row.updated_at = now or utcnow()
     drop_arrays(session, row)
     if tell:

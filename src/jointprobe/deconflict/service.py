@@ -19,14 +19,15 @@ from sqlalchemy.orm import Session
 from jointprobe.audit import record
 from jointprobe.cases import visible_case
 from jointprobe.config import Settings
-from jointprobe.deconflict import sodium
 from jointprobe.deconflict.caps import require_session_quota, require_set_size
-from jointprobe.deconflict.errors import BadPointError, NothingToCompare, SessionState, Stalled
-from jointprobe.deconflict.rounds import FINAL, close, send, send_points
-from jointprobe.deconflict.steps import blind_own, respond, reveal_if_agreed
-from jointprobe.deconflict.store import complete, put_selectors
+from jointprobe.deconflict.crypto import SUITE
+from jointprobe.deconflict.errors import NothingToCompare, SessionState, Stalled
+from jointprobe.deconflict.rounds import FINAL, close, send
+from jointprobe.deconflict.steps import prepare_own, reveal_if_agreed
+from jointprobe.deconflict.store import drop_arrays
 from jointprobe.deconflict.tables import DeconflictSession
 from jointprobe.deconflict.visibility import can_see, holders, require_owner, visible_session
+from jointprobe.deconflict.wake import owe
 from jointprobe.errors import InvalidInput
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.peers import get_peer
@@ -117,15 +118,14 @@ def start(
         created_by=actor.username, created_at=now, updated_at=now, expires_at=deadline,
     )  # fmt: skip
     session.add(row)
-    ordered, x = blind_own(row, selectors, by_kind=by_kind)
     session.flush()
-    put_selectors(session, row.id, ordered)
+    prepare_own(session, row, selectors, by_kind=by_kind)
+    owe(session, row, "x")  # the worker blinds the set and sends x; the offer goes now
     send(session, keys, row, "offer", {
-        "case_ref": case.id, "kinds": chosen, "by_kind": by_kind, "size": row.own_size,
-        "groups": [{"kind": k, "size": s} for k, s in row.own_groups],
+        "suite": SUITE, "case_ref": case.id, "kinds": chosen, "by_kind": by_kind,
+        "size": row.own_size, "groups": [{"kind": k, "size": s} for k, s in row.own_groups],
         "expires": format_time(deadline),
     })  # fmt: skip
-    send_points(session, keys, row, "x", x)
     record(session, actor.username, "start", "deconfliction", row.id,
            {"peer": peer, "case": case.id, "own_size": row.own_size, "kinds": chosen,
             "by_kind": by_kind})  # fmt: skip
@@ -158,15 +158,14 @@ def join(
     row.by_kind_agreed = by_kind and peer_allows
     record(session, actor.username, "join", "deconfliction", row.id,
            {"peer": row.peer_id, "case": case.id})  # fmt: skip
-    if not complete(session, row.id, "x"):
-        put_selectors(session, row.id, selectors)  # answered when the last chunk arrives
-        row.state = "joining"
-        return row
-    try:
-        respond(session, keys, settings, row, selectors)
-    except sodium.BadPoint as exc:
-        bad = BadPointError(str(exc))
-        close(session, keys, row, bad.code, bad.message, actor=actor.username)
+    drop_arrays(session, row, keep=("x",))
+    prepare_own(session, row, selectors, by_kind=row.by_kind_agreed)
+    row.state = "joining"
+    owe(session, row, "y")  # the worker blinds y now, and z once x is here
+    send(session, keys, row, "accept", {
+        "case_ref": row.case_id, "by_kind": row.by_kind_agreed, "size": row.own_size,
+        "groups": [{"kind": k, "size": s} for k, s in row.own_groups],
+    })  # fmt: skip
     return row
 
 

@@ -1,9 +1,11 @@
-"""The computing steps of a session (docs/protocol.md §11.2), shared by service and handlers.
+"""The computing steps of a session (docs/protocol.md §11.2), shared by service, handlers
+and the worker.
 
 Initiator A (scalar a), responder B (scalar b), H the selector hash:
 
-1. A: ``x = H(A)·a`` in A's secret order                       → offer + x
-2. B: ``y = H(B)·b`` in B's order; ``z = shuffle(x·b)``         → accept + y + z
+1. A: ``x = H(A)·a`` in A's secret order                       → offer, then x
+2. B: ``y = H(B)·b`` in B's order (as soon as a user joins)     → accept, then y
+   and, once all of x is here, ``z = shuffle(x·b)``             → z
 3. A: ``y·a`` (B's order) against z gives the count and which of
       B's positions matched; ``w = shuffle(y·a)``              → w
 4. B: ``x·b`` (A's order) against w gives the count and which of
@@ -11,6 +13,11 @@ Initiator A (scalar a), responder B (scalar b), H the selector hash:
 
 Each side then holds only the count (and counts per kind when both owners
 allowed it). The positions are sent only on reveal, when both owners agreed.
+
+The curve arithmetic of steps 1–3 runs in the worker (:mod:`.worker`), outside
+any write transaction: a session's ``work`` names the step it owes; the
+``finish_*`` functions here write a step's result, in a short transaction.
+Step 4 is a comparison and runs where the last chunk of w is applied.
 """
 
 from __future__ import annotations
@@ -21,23 +28,18 @@ from jointprobe.audit import record
 from jointprobe.config import Settings
 from jointprobe.deconflict import sodium
 from jointprobe.deconflict.caps import ask_flag
-from jointprobe.deconflict.crypto import (
-    Groups,
-    blind_selectors,
-    counts_by_kind,
-    match_positions,
-    order_selectors,
-    shuffle_points,
-)
+from jointprobe.deconflict.crypto import Groups, counts_by_kind, match_positions, order_selectors
 from jointprobe.deconflict.rounds import send, send_points
 from jointprobe.deconflict.store import (
     KEPT_AFTER_COUNT,
+    complete,
     drop_arrays,
     get_array,
     put_array,
     put_selectors,
 )
 from jointprobe.deconflict.tables import DeconflictSession
+from jointprobe.deconflict.wake import owe
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.timeutil import utcnow
 
@@ -52,67 +54,72 @@ def single(size: int) -> Groups:
     return [("*", size)]
 
 
-def blind_own(
-    row: DeconflictSession, selectors: list[tuple[str, str]], *, by_kind: bool
-) -> tuple[list[tuple[str, str]], bytes]:
-    """Order our selectors, pick the session's fresh scalar, blind them (step 1 or 2)."""
+def peer_groups(row: DeconflictSession) -> Groups:
+    """How the peer's rounds are laid out: by kind when both owners allowed it."""
+    return groups_of(row.peer_groups) if row.by_kind_agreed else single(row.peer_size)
+
+
+def prepare_own(
+    session: Session, row: DeconflictSession, selectors: list[tuple[str, str]], *, by_kind: bool
+) -> None:
+    """Order our selectors secretly, draw the session's fresh scalar, keep both for the
+    worker's blinding step (``x`` or ``y``)."""
     ordered, groups = order_selectors(selectors, by_kind=by_kind)
     row.scalar = sodium.random_scalar()
     row.own_size, row.own_groups = len(ordered), [list(g) for g in groups]
-    return ordered, blind_selectors(row.id, row.scalar, ordered)
-
-
-def respond(
-    session: Session,
-    keys: NodeKeys,
-    settings: Settings,
-    row: DeconflictSession,
-    selectors: list[tuple[str, str]],
-) -> None:
-    """Step 2, once the responder joined with a case and all of x is here."""
-    drop_arrays(session, row, keep=("x",))  # selectors kept while x was arriving
-    ordered, y = blind_own(row, selectors, by_kind=row.by_kind_agreed)
-    assert row.scalar is not None
-    x = get_array(session, row.id, "x")
-    xb = sodium.multiply(row.scalar, x)  # BadPoint: the caller closes the session
-    peer_groups = groups_of(row.peer_groups) if row.by_kind_agreed else single(row.peer_size)
-    z = shuffle_points(xb, peer_groups)
     put_selectors(session, row.id, ordered)
-    put_array(session, row.id, "xb", xb, item_size=sodium.POINT)
-    drop_arrays(session, row, keep=("own", "xb"))
-    row.scalar = None  # b is not needed again: w is compared, not multiplied
-    send(session, keys, row, "accept", {
-        "case_ref": row.case_id, "by_kind": row.by_kind_agreed, "size": row.own_size,
-        "groups": [{"kind": k, "size": s} for k, s in row.own_groups],
-    })  # fmt: skip
+
+
+def finish_x(session: Session, keys: NodeKeys, row: DeconflictSession, x: bytes) -> None:
+    """Step 1 done: send x; the initiator now waits for the responder."""
+    send_points(session, keys, row, "x", x)
+    row.work = None
+
+
+def finish_y(session: Session, keys: NodeKeys, row: DeconflictSession, y: bytes) -> None:
+    """Step 2's first half: send y; z follows once all of x is here."""
     send_points(session, keys, row, "y", y)
+    row.work = None
+    if complete(session, row.id, "x"):
+        owe(session, row, "z")
+
+
+def finish_z(
+    session: Session, keys: NodeKeys, settings: Settings, row: DeconflictSession, xb: bytes,
+    z: bytes,
+) -> None:  # fmt: skip
+    """Step 2's second half: keep x·b (for step 4), forget b, send z."""
+    put_array(session, row.id, "xb", xb, item_size=sodium.POINT)
+    drop_arrays(session, row, keep=("own", "xb"))  # b is not needed again: w is compared
     send_points(session, keys, row, "z", z)
-    row.state, row.flag = "joined", ask_flag(settings, row.own_size, row.peer_size)
+    row.state, row.work = "joined", None
+    row.flag = ask_flag(settings, row.own_size, row.peer_size)
+    row.updated_at = utcnow()
     record(session, ACTOR, "join", "deconfliction", row.id,
            {"peer": row.peer_id, "case": row.case_id, "own_size": row.own_size,
             "peer_size": row.peer_size, "by_kind": row.by_kind_agreed,
             "flag": row.flag})  # fmt: skip
 
 
-def count_as_initiator(
-    session: Session, keys: NodeKeys, settings: Settings, row: DeconflictSession
+def finish_count(
+    session: Session,
+    keys: NodeKeys,
+    settings: Settings,
+    row: DeconflictSession,
+    positions: list[int],
+    w: bytes,
 ) -> None:
-    """Step 3: all of y and z are here."""
-    assert row.scalar is not None
-    ya = sodium.multiply(row.scalar, get_array(session, row.id, "y"))
-    z = get_array(session, row.id, "z")
-    positions = match_positions(ya, z)
-    peer_groups = groups_of(row.peer_groups) if row.by_kind_agreed else single(row.peer_size)
-    send_points(session, keys, row, "w", shuffle_points(ya, peer_groups))
-    _counted(session, settings, row, positions, peer_groups)
+    """Step 3 done: send w and keep the count."""
+    send_points(session, keys, row, "w", w)
+    row.work = None
+    _counted(session, settings, row, positions, peer_groups(row))
 
 
 def count_as_responder(session: Session, settings: Settings, row: DeconflictSession) -> None:
     """Step 4: all of w is here."""
     xb = get_array(session, row.id, "xb")
     positions = match_positions(xb, get_array(session, row.id, "w"))
-    peer_groups = groups_of(row.peer_groups) if row.by_kind_agreed else single(row.peer_size)
-    _counted(session, settings, row, positions, peer_groups)
+    _counted(session, settings, row, positions, peer_groups(row))
 
 
 def _counted(
@@ -120,10 +127,10 @@ def _counted(
     settings: Settings,
     row: DeconflictSession,
     positions: list[int],
-    peer_groups: Groups,
+    groups: Groups,
 ) -> None:
     row.count, row.peer_positions = len(positions), positions
-    row.kind_counts = counts_by_kind(positions, peer_groups) if row.by_kind_agreed else None
+    row.kind_counts = counts_by_kind(positions, groups) if row.by_kind_agreed else None
     row.flag = row.flag or ask_flag(settings, row.own_size, row.peer_size)
     row.state, row.updated_at = "counted", utcnow()
     drop_arrays(session, row, keep=KEPT_AFTER_COUNT)
@@ -145,11 +152,14 @@ def reveal_if_agreed(session: Session, keys: NodeKeys, row: DeconflictSession) -
 
 __all__ = [
     "ACTOR",
-    "blind_own",
-    "count_as_initiator",
     "count_as_responder",
+    "finish_count",
+    "finish_x",
+    "finish_y",
+    "finish_z",
     "groups_of",
-    "respond",
+    "peer_groups",
+    "prepare_own",
     "reveal_if_agreed",
     "single",
 ]

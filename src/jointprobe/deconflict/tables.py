@@ -1,4 +1,4 @@
-"""Deconfliction tables (migration 0013): one row per session, its point sets in chunks.
+"""Deconfliction tables (migrations 0013 and 0015): one row per session, its point sets in chunks.
 
 A session's secret scalar is kept only while the rounds run and is wiped when
 the session is counted or closed; its point sets are dropped then too, except
@@ -32,6 +32,8 @@ class DeconflictSession(Base):
     by_kind: Mapped[bool] = mapped_column(Boolean, default=False)
     by_kind_agreed: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(16))
+    #: the computing step the worker owes (x, y, z, count; migration 0015), None: waiting
+    work: Mapped[str | None] = mapped_column(String(16), nullable=True)
     code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     scalar: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

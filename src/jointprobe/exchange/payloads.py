@@ -377,9 +377,15 @@ class KindCount(Body):
 
 
 class DeconflictOfferBody(Body):
-    """Opens a session: the initiator's announced set; its points follow (round ``x``)."""
+    """Opens a session: the initiator's announced set; its points follow (round ``x``).
+
+    ``suite`` names the construction (docs/protocol.md §11.1); an offer without
+    one is from a node that ran ``ristretto255/1`` and is refused
+    (``deconflict.unsupported_suite``) by a node that runs another.
+    """
 
     session: SessionId
+    suite: Annotated[str, Field(min_length=1, max_length=32)] = "ristretto255/1"
     case_ref: Short | None = None
     kinds: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(max_length=32)
     by_kind: bool = False
@@ -410,7 +416,7 @@ class DeconflictAcceptBody(Body):
 
 
 class DeconflictPointsBody(Body):
-    """One chunk of a round: packed 32-byte ristretto255 points, base64 (checked on apply)."""
+    """One chunk of a round: packed 32-byte X25519 u-coordinates, base64 (checked on apply)."""
 
     session: SessionId
     round: Literal["x", "y", "z", "w"]

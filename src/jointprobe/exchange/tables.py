@@ -92,6 +92,10 @@ class OutboxEntry(Base):
         UniqueConstraint("peer_id", "seq", name="uq_outbox_peer_seq"),
         UniqueConstraint("peer_id", "message_id", name="uq_outbox_peer_message"),
         Index("ix_outbox_peer_state_seq", "peer_id", "state", "seq"),
+        # covers the deliverer's "what is pending" test (lease.pending), so it never reads
+        # a row's envelope to decide: SQLite reaches columns stored after a multi-MB
+        # envelope only through its overflow pages (migration 0015)
+        Index("ix_outbox_pending", "peer_id", "state", "void_at", "void_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     message_id: Mapped[str] = mapped_column(String(32), index=True)

@@ -71,6 +71,7 @@ def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = Non
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     exchange_api.install(app, node)
+    deconflict.install_worker(app, node)
     app.add_middleware(BodyLimitMiddleware, max_bytes=node.settings.max_body_bytes)
     app.add_middleware(ApiMethodsMiddleware, prefix=API_PREFIX)
     metrics = NodeMetrics(node)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from jointprobe import deconflict
+from jointprobe.deconflict.worker import Worker
 from jointprobe.exchange.identity import node_keys
 from jointprobe.node import Node, NodeIdText
 from jointprobe.store.tables import User
@@ -94,3 +95,20 @@ def decline(session_id: str, body: DeclineIn, node: NodeDep, user: UserDep) -> d
     """The case owner ends the session; nothing is revealed."""
     return _write(node, user, lambda s, u, k: deconflict.decline(
         s, u, k, session_id, reason=body.reason))  # fmt: skip
+
+
+def install_worker(app: FastAPI, node: Node) -> None:
+    """Run the deconfliction worker (owed computing steps, the stale-session sweeper)
+    while the app runs."""
+    running: dict[str, Worker] = {}
+
+    def start() -> None:
+        running["worker"] = Worker(node)
+        running["worker"].start()
+
+    def stop() -> None:
+        if "worker" in running:
+            running.pop("worker").stop()
+
+    app.router.add_event_handler("startup", start)
+    app.router.add_event_handler("shutdown", stop)

@@ -1,0 +1,190 @@
+"""The deconfliction worker: each session's curve arithmetic, outside write transactions.
+
+A session's ``work`` column names the step it owes (docs/protocol.md §11.2):
+``x`` (the initiator blinds its set), ``y`` (the responder blinds its set, as
+soon as a user joined), ``z`` (the responder reblinds all of x) or ``count``
+(the initiator reblinds y and compares). :func:`run_step` reads the step's
+inputs in a read transaction, computes with no lock held (both cores: see
+:mod:`.crypto`), then writes the result in a short write transaction — after
+checking that the session still owes that step (a close, a decline or a
+timeout in between wins, and the result is dropped).
+
+So an inbox delivery only stores a chunk and is answered at once (no sender
+times out while a million points are multiplied), and the node's users keep
+writing while a session computes. :class:`Worker` is the serving node's
+thread: it runs whatever is owed — woken when a step owed in this process
+commits (:mod:`.wake`), and every ``deconflict_poll_seconds`` for steps owed
+by other processes — and closes sessions past their deadline (the
+stale-session sweeper).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jointprobe.deconflict.crypto import (
+    blind_points,
+    blind_selectors,
+    match_positions,
+    shuffle_points,
+)
+from jointprobe.deconflict.errors import BadPointError
+from jointprobe.deconflict.rounds import FINAL, close
+from jointprobe.deconflict.service import expire_stalled
+from jointprobe.deconflict.sodium import BadPoint
+from jointprobe.deconflict.steps import finish_count, finish_x, finish_y, finish_z, peer_groups
+from jointprobe.deconflict.store import get_array, get_selectors
+from jointprobe.deconflict.tables import DeconflictSession
+from jointprobe.deconflict.wake import on_work, remove_listener
+from jointprobe.errors import JointprobeError
+from jointprobe.exchange.identity import node_keys
+from jointprobe.node import Node
+from jointprobe.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+#: sessions in these states may owe a step or time out
+ACTIVE = ("offered", "invited", "joining", "joined")
+
+
+@dataclass
+class _Inputs:
+    work: str
+    scalar: bytes
+    groups: list[tuple[str, int]]
+    selectors: list[tuple[str, str]] | None = None
+    points: bytes = b""
+    compared: bytes = b""
+
+
+def owed(session: Session) -> list[str]:
+    """Sessions that owe a computing step, oldest first."""
+    return list(
+        session.scalars(
+            select(DeconflictSession.id)
+            .where(DeconflictSession.work.is_not(None), DeconflictSession.state.in_(ACTIVE))
+            .order_by(DeconflictSession.created_at)
+        )
+    )
+
+
+def run_pending(node: Node) -> int:
+    """Run every step owed now (and those that follow at once); how many ran."""
+    ran = 0
+    while True:
+        with node.session() as session:
+            ids = owed(session)
+        if not ids:
+            return ran
+        for sid in ids:
+            ran += run_step(node, sid)
+
+
+def run_step(node: Node, sid: str) -> int:
+    """Run the step session ``sid`` owes, if any (1 if one ran)."""
+    with node.session() as session:
+        inputs = _inputs(session, sid)
+    if inputs is None:
+        return 0
+    error: JointprobeError | None = None
+    result: tuple[bytes, ...] = ()
+    positions: list[int] = []
+    try:
+        if inputs.work in ("x", "y"):
+            assert inputs.selectors is not None
+            result = (blind_selectors(sid, inputs.scalar, inputs.selectors),)
+        elif inputs.work == "z":
+            xb = blind_points(inputs.scalar, inputs.points)
+            result = (xb, shuffle_points(xb, inputs.groups))
+        else:  # count
+            ya = blind_points(inputs.scalar, inputs.points)
+            positions = match_positions(ya, inputs.compared)
+            result = (shuffle_points(ya, inputs.groups),)
+    except BadPoint as exc:
+        error = BadPointError(str(exc))
+    keys = node_keys(node)
+    with node.write_session() as session:
+        row = session.get(DeconflictSession, sid)
+        if row is None or row.work != inputs.work or row.state in FINAL:
+            return 1  # closed, declined or timed out meanwhile: the result is dropped
+        if error is not None:
+            close(session, keys, row, error.code, error.message, actor=f"peer:{row.peer_id}")
+        elif inputs.work == "x":
+            finish_x(session, keys, row, result[0])
+        elif inputs.work == "y":
+            finish_y(session, keys, row, result[0])
+        elif inputs.work == "z":
+            finish_z(session, keys, node.settings, row, result[0], result[1])
+        else:
+            finish_count(session, keys, node.settings, row, positions, result[0])
+    return 1
+
+
+def _inputs(session: Session, sid: str) -> _Inputs | None:
+    row = session.get(DeconflictSession, sid)
+    if row is None or row.work is None or row.state in FINAL or row.scalar is None:
+        return None
+    found = _Inputs(row.work, row.scalar, peer_groups(row))
+    if row.work in ("x", "y"):
+        found.selectors = get_selectors(session, sid)
+    elif row.work == "z":
+        found.points = get_array(session, sid, "x")
+    else:
+        found.points = get_array(session, sid, "y")
+        found.compared = get_array(session, sid, "z")
+    return found
+
+
+def sweep(node: Node) -> list[str]:
+    """Close the sessions past their deadline and tell their peers (the sweeper); the
+    write lock is taken only when there is one."""
+    with node.session() as session:
+        stale = session.scalar(
+            select(DeconflictSession.id)
+            .where(DeconflictSession.state.in_(ACTIVE), DeconflictSession.expires_at < utcnow())
+            .limit(1)
+        )
+    if stale is None:
+        return []
+    with node.write_session() as session:
+        return expire_stalled(session, node_keys(node))
+
+
+class Worker:
+    """The serving node's deconfliction thread: owed steps, then the sweeper, in a loop."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.interval = node.settings.deconflict_poll_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="jointprobe-psi", daemon=True)
+
+    def start(self) -> None:
+        on_work(self._wake.set)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        remove_listener(self._wake.set)
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                run_pending(self.node)
+                sweep(self.node)
+            except JointprobeError as exc:
+                log.warning("deconfliction worker: %s (%s)", exc.code, exc.message)
+            except Exception:  # a bug must not stop the worker for good
+                log.exception("deconfliction worker crashed; retrying")
+            self._wake.wait(self.interval)
+
+
+__all__ = ["ACTIVE", "Worker", "owed", "run_pending", "run_step", "sweep"]
