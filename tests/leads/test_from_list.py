@@ -58,8 +58,9 @@ ROWS = [
 
 
 @pytest.fixture()
-def us_cn(tmp_path: Path) -> Iterator[tuple[Node, Node]]:
-    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US")
+def us_cn(tmp_path: Path, db_url: str) -> Iterator[tuple[Node, Node]]:
+    """The US node on SQLite and on PostgreSQL (``db_url``), peered with a Chinese node."""
+    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US", database_url=db_url)
     cn = make_node(tmp_path, "cn-mps-nnc", "MPS narcotics", "CN")
     peer(us, cn)
     case(us, "seized-2017")
