@@ -80,6 +80,13 @@ class _Walk:
     def full(self) -> bool:
         return len(self.result.nodes) + len(self.result.placeholders) >= self.result.limit
 
+    def adds(self, entity_id: str, case_id: str | None) -> bool:
+        """Whether reaching this entity would add a node or a placeholder (a hidden case's
+        placeholder is made once)."""
+        if self.sees(case_id):
+            return entity_id not in self.seen
+        return case_id is not None and case_id not in self.hidden
+
     def add_node(self, row: EntityRow, hop: int, via: str) -> bool:
         """Add a visible entity once; False when it was there already."""
         if row.id in self.seen:
@@ -128,7 +135,7 @@ def _start(session: Session, walk: _Walk, keys: list[tuple[str, str]], label: st
         row = rows.get(entity_id)
         if row is None or is_relation(row.schema):
             continue
-        if walk.full():
+        if walk.full() and walk.adds(row.id, row.case_id):
             walk.result.stopped = StopPoint(0, entity_id if walk.sees(row.case_id) else "",
                                             "size limit")  # fmt: skip
             break
@@ -220,7 +227,11 @@ def _hop(session: Session, walk: _Walk, frontier: list[str], hop: int) -> list[s
     following: list[str] = []
     for entity_id in frontier:
         for step in _steps(walk, entity_id, shared.get(entity_id, []), by_end.get(entity_id, [])):
-            fresh = step.other not in walk.seen and step.other in rows
+            if step.hidden_case is not None:
+                fresh = step.hidden_case not in walk.hidden
+            else:
+                row = rows.get(step.other)
+                fresh = row is not None and walk.adds(row.id, row.case_id)
             if fresh and walk.full():
                 walk.result.stopped = StopPoint(hop, entity_id, "size limit")
                 return following
