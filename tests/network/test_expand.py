@@ -119,3 +119,12 @@ def test_the_limit_counts_one_placeholder_per_hidden_case(two_cases: TwoCases) -
     assert len(enough.placeholders) == 2 and enough.stopped is None
     assert len(short.placeholders) == 1 and short.stopped is not None
     assert short.stopped.entity_id == ""  # a hidden entity is never named, not even here
+
+
+def test_relations_keep_their_direction(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.alice, entity_id="a-shop", hops=1)
+    relations = {(e.source, e.target, e.schema) for e in result.edges if e.kind == "relation"}
+    # as FtM draws them (Ownership: owner → asset; Employment: employee → employer),
+    # whichever end the walk started from
+    assert relations == {("a-diana", "a-shop", "Ownership"), ("a-clerk", "a-shop", "Employment")}

@@ -174,18 +174,25 @@ class _Step:
     evidence: str
     schema: str | None
     hidden_case: str | None  # an edge of a case the user may not see: only its case is shown
+    inward: bool = False  # a relation pointing at the frontier entity (kept as stored)
+
+    def link(self, walk: _Walk, here: str, there: str, schema: str | None) -> None:
+        """The edge between ``here`` (the frontier) and ``there``, in its stored direction."""
+        source, target = (there, here) if self.inward else (here, there)
+        walk.add_edge(source, target, self.kind, self.evidence, schema)
 
 
 def _steps(walk: _Walk, entity_id: str, shared: list[tuple[str, str, str | None]],
            edges: list[EdgeRow]) -> list[_Step]:  # fmt: skip
     steps = [_Step(other, "selector", via, None, None) for via, other, _ in shared]
     for edge in edges:
-        other = edge.target_id if edge.source_id == entity_id else edge.source_id
+        inward = edge.source_id != entity_id
+        other = edge.source_id if inward else edge.target_id
         if walk.sees(edge.case_id):
             steps.append(_Step(other, "relation", edge.relation_id,
-                               edge.schema.partition(".")[0], None))  # fmt: skip
+                               edge.schema.partition(".")[0], None, inward))  # fmt: skip
         else:
-            steps.append(_Step(other, "relation", "held elsewhere", None, edge.case_id))
+            steps.append(_Step(other, "relation", "held elsewhere", None, edge.case_id, inward))
     return steps
 
 
@@ -194,21 +201,21 @@ def _take(walk: _Walk, rows: dict[str, EntityRow], entity_id: str, step: _Step, 
     via = f"{step.kind} {step.evidence}" if step.kind == "relation" else step.evidence
     if step.hidden_case is not None:
         marker = walk.add_hidden(step.hidden_case, hop, via, by_selector=False)
-        walk.add_edge(entity_id, marker, step.kind, step.evidence)
+        step.link(walk, entity_id, marker, None)
         return False
     if step.other in walk.seen:
-        walk.add_edge(entity_id, step.other, step.kind, step.evidence, step.schema)
+        step.link(walk, entity_id, step.other, step.schema)
         return False
     row = rows.get(step.other)
     if row is None or is_relation(row.schema):
         return False
     if walk.sees(row.case_id):
         walk.add_node(row, hop, via)
-        walk.add_edge(entity_id, row.id, step.kind, step.evidence, step.schema)
+        step.link(walk, entity_id, row.id, step.schema)
         return True
     assert row.case_id is not None
     marker = walk.add_hidden(row.case_id, hop, via, by_selector=step.kind == "selector")
-    walk.add_edge(entity_id, marker, step.kind, step.evidence)
+    step.link(walk, entity_id, marker, None)
     return False
 
 
