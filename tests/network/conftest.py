@@ -30,7 +30,8 @@ class TwoCases:
 
 
 @pytest.fixture
-def two_cases(sqlite_node: Node, make_user: Any) -> TwoCases:
+def two_cases(node: Node, make_user: Any) -> TwoCases:
+    sqlite_node = node  # SQLite, and PostgreSQL where JOINTPROBE_TEST_DATABASE_URL is set
     alice = make_user(sqlite_node, "alice", display_name="Alice Agent (New Orleans)")
     bob = make_user(sqlite_node, "bob", display_name="Bob Officer (Hebei)")
     carol = make_user(sqlite_node, "carol")

@@ -9,10 +9,11 @@ from jointprobe.cli.main import app
 
 
 def _run(two_cases: TwoCases, *args: str) -> tuple[int, str]:
-    data_dir = str(two_cases.node.settings.data_dir)
-    result = CliRunner().invoke(
-        app, ["--data-dir", data_dir, "network", *args], env={"COLUMNS": "250"}
-    )
+    settings = two_cases.node.settings
+    base = ["--data-dir", str(settings.data_dir)]
+    if settings.database_url:
+        base += ["--database-url", settings.database_url]
+    result = CliRunner().invoke(app, [*base, "network", *args], env={"COLUMNS": "250"})
     return result.exit_code, result.output
 
 

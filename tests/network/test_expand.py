@@ -110,3 +110,21 @@ def test_every_expansion_is_audited(two_cases: TwoCases) -> None:
     assert expanded.object_id == f"phone:{SHARED_PHONE}"
     assert expanded.detail["hidden_cases"] == 1 and expanded.detail["nodes"] == 2
     assert expanded.detail["cases"] == ["A"]  # the visible cases it read; never case B
+
+
+def test_the_limit_counts_one_placeholder_per_hidden_case(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        enough = expand(s, two_cases.carol, SHARED_PHONE, hops=2, limit=2)
+        short = expand(s, two_cases.carol, SHARED_PHONE, hops=2, limit=1)
+    assert len(enough.placeholders) == 2 and enough.stopped is None
+    assert len(short.placeholders) == 1 and short.stopped is not None
+    assert short.stopped.entity_id == ""  # a hidden entity is never named, not even here
+
+
+def test_relations_keep_their_direction(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.alice, entity_id="a-shop", hops=1)
+    relations = {(e.source, e.target, e.schema) for e in result.edges if e.kind == "relation"}
+    # as FtM draws them (Ownership: owner → asset; Employment: employee → employer),
+    # whichever end the walk started from
+    assert relations == {("a-diana", "a-shop", "Ownership"), ("a-clerk", "a-shop", "Employment")}

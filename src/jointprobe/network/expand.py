@@ -80,6 +80,13 @@ class _Walk:
     def full(self) -> bool:
         return len(self.result.nodes) + len(self.result.placeholders) >= self.result.limit
 
+    def adds(self, entity_id: str, case_id: str | None) -> bool:
+        """Whether reaching this entity would add a node or a placeholder (a hidden case's
+        placeholder is made once)."""
+        if self.sees(case_id):
+            return entity_id not in self.seen
+        return case_id is not None and case_id not in self.hidden
+
     def add_node(self, row: EntityRow, hop: int, via: str) -> bool:
         """Add a visible entity once; False when it was there already."""
         if row.id in self.seen:
@@ -128,7 +135,7 @@ def _start(session: Session, walk: _Walk, keys: list[tuple[str, str]], label: st
         row = rows.get(entity_id)
         if row is None or is_relation(row.schema):
             continue
-        if walk.full():
+        if walk.full() and walk.adds(row.id, row.case_id):
             walk.result.stopped = StopPoint(0, entity_id if walk.sees(row.case_id) else "",
                                             "size limit")  # fmt: skip
             break
@@ -167,18 +174,25 @@ class _Step:
     evidence: str
     schema: str | None
     hidden_case: str | None  # an edge of a case the user may not see: only its case is shown
+    inward: bool = False  # a relation pointing at the frontier entity (kept as stored)
+
+    def link(self, walk: _Walk, here: str, there: str, schema: str | None) -> None:
+        """The edge between ``here`` (the frontier) and ``there``, in its stored direction."""
+        source, target = (there, here) if self.inward else (here, there)
+        walk.add_edge(source, target, self.kind, self.evidence, schema)
 
 
 def _steps(walk: _Walk, entity_id: str, shared: list[tuple[str, str, str | None]],
            edges: list[EdgeRow]) -> list[_Step]:  # fmt: skip
     steps = [_Step(other, "selector", via, None, None) for via, other, _ in shared]
     for edge in edges:
-        other = edge.target_id if edge.source_id == entity_id else edge.source_id
+        inward = edge.source_id != entity_id
+        other = edge.source_id if inward else edge.target_id
         if walk.sees(edge.case_id):
             steps.append(_Step(other, "relation", edge.relation_id,
-                               edge.schema.partition(".")[0], None))  # fmt: skip
+                               edge.schema.partition(".")[0], None, inward))  # fmt: skip
         else:
-            steps.append(_Step(other, "relation", "held elsewhere", None, edge.case_id))
+            steps.append(_Step(other, "relation", "held elsewhere", None, edge.case_id, inward))
     return steps
 
 
@@ -187,21 +201,21 @@ def _take(walk: _Walk, rows: dict[str, EntityRow], entity_id: str, step: _Step, 
     via = f"{step.kind} {step.evidence}" if step.kind == "relation" else step.evidence
     if step.hidden_case is not None:
         marker = walk.add_hidden(step.hidden_case, hop, via, by_selector=False)
-        walk.add_edge(entity_id, marker, step.kind, step.evidence)
+        step.link(walk, entity_id, marker, None)
         return False
     if step.other in walk.seen:
-        walk.add_edge(entity_id, step.other, step.kind, step.evidence, step.schema)
+        step.link(walk, entity_id, step.other, step.schema)
         return False
     row = rows.get(step.other)
     if row is None or is_relation(row.schema):
         return False
     if walk.sees(row.case_id):
         walk.add_node(row, hop, via)
-        walk.add_edge(entity_id, row.id, step.kind, step.evidence, step.schema)
+        step.link(walk, entity_id, row.id, step.schema)
         return True
     assert row.case_id is not None
     marker = walk.add_hidden(row.case_id, hop, via, by_selector=step.kind == "selector")
-    walk.add_edge(entity_id, marker, step.kind, step.evidence)
+    step.link(walk, entity_id, marker, None)
     return False
 
 
@@ -220,7 +234,11 @@ def _hop(session: Session, walk: _Walk, frontier: list[str], hop: int) -> list[s
     following: list[str] = []
     for entity_id in frontier:
         for step in _steps(walk, entity_id, shared.get(entity_id, []), by_end.get(entity_id, [])):
-            fresh = step.other not in walk.seen and step.other in rows
+            if step.hidden_case is not None:
+                fresh = step.hidden_case not in walk.hidden
+            else:
+                row = rows.get(step.other)
+                fresh = row is not None and walk.adds(row.id, row.case_id)
             if fresh and walk.full():
                 walk.result.stopped = StopPoint(hop, entity_id, "size limit")
                 return following

@@ -4,14 +4,17 @@ Every function takes a batch of entity ids (or selector keys) and answers
 with plain tuples; none decides visibility (``network.expand`` does, through
 ``cases.service``). Batches are split so that no statement carries more
 than :data:`CHUNK` parameters (SQLite's limit is far higher; PostgreSQL's too).
+The statements are plain SQL made once (``text`` with expanding ``IN`` lists),
+the same on SQLite and PostgreSQL; building ORM queries per call cost more than
+the look-ups (docs/benchmarks.md, Network).
 
 =================== ============================================= ============================
 function            reads                                         index
 =================== ============================================= ============================
 ``selectors_of``    selectors of entities                         ``ix_selectors_entity_id``
 ``holders``         entities holding (kind, value) keys           the selectors' primary key
-``edges_touching``  edges from or to entities                     ``ix_edges_source_target``,
-                                                                  ``ix_edges_target_source``
+``edges_touching``  edges from or to entities                     ``ix_edges_source_cover``,
+                                                                  ``ix_edges_target_cover`` (0014)
 ``entity_rows``     id, schema, caption, case and marking         the entities' primary key
 =================== ============================================= ============================
 """

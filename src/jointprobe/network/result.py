@@ -49,6 +49,9 @@ class Placeholder:
 class NetworkEdge:
     """``source`` → ``target`` (entity ids or a placeholder's marker) and why they are linked.
 
+    A relation keeps its stored direction (owner → asset, member → organisation);
+    a shared selector points from the entity reached first.
+
     ``kind`` is ``selector`` (``evidence`` is the shared ``kind:value``) or
     ``relation`` (``evidence`` is the relation entity's id, or
     ``held elsewhere`` when that entity is in a case the user may not see).

@@ -198,6 +198,7 @@ def expansion_graph(result: Expansion) -> Graph:
         source = marker_ids.get(edge.source, edge.source)
         target = marker_ids.get(edge.target, edge.target)
         label = edge.evidence if edge.kind == "selector" else (edge.schema or "relation")
-        graph.edges.append(GraphEdge(f"x:{source}:{target}:{edge.evidence}", source, target,
+        first, second = sorted((source, target))  # the same link from either end: one id
+        graph.edges.append(GraphEdge(f"x:{first}:{second}:{edge.evidence}", source, target,
                                      label, edge.schema or edge.kind, False))  # fmt: skip
     return graph
