@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases.service import visible_case
-from jointprobe.entities.write import NewEntity, prepare, write
+from jointprobe.entities.write import EntityIdUnavailable, NewEntity, prepare, write
+from jointprobe.errors import Conflict
 from jointprobe.interop.candidates import Subjects
 from jointprobe.interop.errors import InteropFileTooLarge, InvalidInteropFile
 from jointprobe.interop.misp_import import read_event
@@ -119,7 +120,12 @@ def import_document(
     ]  # fmt: skip
     ready, errors = prepare(session, actor, items)
     if errors:
-        index, error = errors[0]
+        _index, error = errors[0]
+        if isinstance(error, EntityIdUnavailable):
+            raise Conflict(
+                "this file was imported into the case already; nothing imported",
+                code="interop.already_imported", where=error.where,
+            )  # fmt: skip
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         error.message = f"{error.message}{more}; nothing imported"
         raise error
