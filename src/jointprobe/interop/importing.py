@@ -55,13 +55,19 @@ class InteropImport:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
+def check_size(size: int, max_bytes: int, where: str | None = None) -> None:
+    """Refuse a document of ``size`` bytes over the import limit."""
+    if size > max_bytes:
+        raise InteropFileTooLarge(
+            f"the document has {size:,} bytes, over the import limit of {max_bytes:,} "
+            "(JOINTPROBE_INTEROP_MAX_IMPORT_BYTES)",
+            where=where,
+        )
+
+
 def read_json(raw: bytes, max_bytes: int) -> Any:
     """The JSON document in ``raw``; too large or not JSON is a clear error."""
-    if len(raw) > max_bytes:
-        raise InteropFileTooLarge(
-            f"the file has {len(raw):,} bytes, over the import limit of {max_bytes:,} "
-            "(JOINTPROBE_INTEROP_MAX_IMPORT_BYTES)"
-        )
+    check_size(len(raw), max_bytes)
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -70,13 +76,7 @@ def read_json(raw: bytes, max_bytes: int) -> Any:
 
 def read_json_file(path: Path, max_bytes: int) -> Any:
     """Like :func:`read_json`, checking the size before reading."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InteropFileTooLarge(
-            f"{path.name} has {size:,} bytes, over the import limit of {max_bytes:,} "
-            "(JOINTPROBE_INTEROP_MAX_IMPORT_BYTES)",
-            where=str(path),
-        )
+    check_size(path.stat().st_size, max_bytes, where=str(path))
     return read_json(path.read_bytes(), max_bytes)
 
 
@@ -141,4 +141,11 @@ def import_document(
     return result
 
 
-__all__ = ["ImportFormat", "InteropImport", "import_document", "read_json", "read_json_file"]
+__all__ = [
+    "ImportFormat",
+    "check_size",
+    "InteropImport",
+    "import_document",
+    "read_json",
+    "read_json_file",
+]
