@@ -38,10 +38,11 @@ def export(
     audience = f"for {for_peer}" if for_peer else "public"
     console.print(
         f"{result.entities} entities of {result.case_id} exported ({audience}) to {out}; "
-        f"{result.withheld_total} withheld"
+        f"{result.withheld_total} withheld",
+        soft_wrap=True,
     )
     for reason, count in sorted(result.withheld.items()):
-        console.print(f"  [yellow]{count} withheld[/]: {reason}")
+        console.print(f"  [yellow]{count} withheld[/]: {reason}", soft_wrap=True)
 
 
 def _write(path: Path, data: bytes) -> None:
