@@ -22,7 +22,7 @@ def jp(node: Node, *args: str) -> tuple[int, str]:
     if node.settings.database_url:
         where += ["--database-url", node.settings.database_url]
     result = runner.invoke(app, [*where, *args])
-    return result.exit_code, result.output
+    return result.exit_code, " ".join(result.output.split())  # whatever the terminal width
 
 
 def test_export_then_import_on_the_command_line(us: Node, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from jointprobe.accounts import get_user
-from jointprobe.errors import NotFound
+from jointprobe.errors import Conflict, InvalidEntity, NotFound
 from jointprobe.interop.errors import InteropFileTooLarge, InvalidInteropFile
 from jointprobe.interop.export import ExportFormat, export_case
 from jointprobe.interop.importing import (
@@ -77,7 +77,7 @@ def test_the_same_bundle_twice_is_refused_and_adds_nothing(us: Node) -> None:
                              recipient=PEER).data  # fmt: skip
     _import(us, ImportFormat.STIX, json.loads(bundle))
     count = _count(us, "copy")
-    with pytest.raises(Exception, match="nothing imported"):
+    with pytest.raises(Conflict, match="imported into the case already; nothing imported"):
         _import(us, ImportFormat.STIX, json.loads(bundle))
     assert _count(us, "copy") == count
 
@@ -149,8 +149,9 @@ def test_one_bad_value_refuses_the_whole_file(us: Node) -> None:
             ],
         }
     ]
-    with pytest.raises(Exception, match="nothing imported"):
+    with pytest.raises(InvalidEntity, match="nothing imported") as info:
         _import(us, ImportFormat.MISP, event)
+    assert info.value.where == "Event.Object[0]"
     assert _count(us, "copy") == 0
 
 

@@ -38,10 +38,11 @@ def export(
     audience = f"for {for_peer}" if for_peer else "public"
     console.print(
         f"{result.entities} entities of {result.case_id} exported ({audience}) to {out}; "
-        f"{result.withheld_total} withheld"
+        f"{result.withheld_total} withheld",
+        soft_wrap=True,
     )
     for reason, count in sorted(result.withheld.items()):
-        console.print(f"  [yellow]{count} withheld[/]: {reason}")
+        console.print(f"  [yellow]{count} withheld[/]: {reason}", soft_wrap=True)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -58,8 +59,8 @@ def _import(ctx: typer.Context, fmt: ImportFormat, path: Path, case: str, as_use
             report = import_document(session, actor, case, fmt, document, source=path.name)
     tlps = ", ".join(f"{count} TLP:{tlp}" for tlp, count in sorted(report.by_tlp.items()))
     console.print(
-        f"{report.entities} entities ({tlps}) with {report.selectors} selectors imported "
-        f"into {report.case_id}"
+        f"{report.entities} entities{f' ({tlps})' if tlps else ''} with {report.selectors} "
+        f"selectors imported into {report.case_id}"
     )
     if report.skipped:
         skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(report.skipped.items()))

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases.service import visible_case
-from jointprobe.entities.write import NewEntity, prepare, write
+from jointprobe.entities.write import EntityIdUnavailable, NewEntity, prepare, write
+from jointprobe.errors import Conflict
 from jointprobe.interop.candidates import Subjects
 from jointprobe.interop.errors import InteropFileTooLarge, InvalidInteropFile
 from jointprobe.interop.misp_import import read_event
@@ -54,13 +55,19 @@ class InteropImport:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
+def check_size(size: int, max_bytes: int, where: str | None = None) -> None:
+    """Refuse a document of ``size`` bytes over the import limit."""
+    if size > max_bytes:
+        raise InteropFileTooLarge(
+            f"the document has {size:,} bytes, over the import limit of {max_bytes:,} "
+            "(JOINTPROBE_INTEROP_MAX_IMPORT_BYTES)",
+            where=where,
+        )
+
+
 def read_json(raw: bytes, max_bytes: int) -> Any:
     """The JSON document in ``raw``; too large or not JSON is a clear error."""
-    if len(raw) > max_bytes:
-        raise InteropFileTooLarge(
-            f"the file has {len(raw):,} bytes, over the import limit of {max_bytes:,} "
-            "(JOINTPROBE_INTEROP_MAX_IMPORT_BYTES)"
-        )
+    check_size(len(raw), max_bytes)
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -69,13 +76,7 @@ def read_json(raw: bytes, max_bytes: int) -> Any:
 
 def read_json_file(path: Path, max_bytes: int) -> Any:
     """Like :func:`read_json`, checking the size before reading."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InteropFileTooLarge(
-            f"{path.name} has {size:,} bytes, over the import limit of {max_bytes:,} "
-            "(JOINTPROBE_INTEROP_MAX_IMPORT_BYTES)",
-            where=str(path),
-        )
+    check_size(path.stat().st_size, max_bytes, where=str(path))
     return read_json(path.read_bytes(), max_bytes)
 
 
@@ -119,7 +120,12 @@ def import_document(
     ]  # fmt: skip
     ready, errors = prepare(session, actor, items)
     if errors:
-        index, error = errors[0]
+        _index, error = errors[0]
+        if isinstance(error, EntityIdUnavailable):
+            raise Conflict(
+                "this file was imported into the case already; nothing imported",
+                code="interop.already_imported", where=error.where,
+            )  # fmt: skip
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         error.message = f"{error.message}{more}; nothing imported"
         raise error
@@ -135,4 +141,11 @@ def import_document(
     return result
 
 
-__all__ = ["ImportFormat", "InteropImport", "import_document", "read_json", "read_json_file"]
+__all__ = [
+    "ImportFormat",
+    "check_size",
+    "InteropImport",
+    "import_document",
+    "read_json",
+    "read_json_file",
+]

@@ -139,8 +139,9 @@ class _Builder:
                 for target, target_tlp in self.anchors.get(edge.target_id, []):
                     tlp = strictest([relation.marking.tlp, source_tlp, target_tlp])
                     assert tlp is not None
+                    key = f"{edge.schema}|{edge.relation_id}"
                     yield self._relation(
-                        source, target, tlp, f"{edge.schema}:", relation.entity, edge.schema
+                        source, target, tlp, f"{edge.schema}:", relation.entity, key
                     )
 
 
@@ -154,6 +155,7 @@ def build_bundle(node: NodeIdentity, release: CaseRelease) -> tuple[stix2.Bundle
         shown += bool(made)
         objects += made
     objects += list(builder.edges())
+    objects = list({obj.id: obj for obj in objects}.values())  # one edge may repeat (both ways)
     markings = [
         stix2.parse(tlp2_marking(tlp)) for tlp in sorted(builder.tlps, key=lambda t: t.rank)
     ]

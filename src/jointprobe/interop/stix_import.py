@@ -102,7 +102,7 @@ class _Reader:
         return subject
 
     def read(self) -> Counter[str]:
-        created_by = {o.get("created_by_ref") for o in self.by_id.values()}
+        created_by = {str(o.get("created_by_ref")) for o in self.by_id.values()}
         identities: dict[str, Subject] = {}
         for obj in self.by_id.values():
             if obj.get("type") == "identity" and obj["id"] not in created_by:
@@ -147,9 +147,8 @@ class _Reader:
 def bundle_publisher(data: dict[str, Any]) -> str:
     """Who published a (checked) bundle: the identity most objects are created by, else
     the bundle itself."""
-    makers = Counter(
-        str(o["created_by_ref"]) for o in data.get("objects", []) if o.get("created_by_ref")
-    )
+    objects = data.get("objects", [])
+    makers = Counter(str(o["created_by_ref"]) for o in objects if o.get("created_by_ref"))
     return makers.most_common(1)[0][0] if makers else str(data.get("id", "?"))
 
 

@@ -1,17 +1,29 @@
-"""The OASIS STIX 2.1 validator run on what we export, strictly (warnings count)."""
+"""The OASIS STIX 2.1 validator run on what we export, strictly (warnings count).
+
+``stix2validator`` is imported on first use: loading its schemas takes seconds,
+which every CLI command and server start would otherwise pay.
+"""
 
 from __future__ import annotations
 
-from stix2validator import ValidationOptions, validate_string
+from typing import Any
 
 from jointprobe.interop.errors import ExportInvalid
 
-OPTIONS = ValidationOptions(version="2.1", strict=True)
+_OPTIONS: list[Any] = []
+
+
+def _validate(text: str) -> Any:
+    from stix2validator import ValidationOptions, validate_string  # noqa: PLC0415 - slow import
+
+    if not _OPTIONS:
+        _OPTIONS.append(ValidationOptions(version="2.1", strict=True))
+    return validate_string(text, _OPTIONS[0])
 
 
 def stix_problems(text: str) -> list[str]:
     """The validator's errors (and, strictly, warnings) for a bundle's JSON text."""
-    result = validate_string(text, OPTIONS)
+    result = _validate(text)
     results = result if isinstance(result, list) else [result]
     problems: list[str] = []
     for obj in results:

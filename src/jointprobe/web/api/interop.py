@@ -6,6 +6,7 @@ only read the request and shape the answer.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from jointprobe.interop.export import ExportFormat, export_case
-from jointprobe.interop.importing import ImportFormat, import_document, read_json
+from jointprobe.interop.importing import ImportFormat, check_size, import_document
 from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.deps import NodeDep, UserDep, WriteSessionDep
 
@@ -78,7 +79,7 @@ def cases_export(
     "/{case_id}/imports/{format}",
     response_model=ImportOut,
     status_code=201,
-    responses=answers(404, 409, 413),
+    responses=answers(400, 404, 409, 413),
 )
 def cases_import(
     case_id: CaseId,
@@ -88,8 +89,10 @@ def cases_import(
     node: NodeDep,
     document: Annotated[dict[str, Any], Body(description="A STIX 2.1 bundle or a MISP event.")],
 ) -> ImportOut:
-    raw = orjson.dumps(document)
-    read_json(raw, node.settings.interop_max_import_bytes)  # the size cap, as for files
+    # the size cap, as for files (``json``: the body may hold integers orjson cannot write)
+    check_size(
+        len(json.dumps(document, separators=(",", ":"))), node.settings.interop_max_import_bytes
+    )
     report = import_document(
         session, user, case_id, ImportFormat(format), document, source="API upload"
     )
