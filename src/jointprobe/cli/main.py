@@ -21,6 +21,7 @@ from jointprobe.cli import (
     demo,
     entities,
     maintenance,
+    network,
     node,
     notice,
     peer,
@@ -113,6 +114,7 @@ app.add_typer(precursors.pen_app, name="pen")
 app.add_typer(precursors.sor_app, name="sor")
 app.add_typer(precursors.incident_app, name="incident")
 app.add_typer(deconflict.app, name="deconflict")
+app.add_typer(network.app, name="network")
 resolve_cli.register(app)
 report.register(app)
 

@@ -81,7 +81,7 @@ def _why(score: NodeScore, ranks: dict[str, int], top: int) -> list[str]:
     rank = ranks["betweenness"]
     if score.betweenness > 0 and rank <= top:
         head = "highest betweenness" if rank == 1 else f"betweenness #{rank}"
-        bridge = (f": bridges communities {_joined([score.community, *score.reaches])}"
+        bridge = (f": bridges communities {_joined(sorted([score.community, *score.reaches]))}"
                   if score.reaches else f": a go-between inside community {score.community}")  # fmt: skip
         reasons.append(f"{head} ({score.betweenness:.3f}){bridge}")
     rank = ranks["degree"]
