@@ -14,6 +14,7 @@ from jointprobe.web.api import (
     deconflict,
     entities,
     hits,
+    network_analysis,
     precursors,
     screening,
     screening_names,
@@ -62,6 +63,7 @@ def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = Non
         screening,
         precursors,
         deconflict,
+        network_analysis,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     exchange_api.install(app, node)
