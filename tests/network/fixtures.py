@@ -49,8 +49,8 @@ def cash_entities() -> list[dict[str, Any]]:
     wallets = [
         e("Person", "ca3", name=["Fictional A3"]),
         e("Person", "cb3", name=["Fictional B3"]),
-        e("CryptoWallet", "w1", publicKey=["bc1qfictional0000000000000000000000001"], holder=["ca3"]),
-        e("CryptoWallet", "w2", publicKey=["bc1qfictional0000000000000000000000002"], holder=["cb3"]),
+        e("CryptoWallet", "w1", publicKey=["bc1qfictional00000000000000001"], holder=["ca3"]),
+        e("CryptoWallet", "w2", publicKey=["bc1qfictional00000000000000002"], holder=["cb3"]),
     ]  # fmt: skip
     pay = [
         e("Payment", "p1", payer=["ca1"], beneficiary=["cb1"], amount=["1000"], currency=["USD"],

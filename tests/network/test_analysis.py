@@ -6,7 +6,7 @@ import pytest
 
 from jointprobe.network.analysis import analyse
 
-from .fixtures import A, B, BRIDGE
+from .fixtures import BRIDGE, A, B
 
 
 def two_cliques() -> tuple[list[str], list[tuple[str, str]]]:

@@ -16,7 +16,7 @@ from .fixtures import BRIDGE, load
 
 
 @pytest.fixture
-def api(sqlite_node: Node, make_user: Any) -> Iterator[tuple[TestClient, dict[str, str]]]:
+def api(sqlite_node: Node, make_user: Any) -> Iterator[tuple[TestClient, Any]]:
     load(sqlite_node, make_user(sqlite_node, "alice"), make_user(sqlite_node, "bob"))
     with sqlite_node.session() as session:
         headers = {n: {"Authorization": f"Bearer {create_token(session, n)}"}
@@ -71,4 +71,6 @@ def test_money_sums_per_currency_and_says_when_a_case_has_none(api: Any) -> None
     btc = next(f for f in body["flows"] if f["currency"] == "BTC")
     assert btc["kind"] == "crypto" and btc["payer"]["holders"] == ["Fictional A3"]
     none = client.get("/api/v1/cases/ring/network/money", headers=h["alice"]).json()
-    assert none["flows"] == [] and none["message"] == "This case has no payments or wallet transfers."
+    assert (
+        none["flows"] == [] and none["message"] == "This case has no payments or wallet transfers."
+    )

@@ -20,7 +20,9 @@ PASSWORD = "alice-network-pw"
 @pytest.fixture
 def browser(tmp_path: Any, make_user: Any) -> Iterator[TestClient]:
     node: Node = init_node(Settings(data_dir=tmp_path, session_secret="s" * 32), "us-x", "X", "US")
-    load(node, make_user(node, "alice", password=PASSWORD), make_user(node, "bob", password=PASSWORD))
+    load(
+        node, make_user(node, "alice", password=PASSWORD), make_user(node, "bob", password=PASSWORD)
+    )
     with TestClient(create_app(node), follow_redirects=False) as client:
         page = client.get("/signin").text
         token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]

@@ -12,7 +12,7 @@ from jointprobe.network import analyse_case, case_paths, money_of_case
 from jointprobe.node import Node
 from jointprobe.store.tables import AuditEntry, User
 
-from .fixtures import A, B, BRIDGE
+from .fixtures import BRIDGE, A, B
 
 
 def test_the_bridge_company_leads_the_key_players_and_says_what_it_bridges(
@@ -93,7 +93,10 @@ def test_money_is_summed_per_counterparty_and_currency_never_across(
     totals = {(t.party.id, t.currency): t for t in money.parties}
     a1 = totals[("ca1", "USD")]
     assert (a1.sent, a1.received, a1.counterparties, a1.payments) == (
-        Decimal("1575.50"), Decimal(0), 2, 3
+        Decimal("1575.50"),
+        Decimal(0),
+        2,
+        3,
     )
     assert totals[("ca1", "EUR")].sent == Decimal("200")
     assert money.currencies() == ["BTC", "EUR", "USD"]

@@ -10,9 +10,14 @@ from jointprobe.cli.render import FICTION
 from jointprobe.network.graph import GraphNode
 from jointprobe.network.money import Money, Party
 from jointprobe.network.paths import Paths
-from jointprobe.network.service import DEFAULT_TOP, MAX_TOP, CaseAnalysis, analyse_case
+from jointprobe.network.service import (
+    DEFAULT_TOP,
+    MAX_TOP,
+    CaseAnalysis,
+    analyse_case,
+    money_of_case,
+)
 from jointprobe.network.service import case_paths as find_case_paths
-from jointprobe.network.service import money_of_case
 
 app = typer.Typer(help="Network analysis of a case (need-to-know applies).", no_args_is_help=True)
 

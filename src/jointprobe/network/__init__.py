@@ -1,6 +1,7 @@
 """C4 network analysis: the case graph, its key players and groups, paths and money.
 
-- ``graph``: the case graph (entities as nodes, FtM relations as edges), also drawn by the graph page;
+- ``graph``: the case graph (entities as nodes, FtM relations as edges), drawn by the
+  graph page;
 - ``analysis``: centrality (igraph) and communities (Leiden) of any graph given as ids and pairs;
 - ``paths``: shortest paths between two entities with the evidence of each step;
 - ``money``: FtM Payments and crypto-wallet transfers summed by counterparty and currency;

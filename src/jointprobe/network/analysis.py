@@ -142,7 +142,5 @@ def analyse(
     for v, name in enumerate(names):
         own = numbers[v]
         reaches = tuple(sorted({numbers[u] for u in graph.neighbors(v)} - {own}))
-        scores[name] = NodeScore(
-            name, degree[v], betweenness[v], float(pagerank[v]), own, reaches
-        )
+        scores[name] = NodeScore(name, degree[v], betweenness[v], float(pagerank[v]), own, reaches)
     return Analysis(scores, listed, modularity, graph.ecount())

@@ -146,6 +146,11 @@ def _totals(flows: list[Flow]) -> list[PartyTotal]:
     return sorted(out, key=lambda t: (t.currency, -(t.sent + t.received), t.party.caption))
 
 
+def _in_case(session: Session, case_id: str, ids: set[str]) -> dict[str, Entity]:
+    query = select(Entity).where(Entity.case_id == case_id, Entity.id.in_(ids))
+    return {row.id: row for row in session.scalars(query)}
+
+
 def case_money(session: Session, case_id: str) -> Money:
     """The payments of a case summed per (payer, beneficiary, currency) and per party."""
     payments = list(
@@ -155,14 +160,12 @@ def case_money(session: Session, case_id: str) -> Money:
             .order_by(Entity.id)
         )
     )
-    ids = {pid for p in payments for key in ("payer", "beneficiary")
-           for pid in p.properties.get(key, [])}  # fmt: skip
-    rows = {r.id: r for r in session.scalars(
-        select(Entity).where(Entity.case_id == case_id, Entity.id.in_(ids)))}  # fmt: skip
-    holder_ids = {h for r in rows.values() if r.schema == WALLET
-                  for h in r.properties.get("holder", [])}  # fmt: skip
-    rows |= {r.id: r for r in session.scalars(
-        select(Entity).where(Entity.case_id == case_id, Entity.id.in_(holder_ids - set(rows))))}  # fmt: skip
+    ids = {
+        i for p in payments for key in ("payer", "beneficiary") for i in p.properties.get(key, [])
+    }
+    rows = _in_case(session, case_id, ids)
+    wallets = [r for r in rows.values() if r.schema == WALLET]
+    rows |= _in_case(session, case_id, {h for w in wallets for h in w.properties.get("holder", [])})
     flows: dict[tuple[str, str, str], Flow] = {}
     for payment in payments:
         currency = _currency(payment.properties.get("currency", []))

@@ -118,8 +118,11 @@ def find_paths(
     rows = {r.id: r for r in session.scalars(select(Entity).where(Entity.id.in_(wanted)))}
     paths = [
         [
-            Step(nodes[a], nodes[b], [_evidence(e, rows.get(e.relation_id))
-                                      for e in between[frozenset((a, b))]])  # fmt: skip
+            Step(
+                nodes[a],
+                nodes[b],
+                [_evidence(e, rows.get(e.relation_id)) for e in between[frozenset((a, b))]],
+            )  # fmt: skip
             for a, b in zip(path, path[1:], strict=False)
         ]
         for path in found[:limit]

@@ -81,8 +81,10 @@ def _why(score: NodeScore, ranks: dict[str, int], top: int) -> list[str]:
     rank = ranks["betweenness"]
     if score.betweenness > 0 and rank <= top:
         head = "highest betweenness" if rank == 1 else f"betweenness #{rank}"
-        bridge = (f": bridges communities {_joined(sorted([score.community, *score.reaches]))}"
-                  if score.reaches else f": a go-between inside community {score.community}")  # fmt: skip
+        if score.reaches:
+            bridge = f": bridges communities {_joined(sorted([score.community, *score.reaches]))}"
+        else:
+            bridge = f": a go-between inside community {score.community}"
         reasons.append(f"{head} ({score.betweenness:.3f}){bridge}")
     rank = ranks["degree"]
     if score.degree and rank <= top:
@@ -102,6 +104,7 @@ def key_players(graph: Graph, analysis: Analysis, top: int) -> list[KeyPlayer]:
     for measure in ("betweenness", "degree", "pagerank"):
         for i, score in enumerate(analysis.ranked(measure)):
             ranks[score.id][measure] = i + 1
+
     def order_key(s: NodeScore) -> tuple[int, int, str]:
         return min(ranks[s.id].values()), sum(ranks[s.id].values()), s.id
 

@@ -47,8 +47,11 @@ def legend(graph: Graph, analysis: Analysis) -> list[dict[str, Any]]:
     rows = []
     for community in analysis.communities[: len(COMMUNITY_COLOURS)]:
         members = sorted(community.members, key=lambda m: -analysis.scores[m].pagerank)
-        rows.append({"number": community.number, "colour": colour(community.number),
-                     "size": len(members), "names": [labels[m].label for m in members[:3]]})  # fmt: skip
+        names = [labels[m].label for m in members[:3]]
+        number = community.number
+        rows.append(
+            {"number": number, "colour": colour(number), "size": len(members), "names": names}
+        )
     rest = analysis.communities[len(COMMUNITY_COLOURS) :]
     if rest:
         rows.append({"number": None, "colour": OTHER, "names": [],
