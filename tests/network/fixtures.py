@@ -4,7 +4,7 @@
 company both A1 and B1 own, "Bridge Trading" (X): X lies on every shortest
 path between the groups (25 pairs), more than A1 or B1 (24 each).
 ``cash``: payments in USD and EUR between A1 and B1, one without an amount,
-and a BTC transfer between two wallets held by A3 and B3.
+and a BTC transfer between two wallets held by A3 and B3; payment p2 is TLP:RED.
 ``other``: bob's case with one person alice may not see.
 """
 
@@ -76,7 +76,8 @@ def load(node: Node, alice: User, bob: User) -> None:
         for data in ring_entities():
             add_entity(session, alice, data, case_id="ring", fictional=True, source="test")
         for data in cash_entities():
-            add_entity(session, alice, data, case_id="cash", fictional=True, source="test")
+            tlp = "RED" if data["id"] == "p2" else "AMBER"
+            add_entity(session, alice, data, case_id="cash", fictional=True, source="test", tlp=tlp)
         add_entity(session, bob, e("Person", "h1", name=["Hidden Person"]), case_id="other")
         add_entity(session, bob, e("UnknownLink", "hl", subject=["h1"], object=["a1"]),
                    case_id="other")  # fmt: skip

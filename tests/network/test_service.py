@@ -84,6 +84,7 @@ def test_money_is_summed_per_counterparty_and_currency_never_across(
     assert usd.total == Decimal("1500.50") and usd.payments == ["p1", "p2"]
     assert (usd.first, usd.last) == ("2018-01-02", "2018-03-01")
     assert flows[("ca1", "cb1", "EUR")].total == Decimal("200")
+    assert usd.tlp == "RED" and flows[("ca1", "cb1", "EUR")].tlp == "AMBER"  # the strictest
     unknown = flows[("cb2", "ca2", "USD")]
     assert unknown.total == 0 and unknown.without_amount == 1
     btc = flows[("w1", "w2", "BTC")]

@@ -116,14 +116,15 @@ def render_money(case_id: str, money: Money) -> None:
     console.print(f"{money.payments} payment(s) in {', '.join(money.currencies())}; "
                   "amounts are never added across currencies")  # fmt: skip
     flows = Table(title="Flows by counterparty and currency", title_justify="left", expand=True)
-    for column in ("payer", "beneficiary", "kind", "currency", "total", "payments", "dates"):
+    columns = ("payer", "beneficiary", "kind", "currency", "total", "payments", "dates", "marking")
+    for column in columns:
         flows.add_column(column, overflow="fold")
     for f in money.flows:
         count = str(len(f.payments)) + (f" ({f.without_amount} without amount)"
                                         if f.without_amount else "")  # fmt: skip
         dates = f"{f.first} – {f.last}" if f.first and f.first != f.last else f.first or "—"
         flows.add_row(_party(f.payer), _party(f.beneficiary), f.kind, f.currency,
-                      f"{f.total:,}", count, dates)  # fmt: skip
+                      f"{f.total:,}", count, dates, f"TLP:{f.tlp}")  # fmt: skip
     console.print(flows)
     parties = Table(title="Per party", title_justify="left", expand=True)
     for column in ("party", "currency", "sent", "received", "counterparties", "payments"):

@@ -7,6 +7,8 @@ wallet's ``holder`` names who holds it. (FtM declares the payer and beneficiary
 range as LegalEntity but does not enforce ranges; the store, like FtM, keeps the
 id as given.)
 
+A flow carries the strictest TLP of the payments it sums.
+
 Amounts are summed per (payer, beneficiary, currency), never across
 currencies: a payment without a currency is summed under ``?``, one without an
 amount is counted but not summed. A payment with two payers or beneficiaries
@@ -23,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jointprobe.exchange.markings import Tlp
 from jointprobe.store.tables import Entity
 
 UNKNOWN_CURRENCY = "?"
@@ -48,6 +51,7 @@ class Flow:
     without_amount: int = 0
     first: str | None = None  # ISO dates (FtM dates may be partial: 2018, 2018-05)
     last: str | None = None
+    tlp: str = "CLEAR"  # the strictest TLP of its payments: the flow carries them all
 
     @property
     def kind(self) -> str:
@@ -109,6 +113,7 @@ def _add(flow: Flow, payment: Entity) -> None:
     props = payment.properties
     amount = _amount(props.get("amount", []))
     flow.payments.append(payment.id)
+    flow.tlp = max(Tlp.parse(flow.tlp), Tlp.parse(payment.tlp)).value
     if amount is None:
         flow.without_amount += 1
     else:

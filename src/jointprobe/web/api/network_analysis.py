@@ -116,6 +116,7 @@ class MoneyFlow(Strict):
     without_amount: int
     first: str | None
     last: str | None
+    tlp: str = Field(description="The strictest TLP of the payments summed")
 
 
 class MoneyPartyTotal(Strict):
@@ -212,7 +213,8 @@ def network_money(case_id: str, session: WriteSessionDep, user: UserDep) -> Case
         flows=[MoneyFlow(payer=_party(f.payer), beneficiary=_party(f.beneficiary),
                          kind="crypto" if f.kind == "crypto" else "payment",
                          currency=f.currency, total=str(f.total), payments=f.payments,
-                         without_amount=f.without_amount, first=f.first, last=f.last)
+                         without_amount=f.without_amount, first=f.first, last=f.last,
+                         tlp=f.tlp)
                for f in money.flows],
         parties=[MoneyPartyTotal(party=_party(t.party), currency=t.currency, sent=str(t.sent),
                                  received=str(t.received), counterparties=t.counterparties,
