@@ -66,3 +66,23 @@ def test_an_empty_graph_has_no_scores_and_no_groups() -> None:
     assert result.scores == {} and result.communities == []
     lonely = analyse(["a", "b"], [])
     assert [len(c.members) for c in lonely.communities] == [1, 1]
+
+
+def test_paths_stop_at_the_limit_in_a_graph_with_very_many_shortest_ones() -> None:
+    from jointprobe.network.graph import Graph, GraphEdge, GraphNode
+    from jointprobe.network.paths import node_paths
+
+    # ten layers of ten nodes, each node tied to every node of the next: 10^8 shortest paths
+    layers = [[f"n{i}-{j}" for j in range(10)] for i in range(10)]
+    names = ["start", *(n for layer in layers for n in layer), "end"]
+    pairs = [("start", n) for n in layers[0]] + [(n, "end") for n in layers[-1]]
+    pairs += [
+        (a, b) for one, two in zip(layers, layers[1:], strict=False) for a in one for b in two
+    ]
+    graph = Graph(
+        [GraphNode(n, n, "Person", "AMBER", None, True, "c") for n in names],
+        [GraphEdge(f"e{i}", a, b, "tie", "UnknownLink", True) for i, (a, b) in enumerate(pairs)],
+    )
+    found = node_paths(graph, "start", "end", limit=5)
+    assert len(found) == 6 and all(len(path) == 12 for path in found)
+    assert node_paths(graph, "start", "start") == [["start"]]

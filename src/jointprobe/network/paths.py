@@ -63,14 +63,21 @@ class Paths:
 
 
 def node_paths(graph: Graph, source: str, target: str, limit: int = MAX_PATHS) -> list[list[str]]:
-    """Every shortest path from ``source`` to ``target`` as node ids (at most ``limit`` + 1)."""
+    """The shortest paths from ``source`` to ``target`` as node ids, at most ``limit`` + 1.
+
+    igraph's k shortest paths (Yen), kept while as short as the first: a dense graph can
+    have very many shortest paths, and only ``limit`` + 1 are ever looked for.
+    """
     ids = [node.id for node in graph.nodes]
     g = build_graph(ids, [(e.source, e.target) for e in graph.edges])
     if source == target:
         return [[source]]
-    found = g.get_all_shortest_paths(g.vs.find(name=source).index, to=g.vs.find(name=target).index)
-    paths = sorted([ids[v] for v in path] for path in found)
-    return paths[: limit + 1]
+    start, end = g.vs.find(name=source).index, g.vs.find(name=target).index
+    if end not in g.subcomponent(start):
+        return []
+    found = g.get_k_shortest_paths(start, to=end, k=limit + 1, mode="all", output="vpath")
+    shortest = [path for path in found if len(path) == len(found[0])]
+    return sorted([ids[v] for v in path] for path in shortest)
 
 
 def _dates(row: Entity) -> dict[str, list[str]]:
