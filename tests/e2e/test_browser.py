@@ -72,6 +72,20 @@ def test_graph_expands_a_node_one_hop(page: Any, nodes: dict[str, LiveNode]) -> 
     shot(page, "graph")
 
 
+def test_graph_colours_groups_and_sizes_by_pagerank(page: Any, nodes: dict[str, LiveNode]) -> None:
+    us = as_analyst(page, nodes)
+    page.goto(f"{us.url}/cases/xingtai-2017/graph")
+    page.locator("#graph[data-ready='1']").wait_for()
+    groups = page.evaluate(
+        "new Set(window.jointprobeGraph.nodes().map(n => n.data('community'))).size"
+    )
+    assert groups >= 2 and page.locator("#legend li").count() >= 2
+    sizes = page.evaluate("window.jointprobeGraph.nodes().map(n => n.width())")
+    assert max(sizes) > min(sizes)
+    page.get_by_label("Colour by").select_option("schema")
+    shot(page, "graph-groups")
+
+
 def test_chemistry_classifies_a_smiles(page: Any, nodes: dict[str, LiveNode]) -> None:
     us = as_analyst(page, nodes)
     page.goto(f"{us.url}/chemistry")

@@ -1,4 +1,9 @@
-"""Two cases that share a phone number, users inside and outside each (fictional data)."""
+"""Fixtures of the network tests (fictional data).
+
+``two_cases``: two cases that share a phone number, users inside and outside
+each (expansion, cross-case links); ``people``: the cases of ``fixtures``
+(analysis, paths, money).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from jointprobe.cases import CaseIn, create_case
 from jointprobe.entities import add_entity
 from jointprobe.node import Node
 from jointprobe.store.tables import User
+
+from .fixtures import load
 
 SHARED_PHONE = "+8613812345678"
 
@@ -55,3 +62,11 @@ def two_cases(node: Node, make_user: Any) -> TwoCases:
         ):
             add_entity(s, bob, item, case_id="B", fictional=True)
     return TwoCases(sqlite_node, alice, bob, carol, boss)
+
+
+@pytest.fixture
+def people(node: Node, make_user: Any) -> dict[str, User]:
+    """alice (member of ring, cash, empty), bob (of other) and the entities of ``fixtures``."""
+    users = {"alice": make_user(node, "alice"), "bob": make_user(node, "bob")}
+    load(node, users["alice"], users["bob"])
+    return users

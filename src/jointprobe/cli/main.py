@@ -24,6 +24,7 @@ from jointprobe.cli import (
     leads,
     maintenance,
     network,
+    network_case,
     node,
     notice,
     peer,
@@ -118,6 +119,7 @@ app.add_typer(precursors.sor_app, name="sor")
 app.add_typer(precursors.incident_app, name="incident")
 app.add_typer(deconflict.app, name="deconflict")
 interop.register(app, resolve_cli.import_app)
+network_case.register(network.app)
 app.add_typer(network.app, name="network")
 resolve_cli.register(app)
 report.register(app)

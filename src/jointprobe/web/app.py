@@ -17,6 +17,7 @@ from jointprobe.web.api import (
     interop,
     leads,
     network,
+    network_analysis,
     precursors,
     screening,
     screening_names,
@@ -68,6 +69,7 @@ def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = Non
         precursors,
         deconflict,
         interop,
+        network_analysis,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     exchange_api.install(app, node)

@@ -1,4 +1,5 @@
 import html
+import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -138,3 +139,24 @@ def test_unknown_page_is_an_html_404_and_unknown_api_path_stays_json(
 
 def test_static_files_are_served(client: TestClient) -> None:
     assert client.get("/static/app.css").status_code == 200
+
+
+def test_graph_page_sizes_nodes_by_pagerank_and_colours_them_by_group(analyst: TestClient) -> None:
+    data = analyst.get("/cases/xingtai-2017/graph.json").json()
+    nodes = [n["data"] for n in data["nodes"]]
+    assert all(n["community"] >= 1 and n["colour"].startswith("#") for n in nodes)
+    biggest = max(nodes, key=lambda n: n["pagerank"])
+    assert biggest["size"] == 48.0 and min(n["size"] for n in nodes) < biggest["size"]
+    page = analyst.get("/cases/xingtai-2017/graph").text
+    assert 'id="legend"' in page and "Group 1 (" in page and "Colour: Leiden community" in page
+
+
+def test_the_legend_colours_in_the_stylesheet_are_the_graph_colours() -> None:
+    from jointprobe.web.pages import graph, static_dir
+
+    css = (static_dir() / "app.css").read_text()
+    found = dict(re.findall(r"\.swatch\.community-(\w+) \{ background: (#[0-9a-f]{6}); \}", css))
+    assert [found[str(i + 1)] for i in range(len(graph.COMMUNITY_COLOURS))] == list(
+        graph.COMMUNITY_COLOURS
+    )
+    assert found["other"] == graph.OTHER

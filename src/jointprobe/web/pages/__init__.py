@@ -26,6 +26,7 @@ from jointprobe.web.pages import (
     dashboard,
     deconfliction,
     graph,
+    money,
     notices,
     outcomes,
     precursors,
@@ -38,8 +39,8 @@ from jointprobe.web.pages.errors import install_page_errors
 from jointprobe.web.session import SessionSigner, load_secret
 
 ROUTERS = (
-    auth, account, dashboard, cases, graph, chemistry, cooperation, report, referrals, outcomes,
-    rfis, notices, precursors, screening,
+    auth, account, dashboard, cases, graph, money, chemistry, cooperation, report, referrals,
+    outcomes, rfis, notices, precursors, screening,
     deconfliction,
 )  # fmt: skip
 

@@ -3,14 +3,16 @@ the expansion from a selector across the cases the user may see (``/network``)."
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from jointprobe.cases.service import get_case
 from jointprobe.errors import InvalidInput, NotFound
+from jointprobe.network.analysis import Analysis
 from jointprobe.network.expand import DEFAULT_HOPS, DEFAULT_LIMIT, MAX_HOPS, MAX_LIMIT, expand
+from jointprobe.network.service import analyse_graph
 from jointprobe.store.tables import Case
 from jointprobe.web.pages.deps import AuditedDbDep, PageUser
 from jointprobe.web.pages.graphdata import (
@@ -24,6 +26,46 @@ from jointprobe.web.pages.render import finish, page
 
 router = APIRouter()
 SchemaQuery = Annotated[list[str] | None, Query(alias="schema")]
+#: Colours of the largest communities, 1 first (colour-blind safe, Okabe–Ito and Tol's);
+#: the rest share OTHER.
+COMMUNITY_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00",
+                     "#332288", "#999933", "#882255", "#44aa99")  # fmt: skip
+OTHER = "#b8c0c8"
+
+
+def colour(community: int | None) -> str:
+    if community is None or community > len(COMMUNITY_COLOURS):
+        return OTHER
+    return COMMUNITY_COLOURS[community - 1]
+
+
+def elements(graph: Graph, analysis: Analysis) -> dict[str, Any]:
+    """Cytoscape elements with each node's colour (community) and size (PageRank)."""
+    data = graph.to_elements()
+    top = max((s.pagerank for s in analysis.scores.values()), default=0.0) or 1.0
+    for item in data["nodes"]:
+        node = item["data"]
+        node["colour"] = colour(node["community"])
+        node["size"] = round(14 + 34 * node["pagerank"] / top, 1)
+    return data
+
+
+def legend(graph: Graph, analysis: Analysis) -> list[dict[str, Any]]:
+    """One row per community: its number, colour, size and its most central members."""
+    labels = {node.id: node for node in graph.nodes}
+    rows = []
+    for community in analysis.communities[: len(COMMUNITY_COLOURS)]:
+        members = sorted(community.members, key=lambda m: -analysis.scores[m].pagerank)
+        names = [labels[m].label for m in members[:3]]
+        number = community.number
+        rows.append(
+            {"number": number, "colour": colour(number), "size": len(members), "names": names}
+        )
+    rest = analysis.communities[len(COMMUNITY_COLOURS) :]
+    if rest:
+        rows.append({"number": None, "colour": OTHER, "names": [],
+                     "size": sum(len(c.members) for c in rest), "groups": len(rest)})  # fmt: skip
+    return rows
 
 
 def _graph(
@@ -56,6 +98,8 @@ def graph_page(
         "schemata": everything,
         "chosen": chosen,
     }
+    analysis = analyse_graph(graph)
+    context |= {"elements": elements(graph, analysis), "legend": legend(graph, analysis)}
     return page(request, "graph.html", context)
 
 
@@ -69,7 +113,7 @@ def graph_json(
     schema: SchemaQuery = None,
 ) -> Response:
     _case, graph = _graph(db, user, case_id, around, schema or [])
-    return finish(request, JSONResponse(graph.to_elements()))
+    return finish(request, JSONResponse(elements(graph, analyse_graph(graph))))
 
 
 def _expansion(

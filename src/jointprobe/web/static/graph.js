@@ -14,6 +14,8 @@ const statusLine = document.getElementById("graph-status");
 const info = document.getElementById("node-info");
 const picker = document.getElementById("node-pick");
 const filter = document.getElementById("schema-filter");
+const colourBy = document.getElementById("colour-by");
+const UNGROUPED = "#b8c0c8"; // nodes added by expanding have no group in this view
 const initial = JSON.parse(document.getElementById("graph-data").textContent);
 
 function say(text) { statusLine.textContent = text; }
@@ -28,9 +30,10 @@ const cy = cytoscape({
   maxZoom: 3,
   style: [
     { selector: "node", style: {
-      "background-color": (n) => COLOURS[n.data("schema")] || "#8a96a3",
+      "background-color": (n) => (colourBy.value === "schema" ? COLOURS[n.data("schema")] || "#8a96a3" : n.data("colour") || UNGROUPED),
       "label": "data(label)", "font-size": 9, "text-wrap": "ellipsis", "text-max-width": 110,
-      "width": 18, "height": 18, "color": "#1b1f24", "min-zoomed-font-size": 6 } },
+      "width": (n) => n.data("size") || 18, "height": (n) => n.data("size") || 18,
+      "color": "#1b1f24", "min-zoomed-font-size": 6 } },
     { selector: "node[?fictional]", style: { "border-width": 2, "border-style": "dashed", "border-color": "#6f2dbd" } },
     { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffbf47", "border-style": "solid" } },
     { selector: "edge", style: {
@@ -65,6 +68,9 @@ function showInfo(node) {
   const strong = document.createElement("strong");
   strong.textContent = d.label;
   title.append(strong, ` (${d.schema}) TLP:${d.tlp}${d.grading ? " " + d.grading : ""}`);
+  if (d.community) {
+    title.append(` · group ${d.community}, degree ${d.degree}, betweenness ${d.betweenness.toFixed(3)}, PageRank ${d.pagerank.toFixed(3)}`);
+  }
   if (d.fictional) {
     const tag = document.createElement("span");
     tag.className = "fictional";
@@ -98,7 +104,8 @@ async function expand(id) {
   const fresh = [...data.nodes, ...data.edges].filter((el) => cy.getElementById(el.data.id).empty());
   const centre = cy.getElementById(id);
   const at = centre.nonempty() ? centre.position() : { x: 0, y: 0 };
-  const added = cy.add(fresh.map((el) => (el.data.source ? el : { ...el, position: { x: at.x + Math.random() * 40 - 20, y: at.y + Math.random() * 40 - 20 } })));
+  const ungrouped = (el) => ({ ...el, data: { ...el.data, colour: UNGROUPED, community: null, size: 14 } });
+  const added = cy.add(fresh.map((el) => (el.data.source ? el : { ...ungrouped(el), position: { x: at.x + Math.random() * 40 - 20, y: at.y + Math.random() * 40 - 20 } })));
   const newNodes = added.nodes().length;
   if (newNodes > 0) {
     cy.layout({ name: "cose", animate: false, randomize: false, fit: true, nodeRepulsion: () => 9000 }).run();
@@ -107,7 +114,7 @@ async function expand(id) {
   refreshPicker(id);
   counts();
   cy.getElementById(id).select();
-  say(newNodes ? `Added ${newNodes} entities and ${added.edges().length} relations around ${label}.` : `Nothing more around ${label}.`);
+  say(newNodes ? `Added ${newNodes} entities and ${added.edges().length} relations around ${label} (grey: outside the groups drawn).` : `Nothing more around ${label}.`);
 }
 
 cy.on("tap", "node", (event) => { showInfo(event.target); picker.value = event.target.id(); });
@@ -118,6 +125,7 @@ document.getElementById("zoom-in").addEventListener("click", () => cy.zoom({ lev
 document.getElementById("zoom-out").addEventListener("click", () => cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: { x: box.clientWidth / 2, y: box.clientHeight / 2 } }));
 document.getElementById("zoom-fit").addEventListener("click", () => cy.fit(undefined, 20));
 filter.addEventListener("change", applyFilter);
+colourBy.addEventListener("change", () => { cy.style().update(); });
 cy.resize();
 cy.fit(undefined, 20);
 applyFilter();
