@@ -109,8 +109,9 @@ def test_an_offer_in_another_suite_is_refused_and_the_peer_told(tmp_path: Path) 
 
 
 def test_the_sweeper_closes_a_stalled_session_and_tells_the_peer(tmp_path: Path) -> None:
+    fresh_us, _ = two_nodes(tmp_path / "fresh")
+    assert sweep(fresh_us) == []  # nothing stale: not even the write lock is taken
     us, cn, carrier, sid = _offered(tmp_path, deconflict_timeout_seconds=1)
-    assert sweep(us) == []
     time.sleep(1.2)
     assert sweep(us) == [sid]  # nobody looked: the worker's sweep closes it
     carrier.settle(us, cn)
