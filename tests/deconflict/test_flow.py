@@ -123,7 +123,18 @@ def test_only_case_members_see_a_session_and_only_the_owner_consents(tmp_path: P
         from jointprobe.accounts import create_user
 
         create_user(s, "eve", "analyst")
+    with cn.write_session() as s:
+        from jointprobe.accounts import create_user
+
+        for name, role in (("chem", "chemist"), ("reg", "regulator"), ("liz", "liaison")):
+            create_user(s, name, role)
     carrier.settle(us, cn)
+    with cn.session() as s:  # an unjoined invitation: need-to-know by role
+        for name in ("chem", "reg"):
+            with pytest.raises(NotFound):
+                deconflict.view(s, user(cn, name), sid)
+            assert deconflict.list_sessions(s, user(cn, name)) == []
+        assert deconflict.view(s, user(cn, "liz"), sid).state == "invited"
     _join(cn, sid)
     carrier.settle(us, cn)
     with us.write_session() as s:

@@ -13,6 +13,7 @@ import pytest
 from jointprobe import deconflict
 from jointprobe.deconflict.crypto import SUITE, hash_selectors
 from jointprobe.deconflict.errors import CapExceeded, RateLimited
+from jointprobe.deconflict.tables import DeconflictSession
 from jointprobe.deconflict.worker import run_pending, sweep
 from jointprobe.exchange.identity import node_keys
 from jointprobe.exchange.wire import b64e
@@ -109,18 +110,18 @@ def test_an_offer_in_another_suite_is_refused_and_the_peer_told(tmp_path: Path) 
 
 
 def test_the_sweeper_closes_a_stalled_session_and_tells_the_peer(tmp_path: Path) -> None:
-    us, cn, carrier, sid = _offered(tmp_path, deconflict_timeout_seconds=1)
-    assert sweep(us) == []
-    time.sleep(1.2)
-    assert sweep(us) == [sid]  # nobody looked: the worker's sweep closes it
+    fresh_us, _ = two_nodes(tmp_path / "fresh")
+    assert sweep(fresh_us) == []  # nothing stale: not even the write lock is taken
+    us, cn, carrier, sid = _offered(tmp_path)
+    with us.write_session() as s:  # our deadline passed; nobody looks at the session
+        row = s.get(DeconflictSession, sid)
+        assert row is not None
+        row.expires_at = utcnow() - timedelta(seconds=1)
+    assert sweep(us) == [sid]  # the worker's sweep closes it
     carrier.settle(us, cn)
     [ours], [theirs] = sessions(us), sessions(cn)
     assert (ours.state, ours.code) == ("closed", "deconflict.timeout")
-    # the peer's deadline is the offer's: it closes its side itself or on our word
-    assert theirs.state == "closed" and theirs.code in (
-        "deconflict.timeout",
-        "peer:deconflict.timeout",
-    )
+    assert (theirs.state, theirs.code) == ("closed", "peer:deconflict.timeout")
 
 
 def test_points_that_are_not_whole_encodings_close_the_session(tmp_path: Path) -> None:

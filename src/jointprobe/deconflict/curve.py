@@ -85,14 +85,15 @@ def check(points: bytes, *, offset: int = 0) -> None:
     curve and not of small order."""
     if len(points) % POINT:
         raise BadPoint(offset + len(points) // POINT, "is not a whole 32-byte encoding")
-    jacobi, small, p, a = gmpy2.jacobi, SMALL_ORDER, _P_INT, int(A)
+    jacobi, small, p, a, from_bytes = gmpy2.jacobi, SMALL_ORDER, _P_INT, A, int.from_bytes
     for index in range(len(points) // POINT):
-        u = int.from_bytes(points[POINT * index : POINT * (index + 1)], "little")
+        u = from_bytes(points[POINT * index : POINT * (index + 1)], "little")
         if u >= p:
             raise BadPoint(offset + index, "is not a canonical encoding (u ≥ p or top bit set)")
         if u in small:
             raise BadPoint(offset + index, "has small order")
-        if jacobi(u * (u * (u + a) + 1) % p, p) != 1:
+        m = mpz(u)  # gmpy2 arithmetic: about a third faster than Python's for 255 bits
+        if jacobi(m * (m * (m + a) + 1) % P, P) != 1:
             raise BadPoint(offset + index, "is on the twist, not on curve25519")
 
 

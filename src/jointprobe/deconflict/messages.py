@@ -31,7 +31,7 @@ from jointprobe.deconflict.errors import (
 )
 from jointprobe.deconflict.rounds import FINAL, close, send
 from jointprobe.deconflict.service import expire_stalled
-from jointprobe.deconflict.steps import count_as_responder, reveal_if_agreed
+from jointprobe.deconflict.steps import count_as_responder, next_for_initiator, reveal_if_agreed
 from jointprobe.deconflict.store import (
     complete,
     drop_arrays,
@@ -226,8 +226,7 @@ def _advance(session: Session, keys: NodeKeys, settings: Settings, row: Deconfli
     """Queue the next computing step for the worker once every chunk it needs is here
     (the comparison of step 4 is cheap and runs now)."""
     if row.role == "initiator":
-        if complete(session, row.id, "y") and complete(session, row.id, "z"):
-            owe(session, row, "count")
+        next_for_initiator(session, row)
     elif row.state == "joined" and complete(session, row.id, "w"):
         count_as_responder(session, settings, row)
     elif row.state == "joining" and row.work is None and complete(session, row.id, "x"):

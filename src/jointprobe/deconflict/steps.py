@@ -6,8 +6,9 @@ Initiator A (scalar a), responder B (scalar b), H the selector hash:
 1. A: ``x = H(A)·a`` in A's secret order                       → offer, then x
 2. B: ``y = H(B)·b`` in B's order (as soon as a user joins)     → accept, then y
    and, once all of x is here, ``z = shuffle(x·b)``             → z
-3. A: ``y·a`` (B's order) against z gives the count and which of
-      B's positions matched; ``w = shuffle(y·a)``              → w
+3. A: ``y·a`` as soon as all of y is here (while B computes z);
+      then ``y·a`` (B's order) against z gives the count and
+      which of B's positions matched; ``w = shuffle(y·a)``     → w
 4. B: ``x·b`` (A's order) against w gives the count and which of
       A's positions matched.
 
@@ -74,6 +75,27 @@ def finish_x(session: Session, keys: NodeKeys, row: DeconflictSession, x: bytes)
     """Step 1 done: send x; the initiator now waits for the responder."""
     send_points(session, keys, row, "x", x)
     row.work = None
+    next_for_initiator(session, row)
+
+
+def finish_ya(session: Session, row: DeconflictSession, ya: bytes) -> None:
+    """Step 3's first half: keep y·a, forget y and a (z is compared, not multiplied)."""
+    put_array(session, row.id, "ya", ya, item_size=sodium.POINT)
+    drop_arrays(session, row, keep=("own", "ya", "z"))
+    row.work = None
+    next_for_initiator(session, row)
+
+
+def next_for_initiator(session: Session, row: DeconflictSession) -> None:
+    """Owe the initiator's next step once what it needs is here: y·a when all of y
+    is, the count when y·a and all of z are."""
+    if row.work is not None or row.role != "initiator":
+        return
+    if complete(session, row.id, "ya"):
+        if complete(session, row.id, "z"):
+            owe(session, row, "count")
+    elif row.scalar is not None and complete(session, row.id, "y"):
+        owe(session, row, "ya")
 
 
 def finish_y(session: Session, keys: NodeKeys, row: DeconflictSession, y: bytes) -> None:
@@ -155,9 +177,11 @@ __all__ = [
     "count_as_responder",
     "finish_count",
     "finish_x",
+    "finish_ya",
     "finish_y",
     "finish_z",
     "groups_of",
+    "next_for_initiator",
     "peer_groups",
     "prepare_own",
     "reveal_if_agreed",

@@ -2,7 +2,9 @@
 
 A session with a case is seen by that case's members (``cases.visible_case``
 decides); an invitation that no case has joined yet shows only what the peer
-announced and is seen by every user who could join it with a case of theirs.
+announced and is seen by the users whose role may join one with a case of
+theirs (:data:`JOIN_ROLES`: analysts, liaison officers, supervisors) — not by
+chemists, regulators or administrators, who have no case to answer with.
 Only the case owner (the user who opened the case) or a supervisor consents
 to a reveal or declines.
 """
@@ -22,10 +24,13 @@ from jointprobe.deconflict.tables import DeconflictSession
 from jointprobe.errors import NotFound
 from jointprobe.store.tables import Case, Entity, Selector, User
 
+#: roles that may see and join an invitation no case has joined yet
+JOIN_ROLES = ("analyst", "liaison", "supervisor")
+
 
 def can_see(session: Session, user: User, row: DeconflictSession) -> bool:
     if row.case_id is None:  # an invitation; once refused or expired, for supervisors
-        return row.state == "invited" or user.role == "supervisor"
+        return (row.state == "invited" and user.role in JOIN_ROLES) or user.role == "supervisor"
     return can_see_case_id(session, user, row.case_id)
 
 
@@ -64,4 +69,4 @@ def holders(
     return [{"kind": k, "value": v, "records": recs} for (k, v), recs in found.items()]
 
 
-__all__ = ["can_see", "holders", "require_owner", "visible_session"]
+__all__ = ["JOIN_ROLES", "can_see", "holders", "require_owner", "visible_session"]

@@ -2,8 +2,9 @@
 
 A session's ``work`` column names the step it owes (docs/protocol.md §11.2):
 ``x`` (the initiator blinds its set), ``y`` (the responder blinds its set, as
-soon as a user joined), ``z`` (the responder reblinds all of x) or ``count``
-(the initiator reblinds y and compares). :func:`run_step` reads the step's
+soon as a user joined), ``z`` (the responder reblinds all of x), ``ya`` (the
+initiator reblinds all of y, while the responder computes z) or ``count``
+(the initiator compares y·a with z). :func:`run_step` reads the step's
 inputs in a read transaction, computes with no lock held (both cores: see
 :mod:`.crypto`), then writes the result in a short write transaction — after
 checking that the session still owes that step (a close, a decline or a
@@ -37,7 +38,14 @@ from jointprobe.deconflict.errors import BadPointError
 from jointprobe.deconflict.rounds import FINAL, close
 from jointprobe.deconflict.service import expire_stalled
 from jointprobe.deconflict.sodium import BadPoint
-from jointprobe.deconflict.steps import finish_count, finish_x, finish_y, finish_z, peer_groups
+from jointprobe.deconflict.steps import (
+    finish_count,
+    finish_x,
+    finish_y,
+    finish_ya,
+    finish_z,
+    peer_groups,
+)
 from jointprobe.deconflict.store import get_array, get_selectors
 from jointprobe.deconflict.tables import DeconflictSession
 from jointprobe.deconflict.wake import on_work, remove_listener
@@ -78,10 +86,10 @@ def run_pending(node: Node) -> int:
     while True:
         with node.session() as session:
             ids = owed(session)
-        if not ids:
+        step = sum(run_step(node, sid) for sid in ids)
+        if not step:  # nothing owed could run (a step whose inputs are gone): not a spin
             return ran
-        for sid in ids:
-            ran += run_step(node, sid)
+        ran += step
 
 
 def run_step(node: Node, sid: str) -> int:
@@ -100,10 +108,11 @@ def run_step(node: Node, sid: str) -> int:
         elif inputs.work == "z":
             xb = blind_points(inputs.scalar, inputs.points)
             result = (xb, shuffle_points(xb, inputs.groups))
-        else:  # count
-            ya = blind_points(inputs.scalar, inputs.points)
-            positions = match_positions(ya, inputs.compared)
-            result = (shuffle_points(ya, inputs.groups),)
+        elif inputs.work == "ya":
+            result = (blind_points(inputs.scalar, inputs.points),)
+        else:  # count: y·a against z
+            positions = match_positions(inputs.points, inputs.compared)
+            result = (shuffle_points(inputs.points, inputs.groups),)
     except BadPoint as exc:
         error = BadPointError(str(exc))
     keys = node_keys(node)
@@ -119,6 +128,8 @@ def run_step(node: Node, sid: str) -> int:
             finish_y(session, keys, row, result[0])
         elif inputs.work == "z":
             finish_z(session, keys, node.settings, row, result[0], result[1])
+        elif inputs.work == "ya":
+            finish_ya(session, row, result[0])
         else:
             finish_count(session, keys, node.settings, row, positions, result[0])
     return 1
@@ -126,15 +137,19 @@ def run_step(node: Node, sid: str) -> int:
 
 def _inputs(session: Session, sid: str) -> _Inputs | None:
     row = session.get(DeconflictSession, sid)
-    if row is None or row.work is None or row.state in FINAL or row.scalar is None:
+    if row is None or row.work is None or row.state in FINAL:
         return None
-    found = _Inputs(row.work, row.scalar, peer_groups(row))
+    if row.scalar is None and row.work != "count":
+        return None
+    found = _Inputs(row.work, row.scalar or b"", peer_groups(row))
     if row.work in ("x", "y"):
         found.selectors = get_selectors(session, sid)
     elif row.work == "z":
         found.points = get_array(session, sid, "x")
-    else:
+    elif row.work == "ya":
         found.points = get_array(session, sid, "y")
+    else:
+        found.points = get_array(session, sid, "ya")
         found.compared = get_array(session, sid, "z")
     return found
 

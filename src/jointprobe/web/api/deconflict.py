@@ -1,7 +1,8 @@
 """Deconfliction API (C7): start, join, consent, decline, and what a user may see of sessions.
 
 Need-to-know: a session is seen by the members of its case (an invitation no
-case joined yet by every user); only the case owner consents or declines.
+case joined yet by analysts, liaison officers and supervisors: the roles that may join
+one); only the case owner consents or declines.
 """
 
 from __future__ import annotations

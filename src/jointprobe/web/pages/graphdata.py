@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jointprobe.entities.ftm import is_relation
 from jointprobe.network.graph import (
     HIDDEN,
     MAX_NODES,
@@ -11,7 +12,6 @@ from jointprobe.network.graph import (
     case_graph,
     case_schemata,
     expansion_graph,
-    is_relation,
     neighbourhood,
 )
 
