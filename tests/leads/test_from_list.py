@@ -18,12 +18,16 @@ from tests.exchange.live import analyst, case, keys, make_node, peer
 from jointprobe.entities import add_entity
 from jointprobe.entities.service import case_entities
 from jointprobe.errors import InvalidInput, NotFound
+from jointprobe.exchange.errors import MarkingForbidden
+from jointprobe.exchange.markings import marking_from_store
 from jointprobe.exchange.tables import OutboxEntry, Referral
+from jointprobe.exchange.workflow.release import require_release_to_peer
 from jointprobe.leads.fromlist import ListReport, ListRequest, from_list
 from jointprobe.leads.listmap import load_list_mapping, read_list_mapping
 from jointprobe.leads.listread import ListTooLarge, read_list, read_list_file
 from jointprobe.node import Node
 from jointprobe.store.tables import AuditEntry, Case, CaseEvent, Entity
+from jointprobe.timeutil import utcnow
 
 MAPPING = """
 id: buyer_no
@@ -120,6 +124,40 @@ def test_us_states_route_to_their_offices_and_the_rule_is_named(us_cn: tuple[Nod
         lead = next(e for e in events if e.kind == "referral")
         assert lead.fictional and lead.tlp == "AMBER"
         assert lead.details["state"] == "NY" and lead.details["same_as"].startswith("list-")
+
+
+def test_people_and_their_office_copies_keep_the_cases_stricter_marking(
+    us_cn: tuple[Node, Node],
+) -> None:
+    """A list in a RED case asked for with the default AMBER: every copy stays RED, keeps the
+    case's expiry and cannot be released to a peer (review H1)."""
+    us, _ = us_cn
+    with us.write_session() as session:
+        seized = session.get(Case, "seized-2017")
+        assert seized is not None
+        seized.tlp = "RED"
+        seized.handling = {"expires": "2099-01-01T00:00:00Z"}
+    report = _run(us, HEADER + ROWS[0] + "\n" + ROWS[5] + "\n")
+    ny = _route(report, "US-NY")
+    with us.session() as session:
+        ann = session.get(Entity, _person(report, "Ann Example").entity_id)
+        assert ann is not None and ann.tlp == "RED"
+        assert ann.handling["expires"].startswith("2099-01-01")
+        note = session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == "seized-2017", CaseEvent.kind == "note")
+        ).one()
+        assert note.tlp == "RED"
+        for route in (ny, _route(report, "none")):
+            office_case = session.get(Case, route.refs[0])
+            assert office_case is not None and office_case.tlp == "RED"
+            copies = session.scalars(select(Entity).where(Entity.case_id == office_case.id))
+            events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == office_case.id))
+            for item in [*copies, *events]:
+                assert item.tlp == "RED" and item.handling["expires"].startswith("2099-01-01")
+                marking = marking_from_store(item.tlp, item.handling, item.grading,
+                                             originator="us-hsi-nola")  # fmt: skip
+                with pytest.raises(MarkingForbidden):
+                    require_release_to_peer(marking, session, keys(us), "cn-mps-nnc", utcnow())
 
 
 def test_unknown_state_and_no_jurisdiction_go_to_the_default_queue_with_the_reason(
