@@ -340,6 +340,24 @@ def test_json_lines_lists_read_like_csv() -> None:
     assert [line for line, _ in read.bad] == [2, 3] and read.bad[1][1] == "no name"
 
 
+def test_a_number_too_long_for_python_is_a_bad_row_or_a_bad_mapping_not_a_crash() -> None:
+    """Review L2a: ints over 4,300 digits raise ValueError (not JSONDecodeError) in json/yaml."""
+    spec = read_list_mapping("properties: {name: name, phone: tel}\njurisdiction: {state: st}")
+    huge = "9" * 5_000
+    text = "\n".join([
+        json.dumps({"name": "Ivy Example", "tel": "+1 212 555 0110", "st": "NY"}),
+        '{"name": "Jo Example", "tel": ' + huge + "}",
+        json.dumps({"name": "Kay Example", "st": "OR"}),
+    ])  # fmt: skip
+    read = read_list(text, "jsonl", spec, where="x.jsonl")
+    assert [r.properties["name"] for r in read.rows] == [["Ivy Example"], ["Kay Example"]]
+    assert read.bad == [(2, "a number in it is too long to read")]
+    for mapping in (f"id: {huge}", f"properties: {{name: n}}\nphone_region: {huge}"):
+        with pytest.raises(InvalidInput, match="number too long") as caught:
+            read_list_mapping(mapping)
+        assert caught.value.where == "mapping"
+
+
 def test_a_row_the_entity_checks_refuse_is_reported_and_leaves_nothing(
     us_cn: tuple[Node, Node],
 ) -> None:
