@@ -215,6 +215,22 @@ def test_a_country_no_peer_covers_is_reported_and_nothing_sent(us_cn: tuple[Node
         assert session.scalar(select(func.count()).select_from(OutboxEntry)) == 0
 
 
+def test_a_chosen_peer_must_cover_the_country_it_is_chosen_for(us_cn: tuple[Node, Node]) -> None:
+    """Review L6: ``--peer DE=cn-mps-nnc`` sent German residents to the Chinese node."""
+    us, _ = us_cn
+    report = _run(us, HEADER + ROWS[4] + "\n", peers={"cn": "cn-mps-nnc"})
+    assert _route(report, "CN").to == "cn-mps-nnc"
+    with us.session() as session:
+        before = session.scalar(select(func.count()).select_from(Entity))
+    with pytest.raises(InvalidInput, match="covers CN") as caught:
+        _run(us, HEADER + ROWS[3] + "\n", peers={"de": "cn-mps-nnc"})
+    assert caught.value.where == "peer"
+    assert "only a peer covering DE may be chosen" in caught.value.message
+    with us.session() as session:
+        assert session.scalar(select(func.count()).select_from(Referral)) == 1  # the CN one
+        assert session.scalar(select(func.count()).select_from(Entity)) == before
+
+
 def test_phone_country_is_the_fallback_when_the_address_has_none(us_cn: tuple[Node, Node]) -> None:
     us, _ = us_cn
     report = _run(us, HEADER + "9,Hal Example,+86 170 5550 0109,,Somewhere,,,,,\n")
