@@ -18,12 +18,16 @@ from tests.exchange.live import analyst, case, keys, make_node, peer
 from jointprobe.entities import add_entity
 from jointprobe.entities.service import case_entities
 from jointprobe.errors import InvalidInput, NotFound
+from jointprobe.exchange.errors import MarkingForbidden
+from jointprobe.exchange.markings import marking_from_store
 from jointprobe.exchange.tables import OutboxEntry, Referral
+from jointprobe.exchange.workflow.release import require_release_to_peer
 from jointprobe.leads.fromlist import ListReport, ListRequest, from_list
 from jointprobe.leads.listmap import load_list_mapping, read_list_mapping
 from jointprobe.leads.listread import ListTooLarge, read_list, read_list_file
 from jointprobe.node import Node
 from jointprobe.store.tables import AuditEntry, Case, CaseEvent, Entity
+from jointprobe.timeutil import utcnow
 
 MAPPING = """
 id: buyer_no
@@ -122,6 +126,40 @@ def test_us_states_route_to_their_offices_and_the_rule_is_named(us_cn: tuple[Nod
         assert lead.details["state"] == "NY" and lead.details["same_as"].startswith("list-")
 
 
+def test_people_and_their_office_copies_keep_the_cases_stricter_marking(
+    us_cn: tuple[Node, Node],
+) -> None:
+    """A list in a RED case asked for with the default AMBER: every copy stays RED, keeps the
+    case's expiry and cannot be released to a peer (review H1)."""
+    us, _ = us_cn
+    with us.write_session() as session:
+        seized = session.get(Case, "seized-2017")
+        assert seized is not None
+        seized.tlp = "RED"
+        seized.handling = {"expires": "2099-01-01T00:00:00Z"}
+    report = _run(us, HEADER + ROWS[0] + "\n" + ROWS[5] + "\n")
+    ny = _route(report, "US-NY")
+    with us.session() as session:
+        ann = session.get(Entity, _person(report, "Ann Example").entity_id)
+        assert ann is not None and ann.tlp == "RED"
+        assert ann.handling["expires"].startswith("2099-01-01")
+        note = session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == "seized-2017", CaseEvent.kind == "note")
+        ).one()
+        assert note.tlp == "RED"
+        for route in (ny, _route(report, "none")):
+            office_case = session.get(Case, route.refs[0])
+            assert office_case is not None and office_case.tlp == "RED"
+            copies = session.scalars(select(Entity).where(Entity.case_id == office_case.id))
+            events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == office_case.id))
+            for item in [*copies, *events]:
+                assert item.tlp == "RED" and item.handling["expires"].startswith("2099-01-01")
+                marking = marking_from_store(item.tlp, item.handling, item.grading,
+                                             originator="us-hsi-nola")  # fmt: skip
+                with pytest.raises(MarkingForbidden):
+                    require_release_to_peer(marking, session, keys(us), "cn-mps-nnc", utcnow())
+
+
 def test_unknown_state_and_no_jurisdiction_go_to_the_default_queue_with_the_reason(
     us_cn: tuple[Node, Node],
 ) -> None:
@@ -175,6 +213,22 @@ def test_a_country_no_peer_covers_is_reported_and_nothing_sent(us_cn: tuple[Node
     assert "phone" not in _person(report, "Dee Example").rule  # the address decided
     with us.session() as session:
         assert session.scalar(select(func.count()).select_from(OutboxEntry)) == 0
+
+
+def test_a_chosen_peer_must_cover_the_country_it_is_chosen_for(us_cn: tuple[Node, Node]) -> None:
+    """Review L6: ``--peer DE=cn-mps-nnc`` sent German residents to the Chinese node."""
+    us, _ = us_cn
+    report = _run(us, HEADER + ROWS[4] + "\n", peers={"cn": "cn-mps-nnc"})
+    assert _route(report, "CN").to == "cn-mps-nnc"
+    with us.session() as session:
+        before = session.scalar(select(func.count()).select_from(Entity))
+    with pytest.raises(InvalidInput, match="covers CN") as caught:
+        _run(us, HEADER + ROWS[3] + "\n", peers={"de": "cn-mps-nnc"})
+    assert caught.value.where == "peer"
+    assert "only a peer covering DE may be chosen" in caught.value.message
+    with us.session() as session:
+        assert session.scalar(select(func.count()).select_from(Referral)) == 1  # the CN one
+        assert session.scalar(select(func.count()).select_from(Entity)) == before
 
 
 def test_phone_country_is_the_fallback_when_the_address_has_none(us_cn: tuple[Node, Node]) -> None:
@@ -300,6 +354,24 @@ def test_json_lines_lists_read_like_csv() -> None:
     read = read_list(text, "jsonl", spec, where="x.jsonl")
     assert [r.properties["name"] for r in read.rows] == [["Ivy Example"]]
     assert [line for line, _ in read.bad] == [2, 3] and read.bad[1][1] == "no name"
+
+
+def test_a_number_too_long_for_python_is_a_bad_row_or_a_bad_mapping_not_a_crash() -> None:
+    """Review L2a: ints over 4,300 digits raise ValueError (not JSONDecodeError) in json/yaml."""
+    spec = read_list_mapping("properties: {name: name, phone: tel}\njurisdiction: {state: st}")
+    huge = "9" * 5_000
+    text = "\n".join([
+        json.dumps({"name": "Ivy Example", "tel": "+1 212 555 0110", "st": "NY"}),
+        '{"name": "Jo Example", "tel": ' + huge + "}",
+        json.dumps({"name": "Kay Example", "st": "OR"}),
+    ])  # fmt: skip
+    read = read_list(text, "jsonl", spec, where="x.jsonl")
+    assert [r.properties["name"] for r in read.rows] == [["Ivy Example"], ["Kay Example"]]
+    assert read.bad == [(2, "a number in it is too long to read")]
+    for mapping in (f"id: {huge}", f"properties: {{name: n}}\nphone_region: {huge}"):
+        with pytest.raises(InvalidInput, match="number too long") as caught:
+            read_list_mapping(mapping)
+        assert caught.value.where == "mapping"
 
 
 def test_a_row_the_entity_checks_refuse_is_reported_and_leaves_nothing(

@@ -326,3 +326,34 @@ def test_lead_case_ids_cannot_be_guessed_or_taken_first(sqlite_node, make_user) 
         assert case_members(s, "squat") == ["alice"]
     assert first.startswith("leads-hsi-portland-") and first != again
     assert len(first.rsplit("-", 1)[1]) == 16  # 64 random bits, not a digest of known ids
+
+
+def _lead(item_id: str, state: str, tlp: str) -> Any:
+    props = {"name": [f"Lead {item_id}"], "address": [f"Somewhere, {state}, USA"]}
+    marking = {"tlp": tlp, "originator": "cn-mps-nnb", "use": "intelligence", "consent": []}
+    item = {"type": "entity", "item_id": item_id, "marking": marking,
+            "entity": {"id": item_id, "schema": "Person", "properties": props}}  # fmt: skip
+    lead = lead_from_item(item, load_table().by_state)
+    assert lead is not None
+    return lead
+
+
+def test_an_office_case_is_opened_at_its_strictest_leads_tlp_never_amber_regardless(
+    sqlite_node,
+) -> None:
+    """Review H1: the office case was always opened AMBER, whatever its leads were marked."""
+    with sqlite_node.session() as s:
+        leads = [_lead("a", "OR", "AMBER"), _lead("b", "OR", "RED"), _lead("c", "NY", "GREEN")]
+        routed = route_leads(s, system_user(s), referral_id="r-9", peer_id="cn-mps-nnb",
+                             leads=leads)  # fmt: skip
+        by_office = {r.route.office.id: s.get(Case, r.case_id) for r in routed}
+        assert by_office["hsi-portland"].tlp == "RED"
+        assert by_office["hsi-new-york"].tlp == "AMBER"  # never below AMBER
+        # a later lead of the same referral marked stricter raises the case, never lowers it
+        again = route_leads(s, system_user(s), referral_id="r-9", peer_id="cn-mps-nnb",
+                            leads=[_lead("d", "NY", "AMBER+STRICT")])  # fmt: skip
+        assert again[0].case_id == by_office["hsi-new-york"].id
+        assert s.get(Case, again[0].case_id).tlp == "AMBER+STRICT"
+        route_leads(s, system_user(s), referral_id="r-9", peer_id="cn-mps-nnb",
+                    leads=[_lead("e", "NY", "CLEAR")])  # fmt: skip
+        assert s.get(Case, again[0].case_id).tlp == "AMBER+STRICT"

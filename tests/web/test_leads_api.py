@@ -51,3 +51,31 @@ def test_the_api_imports_routes_and_reports_like_the_cli(tmp_path: Path) -> None
     finally:
         us.close()
         cn.close()
+
+
+def test_a_number_too_long_for_python_is_not_a_server_error(tmp_path: Path) -> None:
+    """Review L2a: a JSON-lines row or a mapping with a 5,000-digit integer answered 500."""
+    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US")
+    try:
+        case(us, "seized-2017")
+        with us.session() as session:
+            token = create_token(session, "analyst")
+        client = TestClient(create_app(us), raise_server_exceptions=False)
+        auth = {"Authorization": f"Bearer {token}"}
+        url = "/api/v1/cases/seized-2017/leads/from-list"
+        huge = "9" * 5_000
+        rows = '{"name": "Ann Example", "phone": "+1 212 555 0101", "state": "NY"}\n' + (
+            '{"name": "Bo Example", "phone": ' + huge
+        )
+        with client:
+            answer = client.post(url, json={"content": rows + "}\n", "format": "jsonl",
+                                            "mapping": MAPPING}, headers=auth)  # fmt: skip
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["bad"] == [
+                {"line": 2, "reason": "a number in it is too long to read"}
+            ]
+            bad_map = client.post(url, json={"content": LIST, "mapping": f"id: {huge}"},
+                                  headers=auth)  # fmt: skip
+            assert bad_map.status_code == 422 and bad_map.json()["where"] == "mapping"
+    finally:
+        us.close()

@@ -33,7 +33,7 @@ def from_list_cmd(
     tlp: str = typer.Option("AMBER", "--tlp", help="TLP of the leads and referrals."),
     use: str = typer.Option("intelligence", "--use", help="intelligence or evidential."),
     peer: list[str] = typer.Option(
-        [], "--peer", help="COUNTRY=NODE: the partner for a country several peers cover."
+        [], "--peer", help="COUNTRY=NODE: which of several peers covering COUNTRY to use."
     ),
     due_days: int = typer.Option(30, "--due-days", help="Days the partners have to respond."),
     dry_run: bool = typer.Option(

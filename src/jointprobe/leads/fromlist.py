@@ -10,6 +10,10 @@
 3. people in the node's own country go to its field offices through the routing
    table, as received leads do (:func:`jointprobe.leads.routing.route_leads`),
    and so do people no rule places (default queue, with the reason);
+   everything written (the people, their copies, the office cases) is marked
+   with the user's TLP and use tightened by the case's own marking
+   (:func:`jointprobe.exchange.workflow.case_marking`, the rule a referral's
+   items follow), so a RED case never yields AMBER copies;
 4. people abroad go to the partner node responsible (:mod:`jointprobe.leads.partners`)
    as one referral batch per country, marked with the user's TLP and use
    (:func:`jointprobe.exchange.workflow.send_referral_parts`: the release check
@@ -35,8 +39,13 @@ from jointprobe.cases import EventIn, add_event, visible_case
 from jointprobe.cases.service import members as case_members
 from jointprobe.errors import InvalidInput, JointprobeError, NotFound
 from jointprobe.exchange.keys import NodeKeys
-from jointprobe.exchange.markings import Marking, Tlp, Use
-from jointprobe.exchange.workflow import ReferralIn, send_referral_parts, system_user
+from jointprobe.exchange.markings import Marking, Tlp, Use, marking_to_store
+from jointprobe.exchange.workflow import (
+    ReferralIn,
+    case_marking,
+    send_referral_parts,
+    system_user,
+)
 from jointprobe.leads.listmap import ListMapping
 from jointprobe.leads.listread import ReadOut
 from jointprobe.leads.partners import partners
@@ -113,10 +122,17 @@ class ListReport:
     people: list[PersonRow] = field(default_factory=list)
 
 
-def _marking(keys: NodeKeys, req: ListRequest) -> Marking:
+def _marking(keys: NodeKeys, req: ListRequest, case: Case) -> Marking:
+    """The user's TLP and use, tightened by the case's own marking (as a referral's items are).
+
+    A list imported into a RED case, or one whose handling forbids onward
+    disclosure, puts its people (and their copies in the field offices' cases)
+    under that marking whatever the request asked for.
+    """
     if req.use not in {u.value for u in Use}:
         raise InvalidInput(f"use must be one of {', '.join(u.value for u in Use)}", where="use")
-    return Marking(Tlp.from_input(req.tlp), keys.node_id, Use(req.use))
+    asked = Marking(Tlp.from_input(req.tlp), keys.node_id, Use(req.use))
+    return asked.stricter(case_marking(keys, case))
 
 
 def _check_target(session: Session, case: Case, mapping: ListMapping) -> None:
@@ -129,7 +145,8 @@ def _check_target(session: Session, case: Case, mapping: ListMapping) -> None:
 
 def _place_all(
     session: Session, actor: User, case: Case, read: ReadOut, mapping: ListMapping,
-    req: ListRequest, report: ListReport, on_row: Callable[[int], None] | None,
+    req: ListRequest, marking: Marking, report: ListReport,
+    on_row: Callable[[int], None] | None,
 ) -> list[Person]:  # fmt: skip
     placed: list[Person] = []
     source = f"{req.name} (list import {report.import_id[:8]})"
@@ -137,7 +154,7 @@ def _place_all(
         try:
             with session.begin_nested():
                 placed.append(place_person(session, actor, case, row, mapping,
-                                           import_id=report.import_id, tlp=req.tlp,
+                                           import_id=report.import_id, marking=marking,
                                            source=source))  # fmt: skip
         except JointprobeError as exc:
             report.bad.append((row.line, exc.message))
@@ -257,8 +274,8 @@ def _run(
     mapping: ListMapping, req: ListRequest, report: ListReport,
     on_row: Callable[[int], None] | None, table: RoutingTable,
 ) -> None:  # fmt: skip
-    marking = _marking(keys, req)
-    people = _place_all(session, actor, case, read, mapping, req, report, on_row)
+    marking = _marking(keys, req, case)
+    people = _place_all(session, actor, case, read, mapping, req, marking, report, on_row)
     home = (node_country(session) or "").lower()
     domestic = [p for p in people if p.jurisdiction.country in (home, None)]
     foreign = [p for p in people if p.jurisdiction.country not in (home, None)]
@@ -268,8 +285,10 @@ def _run(
     counts = Counter(r.kind for r in report.routes for _ in range(r.count))
     title = (f"{req.name}: {len(people)} people ({report.linked} already held); "
              + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))  # fmt: skip
+    tlp, handling, grading = marking_to_store(marking)
     add_event(session, actor, case.id, EventIn(
-        kind="note", title=title[:500], tlp=req.tlp, fictional=mapping.fictional,
+        kind="note", title=title[:500], tlp=tlp, handling=handling, grading=grading,
+        fictional=mapping.fictional,
         details={"import_id": report.import_id, "bad_rows": len(report.bad)},
     ))  # fmt: skip
 

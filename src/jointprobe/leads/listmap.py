@@ -160,6 +160,8 @@ def read_list_mapping(text: str, *, where: str = "mapping") -> ListMapping:
         raise InvalidInput(f"mapping is not valid YAML: {exc}", where=where) from exc
     except RecursionError:
         raise InvalidInput("mapping is nested too deep", where=where) from None
+    except ValueError:  # an integer above Python's digit limit (sys.int_info)
+        raise InvalidInput("mapping has a number too long to read", where=where) from None
     return parse_list_mapping(data, where=where)
 
 

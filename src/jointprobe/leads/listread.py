@@ -137,6 +137,9 @@ def _jsonl(text: str, mapping: ListMapping, where: str) -> Iterator[tuple[int, o
         except json.JSONDecodeError as exc:
             yield line, f"malformed JSON: {exc.msg}"
             continue
+        except ValueError:  # an integer above Python's digit limit (sys.int_info)
+            yield line, "a number in it is too long to read"
+            continue
         except RecursionError:
             yield line, "JSON nested too deep"
             continue

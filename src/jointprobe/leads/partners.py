@@ -4,8 +4,10 @@ A trusted peer covers the country its node card names (``Peer.country``, the
 ``country`` of the card the operator accepted): HSI's node covers ``US``, the
 Ministry of Public Security's node ``CN``. Only an active peer whose agreement
 allows referrals counts. Where several peers cover one country, the user names
-the one to use (``--peer US=us-hsi-nola``; ``peers`` in the API); where none
-does, the people stay in the case and the report says so.
+the one to use (``--peer US=us-hsi-nola``; ``peers`` in the API), and only a
+peer covering that country may be named (residents of one country are never
+sent to another country's node by a slip of the option); where none does, the
+people stay in the case and the report says so.
 """
 
 from __future__ import annotations
@@ -58,6 +60,13 @@ def partners(
                 raise InvalidInput(
                     f"peer {pick!r} chosen for {country.upper()} is not an active peer whose "
                     "agreement allows referrals", where="peer",
+                )  # fmt: skip
+            if (peer.country or "").lower() != country:
+                covers = f"covers {peer.country.upper()}" if peer.country else "names no country"
+                raise InvalidInput(
+                    f"peer {pick!r} chosen for {country.upper()} {covers} (its node card's "
+                    f"country); only a peer covering {country.upper()} may be chosen for it",
+                    where="peer",
                 )  # fmt: skip
             out[country] = Partner(peer.node_id, peer.name)
             continue

@@ -18,6 +18,7 @@ from followthemoney import model
 from sqlalchemy.orm import Session
 
 from jointprobe.entities import add_entity
+from jointprobe.exchange.markings import Marking, marking_to_store
 from jointprobe.leads.jurisdiction import Jurisdiction, decide
 from jointprobe.leads.listmap import ListMapping
 from jointprobe.leads.listread import ListRow
@@ -78,10 +79,14 @@ def place_person(
     mapping: ListMapping,
     *,
     import_id: str,
-    tlp: str,
+    marking: Marking,
     source: str,
 ) -> Person:
-    """Resolve the row against the node's holdings; write a Person only if it is new."""
+    """Resolve the row against the node's holdings; write a Person only if it is new.
+
+    What is written (the Person, its customer link) is stored under ``marking``.
+    """
+    tlp, handling, grading = marking_to_store(marking)
     props = _props(row, mapping)
     new_id = _SAFE.sub("-", f"list-{import_id[:8]}-{row.row_id}")[:64]
     hits = hits_for_entity(session, actor, {"id": new_id, "schema": "Person", "properties": props})
@@ -102,19 +107,20 @@ def place_person(
     else:
         add_entity(
             session, actor, {"id": new_id, "schema": "Person", "properties": props},
-            case_id=case.id, tlp=tlp, fictional=mapping.fictional, source=source,
-            where=f"line {row.line}",
+            case_id=case.id, tlp=tlp, handling=handling, grading=grading,
+            fictional=mapping.fictional, source=source, where=f"line {row.line}",
         )  # fmt: skip
     if mapping.customer_of:
-        _link(session, actor, case, person, mapping, tlp=tlp, source=source)
+        _link(session, actor, case, person, mapping, marking=marking, source=source)
     return person
 
 
 def _link(
     session: Session, actor: User, case: Case, person: Person, mapping: ListMapping, *,
-    tlp: str, source: str,
+    marking: Marking, source: str,
 ) -> None:  # fmt: skip
     """``person`` tried to buy from ``customer_of`` (once per pair)."""
+    tlp, handling, grading = marking_to_store(marking)
     link_id = _SAFE.sub("-", f"{person.entity_id}-customer-of-{mapping.customer_of}")[:64]
     if session.get(Entity, link_id) is not None:
         return
@@ -122,7 +128,8 @@ def _link(
              "role": ["customer (seized customer list)"]}  # fmt: skip
     add_entity(
         session, actor, {"id": link_id, "schema": "UnknownLink", "properties": props},
-        case_id=case.id, tlp=tlp, fictional=mapping.fictional, source=source,
+        case_id=case.id, tlp=tlp, handling=handling, grading=grading,
+        fictional=mapping.fictional, source=source,
     )  # fmt: skip
 
 

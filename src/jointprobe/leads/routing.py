@@ -38,7 +38,7 @@ from jointprobe.cases.service import new_case_id, open_case
 from jointprobe.entities import add_entity
 from jointprobe.errors import InvalidInput, JointprobeError
 from jointprobe.exchange.inbox import Applied
-from jointprobe.exchange.markings import Marking, marking_to_store
+from jointprobe.exchange.markings import Marking, Tlp, marking_to_store
 from jointprobe.exchange.payloads import ReferralBody
 from jointprobe.exchange.tables import Referral, ReferralEvent
 from jointprobe.exchange.workflow import system_user
@@ -214,6 +214,22 @@ def lead_from_item(item: dict[str, Any], known: Iterable[str] = ()) -> Lead | No
     )
 
 
+def _strictest(tlps: Iterable[str]) -> str:
+    """The most restrictive of the TLP labels ``tlps``, and never below AMBER (an office case
+    says whom a partner referred, which is not for sharing beyond the offices)."""
+    return max([Tlp.AMBER, *(Tlp.parse(t) for t in tlps)], key=lambda t: t.rank).value
+
+
+def _tighten(session: Session, actor: User, case_id: str, tlp: str) -> None:
+    """Raise an office case's TLP to ``tlp`` if it is weaker (never lower it)."""
+    case = session.get(Case, case_id)
+    if case is None or Tlp.parse(case.tlp).rank >= Tlp.parse(tlp).rank:
+        return
+    before, case.tlp = case.tlp, Tlp.parse(tlp).value
+    detail = {"tlp": case.tlp, "was": before, "because": "a lead routed to it is marked so"}
+    record(session, actor.username, "update", "case", case_id, detail)
+
+
 @dataclass
 class Routed:
     lead: Lead
@@ -231,15 +247,19 @@ def _office_case(
     referral_id: str,
     referral_title: str,
     members: Sequence[str],
+    tlp: str,
 ) -> str:
-    """The office's case for this referral (created on first use), ``members`` added."""
+    """The office's case for this referral (created on first use, marked ``tlp``), ``members``
+    added; a case opened before under a weaker TLP is raised to ``tlp``."""
     case_id = find_lead_case(session, actor, office, peer_id, referral_id)
     if case_id is None:
         about = referral_title or f"referral {referral_id}"
         title = f"{office.name}: leads from {peer_id} ({about})"[:300]
         source = lead_case_key(office, peer_id, referral_id)
         case_id = new_case_id(f"leads-{office.id}"[:47])
-        open_case(session, actor, CaseIn(title=title, tlp="AMBER", source=source), case_id)
+        open_case(session, actor, CaseIn(title=title, tlp=tlp, source=source), case_id)
+    else:
+        _tighten(session, actor, case_id, tlp)
     present = set(case_members(session, case_id))
     for username in members:
         user = session.scalar(select(User).where(User.username == username))
@@ -265,14 +285,21 @@ def route_leads(
     and no others.
     """
     table = table or load_table()
+    routes = [
+        Route(table.default, None, f"{lead.unplaced}; {table.default_note}")
+        if lead.unplaced else table.route(lead.state)
+        for lead in leads
+    ]  # fmt: skip
+    markings = [_received_marking(lead, peer_id) for lead in leads]
+    office_tlp: dict[str, list[str]] = defaultdict(list)
+    for route, (tlp, _, _) in zip(routes, markings, strict=True):
+        office_tlp[route.office.id].append(tlp)
     out: list[Routed] = []
-    for lead in leads:
-        route = table.route(lead.state)
-        if lead.unplaced:
-            route = Route(table.default, None, f"{lead.unplaced}; {table.default_note}")
+    for lead, route, (tlp, handling, grading) in zip(leads, routes, markings, strict=True):
         case_id = _office_case(
             session, actor, route.office, peer_id=peer_id, referral_id=referral_id,
             referral_title=referral_title, members=members,
+            tlp=_strictest(office_tlp[route.office.id]),
         )  # fmt: skip
         where = f"{lead.state}" if lead.state else "no state"
         title = (
@@ -281,7 +308,6 @@ def route_leads(
             else f"Lead from {peer_id}: {lead.name} ({where}) not routed: {route.note}"
         )
         entity_id: str | None = _SAFE.sub("-", f"lead-{referral_id[:8]}-{lead.item_id}")[:64]
-        tlp, handling, grading = _received_marking(lead, peer_id)
         try:
             with session.begin_nested():
                 add_entity(

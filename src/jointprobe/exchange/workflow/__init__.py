@@ -48,6 +48,7 @@ from jointprobe.exchange.workflow.queries import (
 from jointprobe.exchange.workflow.records import SYSTEM_USER, system_user
 from jointprobe.exchange.workflow.replies import acknowledge, answer_rfi, send_outcome, send_status
 from jointprobe.exchange.workflow.sending import (
+    case_marking,
     send_notice,
     send_referral,
     send_referral_parts,
@@ -55,6 +56,7 @@ from jointprobe.exchange.workflow.sending import (
 )
 
 __all__ = [
+    "case_marking",
     "CLOSED_STATES",
     "AboutReferral",
     "Exchanged",

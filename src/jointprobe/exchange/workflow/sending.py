@@ -32,22 +32,21 @@ from jointprobe.store.tables import Case, Entity, User
 from jointprobe.timeutil import utcnow
 
 
-def _case_marking(keys: NodeKeys, case: Case) -> Marking:
+def case_marking(keys: NodeKeys, case: Case) -> Marking:
+    """The case's own marking (TLP, handling, grading), which every item from it travels under."""
     return marking_from_store(case.tlp, case.handling, case.grading, originator=keys.node_id)
 
 
 def _selector_items(keys: NodeKeys, data: ReferralIn, case: Case) -> list[Item]:
     """The selectors the user wrote, each under the referral's marking tightened by the case's."""
-    case_marking = _case_marking(keys, case)
+    of_case = case_marking(keys, case)
     return [
         Item.model_validate(
             {
                 "item_id": f"sel-{index + 1}",
                 "type": "selector",
                 "selector": {"type": sel.type, "value": sel.value},
-                "marking": referral_marking(keys, data, sel.grading)
-                .stricter(case_marking)
-                .to_dict(),
+                "marking": referral_marking(keys, data, sel.grading).stricter(of_case).to_dict(),
             }
         )
         for index, sel in enumerate(data.selectors)
@@ -60,7 +59,7 @@ def _entity_item(session: Session, keys: NodeKeys, entity_id: str, case: Case) -
     if entity is None or entity.case_id != case.id:
         raise NotFound(f"no entity {entity_id!r} in case {case.id}")
     own = marking_from_store(entity.tlp, entity.handling, entity.grading, originator=keys.node_id)
-    marking = own.stricter(_case_marking(keys, case))
+    marking = own.stricter(case_marking(keys, case))
     return Item.model_validate(
         {
             "item_id": entity.id,
@@ -101,10 +100,10 @@ def _send_one(
     now = now or utcnow()
     case = visible_case(session, actor, data.case_id)
     items = _items(session, keys, data, case)
-    case_marking = _case_marking(keys, case)
-    overall = referral_marking(keys, data).stricter(case_marking)
+    of_case = case_marking(keys, case)
+    overall = referral_marking(keys, data).stricter(of_case)
     for peer_id in data.to:
-        for marking in [overall, case_marking, *(item.marking.parsed() for item in items)]:
+        for marking in [overall, of_case, *(item.marking.parsed() for item in items)]:
             require_release_to_peer(marking, session, keys, peer_id, now)
     body = ReferralBody(
         title=data.title,
