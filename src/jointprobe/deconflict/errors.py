@@ -8,6 +8,7 @@
     │   ├── SessionState          deconflict.state             409
     │   └── CapExceeded           deconflict.cap_exceeded      409
     │       └── RateLimited       deconflict.rate_limited      429
+    ├── StepFailed                deconflict.step_failed       500
     ├── Forbidden
     │   └── NotCaseOwner          deconflict.not_owner         403
     └── ProtocolViolation         deconflict.protocol          400
@@ -51,6 +52,14 @@ class NotCaseOwner(Forbidden):
     code = "deconflict.not_owner"
 
 
+class StepFailed(JointprobeError):
+    """A session's step could not be written (say the peer was revoked meanwhile): the
+    session is closed with this code so the worker goes on with the others."""
+
+    code = "deconflict.step_failed"
+    status = 500
+
+
 class ProtocolViolation(JointprobeError):
     code = "deconflict.protocol"
 
@@ -92,6 +101,7 @@ __all__ = [
     "SessionReused",
     "SessionState",
     "Stalled",
+    "StepFailed",
     "TooManyElements",
     "UnsupportedSuite",
 ]

@@ -86,7 +86,7 @@ def _guarded(step: _Step) -> Handler:
         row = _session_of(session, msg, sid)
         if row.state in FINAL:
             return  # a late message for an ended session changes nothing
-        expire_stalled(session, keys, now=msg.entry.received_at)
+        expire_stalled(session, keys, now=msg.entry.received_at, sid=row.id)
         if row.state in FINAL:
             return
         try:
@@ -102,7 +102,7 @@ def on_offer(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, DeconflictOfferBody)
     sender, now = msg.entry.sender, msg.entry.received_at
-    expire_stalled(session, keys, now=now)
+    expire_stalled(session, keys, now=now, peer=sender)
     if session.get(DeconflictSession, body.session) is not None:
         refusal = SessionReused(f"session id {body.session} was used before")
         earlier = session.get(DeconflictSession, body.session)

@@ -202,15 +202,31 @@ def decline(
     return row
 
 
-def expire_stalled(session: Session, keys: NodeKeys, *, now: datetime | None = None) -> list[str]:
-    """Close every session whose rounds did not finish by its deadline; tell the peers."""
+def expire_stalled(
+    session: Session,
+    keys: NodeKeys,
+    *,
+    now: datetime | None = None,
+    peer: str | None = None,
+    sid: str | None = None,
+) -> list[str]:
+    """Close every session whose rounds did not finish by its deadline; tell the peers
+    that can still be messaged (:func:`.rounds.close` never raises for that).
+
+    ``peer`` or ``sid`` limit it to one peer's sessions or one session: an incoming
+    message expires only what concerns it, so a session of another peer never
+    fails it (the sweeper does the rest).
+    """
     now = now or utcnow()
-    stale = session.scalars(
-        select(DeconflictSession).where(
-            DeconflictSession.state.in_(("offered", "invited", "joining", "joined")),
-            DeconflictSession.expires_at < now,
-        )
-    ).all()
+    query = select(DeconflictSession).where(
+        DeconflictSession.state.in_(("offered", "invited", "joining", "joined")),
+        DeconflictSession.expires_at < now,
+    )
+    if peer is not None:
+        query = query.where(DeconflictSession.peer_id == peer)
+    if sid is not None:
+        query = query.where(DeconflictSession.id == sid)
+    stale = session.scalars(query).all()
     for row in stale:
         stalled = Stalled(f"the session did not reach its count by {format_time(row.expires_at)}")
         close(session, keys, row, stalled.code, stalled.message, actor="deconfliction", now=now)
