@@ -163,6 +163,15 @@ class Settings(BaseSettings):
         description="A peer whose deconfliction set is more than this many times ours is "
         "flagged in the session and the audit log (it asks much more than it offers).",
     )
+    deconflict_min_group: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="Smallest per-kind group a peer may declare for counts by kind: if any "
+        "of its groups is smaller, its round is shuffled as one group and the count is "
+        "reported as one `*` group (a group of one would tell the peer whether that very "
+        "selector matched).",
+    )
     test_database_url: str | None = Field(
         repr=False,
         default=None,

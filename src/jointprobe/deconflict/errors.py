@@ -15,6 +15,7 @@
         ├── BadPoint              deconflict.bad_point
         ├── SessionReused         deconflict.session_reused
         ├── TooManyElements       deconflict.too_many_elements
+        ├── BadGroups             deconflict.bad_groups
         ├── ReplayedRound         deconflict.replayed_round
         ├── UnsupportedSuite      deconflict.unsupported_suite
         └── Stalled               deconflict.timeout
@@ -76,6 +77,12 @@ class TooManyElements(ProtocolViolation):
     code = "deconflict.too_many_elements"
 
 
+class BadGroups(ProtocolViolation):
+    """A peer's per-kind groups name a kind the session does not compare (review M1)."""
+
+    code = "deconflict.bad_groups"
+
+
 class ReplayedRound(ProtocolViolation):
     code = "deconflict.replayed_round"
 
@@ -91,6 +98,7 @@ class UnsupportedSuite(ProtocolViolation):
 
 
 __all__ = [
+    "BadGroups",
     "BadPointError",
     "CapExceeded",
     "NotCaseOwner",

@@ -22,6 +22,7 @@ from jointprobe.config import Settings
 from jointprobe.deconflict.caps import require_session_quota, require_set_size
 from jointprobe.deconflict.crypto import SUITE
 from jointprobe.deconflict.errors import NothingToCompare, SessionState, Stalled
+from jointprobe.deconflict.groups import merge_small_groups
 from jointprobe.deconflict.rounds import FINAL, close, send
 from jointprobe.deconflict.steps import prepare_own, reveal_if_agreed
 from jointprobe.deconflict.store import drop_arrays
@@ -156,8 +157,9 @@ def join(
     peer_allows = any(kind != "*" for kind, _ in row.peer_groups)
     row.case_id, row.by_kind = case.id, by_kind
     row.by_kind_agreed = by_kind and peer_allows
+    merged = merge_small_groups(row, settings.deconflict_min_group)
     record(session, actor.username, "join", "deconfliction", row.id,
-           {"peer": row.peer_id, "case": case.id})  # fmt: skip
+           {"peer": row.peer_id, "case": case.id, "groups_merged": merged})  # fmt: skip
     drop_arrays(session, row, keep=("x",))
     prepare_own(session, row, selectors, by_kind=row.by_kind_agreed)
     row.state = "joining"
