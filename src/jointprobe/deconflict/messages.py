@@ -230,7 +230,7 @@ def _check(points: bytes) -> None:
 def _advance(session: Session, keys: NodeKeys, settings: Settings, row: DeconflictSession) -> None:
     """Queue the next computing step for the worker once every chunk it needs is here
     (the comparison of step 4 is cheap and runs now)."""
-    if row.role == "initiator":
+    if row.role == "initiator":  # never over an owed step (x still to send): it follows x
         next_for_initiator(session, row)
     elif row.state == "joined" and complete(session, row.id, "w"):
         count_as_responder(session, settings, row)
