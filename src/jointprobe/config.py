@@ -177,6 +177,15 @@ class Settings(BaseSettings):
         "(`interop.too_large`). The API's own body limit (`JOINTPROBE_MAX_BODY_BYTES`) "
         "applies first.",
     )
+    deconflict_min_group: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="Smallest per-kind group a peer may declare for counts by kind: if any "
+        "of its groups is smaller, its round is shuffled as one group and the count is "
+        "reported as one `*` group (a group of one would tell the peer whether that very "
+        "selector matched).",
+    )
     test_database_url: str | None = Field(
         repr=False,
         default=None,

@@ -94,7 +94,7 @@ def _count_then_reveal(us, cn) -> None:
 
 
 def test_counts_per_kind_only_when_both_owners_allow(tmp_path: Path) -> None:
-    us, cn = two_nodes(tmp_path)
+    us, cn = two_nodes(tmp_path, deconflict_min_group=2)  # the cases hold 3 and 2 phones
     carrier = Carrier()
     sid = _start(us, cn, by_kind=True)
     carrier.settle(us, cn)
@@ -112,6 +112,18 @@ def test_counts_per_kind_only_when_both_owners_allow(tmp_path: Path) -> None:
     for node in (us, cn):
         row = next(r for r in sessions(node) if r.id == sid2)
         assert (row.count, row.kind_counts, row.by_kind_agreed) == (2, None, False)
+
+
+def test_counts_per_kind_below_the_minimum_group_are_one_count(tmp_path: Path) -> None:
+    us, cn = two_nodes(tmp_path)  # JOINTPROBE_DECONFLICT_MIN_GROUP 10: 3 and 2 phones are fewer
+    carrier = Carrier()
+    sid = _start(us, cn, by_kind=True)
+    carrier.settle(us, cn)
+    _join(cn, sid, by_kind=True)
+    carrier.settle(us, cn)
+    for node in (us, cn):
+        [row] = sessions(node)
+        assert (row.count, row.kind_counts, row.by_kind_agreed) == (2, {"*": 2}, True)
 
 
 def test_only_case_members_see_a_session_and_only_the_owner_consents(tmp_path: Path) -> None:

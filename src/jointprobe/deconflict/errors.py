@@ -8,12 +8,14 @@
     │   ├── SessionState          deconflict.state             409
     │   └── CapExceeded           deconflict.cap_exceeded      409
     │       └── RateLimited       deconflict.rate_limited      429
+    ├── StepFailed                deconflict.step_failed       500
     ├── Forbidden
     │   └── NotCaseOwner          deconflict.not_owner         403
     └── ProtocolViolation         deconflict.protocol          400
         ├── BadPoint              deconflict.bad_point
         ├── SessionReused         deconflict.session_reused
         ├── TooManyElements       deconflict.too_many_elements
+        ├── BadGroups             deconflict.bad_groups
         ├── ReplayedRound         deconflict.replayed_round
         ├── UnsupportedSuite      deconflict.unsupported_suite
         └── Stalled               deconflict.timeout
@@ -51,6 +53,14 @@ class NotCaseOwner(Forbidden):
     code = "deconflict.not_owner"
 
 
+class StepFailed(JointprobeError):
+    """A session's step could not be written (say the peer was revoked meanwhile): the
+    session is closed with this code so the worker goes on with the others."""
+
+    code = "deconflict.step_failed"
+    status = 500
+
+
 class ProtocolViolation(JointprobeError):
     code = "deconflict.protocol"
 
@@ -65,6 +75,12 @@ class SessionReused(ProtocolViolation):
 
 class TooManyElements(ProtocolViolation):
     code = "deconflict.too_many_elements"
+
+
+class BadGroups(ProtocolViolation):
+    """A peer's per-kind groups name a kind the session does not compare (review M1)."""
+
+    code = "deconflict.bad_groups"
 
 
 class ReplayedRound(ProtocolViolation):
@@ -82,6 +98,7 @@ class UnsupportedSuite(ProtocolViolation):
 
 
 __all__ = [
+    "BadGroups",
     "BadPointError",
     "CapExceeded",
     "NotCaseOwner",
@@ -92,6 +109,7 @@ __all__ = [
     "SessionReused",
     "SessionState",
     "Stalled",
+    "StepFailed",
     "TooManyElements",
     "UnsupportedSuite",
 ]

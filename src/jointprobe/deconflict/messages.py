@@ -21,6 +21,7 @@ from jointprobe.deconflict import sodium
 from jointprobe.deconflict.caps import require_session_quota, require_set_size
 from jointprobe.deconflict.crypto import SUITE, check_points
 from jointprobe.deconflict.errors import (
+    BadGroups,
     BadPointError,
     CapExceeded,
     ProtocolViolation,
@@ -29,6 +30,7 @@ from jointprobe.deconflict.errors import (
     TooManyElements,
     UnsupportedSuite,
 )
+from jointprobe.deconflict.groups import merge_small_groups, require_valid_groups
 from jointprobe.deconflict.rounds import FINAL, close, send
 from jointprobe.deconflict.service import expire_stalled
 from jointprobe.deconflict.steps import count_as_responder, next_for_initiator, reveal_if_agreed
@@ -86,7 +88,7 @@ def _guarded(step: _Step) -> Handler:
         row = _session_of(session, msg, sid)
         if row.state in FINAL:
             return  # a late message for an ended session changes nothing
-        expire_stalled(session, keys, now=msg.entry.received_at)
+        expire_stalled(session, keys, now=msg.entry.received_at, sid=row.id)
         if row.state in FINAL:
             return
         try:
@@ -102,7 +104,7 @@ def on_offer(session: Session, msg: Applied) -> None:
     body = msg.body
     assert isinstance(body, DeconflictOfferBody)
     sender, now = msg.entry.sender, msg.entry.received_at
-    expire_stalled(session, keys, now=now)
+    expire_stalled(session, keys, now=now, peer=sender)
     if session.get(DeconflictSession, body.session) is not None:
         refusal = SessionReused(f"session id {body.session} was used before")
         earlier = session.get(DeconflictSession, body.session)
@@ -129,7 +131,8 @@ def on_offer(session: Session, msg: Applied) -> None:
             )
         require_session_quota(session, settings, sender, now)
         require_set_size(settings, body.size, whose=f"{sender}'s")
-    except (CapExceeded, UnsupportedSuite) as exc:
+        require_valid_groups(body.kinds, [(g.kind, g.size) for g in body.groups])
+    except (CapExceeded, UnsupportedSuite, BadGroups) as exc:
         session.add(row)
         session.flush()
         close(session, keys, row, exc.code, exc.message, actor=f"peer:{sender}")
@@ -163,10 +166,12 @@ def _on_accept(
         require_set_size(settings, body.size, whose=f"{row.peer_id}'s")
     except CapExceeded as exc:
         raise TooManyElements(exc.message) from None
+    require_valid_groups(row.kinds, [(g.kind, g.size) for g in body.groups])
     row.peer_size, row.peer_case_ref = body.size, body.case_ref
     row.peer_groups = [[g.kind, g.size] for g in body.groups]
     row.by_kind_agreed = body.by_kind and row.by_kind
-    detail = {"peer": row.peer_id, "peer_size": body.size, "by_kind": row.by_kind_agreed}
+    detail = {"peer": row.peer_id, "peer_size": body.size, "by_kind": row.by_kind_agreed,
+              "groups_merged": merge_small_groups(row, settings.deconflict_min_group)}  # fmt: skip
     record(session, f"peer:{row.peer_id}", "accept", "deconfliction", row.id, detail)
 
 
@@ -225,7 +230,7 @@ def _check(points: bytes) -> None:
 def _advance(session: Session, keys: NodeKeys, settings: Settings, row: DeconflictSession) -> None:
     """Queue the next computing step for the worker once every chunk it needs is here
     (the comparison of step 4 is cheap and runs now)."""
-    if row.role == "initiator":
+    if row.role == "initiator":  # never over an owed step (x still to send): it follows x
         next_for_initiator(session, row)
     elif row.state == "joined" and complete(session, row.id, "w"):
         count_as_responder(session, settings, row)

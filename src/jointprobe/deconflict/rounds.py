@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -11,12 +12,14 @@ from jointprobe.audit import record
 from jointprobe.deconflict.sodium import POINT
 from jointprobe.deconflict.store import drop_arrays
 from jointprobe.deconflict.tables import DeconflictSession
+from jointprobe.errors import JointprobeError
 from jointprobe.exchange.keys import NodeKeys
 from jointprobe.exchange.outbox import enqueue
 from jointprobe.exchange.payloads import MAX_CHUNK_POINTS
 from jointprobe.exchange.wire import b64e
 from jointprobe.timeutil import utcnow
 
+log = logging.getLogger(__name__)
 #: states after which nothing more happens in a session
 FINAL = ("revealed", "closed")
 
@@ -59,18 +62,35 @@ def close(
     tell: bool = True,
     now: datetime | None = None,
 ) -> None:
-    """End a session: nothing further is revealed, its points and scalar are dropped."""
+    """End a session: nothing further is revealed, its points and scalar are dropped;
+    the peer is told when ``tell`` and it can still be messaged (never raises for that)."""
     if row.state in FINAL:
         return
     previous = row.state
     row.state, row.code, row.reason, row.work = "closed", code, reason[:2000], None
     row.updated_at = now or utcnow()
     drop_arrays(session, row)
-    if tell:
-        send(session, keys, row, "close", {"code": code, "reason": reason[:2000]})
+    told = tell and _tell(session, keys, row, code, reason)
     record(session, actor, "close", "deconfliction", row.id,
            {"peer": row.peer_id, "code": code, "was": previous, "own_size": row.own_size,
-            "peer_size": row.peer_size, "told_peer": tell})  # fmt: skip
+            "peer_size": row.peer_size, "told_peer": told})  # fmt: skip
+
+
+def _tell(session: Session, keys: NodeKeys, row: DeconflictSession, code: str, reason: str) -> bool:
+    """Queue the peer's ``psi-close`` if it can still be messaged; never raise.
+
+    A peer the operator revoked, or whose agreement no longer covers ``psi-*``,
+    cannot be told: the session still closes here (a close that raised would
+    leave it owing its step for good, and stop the worker; review H2).
+    """
+    try:
+        with session.begin_nested():
+            send(session, keys, row, "close", {"code": code, "reason": reason[:2000]})
+    except JointprobeError as exc:
+        log.warning("deconfliction %s closed without telling %s: %s", row.id, row.peer_id,
+                    exc.message)  # fmt: skip
+        return False
+    return True
 
 
 __all__ = ["FINAL", "close", "send", "send_points"]

@@ -22,6 +22,7 @@ from jointprobe.config import Settings
 from jointprobe.deconflict.caps import require_session_quota, require_set_size
 from jointprobe.deconflict.crypto import SUITE
 from jointprobe.deconflict.errors import NothingToCompare, SessionState, Stalled
+from jointprobe.deconflict.groups import merge_small_groups
 from jointprobe.deconflict.rounds import FINAL, close, send
 from jointprobe.deconflict.steps import prepare_own, reveal_if_agreed
 from jointprobe.deconflict.store import drop_arrays
@@ -156,8 +157,9 @@ def join(
     peer_allows = any(kind != "*" for kind, _ in row.peer_groups)
     row.case_id, row.by_kind = case.id, by_kind
     row.by_kind_agreed = by_kind and peer_allows
+    merged = merge_small_groups(row, settings.deconflict_min_group)
     record(session, actor.username, "join", "deconfliction", row.id,
-           {"peer": row.peer_id, "case": case.id})  # fmt: skip
+           {"peer": row.peer_id, "case": case.id, "groups_merged": merged})  # fmt: skip
     drop_arrays(session, row, keep=("x",))
     prepare_own(session, row, selectors, by_kind=row.by_kind_agreed)
     row.state = "joining"
@@ -202,15 +204,31 @@ def decline(
     return row
 
 
-def expire_stalled(session: Session, keys: NodeKeys, *, now: datetime | None = None) -> list[str]:
-    """Close every session whose rounds did not finish by its deadline; tell the peers."""
+def expire_stalled(
+    session: Session,
+    keys: NodeKeys,
+    *,
+    now: datetime | None = None,
+    peer: str | None = None,
+    sid: str | None = None,
+) -> list[str]:
+    """Close every session whose rounds did not finish by its deadline; tell the peers
+    that can still be messaged (:func:`.rounds.close` never raises for that).
+
+    ``peer`` or ``sid`` limit it to one peer's sessions or one session: an incoming
+    message expires only what concerns it, so a session of another peer never
+    fails it (the sweeper does the rest).
+    """
     now = now or utcnow()
-    stale = session.scalars(
-        select(DeconflictSession).where(
-            DeconflictSession.state.in_(("offered", "invited", "joining", "joined")),
-            DeconflictSession.expires_at < now,
-        )
-    ).all()
+    query = select(DeconflictSession).where(
+        DeconflictSession.state.in_(("offered", "invited", "joining", "joined")),
+        DeconflictSession.expires_at < now,
+    )
+    if peer is not None:
+        query = query.where(DeconflictSession.peer_id == peer)
+    if sid is not None:
+        query = query.where(DeconflictSession.id == sid)
+    stale = session.scalars(query).all()
     for row in stale:
         stalled = Stalled(f"the session did not reach its count by {format_time(row.expires_at)}")
         close(session, keys, row, stalled.code, stalled.message, actor="deconfliction", now=now)

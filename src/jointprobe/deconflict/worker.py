@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from jointprobe.deconflict.crypto import (
@@ -34,7 +36,7 @@ from jointprobe.deconflict.crypto import (
     match_positions,
     shuffle_points,
 )
-from jointprobe.deconflict.errors import BadPointError
+from jointprobe.deconflict.errors import BadPointError, StepFailed
 from jointprobe.deconflict.rounds import FINAL, close
 from jointprobe.deconflict.service import expire_stalled
 from jointprobe.deconflict.sodium import BadPoint
@@ -93,7 +95,36 @@ def run_pending(node: Node) -> int:
 
 
 def run_step(node: Node, sid: str) -> int:
-    """Run the step session ``sid`` owes, if any (1 if one ran)."""
+    """Run the step session ``sid`` owes, if any (1 if one ran).
+
+    A step that fails for any reason other than the peer's bad point (the peer was
+    revoked or ``psi-*`` dropped from its agreement before the result could be
+    queued, a storage error) closes that session with ``deconflict.step_failed``
+    in a transaction of its own: one broken session never stops the others.
+    """
+    try:
+        return _run_step(node, sid)
+    except (JointprobeError, SQLAlchemyError) as exc:
+        message = exc.message if isinstance(exc, JointprobeError) else type(exc).__name__
+        log.warning("deconfliction %s: its step failed (%s); closing it", sid, message)
+        return _fail(node, sid, message)
+
+
+def _fail(node: Node, sid: str, message: str) -> int:
+    failed = StepFailed(f"this node could not complete its step: {message}")
+    try:
+        with node.write_session() as session:
+            row = session.get(DeconflictSession, sid)
+            if row is None or row.state in FINAL:
+                return 1
+            close(session, node_keys(node), row, failed.code, failed.message, actor="deconfliction")
+    except (JointprobeError, SQLAlchemyError):
+        log.exception("deconfliction %s: could not close it after its step failed", sid)
+        return 0  # not counted as run: run_pending does not spin on it
+    return 1
+
+
+def _run_step(node: Node, sid: str) -> int:
     with node.session() as session:
         inputs = _inputs(session, sid)
     if inputs is None:
@@ -192,14 +223,19 @@ class Worker:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
-            try:
-                run_pending(self.node)
-                sweep(self.node)
-            except JointprobeError as exc:
-                log.warning("deconfliction worker: %s (%s)", exc.code, exc.message)
-            except Exception:  # a bug must not stop the worker for good
-                log.exception("deconfliction worker crashed; retrying")
+            _guarded(run_pending, self.node)
+            _guarded(sweep, self.node)  # in its own try: the sweeper runs even if a step failed
             self._wake.wait(self.interval)
+
+
+def _guarded(job: Callable[[Node], object], node: Node) -> None:
+    """Run one of the worker's jobs; whatever it raises is logged, never fatal."""
+    try:
+        job(node)
+    except JointprobeError as exc:
+        log.warning("deconfliction worker: %s (%s)", exc.code, exc.message)
+    except Exception:  # a bug must not stop the worker for good
+        log.exception("deconfliction worker: %s crashed; retrying", getattr(job, "__name__", job))
 
 
 __all__ = ["ACTIVE", "Worker", "owed", "run_pending", "run_step", "sweep"]
