@@ -10,7 +10,9 @@ from sqlalchemy import select
 from stix2validator import ValidationOptions, validate_string
 
 from jointprobe.accounts import get_user
-from jointprobe.errors import NotFound
+from jointprobe.errors import Conflict, NotFound
+from jointprobe.exchange.identity import rotate_own_keys
+from jointprobe.exchange.peers import apply_card_update, get_peer, revoke_peer
 from jointprobe.interop.export import ExportFormat, export_case
 from jointprobe.interop.tlp import TLP2_EXTENSION
 from jointprobe.interop.validate import stix_problems
@@ -93,3 +95,20 @@ def test_every_export_is_audited_with_its_counts(us: Node) -> None:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert entry.detail["for"] == PEER and entry.detail["withheld"] == 2
     assert entry.detail["entities"] == 5
+
+
+def test_a_peer_that_rotated_its_keys_is_still_exported_to(us: Node, peer_node: Node) -> None:
+    rotation = rotate_own_keys(peer_node)
+    with us.write_session() as session:
+        apply_card_update(session, rotation.update)
+        assert get_peer(session, PEER).revoked == [rotation.old_fingerprint]
+    result = _export(us, ExportFormat.FTM)
+    assert {orjson.loads(line)["id"] for line in result.data.splitlines()} >= {"p-diana"}
+    assert result.withheld_total == 2
+
+
+def test_a_revoked_peer_is_refused(us: Node) -> None:
+    with us.write_session() as session:
+        revoke_peer(session, PEER)
+    with pytest.raises(Conflict, match="not active"):
+        _export(us, ExportFormat.STIX)
