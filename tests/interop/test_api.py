@@ -49,3 +49,20 @@ def test_api_refusals(us: Node) -> None:
     us.settings.interop_max_import_bytes = 1024
     big = alice.post("/api/v1/cases/copy/imports/misp", json=json.loads(MISP.read_text()))
     assert big.status_code == 413 and big.json()["code"] == "interop.too_large"
+
+
+def test_integers_over_64_bits_are_taken_or_refused_clearly_never_a_500(us: Node) -> None:
+    """orjson cannot write integers over 64 bits; the size check must not trip on them."""
+    alice = _client(us, "alice")
+    huge = 2**70
+    event = json.loads(MISP.read_text())
+    event["Event"]["x_counter"] = huge  # a field no mapping reads: imported as usual
+    event["Event"]["Attribute"][1]["x_counter"] = -huge
+    made = alice.post("/api/v1/cases/copy/imports/misp", json=event)
+    assert made.status_code == 201, made.text
+    assert made.json()["by_tlp"]["RED"] == 1
+    event = json.loads(MISP.read_text())
+    event["Event"]["Attribute"][0]["value"] = huge  # where text is needed: a clear 422
+    bad = alice.post("/api/v1/cases/diana/imports/misp", json=event)
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["code"] == "interop.invalid" and bad.json()["where"] == "Event.Attribute[0]"

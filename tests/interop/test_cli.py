@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -49,3 +51,27 @@ def test_cli_refusals_name_the_problem(us: Node, tmp_path: Path) -> None:
     bad.write_text(json.dumps({"Event": {"Attribute": "x"}}))
     code, text = jp(us, "import", "misp", str(bad), "--case", "copy", "--as", "alice")
     assert code == 2 and "interop.invalid" in text, text
+
+
+def test_export_file_is_private_and_never_written_through_a_planted_symlink(
+    us: Node, tmp_path: Path
+) -> None:
+    out = tmp_path / "diana.ftm.jsonl"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / f".{out.name}.partial").symlink_to(victim)  # the old, predictable name
+    old_umask = os.umask(0o002)
+    try:
+        code, text = jp(us, "export", "diana", "--format", "ftm", "--out", str(out),
+                        "--for", PEER, "--as", "alice")  # fmt: skip
+    finally:
+        os.umask(old_umask)
+    assert code == 0, text
+    assert victim.read_text() == "keep me"
+    assert not out.is_symlink() and stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert len(out.read_text().splitlines()) == 5
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    assert leftovers == [f".{out.name}.partial"]  # only the planted link, untouched
+    code, text = jp(us, "export", "diana", "--format", "ftm", "--out",
+                    str(tmp_path / "no-such-dir" / "x.jsonl"), "--as", "alice")  # fmt: skip
+    assert code == 2 and "cannot write" in text, text

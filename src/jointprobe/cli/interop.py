@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import typer
 
 from jointprobe.cli.context import AsOption, console, err_console, node_session, settings
+from jointprobe.errors import InvalidInput
 from jointprobe.interop.export import ExportFormat, export_case
 from jointprobe.interop.importing import ImportFormat, import_document, read_json_file
 
@@ -46,10 +48,30 @@ def export(
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` whole or not at all (a temporary file renamed into place)."""
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    """Write ``data`` whole or not at all, readable by the owner only.
+
+    The temporary file has an unpredictable name and is created exclusively
+    (``mkstemp``: mode 0600, never through an existing file or symlink), then
+    renamed over ``path`` (a symlink at ``path`` is replaced, not followed).
+    A place that cannot be written is :class:`InvalidInput`, naming it.
+    """
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _import(ctx: typer.Context, fmt: ImportFormat, path: Path, case: str, as_user: str) -> None:

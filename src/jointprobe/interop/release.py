@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from jointprobe.cases.service import visible_case
 from jointprobe.errors import Conflict
 from jointprobe.exchange.markings import Channel, Marking, Tlp, marking_from_store, may_release
-from jointprobe.exchange.peers import get_peer
+from jointprobe.exchange.peers import get_peer, trusted
 from jointprobe.store.tables import Case, Edge, Entity, Selector, User
 
 #: The most an export file may carry, whoever it is for (RED never leaves in a file).
@@ -58,10 +58,13 @@ def export_ceiling(session: Session, recipient: str | None) -> Tlp:
     :data:`EXPORT_MAX_TLP`; a public export (``None``) is held to CLEAR by ``may_release``."""
     if recipient is None:
         return Tlp.CLEAR
-    peer = get_peer(session, recipient)  # NotFound for an unknown peer
-    if peer.revoked:
-        raise Conflict(f"peer {recipient!r} is revoked; nothing is exported to it")
-    return min(Tlp.parse(peer.max_tlp), EXPORT_MAX_TLP, key=lambda tlp: tlp.rank)
+    # The exchange's own rule for "may we send to this peer": ``trusted`` is what
+    # the outbox seals for (active, its card on file parses). Old fingerprints in
+    # ``peer.revoked`` after a key rotation do not stop a trusted, active peer.
+    peer = trusted(get_peer(session, recipient))  # NotFound for an unknown peer
+    if peer is None:
+        raise Conflict(f"peer {recipient!r} is not active; nothing is exported to it")
+    return min(peer.agreement.max_tlp, EXPORT_MAX_TLP, key=lambda tlp: tlp.rank)
 
 
 def release_case(

@@ -13,6 +13,9 @@ edge (Ownership, CryptoWallet.holder, …)    ``relationship`` ``related-to``, t
                                             schema in its description
 item's TLP (own stricter by case's)         the TLP 2.0 ``marking-definition`` in
                                             ``object_marking_refs``
+handling beyond TLP (intelligence only,     a ``statement`` ``marking-definition``
+originator, onward consent, expiry)         with the item's banner, in
+                                            ``object_marking_refs`` (``stix_handling``)
 entity id, schema                           ``external_references`` (source ``jointprobe``)
 =========================================== ==========================================
 
@@ -30,10 +33,11 @@ from typing import Any
 
 import stix2
 
-from jointprobe.exchange.markings import Tlp
+from jointprobe.exchange.markings import Marking, Tlp
 from jointprobe.interop.release import CaseRelease, Released
+from jointprobe.interop.stix_handling import handling_statement, statement_id, statement_marking
 from jointprobe.interop.stix_patterns import pattern_for
-from jointprobe.interop.tlp import TLP2_IDS, strictest, tlp2_marking
+from jointprobe.interop.tlp import TLP2_IDS, tlp2_marking
 from jointprobe.store.tables import NodeIdentity
 from jointprobe.timeutil import as_utc
 
@@ -63,13 +67,23 @@ class _Builder:
         self.release = release
         self.creator = _id("identity", node.id)
         self.tlps: set[Tlp] = {Tlp.CLEAR}  # the node's own identity is CLEAR
-        self.anchors: dict[str, list[tuple[str, Tlp]]] = {}  # entity -> its STIX ids
+        self.statements: set[str] = set()  # handling statements used
+        self.anchors: dict[str, list[tuple[str, Marking]]] = {}  # entity -> its STIX ids
 
-    def _common(self, tlp: Tlp, created: datetime, modified: datetime) -> dict[str, Any]:
+    def _common(
+        self, marking: Marking | None, created: datetime, modified: datetime
+    ) -> dict[str, Any]:
+        """Creator, markings and times; ``marking`` ``None``: the node itself (CLEAR)."""
+        tlp = Tlp.CLEAR if marking is None else marking.tlp
         self.tlps.add(tlp)
+        refs = [TLP2_IDS[tlp]]
+        statement = None if marking is None else handling_statement(marking, holder=self.node.id)
+        if statement is not None:
+            self.statements.add(statement)
+            refs.append(statement_id(statement))
         return {
             "created_by_ref": self.creator,
-            "object_marking_refs": [TLP2_IDS[tlp]],
+            "object_marking_refs": refs,
             "created": as_utc(created),
             "modified": max(as_utc(modified), as_utc(created)),
         }
@@ -80,11 +94,11 @@ class _Builder:
             name=self.node.name,
             description=f"jointprobe node {self.node.id} ({self.node.country})",
             identity_class="organization",
-            **self._common(Tlp.CLEAR, self.node.created_at, self.node.created_at),
+            **self._common(None, self.node.created_at, self.node.created_at),
         )
 
     def entity(self, item: Released) -> Iterator[Any]:
-        row, tlp = item.entity, item.marking.tlp
+        row, marking = item.entity, item.marking
         reference = {"source_name": "jointprobe", "external_id": row.id,
                      "description": f"FollowTheMoney {row.schema}"}  # fmt: skip
         label = " (FICTIONAL)" if row.fictional and "FICTIONAL" not in row.caption else ""
@@ -93,19 +107,19 @@ class _Builder:
         identity_id = None
         if identity_class is not None:
             identity_id = _id("identity", self.node.id, row.id)
-            anchors.append((identity_id, tlp))
+            anchors.append((identity_id, marking))
             yield stix2.Identity(
                 id=identity_id,
                 name=(row.caption or row.id) + label,
                 description=f"{row.schema} in case {self.release.case.id}{label}",
                 identity_class=identity_class,
                 external_references=[reference],
-                **self._common(tlp, row.created_at, row.updated_at),
+                **self._common(marking, row.created_at, row.updated_at),
             )
         for kind, value in self.release.selectors.get(row.id, []):
             indicator_id = _id("indicator", self.node.id, row.id, kind, value)
             if identity_id is None:
-                anchors.append((indicator_id, tlp))
+                anchors.append((indicator_id, marking))
             yield stix2.Indicator(
                 id=indicator_id,
                 name=f"{KIND_NAMES[kind]} {value}{label}",
@@ -115,13 +129,13 @@ class _Builder:
                 pattern_type="stix",
                 valid_from=as_utc(row.created_at),
                 external_references=[reference],
-                **self._common(tlp, row.created_at, row.updated_at),
+                **self._common(marking, row.created_at, row.updated_at),
             )
             if identity_id is not None:
-                yield self._relation(indicator_id, identity_id, tlp, f"{kind} selector of", row)
+                yield self._relation(indicator_id, identity_id, marking, f"{kind} selector of", row)
 
     def _relation(
-        self, source: str, target: str, tlp: Tlp, what: str, row: Any, key: str = ""
+        self, source: str, target: str, marking: Marking, what: str, row: Any, key: str = ""
     ) -> stix2.Relationship:
         return stix2.Relationship(
             id=_id("relationship", self.node.id, source, target, key),
@@ -129,19 +143,19 @@ class _Builder:
             source_ref=source,
             target_ref=target,
             description=f"{what} {row.caption or row.id}",
-            **self._common(tlp, row.created_at, row.updated_at),
+            **self._common(marking, row.created_at, row.updated_at),
         )
 
     def edges(self) -> Iterator[stix2.Relationship]:
         for edge in self.release.edges:
             relation = self.release.entities[edge.relation_id]
-            for source, source_tlp in self.anchors.get(edge.source_id, []):
-                for target, target_tlp in self.anchors.get(edge.target_id, []):
-                    tlp = strictest([relation.marking.tlp, source_tlp, target_tlp])
-                    assert tlp is not None
+            for source, source_marking in self.anchors.get(edge.source_id, []):
+                for target, target_marking in self.anchors.get(edge.target_id, []):
+                    # the strictest TLP and handling of the relation and its two ends
+                    marking = relation.marking.stricter(source_marking).stricter(target_marking)
                     key = f"{edge.schema}|{edge.relation_id}"
                     yield self._relation(
-                        source, target, tlp, f"{edge.schema}:", relation.entity, key
+                        source, target, marking, f"{edge.schema}:", relation.entity, key
                     )
 
 
@@ -156,8 +170,12 @@ def build_bundle(node: NodeIdentity, release: CaseRelease) -> tuple[stix2.Bundle
         objects += made
     objects += list(builder.edges())
     objects = list({obj.id: obj for obj in objects}.values())  # one edge may repeat (both ways)
-    markings = [
+    markings: list[Any] = [
         stix2.parse(tlp2_marking(tlp)) for tlp in sorted(builder.tlps, key=lambda t: t.rank)
+    ]
+    markings += [
+        statement_marking(text, created_by=builder.creator, created=node.created_at)
+        for text in sorted(builder.statements)
     ]
     return stix2.Bundle(objects=markings + objects), shown
 
