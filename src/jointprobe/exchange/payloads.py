@@ -255,7 +255,7 @@ class Consignment(Body):
 
     substance: Short
     cas: Short
-    hs_code: Annotated[str, Field(pattern=r"^\d{4}(\.?\d{2}){0,3}$")]
+    hs_code: Annotated[str, Field(pattern=r"^[0-9]{4}(\.?[0-9]{2}){0,3}$")]
     concentration_percent: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] | None = None
     quantity: Quantity
     unit: Literal["kg", "g", "t", "l", "ml", "units"]

@@ -20,6 +20,7 @@ from jointprobe.cases import CaseIn, EventIn
 from jointprobe.cases.lab import LabResultIn
 from jointprobe.cases.marking import AdmiraltyGrade, Handling, TlpLabel
 from jointprobe.timeutil import Day, UtcDatetime
+from jointprobe.web.api.patterns import NOT_BLANK
 
 #: A selector's kind (``entities.normalise.SELECTOR_KINDS``); a name is screened on its own.
 SelectorKind = Literal["phone", "email", "domain", "url", "wallet", "parcel", "passport", "company"]
@@ -138,7 +139,7 @@ class FtmEntity(BaseModel):
 
     model_config = ConfigDict(extra="allow")  # FtM exports carry more (caption, datasets…)
 
-    id: str = Field(min_length=1, max_length=128, pattern=r"\S")
+    id: str = Field(min_length=1, max_length=128, pattern=NOT_BLANK)
     schema_: Literal[FTM_SCHEMATA] = Field(alias="schema")  # type: ignore[valid-type]
     properties: dict[str, str | list[str]] = Field(default_factory=dict)
 

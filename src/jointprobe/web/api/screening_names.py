@@ -16,6 +16,7 @@ from jointprobe.screening.decisions import decide
 from jointprobe.screening.lists import lists
 from jointprobe.screening.matching import screen_name_as, screen_selector_as
 from jointprobe.web.api.contract import SIGNED_IN, answers
+from jointprobe.web.api.patterns import HAS_LETTER_OR_DIGIT, NOT_BLANK
 from jointprobe.web.api.schemas import SelectorKind
 from jointprobe.web.api.screening_models import DecisionOut, ListOut, MatchOut
 from jointprobe.web.deps import NodeDep, SessionDep, UserDep, WriteSessionDep
@@ -37,7 +38,7 @@ def screen_names(
         ...,
         min_length=1,
         max_length=300,
-        pattern=r"[^\W_]",
+        pattern=HAS_LETTER_OR_DIGIT,
         description="Name to screen (with at least one letter or digit)",
     ),
     schema: ScreenSchema | None = Query(None, description="The kind of list entry"),
@@ -55,7 +56,7 @@ def screen_selectors(
     session: WriteSessionDep,
     user: UserDep,
     kind: SelectorKind = Query(..., description="What the value is"),
-    value: str = Query(..., min_length=1, max_length=500, pattern=r"\S"),
+    value: str = Query(..., min_length=1, max_length=500, pattern=NOT_BLANK),
 ) -> list[dict[str, Any]]:
     """List entries holding the selector, exact after normalisation."""
     return [asdict(m) for m in screen_selector_as(session, user, kind, value)]
@@ -80,7 +81,7 @@ def screening_lists(session: SessionDep, user: UserDep) -> list[dict[str, Any]]:
 
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    query: str = Field(min_length=1, max_length=300, pattern=r"\S")
+    query: str = Field(min_length=1, max_length=300, pattern=NOT_BLANK)
     entry_id: str = Field(min_length=1, max_length=128)
     decision: Literal["match", "false_positive"]
     note: str = Field(default="", max_length=2000)
