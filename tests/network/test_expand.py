@@ -128,3 +128,23 @@ def test_relations_keep_their_direction(two_cases: TwoCases) -> None:
     # as FtM draws them (Ownership: owner → asset; Employment: employee → employer),
     # whichever end the walk started from
     assert relations == {("a-diana", "a-shop", "Ownership"), ("a-clerk", "a-shop", "Employment")}
+
+
+def test_a_name_never_makes_a_placeholder_for_a_hidden_case(two_cases: TwoCases) -> None:
+    # instant hits hide name matches in hidden cases; the expansion must not name their owners
+    with two_cases.node.session() as s:
+        for user, name in ((two_cases.alice, "Secret Buyer"), (two_cases.carol, "Diana Vendor")):
+            with pytest.raises(UnknownSelector):  # as unknown as a name held nowhere
+                expand(s, user, name, kind="name", hops=1)
+        mine = expand(s, two_cases.alice, "Diana Vendor", kind="name", hops=1)
+    assert [n.id for n in mine.nodes if n.hop == 0] == ["a-diana"]
+    assert [p.hop for p in mine.placeholders] == [1]  # case B through the phone, not a name
+
+
+def test_the_audit_names_the_hidden_cases_met(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.carol, SHARED_PHONE, hops=1)
+        s.commit()
+        expanded = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    assert expanded.detail["hidden_case_ids"] == ["A", "B"]  # for their owners, in the log
+    assert '"A"' not in json.dumps(asdict(result))  # and never to the user

@@ -13,8 +13,11 @@ a case the user may not see becomes a :class:`Placeholder` for that case
 ("known elsewhere — ask the case owner"), with no id, caption or schema, and
 the expansion never continues through it. The expansion stops at ``limit``
 nodes and placeholders (at most :data:`MAX_LIMIT`) and says at which hop and
-entity. Each expansion is one audit entry (``expand network``) naming the
-visible cases it read.
+entity. Names (and company keys) start an expansion only among what the user
+may see: a hidden case gets a placeholder at hop 0 only through an exact
+linking selector. Each expansion is one audit entry (``expand network``) naming
+the visible cases it read and the hidden cases it met (``hidden_case_ids``, for
+their owners: the user never sees those ids).
 """
 
 from __future__ import annotations
@@ -125,8 +128,16 @@ def _link_kind(kind: str) -> bool:
 
 
 def _start(session: Session, walk: _Walk, keys: list[tuple[str, str]], label: str) -> list[str]:
-    """Hop 0: the holders of the start keys; visible ones returned as the first frontier."""
-    held = holders(session, keys)
+    """Hop 0: the holders of the start keys; visible ones returned as the first frontier.
+
+    A hidden case becomes a placeholder only through an exact linking selector
+    (:data:`LINK_KINDS`): a name or company key is fuzzy, and instant hits hide
+    such matches in hidden cases entirely, so naming the owners who hold a
+    similar name would tell more than the hits search does. Those holders are
+    dropped before anything else, so that a name held only in hidden cases is
+    as unknown (404) as one held nowhere.
+    """
+    held = [h for h in holders(session, keys) if _link_kind(h[0]) or walk.sees(h[3])]
     if not held:
         raise UnknownSelector(f"no entity on this node holds {label}", where="q")
     rows = entity_rows(session, {entity_id for _, _, entity_id, _ in held})
@@ -299,18 +310,21 @@ def expand(
             break
         frontier = _hop(session, walk, frontier, hop)
     _fill_owners(session, walk)
-    _audit(session, user, walk.result)
+    _audit(session, user, walk.result, sorted(walk.hidden))
     return walk.result
 
 
-def _audit(session: Session, user: User, result: Expansion) -> None:
-    """One entry per expansion, naming the visible cases it read (one chained write, not one
-    per case: an expansion may read hundreds of cases)."""
+def _audit(session: Session, user: User, result: Expansion, hidden_case_ids: list[str]) -> None:
+    """One entry per expansion, naming the visible cases it read and the hidden cases it met
+    (one chained write, not one per case: an expansion may read hundreds of cases). The
+    hidden ids stay in the audit log: the user is never shown them."""
     detail = {
         "kind": result.kind,
         "hops": result.hops,
         "nodes": len(result.nodes),
         "hidden_cases": len(result.placeholders),
+        # which hidden cases were probed, so that their owners can learn who asked
+        "hidden_case_ids": hidden_case_ids,
         "stopped": result.stopped is not None,
         "cases": result.cases(),
     }
