@@ -12,7 +12,7 @@ the look-ups (docs/benchmarks.md, Network).
 function            reads                                         index
 =================== ============================================= ============================
 ``selectors_of``    selectors of entities                         ``ix_selectors_entity_id``
-``holders``         entities holding (kind, value) keys           the selectors' primary key
+``holders``         entities holding (kind, value) keys, capped   the selectors' primary key
 ``edges_touching``  edges from or to entities                     ``ix_edges_source_cover``,
                                                                   ``ix_edges_target_cover`` (0014)
 ``entity_rows``     id, schema, caption, case and marking         the entities' primary key
@@ -65,7 +65,11 @@ def _sql(statement: str, *expanding: str) -> TextClause:
 
 _SELECTORS_OF = _sql("SELECT entity_id, kind, value FROM selectors WHERE entity_id IN :ids", "ids")
 _HOLDERS = _sql(
-    "SELECT value, entity_id, case_id FROM selectors WHERE kind = :kind AND value IN :values",
+    "SELECT value, entity_id, case_id FROM ("
+    " SELECT value, entity_id, case_id,"
+    " ROW_NUMBER() OVER (PARTITION BY value ORDER BY entity_id) AS n"
+    " FROM selectors WHERE kind = :kind AND value IN :values) AS held "
+    "WHERE n <= :most",
     "values",
 )
 _FROM = _sql(
@@ -102,9 +106,13 @@ def selectors_of(session: Session, entity_ids: Collection[str]) -> list[tuple[st
 
 
 def holders(
-    session: Session, keys: Collection[tuple[str, str]]
+    session: Session, keys: Collection[tuple[str, str]], most: int
 ) -> list[tuple[str, str, str, str | None]]:
-    """(kind, value, entity id, case id) of every entity holding one of ``keys``.
+    """(kind, value, entity id, case id) of the entities holding one of ``keys``: at most
+    ``most`` per key, the first by entity id (the cap is in the SQL, so that a selector
+    held by a million entities costs a read of its index range in the database, not a
+    million rows fetched and looked up here; ask for one more than you keep to learn that
+    a key was cut).
 
     One ``kind = ? AND value IN (…)`` per kind: SQLite searches the primary key
     with that, where a row-value ``(kind, value) IN (…)`` makes it scan the table.
@@ -117,7 +125,7 @@ def holders(
         for chunk in _chunks(by_kind[kind]):
             out += [
                 (kind, r[0], r[1], r[2])
-                for r in rows_of(session, _HOLDERS, {"kind": kind, "values": chunk})
+                for r in rows_of(session, _HOLDERS, {"kind": kind, "values": chunk, "most": most})
             ]
     return out
 
