@@ -16,7 +16,8 @@ Every limit is in the SQL (the case page asks on every view): the distinct
 (selector, other case) links sorted and cut at ``limit`` by the database, then
 the entities of those links only, at most :data:`MAX_ENTITIES` a side
 (``ROW_NUMBER`` per selector and case), so that a selector held by thousands of
-entities costs the database an index range, never thousands of rows here.
+entities never sends thousands of rows here. The database still reads the
+popular selector's whole index range for the distinct links and the windows.
 """
 
 from __future__ import annotations
