@@ -188,3 +188,19 @@ def test_holders_are_capped_in_the_query(two_cases: TwoCases) -> None:
     with two_cases.node.session() as s:
         held = holders(s, [("phone", COMMON), ("phone", UNIQUE)], 2)
     assert sorted(h[2] for h in held) == ["n1", "n1", "n2", "n4"]
+
+
+def test_the_cap_on_a_name_counts_only_what_the_user_may_see(
+    two_cases: TwoCases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with two_cases.node.session() as s:
+        for i in range(3):  # in bob's case, hidden from alice, first by id
+            add_entity(s, two_cases.bob, e(f"b-common{i}", "Person", name=["Common Name"]),
+                       case_id="B", fictional=True)  # fmt: skip
+        add_entity(s, two_cases.alice, e("z-common", "Person", name=["Common Name"]),
+                   case_id="A", fictional=True)  # fmt: skip
+    monkeypatch.setattr(import_module("jointprobe.network.expand"), "MAX_HOLDERS", 1)
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.alice, "Common Name", kind="name", hops=0)
+    assert [n.id for n in result.nodes] == ["z-common"]
+    assert result.capped == [] and result.placeholders == []  # the hidden three not counted

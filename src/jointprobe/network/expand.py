@@ -46,6 +46,7 @@ from jointprobe.network.queries import (
     holders,
     rows_of,
     selectors_of,
+    visible_holders,
 )
 from jointprobe.network.result import (
     CappedSelector,
@@ -148,9 +149,17 @@ def _capped_holders(
 ) -> dict[tuple[str, str], list[tuple[str, str | None]]]:
     """(entity id, case id) of the holders of each key, by key, at most :data:`MAX_HOLDERS`
     each (the cap in the SQL). A key held by more is said in the result: at hop 0 its first
-    holders are taken (the user asked for it), later it is not followed at all."""
+    holders are taken (the user asked for it), later it is not followed at all. A name or
+    company key (hop 0 only) is looked up among the visible cases alone, so that neither
+    its holders nor the cap count anything hidden."""
+    exact = [key for key in keys if _link_kind(key[0])]
+    found = holders(session, exact, MAX_HOLDERS + 1)
+    fuzzy = [key for key in keys if not _link_kind(key[0])]
+    if fuzzy:
+        found += (holders(session, fuzzy, MAX_HOLDERS + 1) if walk.visible is None
+                  else visible_holders(session, fuzzy, MAX_HOLDERS + 1, walk.visible))  # fmt: skip
     by_key: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
-    for kind, value, entity_id, case_id in holders(session, keys, MAX_HOLDERS + 1):
+    for kind, value, entity_id, case_id in found:
         by_key.setdefault((kind, value), []).append((entity_id, case_id))
     for (kind, value), held in list(by_key.items()):
         if len(held) <= MAX_HOLDERS:

@@ -138,6 +138,27 @@ def holders(
     return out
 
 
+_VISIBLE_HOLDERS = _sql(
+    "SELECT kind, value, entity_id, case_id FROM selectors WHERE kind = :kind AND value = :value "
+    "AND (case_id IS NULL OR case_id IN :cases) ORDER BY entity_id LIMIT :most",
+    "cases",
+)
+
+
+def visible_holders(
+    session: Session, keys: Collection[tuple[str, str]], most: int, cases: Collection[str]
+) -> list[tuple[str, str, str, str | None]]:
+    """:func:`holders` of ``keys`` outside any case or in ``cases`` only, one statement
+    per key (for the few name keys of a start: what is hidden is not even counted)."""
+    if not cases:
+        cases = [""]  # no case at all: only entities outside any case (``IN ()`` is invalid)
+    out: list[tuple[str, str, str, str | None]] = []
+    for kind, value in sorted(set(keys)):
+        params = {"kind": kind, "value": value, "most": most, "cases": sorted(cases)}
+        out += [(r[0], r[1], r[2], r[3]) for r in rows_of(session, _VISIBLE_HOLDERS, params)]
+    return out
+
+
 def edges_touching(session: Session, entity_ids: Collection[str]) -> list[EdgeRow]:
     """Every edge with ``entity_ids`` at either end, each once, by id."""
     found: dict[int, EdgeRow] = {}
