@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+from importlib import import_module
 
+import pytest
 from tests.network.conftest import SHARED_PHONE, TwoCases
 from typer.testing import CliRunner
 
@@ -42,3 +44,12 @@ def test_links_for_a_member_and_not_for_others(two_cases: TwoCases) -> None:
     assert code == 0 and "Alice Agent" in out and "a case you may not see" in out
     code, out = _run(two_cases, "links", "B", "--as", "carol")
     assert code == 3
+
+
+def test_expand_says_which_selectors_were_too_common(
+    two_cases: TwoCases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_module("jointprobe.network.expand"), "MAX_HOLDERS", 1)
+    code, out = _run(two_cases, "expand", SHARED_PHONE, "--hops", "1", "--as", "alice")
+    assert code == 0, out
+    assert f"phone:{SHARED_PHONE}" in out and "held by more than 1 entities" in out

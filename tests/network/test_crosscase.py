@@ -5,10 +5,11 @@ from dataclasses import asdict
 
 import pytest
 from sqlalchemy import select
-from tests.network.conftest import SHARED_PHONE, TwoCases
+from tests.network.conftest import SHARED_PHONE, TwoCases, e
 
+from jointprobe.entities import add_entity
 from jointprobe.errors import NotFound
-from jointprobe.network import cross_case_links
+from jointprobe.network import cross_case_links, crosscase
 from jointprobe.store.tables import AuditEntry
 
 
@@ -47,3 +48,25 @@ def test_asking_for_links_is_audited(two_cases: TwoCases) -> None:
         last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
     assert (last.actor, last.action, last.object_id) == ("alice", "read", "A")
     assert last.detail == {"cross_case_links": 1}
+
+
+def test_a_selector_held_by_many_lists_a_few_and_says_there_are_more(
+    two_cases: TwoCases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    common = "+8613700000009"
+    with two_cases.node.session() as s:
+        for case, user in (("A", two_cases.alice), ("B", two_cases.bob)):
+            for i in range(3):
+                add_entity(s, user, e(f"{case.lower()}-c{i}", "Person", name=[f"Caller {i}"],
+                                      phone=[common]), case_id=case, fictional=True)  # fmt: skip
+    monkeypatch.setattr(crosscase, "MAX_ENTITIES", 2)
+    with two_cases.node.session() as s:
+        links = cross_case_links(s, two_cases.boss, "A")
+        [first] = cross_case_links(s, two_cases.boss, "A", limit=1)
+        in_sql = crosscase._links(s, "A", 1)  # the limit is in the query, not after it
+    [busy] = [link for link in links if link.value == common]
+    assert busy.entity_ids == ["a-c0", "a-c1"] and busy.other_entity_ids == ["b-c0", "b-c1"]
+    assert busy.more
+    assert [(link.value, link.more) for link in links] == [(common, True), (SHARED_PHONE, False)]
+    assert (first.value, first.other_case_id) == (common, "B")
+    assert in_sql == [("phone", common, "B")]

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from importlib import import_module
 
 import pytest
 from sqlalchemy import select
-from tests.network.conftest import SHARED_PHONE, TwoCases
+from tests.network.conftest import SHARED_PHONE, TwoCases, e
 
+from jointprobe.entities import add_entity
 from jointprobe.errors import InvalidInput, InvalidSelector, NotFound
 from jointprobe.network import UnknownSelector, expand
-from jointprobe.network.result import KNOWN_ELSEWHERE
+from jointprobe.network.queries import holders
+from jointprobe.network.result import KNOWN_ELSEWHERE, CappedSelector
 from jointprobe.store.tables import AuditEntry
 
 
@@ -128,3 +131,76 @@ def test_relations_keep_their_direction(two_cases: TwoCases) -> None:
     # as FtM draws them (Ownership: owner → asset; Employment: employee → employer),
     # whichever end the walk started from
     assert relations == {("a-diana", "a-shop", "Ownership"), ("a-clerk", "a-shop", "Employment")}
+
+
+def test_a_name_never_makes_a_placeholder_for_a_hidden_case(two_cases: TwoCases) -> None:
+    # instant hits hide name matches in hidden cases; the expansion must not name their owners
+    with two_cases.node.session() as s:
+        for user, name in ((two_cases.alice, "Secret Buyer"), (two_cases.carol, "Diana Vendor")):
+            with pytest.raises(UnknownSelector):  # as unknown as a name held nowhere
+                expand(s, user, name, kind="name", hops=1)
+        mine = expand(s, two_cases.alice, "Diana Vendor", kind="name", hops=1)
+    assert [n.id for n in mine.nodes if n.hop == 0] == ["a-diana"]
+    assert [p.hop for p in mine.placeholders] == [1]  # case B through the phone, not a name
+
+
+def test_the_audit_names_the_hidden_cases_met(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.carol, SHARED_PHONE, hops=1)
+        s.commit()
+        expanded = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    assert expanded.detail["hidden_case_ids"] == ["A", "B"]  # for their owners, in the log
+    assert '"A"' not in json.dumps(asdict(result))  # and never to the user
+
+
+COMMON = "+8613700000009"  # a call centre's phone, say
+UNIQUE = "+8613700000001"
+
+
+def _common_phone(two_cases: TwoCases) -> None:
+    with two_cases.node.session() as s:
+        for item in (e("n1", "Person", name=["Near One"], phone=[COMMON, UNIQUE]),
+                     e("n2", "Person", name=["Near Two"], phone=[COMMON]),
+                     e("n3", "Person", name=["Near Three"], phone=[COMMON]),
+                     e("n4", "Person", name=["Near Four"], phone=[UNIQUE])):  # fmt: skip
+            add_entity(s, two_cases.alice, item, case_id="A", fictional=True)
+
+
+def test_a_selector_held_by_more_than_the_cap_is_not_followed(
+    two_cases: TwoCases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _common_phone(two_cases)
+    monkeypatch.setattr(import_module("jointprobe.network.expand"), "MAX_HOLDERS", 2)
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.alice, UNIQUE, hops=2)
+        start = expand(s, two_cases.alice, COMMON, hops=0)
+    # n1 shares the common phone with n2 and n3: three holders, more than two
+    assert {n.id for n in result.nodes} == {"n1", "n4"}
+    note = "held by more than 2 entities: not followed further"
+    assert result.capped == [CappedSelector(f"phone:{COMMON}", 1, note)]
+    # asked for, the common phone gives its first holders and says so
+    assert [n.id for n in start.nodes] == ["n1", "n2"]
+    assert start.capped[0].note == "held by more than 2 entities: only the first 2 taken"
+
+
+def test_holders_are_capped_in_the_query(two_cases: TwoCases) -> None:
+    _common_phone(two_cases)
+    with two_cases.node.session() as s:
+        held = holders(s, [("phone", COMMON), ("phone", UNIQUE)], 2)
+    assert sorted(h[2] for h in held) == ["n1", "n1", "n2", "n4"]
+
+
+def test_the_cap_on_a_name_counts_only_what_the_user_may_see(
+    two_cases: TwoCases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with two_cases.node.session() as s:
+        for i in range(3):  # in bob's case, hidden from alice, first by id
+            add_entity(s, two_cases.bob, e(f"b-common{i}", "Person", name=["Common Name"]),
+                       case_id="B", fictional=True)  # fmt: skip
+        add_entity(s, two_cases.alice, e("z-common", "Person", name=["Common Name"]),
+                   case_id="A", fictional=True)  # fmt: skip
+    monkeypatch.setattr(import_module("jointprobe.network.expand"), "MAX_HOLDERS", 1)
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.alice, "Common Name", kind="name", hops=0)
+    assert [n.id for n in result.nodes] == ["z-common"]
+    assert result.capped == [] and result.placeholders == []  # the hidden three not counted

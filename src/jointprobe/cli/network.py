@@ -28,6 +28,8 @@ def _print(result: Expansion) -> None:
         table.add_row(str(hidden.hop), f"[magenta]{hidden.marker}[/]: {hidden.note}{owner}", "—",
                       "—", hidden.via)  # fmt: skip
     console.print(table)
+    for capped in result.capped:
+        console.print(f"[yellow]selector {capped.selector}[/] (hop {capped.hop}): {capped.note}")
     if result.stopped is not None:
         where = f" at {result.stopped.entity_id}" if result.stopped.entity_id else ""
         console.print(f"[yellow]stopped[/]: {result.stopped.reason} reached at hop "

@@ -13,12 +13,20 @@ a case the user may not see becomes a :class:`Placeholder` for that case
 ("known elsewhere — ask the case owner"), with no id, caption or schema, and
 the expansion never continues through it. The expansion stops at ``limit``
 nodes and placeholders (at most :data:`MAX_LIMIT`) and says at which hop and
-entity. Each expansion is one audit entry (``expand network``) naming the
-visible cases it read.
+entity. A selector held by more than :data:`MAX_HOLDERS` entities (a call
+centre's phone, a hosting domain: noise, usually) is not followed past hop 0,
+and the result says so (``Expansion.capped``); the cap is in the SQL, so such a
+selector never loads all its holders. Names (and company keys) start an
+expansion only among what the user may see: a hidden case gets a placeholder
+at hop 0 only through an exact linking selector. Each expansion is one audit
+entry (``expand network``) naming the visible cases it read and the hidden
+cases it met (``hidden_case_ids``, for their owners: the user never sees those
+ids).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -38,8 +46,10 @@ from jointprobe.network.queries import (
     holders,
     rows_of,
     selectors_of,
+    visible_holders,
 )
 from jointprobe.network.result import (
+    CappedSelector,
     Expansion,
     NetworkEdge,
     NetworkNode,
@@ -53,6 +63,9 @@ DEFAULT_HOPS = 2
 MAX_HOPS = 4
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 5000
+#: Holders of one selector one hop takes: a selector held by more is not followed (hops
+#: 1 and on) or only its first holders by id are (hop 0), and the result says so.
+MAX_HOLDERS = 500
 #: Selector kinds that link two entities (``id:<property>`` identifiers too).
 LINK_KINDS = frozenset({"phone", "email", "wallet", "domain", "url", "passport", "iban", "id:"})
 
@@ -73,6 +86,7 @@ class _Walk:
     seen: set[str] = field(default_factory=set)
     hidden: dict[str, Placeholder] = field(default_factory=dict)  # case id -> placeholder
     edge_keys: set[tuple[str, str, str]] = field(default_factory=set)
+    capped: set[str] = field(default_factory=set)
 
     def sees(self, case_id: str | None) -> bool:
         return case_id is None or self.visible is None or case_id in self.visible
@@ -107,6 +121,12 @@ class _Walk:
             holder.owner = ""  # filled in once, at the end (one query per hidden case)
         return holder.marker
 
+    def cap(self, selector: str, hop: int, note: str) -> None:
+        """Say once that ``selector`` had more holders than a hop takes."""
+        if selector not in self.capped:
+            self.capped.add(selector)
+            self.result.capped.append(CappedSelector(selector, hop, note))
+
     def add_edge(self, source: str, target: str, kind: str, evidence: str,
                  schema: str | None = None) -> None:  # fmt: skip
         key = (min(source, target), max(source, target), evidence)
@@ -124,9 +144,50 @@ def _link_kind(kind: str) -> bool:
     return kind in LINK_KINDS or kind.startswith("id:")
 
 
+def _capped_holders(
+    session: Session, walk: _Walk, keys: Collection[tuple[str, str]], hop: int
+) -> dict[tuple[str, str], list[tuple[str, str | None]]]:
+    """(entity id, case id) of the holders of each key, by key, at most :data:`MAX_HOLDERS`
+    each (the cap in the SQL). A key held by more is said in the result: at hop 0 its first
+    holders are taken (the user asked for it), later it is not followed at all. A name or
+    company key (hop 0 only) is looked up among the visible cases alone, so that neither
+    its holders nor the cap count anything hidden."""
+    exact = [key for key in keys if _link_kind(key[0])]
+    found = holders(session, exact, MAX_HOLDERS + 1)
+    fuzzy = [key for key in keys if not _link_kind(key[0])]
+    if fuzzy:
+        found += (holders(session, fuzzy, MAX_HOLDERS + 1) if walk.visible is None
+                  else visible_holders(session, fuzzy, MAX_HOLDERS + 1, walk.visible))  # fmt: skip
+    by_key: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+    for kind, value, entity_id, case_id in found:
+        by_key.setdefault((kind, value), []).append((entity_id, case_id))
+    for (kind, value), held in list(by_key.items()):
+        if len(held) <= MAX_HOLDERS:
+            continue
+        if hop == 0:
+            del held[MAX_HOLDERS:]
+            note = f"held by more than {MAX_HOLDERS} entities: only the first {MAX_HOLDERS} taken"
+        else:
+            del by_key[(kind, value)]
+            note = f"held by more than {MAX_HOLDERS} entities: not followed further"
+        walk.cap(f"{kind}:{value}", hop, note)
+    return by_key
+
+
 def _start(session: Session, walk: _Walk, keys: list[tuple[str, str]], label: str) -> list[str]:
-    """Hop 0: the holders of the start keys; visible ones returned as the first frontier."""
-    held = holders(session, keys)
+    """Hop 0: the holders of the start keys; visible ones returned as the first frontier.
+
+    A hidden case becomes a placeholder only through an exact linking selector
+    (:data:`LINK_KINDS`): a name or company key is fuzzy, and instant hits hide
+    such matches in hidden cases entirely, so naming the owners who hold a
+    similar name would tell more than the hits search does. Those holders are
+    dropped before anything else, so that a name held only in hidden cases is
+    as unknown (404) as one held nowhere.
+    """
+    held = [(kind, value, entity_id, case_id)
+            for (kind, value), found in _capped_holders(session, walk, keys, 0).items()
+            for entity_id, case_id in found
+            if _link_kind(kind) or walk.sees(case_id)]  # fmt: skip
     if not held:
         raise UnknownSelector(f"no entity on this node holds {label}", where="q")
     rows = entity_rows(session, {entity_id for _, _, entity_id, _ in held})
@@ -148,15 +209,13 @@ def _start(session: Session, walk: _Walk, keys: list[tuple[str, str]], label: st
 
 
 def _neighbours(
-    session: Session, frontier: list[str]
+    session: Session, walk: _Walk, frontier: list[str], hop: int
 ) -> tuple[dict[str, list[tuple[str, str, str | None]]], list[EdgeRow]]:
-    """For each frontier entity: (kind:value, holder id, holder case) sharing a link selector;
-    and the edges touching the frontier."""
+    """For each frontier entity: (kind:value, holder id, holder case) sharing a link selector
+    (one held by more than :data:`MAX_HOLDERS` entities is not followed); and the edges
+    touching the frontier."""
     own = [(e, k, v) for e, k, v in selectors_of(session, frontier) if _link_kind(k)]
-    held = holders(session, {(k, v) for _, k, v in own})
-    by_key: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
-    for kind, value, entity_id, case_id in held:
-        by_key.setdefault((kind, value), []).append((entity_id, case_id))
+    by_key = _capped_holders(session, walk, {(k, v) for _, k, v in own}, hop)
     shared: dict[str, list[tuple[str, str, str | None]]] = {}
     for entity_id, kind, value in sorted(own):
         for other, case_id in sorted(by_key.get((kind, value), []), key=lambda p: p[0]):
@@ -221,7 +280,7 @@ def _take(walk: _Walk, rows: dict[str, EntityRow], entity_id: str, step: _Step, 
 
 def _hop(session: Session, walk: _Walk, frontier: list[str], hop: int) -> list[str]:
     """Follow shared selectors and edges from ``frontier``; the next frontier returned."""
-    shared, edges = _neighbours(session, frontier)
+    shared, edges = _neighbours(session, walk, frontier, hop)
     by_end: dict[str, list[EdgeRow]] = {}
     for edge in edges:
         by_end.setdefault(edge.source_id, []).append(edge)
@@ -299,19 +358,23 @@ def expand(
             break
         frontier = _hop(session, walk, frontier, hop)
     _fill_owners(session, walk)
-    _audit(session, user, walk.result)
+    _audit(session, user, walk.result, sorted(walk.hidden))
     return walk.result
 
 
-def _audit(session: Session, user: User, result: Expansion) -> None:
-    """One entry per expansion, naming the visible cases it read (one chained write, not one
-    per case: an expansion may read hundreds of cases)."""
+def _audit(session: Session, user: User, result: Expansion, hidden_case_ids: list[str]) -> None:
+    """One entry per expansion, naming the visible cases it read and the hidden cases it met
+    (one chained write, not one per case: an expansion may read hundreds of cases). The
+    hidden ids stay in the audit log: the user is never shown them."""
     detail = {
         "kind": result.kind,
         "hops": result.hops,
         "nodes": len(result.nodes),
         "hidden_cases": len(result.placeholders),
+        # which hidden cases were probed, so that their owners can learn who asked
+        "hidden_case_ids": hidden_case_ids,
         "stopped": result.stopped is not None,
+        "capped": [c.selector for c in result.capped],
         "cases": result.cases(),
     }
     record(session, user.username, "expand", "network", f"{result.kind}:{result.start}"[:128],

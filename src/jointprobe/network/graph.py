@@ -58,6 +58,7 @@ class Graph:
     nodes: list[GraphNode] = field(default_factory=list)
     edges: list[GraphEdge] = field(default_factory=list)
     truncated: bool = False
+    notes: list[str] = field(default_factory=list)  # e.g. selectors too common to follow
 
     def schemata(self) -> list[str]:
         return sorted({node.schema for node in self.nodes})
@@ -77,6 +78,7 @@ class Graph:
             "nodes": [{"data": asdict(node)} for node in self.nodes],
             "edges": [{"data": asdict(edge)} for edge in self.edges],
             "truncated": self.truncated,
+            "notes": self.notes,
         }
 
 
@@ -185,7 +187,8 @@ def expansion_graph(result: Expansion) -> Graph:
     Placeholder ids carry the start of the expansion (``<start>~hidden-1``), so
     that the placeholders of two expansions drawn together stay apart.
     """
-    graph = Graph(truncated=result.stopped is not None)
+    graph = Graph(truncated=result.stopped is not None,
+                  notes=[f"selector {c.selector}: {c.note}" for c in result.capped])  # fmt: skip
     marker_ids = {p.marker: f"{result.start}~{p.marker}" for p in result.placeholders}
     for node in result.nodes:
         graph.nodes.append(GraphNode(node.id, node.caption or node.id, node.schema, node.tlp, None,

@@ -65,6 +65,17 @@ class NetworkEdge:
 
 
 @dataclass(frozen=True, slots=True)
+class CappedSelector:
+    """A selector held by more entities than one hop follows (``network.expand.MAX_HOLDERS``):
+    usually noise (a call centre's phone, a shared hosting domain). ``note`` says what the
+    walk did with it."""
+
+    selector: str  # kind:value
+    hop: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class StopPoint:
     """Where the expansion stopped before its hops were done, and why."""
 
@@ -83,6 +94,7 @@ class Expansion:
     placeholders: list[Placeholder] = field(default_factory=list)
     edges: list[NetworkEdge] = field(default_factory=list)
     stopped: StopPoint | None = None
+    capped: list[CappedSelector] = field(default_factory=list)
 
     def graph(self) -> tuple[list[str], list[tuple[str, str]]]:
         """The visible part as bare ids and (source id, target id) pairs, for graph algorithms."""

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from importlib import import_module
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -64,3 +67,12 @@ def test_case_page_lists_cross_case_links_by_owner_only(web_node: Node, client: 
     assert 'id="cross-case-links"' in r.text and "a case you may not see" in r.text
     assert "Caller Z" not in r.text and "bob-phone-holder" not in r.text
     assert "bob-case" not in r.text
+
+
+def test_network_page_says_which_selectors_were_too_common_to_follow(
+    analyst: TestClient, web_node: Node, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_module("jointprobe.network.expand"), "MAX_HOLDERS", 1)
+    r = analyst.get("/network", params={"q": _diana_phone(web_node), "hops": 2})
+    assert r.status_code == 200 and 'id="network-notes"' in r.text
+    assert "held by more than 1 entities" in r.text

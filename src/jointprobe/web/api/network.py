@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from jointprobe.network.crosscase import DEFAULT_LIMIT as LINKS_LIMIT
 from jointprobe.network.crosscase import MAX_LIMIT as LINKS_MAX
@@ -53,6 +53,12 @@ class StopOut(_Out):
     reason: str
 
 
+class CappedOut(_Out):
+    selector: str
+    hop: int
+    note: str
+
+
 class ExpansionOut(_Out):
     start: str
     kind: str
@@ -62,6 +68,7 @@ class ExpansionOut(_Out):
     placeholders: list[PlaceholderOut]
     edges: list[EdgeOut]
     stopped: StopOut | None
+    capped: list[CappedOut]
 
 
 class LinkOut(_Out):
@@ -73,6 +80,7 @@ class LinkOut(_Out):
     other_case_id: str | None
     other_title: str | None
     other_entity_ids: list[str]
+    more: bool = Field(description="A side holds more entities than are listed")
 
 
 @router.get("/expand", response_model=ExpansionOut, responses=answers(404))
@@ -90,7 +98,8 @@ def network_expand(
 
     Give ``q`` or ``entity``. Entities of a case the user may not see are one
     placeholder per case ("known elsewhere — ask the case owner"), never
-    followed. ``stopped`` says where the size limit cut the walk.
+    followed. ``stopped`` says where the size limit cut the walk; ``capped`` lists the
+    selectors held by too many entities to follow (usually noise).
     """
     result = expand(session, user, q, entity_id=entity, kind=kind, region=region, hops=hops,
                     limit=limit)  # fmt: skip
@@ -131,6 +140,7 @@ def network_expand(
         else StopOut(
             hop=result.stopped.hop, entity_id=result.stopped.entity_id, reason=result.stopped.reason
         ),  # fmt: skip
+        capped=[CappedOut(selector=c.selector, hop=c.hop, note=c.note) for c in result.capped],
     )
 
 
