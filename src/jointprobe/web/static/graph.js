@@ -14,7 +14,8 @@ const statusLine = document.getElementById("graph-status");
 const info = document.getElementById("node-info");
 const picker = document.getElementById("node-pick");
 const filter = document.getElementById("schema-filter");
-const colourBy = document.getElementById("colour-by");
+const colourBy = document.getElementById("colour-by"); // the case graph only (groups)
+const bySchema = () => !colourBy || colourBy.value === "schema";
 const UNGROUPED = "#b8c0c8"; // nodes added by expanding have no group in this view
 const initial = JSON.parse(document.getElementById("graph-data").textContent);
 
@@ -30,7 +31,7 @@ const cy = cytoscape({
   maxZoom: 3,
   style: [
     { selector: "node", style: {
-      "background-color": (n) => (colourBy.value === "schema" ? COLOURS[n.data("schema")] || "#8a96a3" : n.data("colour") || UNGROUPED),
+      "background-color": (n) => (bySchema() ? COLOURS[n.data("schema")] || "#8a96a3" : n.data("colour") || UNGROUPED),
       "label": "data(label)", "font-size": 9, "text-wrap": "ellipsis", "text-max-width": 110,
       "width": (n) => n.data("size") || 18, "height": (n) => n.data("size") || 18,
       "color": "#1b1f24", "min-zoomed-font-size": 6 } },
@@ -125,7 +126,7 @@ document.getElementById("zoom-in").addEventListener("click", () => cy.zoom({ lev
 document.getElementById("zoom-out").addEventListener("click", () => cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: { x: box.clientWidth / 2, y: box.clientHeight / 2 } }));
 document.getElementById("zoom-fit").addEventListener("click", () => cy.fit(undefined, 20));
 filter.addEventListener("change", applyFilter);
-colourBy.addEventListener("change", () => { cy.style().update(); });
+if (colourBy) { colourBy.addEventListener("change", () => { cy.style().update(); }); }
 cy.resize();
 cy.fit(undefined, 20);
 applyFilter();
