@@ -46,6 +46,7 @@ from jointprobe.accounts import create_user
 from jointprobe.config import Settings
 from jointprobe.network.expand import LINK_KINDS, expand
 from jointprobe.node import Node, init_node, open_node
+from jointprobe.operations.heap import settle_heap
 from jointprobe.store.bulk import insert_rows
 from jointprobe.store.engine import bulk_write_cache
 from jointprobe.store.tables import Base, User
@@ -325,6 +326,12 @@ def main() -> None:
     parser.add_argument("--hops", type=int, default=3)
     parser.add_argument("--db", type=Path, help="Keep the store here (default: a temp dir)")
     parser.add_argument("--reuse", action="store_true", help="Measure an existing --db again")
+    parser.add_argument(
+        "--no-settle",
+        dest="settle",
+        action="store_false",
+        help="Leave the heap unfrozen (serve freezes it: jointprobe.operations.heap)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "network.db"
@@ -342,6 +349,8 @@ def main() -> None:
                 f"{_size_mib(path):,.0f} MiB on disk; peak memory {_rss_mib():,.0f} MiB"
             )
         grant(node)
+        if args.settle:  # as `jointprobe serve` does once its app is built
+            console.print(f"heap settled: {settle_heap():,} start-up objects frozen")
         measure(node, args.entities, args.starts, args.hops)
         node.close()
 

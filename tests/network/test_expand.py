@@ -10,7 +10,7 @@ from tests.network.conftest import SHARED_PHONE, TwoCases, e
 
 from jointprobe.entities import add_entity
 from jointprobe.errors import InvalidInput, InvalidSelector, NotFound
-from jointprobe.network import UnknownSelector, expand
+from jointprobe.network import UnknownSelector, expand, queries
 from jointprobe.network.queries import holders
 from jointprobe.network.result import KNOWN_ELSEWHERE, CappedSelector
 from jointprobe.store.tables import AuditEntry
@@ -188,6 +188,23 @@ def test_holders_are_capped_in_the_query(two_cases: TwoCases) -> None:
     with two_cases.node.session() as s:
         held = holders(s, [("phone", COMMON), ("phone", UNIQUE)], 2)
     assert sorted(h[2] for h in held) == ["n1", "n1", "n2", "n4"]
+
+
+def test_holders_statements_are_made_for_a_few_sizes_only(two_cases: TwoCases) -> None:
+    """Any number of keys is padded to one of HOLDER_SIZES: the statement cache stays small
+    (one statement per key count kept tens of thousands of objects alive), and the padding
+    finds nothing."""
+    _common_phone(two_cases)
+    queries._holders_sql.cache_clear()
+    absent = [("phone", f"+86136000{i:05d}") for i in range(70)]
+    with two_cases.node.session() as s:
+        for count in (1, 2, 3, 5, 17, 65, 70):
+            keys = [("phone", UNIQUE), *absent[: count - 1]]
+            held = holders(s, keys, 10)
+            assert sorted(h[2] for h in held) == ["n1", "n4"]
+            assert all(h[0] == "phone" for h in held)
+    made = queries._holders_sql.cache_info().currsize
+    assert made == len(queries.HOLDER_SIZES) == 5  # for 1, 4, 16, 64 and 200 keys
 
 
 def test_the_cap_on_a_name_counts_only_what_the_user_may_see(

@@ -33,12 +33,14 @@ def serve(
     """Serve the node's API (and web pages) with uvicorn."""
     import uvicorn
 
+    from jointprobe.operations.heap import settle_heap
     from jointprobe.web import create_app
 
     cfg = settings(ctx)
     configure_logging(cfg.log_format)
     node = open_node(cfg)
     app = create_app(node)
+    settle_heap()  # start-up's objects out of the collector's way (operations/heap.py)
     uvicorn.run(app, host=host or cfg.host, port=port or cfg.port, log_level="warning")
 
 

@@ -73,9 +73,17 @@ _HOLDER_TERM = (
 )
 
 
-@lru_cache(maxsize=HOLDER_CHUNK)
+#: Key counts a holders statement is made for: a chunk is padded up to the next one with a
+#: key no selector has (kind ``""``), so that at most these few statements are ever made.
+#: One statement per count (up to 200) kept 40,000 bind parameters alive in the caches,
+#: and every full garbage collection walked them (docs/benchmarks.md, Network).
+HOLDER_SIZES = (1, 4, 16, 64, HOLDER_CHUNK)
+_NO_KEY = ("", "")
+
+
+@lru_cache(maxsize=len(HOLDER_SIZES))
 def _holders_sql(count: int) -> TextClause:
-    """One ``LIMIT`` per key, the keys joined by ``UNION ALL`` (made once per key count).
+    """One ``LIMIT`` per key, the keys joined by ``UNION ALL`` (made once per size).
 
     Each term is a search of the selectors' primary key that stops after
     ``:most`` rows, so a key held by a million entities costs ``:most`` index
@@ -83,6 +91,12 @@ def _holders_sql(count: int) -> TextClause:
     three times slower than not capping at all on SQLite, measured.)
     """
     return text(" UNION ALL ".join(_HOLDER_TERM.format(i=i) for i in range(count)))
+
+
+def _padded(chunk: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``chunk`` and as many keys no selector has as make it one of :data:`HOLDER_SIZES`."""
+    size = next(size for size in HOLDER_SIZES if size >= len(chunk))
+    return chunk + [_NO_KEY] * (size - len(chunk))
 
 
 _FROM = _sql(
@@ -129,7 +143,7 @@ def holders(
     ordered = sorted(set(keys))
     out: list[tuple[str, str, str, str | None]] = []
     for start in range(0, len(ordered), HOLDER_CHUNK):
-        chunk = ordered[start : start + HOLDER_CHUNK]
+        chunk = _padded(ordered[start : start + HOLDER_CHUNK])
         params: dict[str, Any] = {"most": most}
         for i, (kind, value) in enumerate(chunk):
             params[f"k{i}"], params[f"v{i}"] = kind, value
