@@ -132,8 +132,8 @@ def test_a_bad_routing_file_is_a_clear_error_and_nothing_is_written_or_sent(
 ) -> None:
     cn, _ = cn_us
     bad = tmp_path / "offices.yaml"
-    bad.write_text("default: {id: q, name: Q, note: held}\n"
-                   "offices: {hebei: {name: Hebei, regions: [CN-HE], provinces: [HE]}}\n")  # fmt: skip
+    office = "{name: Hebei, regions: [CN-HE], provinces: [HE]}"
+    bad.write_text(f"default: {{id: q, name: Q, note: held}}\noffices: {{hebei: {office}}}\n")
     before = _counts(cn)
     text = HEBEI + US_BUYER + BROKEN
     with pytest.raises(RoutingTableInvalid) as caught:

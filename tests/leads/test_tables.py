@@ -45,11 +45,14 @@ def test_a_country_with_no_table_gets_a_queue_named_for_the_node() -> None:
     assert "JOINTPROBE_LEADS_ROUTING_FILE" in route.note and "HSI" not in route.note
 
 
-def test_regions_and_the_older_states_key_route_alike(tmp_path: Path) -> None:
-    states = validate_table({"default": {"id": "q", "name": "Q", "note": "held"},
-                             "offices": {"ny": {"name": "NY office", "states": ["NY"]}}})  # fmt: skip
-    regions = validate_table({"default": {"id": "q", "name": "Q", "note": "held"},
-                              "offices": {"ny": {"name": "NY office", "regions": ["US-NY"]}}})  # fmt: skip
+def test_regions_and_the_older_states_key_route_alike() -> None:
+    default = {"id": "q", "name": "Q", "note": "held"}
+    states = validate_table(
+        {"default": default, "offices": {"ny": {"name": "N", "states": ["NY"]}}}
+    )
+    regions = validate_table(
+        {"default": default, "offices": {"ny": {"name": "N", "regions": ["US-NY"]}}}
+    )
     for table in (states, regions):
         assert table.country == "US" and table.route("ny").office.id == "ny"
         assert table.by_state == {"NY": table.offices["ny"]}
