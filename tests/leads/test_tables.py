@@ -164,6 +164,9 @@ def test_a_hebei_address_places_the_person_in_cn_he_and_names_the_rule() -> None
     assert (place.country, place.region, place.label) == ("cn", "HE", "CN-HE")
     assert "province in the address ('河北省')" in place.rule
     assert decide(_row("Xingtai, Hebei, China")).label == "CN-HE"
+    assert decide(_row("Xingtai, 河北")).label == "CN-HE"
+    tibet = decide(_row("Lhasa", country="Tibet"))  # FtM reads Tibet as the territory cn-xz
+    assert (tibet.country, tibet.region) == ("cn", "XZ")
 
 
 def test_hong_kong_macao_and_taiwan_are_their_own_jurisdictions() -> None:

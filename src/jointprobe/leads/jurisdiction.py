@@ -161,6 +161,9 @@ def decide(row: ListRow, *, phone_region: str | None = None) -> Jurisdiction:
         or _country_of_province(province)
         or country_from_phone(row, phone_region)
     )
+    if country is not None and country[0].startswith("cn-"):  # FtM reads Tibet as cn-xz
+        province = province or (country[0][3:].upper(), country[1])
+        country = ("cn", country[1])
     if country is not None and country[0] in ("cn", *SEPARATE.values()):
         return _chinese(country, province)
     if country is not None and country[0] != "us":

@@ -16,7 +16,8 @@ hanzi
 pinyin or English
     a comma-separated part of the address that is the name alone, give or take a
     postcode and a suffix word (``Hebei``, ``Hebei Province 054000``,
-    ``Guangxi Zhuang Autonomous Region``), the last such part first.
+    ``Guangxi Zhuang Autonomous Region``), the last such part first (a part that is
+    the bare hanzi name counts too: ``Xingtai, 河北``).
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ def _hanzi(address: str) -> tuple[str, str] | None:
 def _pinyin(address: str) -> tuple[str, str] | None:
     for part in reversed(re.split(r"[,，、;]", address)):
         bare = _NOT_LETTERS.sub("", _SUFFIX_WORDS.sub(" ", part.lower()))
-        if bare in PINYIN:
-            return PINYIN[bare], part.strip()
+        if bare in PINYIN or part.strip() in HANZI:
+            return PINYIN.get(bare) or HANZI[part.strip()], part.strip()
     return None
 
 
