@@ -134,6 +134,12 @@ class Settings(BaseSettings):
         description="Largest customer list `leads from-list` reads (CLI file or API body, "
         "bytes); a larger one is refused whole (`leads.list_too_large`, 413), nothing imported.",
     )
+    leads_routing_file: Path | None = Field(
+        default=None,
+        description="YAML routing table (regions to offices) for the node's domestic leads; "
+        "default: the packaged table for the node's country (US, CN), else one default queue "
+        "named for the node.",
+    )
     deconflict_max_elements: int = Field(
         default=100_000,
         ge=1,

@@ -33,12 +33,15 @@ class Wiring:
 
 
 def default_wiring(settings: Settings | None = None) -> Wiring:
-    """The node as shipped: the referral workflow with lead routing, precursor trade,
+    """The node as shipped: the referral workflow with lead routing (with the node's
+    routing table, ``settings.leads_routing_file``), precursor trade,
     deconfliction, and shared aggregates held to ``settings.aggregate_min_cell``
     (default settings without)."""
     min_cell = settings.aggregate_min_cell if settings else AGGREGATE_MIN_CELL
+    routing_file = settings.leads_routing_file if settings else None
+    route = partial(route_on_arrival, routing_file=routing_file) if routing_file else None
     handlers: dict[str, Handler] = {
-        **inbox_handlers(referral_hooks=[route_on_arrival]),
+        **inbox_handlers(referral_hooks=[route or route_on_arrival]),
         **precursor_handlers(),
         **deconflict_handlers(),
         AGGREGATES: partial(apply_aggregates, min_cell=min_cell),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from tests.exchange.live import case, make_node, peer
 
 from jointprobe.accounts import create_token, create_user
+from jointprobe.store.tables import Entity
 from jointprobe.web import create_app
 
 MAPPING = "properties: {name: name, phone: phone}\njurisdiction: {state: state}\nfictional: true"
@@ -77,5 +79,25 @@ def test_a_number_too_long_for_python_is_not_a_server_error(tmp_path: Path) -> N
             bad_map = client.post(url, json={"content": LIST, "mapping": f"id: {huge}"},
                                   headers=auth)  # fmt: skip
             assert bad_map.status_code == 422 and bad_map.json()["where"] == "mapping"
+    finally:
+        us.close()
+
+
+def test_a_bad_routing_file_is_refused_by_name_and_nothing_imported(tmp_path: Path) -> None:
+    offices = tmp_path / "offices.yaml"
+    offices.write_text("default: {id: q, name: Q, note: held}\noffices: {a: {name: A}}\n")
+    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US", leads_routing_file=offices)
+    try:
+        case(us, "seized-2017")
+        with us.session() as session:
+            token = create_token(session, "analyst")
+        url = "/api/v1/cases/seized-2017/leads/from-list"
+        with TestClient(create_app(us)) as client:
+            answer = client.post(url, json={"content": LIST, "mapping": MAPPING},
+                                 headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        assert answer.status_code == 500 and answer.json()["code"] == "leads.routing_table_invalid"
+        assert answer.json()["message"].startswith(f"routing table {offices}: offices.a: ")
+        with us.session() as session:
+            assert session.scalar(select(func.count()).select_from(Entity)) == 0
     finally:
         us.close()

@@ -53,7 +53,8 @@ def from_list_cmd(
         with Progress(*columns, console=err_console, transient=True) as progress:
             task = progress.add_task("resolving people", total=len(read.rows))
             report = from_list(session, user, node_keys(node), read, spec, req,
-                               on_row=lambda _line: progress.advance(task))  # fmt: skip
+                               on_row=lambda _line: progress.advance(task),
+                               routing_file=node.settings.leads_routing_file)  # fmt: skip
     if as_json:
         console.print_json(json.dumps(asdict(report)))
     else:

@@ -1,4 +1,7 @@
-"""Buyer leads from foreign partners: routed to field offices by US state.
+"""Buyer leads: routed to the node's offices by region (US state, Chinese province).
+
+The node's routing table is chosen in :mod:`jointprobe.leads.tables` (the setting
+``JOINTPROBE_LEADS_ROUTING_FILE``, else the packaged table for the node's country).
 
 Each office works one referral's leads in a case of their own (need-to-know,
 see :mod:`jointprobe.leads.routing`). ``jointprobe.wiring`` connects
@@ -21,6 +24,7 @@ from jointprobe.leads.routing import (
     route_leads,
     route_on_arrival,
 )
+from jointprobe.leads.tables import RoutingTableInvalid, node_table, validate_table
 
 __all__ = [
     "DEFAULT_QUEUE",
@@ -28,10 +32,13 @@ __all__ = [
     "Office",
     "Route",
     "RoutingTable",
+    "RoutingTableInvalid",
     "find_lead_case",
     "lead_case_key",
     "load_table",
+    "node_table",
     "route_leads",
     "revoke_lead_access",
     "route_on_arrival",
+    "validate_table",
 ]

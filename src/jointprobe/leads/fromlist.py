@@ -7,9 +7,11 @@
    existing Person it matches (:mod:`jointprobe.leads.people`), each row in its own
    savepoint so that a row that fails leaves nothing behind;
 2. each person is placed by :func:`jointprobe.leads.jurisdiction.decide`;
-3. people in the node's own country go to its field offices through the routing
-   table, as received leads do (:func:`jointprobe.leads.routing.route_leads`),
-   and so do people no rule places (default queue, with the reason);
+3. people in the node's own country go to its field offices through the node's
+   routing table (:func:`jointprobe.leads.tables.node_table`: the setting's file, else
+   the packaged table for the node's country), as received leads do
+   (:func:`jointprobe.leads.routing.route_leads`), and so do people no rule places
+   (default queue, with the reason) and people in a territory the table lists whole;
    everything written (the people, their copies, the office cases) is marked
    with the user's TLP and use tightened by the case's own marking
    (:func:`jointprobe.exchange.workflow.case_marking`, the rule a referral's
@@ -30,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
@@ -50,14 +53,8 @@ from jointprobe.leads.listmap import ListMapping
 from jointprobe.leads.listread import ReadOut
 from jointprobe.leads.partners import partners
 from jointprobe.leads.people import Person, place_person
-from jointprobe.leads.routing import (
-    Lead,
-    Routed,
-    RoutingTable,
-    load_table,
-    node_country,
-    route_leads,
-)
+from jointprobe.leads.routing import Lead, Routed, node_country, route_leads
+from jointprobe.leads.tables import RoutingTable, node_table
 from jointprobe.store.tables import Case, Entity, User
 from jointprobe.timeutil import utcnow
 
@@ -174,7 +171,8 @@ def _home(
     if not people:
         return {}
     leads = [
-        Lead(item_id=p.row_id, name=p.name, state=p.jurisdiction.state,
+        Lead(item_id=p.row_id, name=p.name, state=p.jurisdiction.region,
+             country=p.jurisdiction.country,
              entity={"schema": "Person", "properties": p.props}, fictional=p.fictional,
              marking=marking.to_dict(), same_as=p.entity_id,
              unplaced=p.jurisdiction.rule if p.jurisdiction.country is None else None)
@@ -269,6 +267,12 @@ def _people_rows(
     ]  # fmt: skip
 
 
+def _domestic(country: str | None, home: str, table: RoutingTable) -> bool:
+    """Unplaced people, people in the node's country, and people in a country or territory
+    the node's routing table lists as a whole (``HK`` on a Chinese node) stay at home."""
+    return country is None or country == home or table.covers_country(country)
+
+
 def _run(
     session: Session, actor: User, keys: NodeKeys, case: Case, read: ReadOut,
     mapping: ListMapping, req: ListRequest, report: ListReport,
@@ -277,8 +281,8 @@ def _run(
     marking = _marking(keys, req, case)
     people = _place_all(session, actor, case, read, mapping, req, marking, report, on_row)
     home = (node_country(session) or "").lower()
-    domestic = [p for p in people if p.jurisdiction.country in (home, None)]
-    foreign = [p for p in people if p.jurisdiction.country not in (home, None)]
+    domestic = [p for p in people if _domestic(p.jurisdiction.country, home, table)]
+    foreign = [p for p in people if not _domestic(p.jurisdiction.country, home, table)]
     where = _home(session, actor, case, domestic, req, marking, keys, report, table)
     where.update(_abroad(session, actor, case, foreign, req, keys, report))
     report.people = _people_rows(people, where)
@@ -303,15 +307,22 @@ def from_list(
     *,
     on_row: Callable[[int], None] | None = None,
     table: RoutingTable | None = None,
+    routing_file: Path | None = None,
 ) -> ListReport:
-    """Import the rows ``read`` from a list into ``req.case_id`` and route the people."""
+    """Import the rows ``read`` from a list into ``req.case_id`` and route the people.
+
+    The node's routing table (``table``, else :func:`~jointprobe.leads.tables.node_table`
+    with ``routing_file``, the setting) is read first: one that cannot be used is
+    :class:`~jointprobe.leads.tables.RoutingTableInvalid` before anything is written.
+    """
+    table = table or node_table(session, routing_file)
     case = visible_case(session, actor, req.case_id)
     _check_target(session, case, mapping)
     report = ListReport(uuid.uuid4().hex, case.id, req.dry_run, len(read.rows) + len(read.bad),
                         bad=list(read.bad))  # fmt: skip
     savepoint = session.begin_nested()
     try:
-        _run(session, actor, keys, case, read, mapping, req, report, on_row, table or load_table())
+        _run(session, actor, keys, case, read, mapping, req, report, on_row, table)
     except BaseException:
         savepoint.rollback()
         raise

@@ -1,4 +1,5 @@
-"""Where a person on a seized list is: a country, and a US state for people in the US.
+"""Where a person on a seized list is: a country, and a region (a US state, a Chinese
+province) where a rule finds one.
 
 One function per rule, tried in this order; the first that answers decides and
 is named in :attr:`Jurisdiction.rule`:
@@ -6,11 +7,20 @@ is named in :attr:`Jurisdiction.rule`:
 country
     1. the list's country column (ISO code or name, as FtM's country type reads it);
     2. the last comma-separated part of the address (``…, USA``, ``…, Germany``);
-    3. the phone number's country code (``+1 212…`` → US), a fallback only;
-    4. a US state found by the state rules below (the state implies the US).
+    3. a Chinese province in the address (the province rule below: it implies China,
+       or Hong Kong, Macao or Taiwan);
+    4. the phone number's country code (``+1 212…`` → US), a fallback only;
+    5. a US state found by the state rules below (the state implies the US).
 state (people in the US, or whose country is still unknown)
     1. the list's state column (two letters, or the name: ``New York``);
     2. a two-letter state code in the address (``NY, USA``; :func:`leads.routing.state_of`).
+province (people in China)
+    a province-level name in the address, hanzi or pinyin
+    (:func:`jointprobe.leads.provinces.province_in`): ``CN-HE`` for 河北省 or Hebei.
+    Hong Kong, Macao and Taiwan are jurisdictions of their own (``HK``, ``MO``,
+    ``TW``, their ISO 3166-1 codes, as the country column or a ``+852`` phone number
+    would say): a person whose address names 香港 is placed in HK even where the
+    country column says China, and so is never sent to a mainland department.
 
 A person no rule places gets ``country=None`` and a reason, and goes to the
 default queue.
@@ -25,6 +35,7 @@ import phonenumbers
 from jointprobe.entities.normalise import normalise_country
 from jointprobe.errors import InvalidSelector
 from jointprobe.leads.listread import ListRow
+from jointprobe.leads.provinces import SEPARATE, province_in
 from jointprobe.leads.routing import state_of
 
 _NAMES = (
@@ -47,14 +58,21 @@ STATE_CODES = {
 @dataclass(frozen=True)
 class Jurisdiction:
     country: str | None  # lower-case ISO 3166 alpha-2
-    state: str | None  # USPS code, for the US
+    #: the region's ISO 3166-2 code without the country: a USPS code (NY), a province (HE)
+    region: str | None
     rule: str  # which rule decided (or why none did)
+
+    @property
+    def state(self) -> str | None:
+        """The region, for a person in the US (its USPS code)."""
+        return self.region if self.country == "us" else None
 
     @property
     def label(self) -> str:
         if self.country is None:
             return "none"
-        return f"US-{self.state}" if self.country == "us" and self.state else self.country.upper()
+        code = self.country.upper()
+        return f"{code}-{self.region}" if self.region else code
 
 
 def _country(text: str | None) -> str | None:
@@ -108,20 +126,54 @@ def state_from_address(row: ListRow) -> tuple[str, str] | None:
     return (code, "US state in the address") if code else None
 
 
+def province_from_address(row: ListRow) -> tuple[str, str] | None:
+    """The province-level code (``HE``; ``HK``, ``MO``, ``TW`` too) an address names."""
+    for address in row.properties.get("address", []):
+        found = province_in(address)
+        if found:
+            return found[0], f"province in the address ({found[1]!r})"
+    return None
+
+
+def _country_of_province(province: tuple[str, str] | None) -> tuple[str, str] | None:
+    if province is None:
+        return None
+    return SEPARATE.get(province[0], "cn"), province[1]
+
+
+def _chinese(country: tuple[str, str], province: tuple[str, str] | None) -> Jurisdiction:
+    """A person in China, Hong Kong, Macao or Taiwan: the province decides which."""
+    if province is None or country[0] not in ("cn", SEPARATE.get(province[0], "cn")):
+        return Jurisdiction(country[0], None, country[1])
+    rules = country[1] if country[1] == province[1] else f"{country[1]}; {province[1]}"
+    if province[0] in SEPARATE:
+        why = "a jurisdiction of its own, not a mainland province"
+        return Jurisdiction(SEPARATE[province[0]], None, f"{rules} ({why})")
+    return Jurisdiction("cn", province[0], rules)
+
+
 def decide(row: ListRow, *, phone_region: str | None = None) -> Jurisdiction:
     """The person's jurisdiction and the rule that decided it."""
+    province = province_from_address(row)
     country = (
         country_from_column(row)
         or country_from_address(row)
+        or _country_of_province(province)
         or country_from_phone(row, phone_region)
     )
+    if country is not None and country[0].startswith("cn-"):  # FtM reads Tibet as cn-xz
+        province = province or (country[0][3:].upper(), country[1])
+        country = ("cn", country[1])
+    if country is not None and country[0] in ("cn", *SEPARATE.values()):
+        return _chinese(country, province)
     if country is not None and country[0] != "us":
         return Jurisdiction(country[0], None, country[1])
     state = state_from_column(row) or state_from_address(row)
     if country is None and state is None:
         return Jurisdiction(
             None, None,
-            "no country or state column value, no country or US state in the address, "
+            "no country or state column value, no country, Chinese province or US state in the "
+            "address, "
             "no phone number with a country code",
         )  # fmt: skip
     rules = [r for r in (country and country[1], state and f"{state[1]}") if r]

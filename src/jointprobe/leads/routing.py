@@ -1,8 +1,9 @@
 """Route buyer leads to field offices by US state; each office works them as a case.
 
 A lead is a FollowTheMoney ``Person`` item of a referral whose address names a US
-state (two-letter code) or whose country is ``us``. The routing table
-(``field_offices.yaml``) maps states to offices; a lead without a state, or with
+state (two-letter code) or whose country is ``us``. The node's routing table
+(:mod:`jointprobe.leads.tables`; the packaged US one is ``field_offices.yaml``)
+maps states to offices; a lead without a state, or with
 a state the table does not know, goes to the default queue with a note saying
 why. Each routed lead becomes an entity and a ``referral`` event in a case of
 its office, and the office opens domestic investigations as ordinary case events.
@@ -22,12 +23,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,24 +34,26 @@ from jointprobe.cases import CaseIn, EventIn, add_event
 from jointprobe.cases.service import members as case_members
 from jointprobe.cases.service import new_case_id, open_case
 from jointprobe.entities import add_entity
-from jointprobe.errors import InvalidInput, JointprobeError
+from jointprobe.errors import JointprobeError
 from jointprobe.exchange.inbox import Applied
 from jointprobe.exchange.markings import Marking, Tlp, marking_to_store
 from jointprobe.exchange.payloads import ReferralBody
 from jointprobe.exchange.tables import Referral, ReferralEvent
 from jointprobe.exchange.workflow import system_user
+from jointprobe.leads.tables import (
+    DEFAULT_QUEUE,
+    Office,
+    Route,
+    RoutingTable,
+    RoutingTableInvalid,
+    load_table,
+    node_table,
+)
 from jointprobe.store.tables import Case, CaseMember, NodeIdentity, User
 from jointprobe.timeutil import utcnow
 
-DEFAULT_QUEUE = "unrouted"
 _STATE = re.compile(r"\b([A-Z]{2})\b")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-@dataclass(frozen=True)
-class Office:
-    id: str
-    name: str
 
 
 def lead_case_key(office: Office, peer_id: str, referral_id: str) -> str:
@@ -75,67 +75,6 @@ def find_lead_case(
 
 
 @dataclass(frozen=True)
-class Route:
-    """Where one lead goes; ``note`` says why when it went to the default queue."""
-
-    office: Office
-    state: str | None
-    note: str | None = None
-
-    @property
-    def routed(self) -> bool:
-        return self.note is None
-
-
-@dataclass(frozen=True)
-class RoutingTable:
-    offices: dict[str, Office]
-    by_state: dict[str, Office]
-    default: Office
-    default_note: str
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RoutingTable:
-        try:
-            default = data["default"]
-            offices = {oid: Office(oid, spec["name"]) for oid, spec in data["offices"].items()}
-            by_state: dict[str, Office] = {}
-            for oid, spec in data["offices"].items():
-                for state in spec["states"]:
-                    code = str(state).upper()
-                    if code in by_state:
-                        raise InvalidInput(f"state {code} is assigned to two offices")
-                    by_state[code] = offices[oid]
-            return cls(offices, by_state, Office(default["id"], default["name"]), default["note"])
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise InvalidInput(f"malformed routing table: missing or bad {exc}") from exc
-
-    def route(self, state: str | None) -> Route:
-        if not state:
-            note = f"no US state in the lead's address; {self.default_note}"
-            return Route(self.default, None, note)
-        code = state.strip().upper()
-        office = self.by_state.get(code)
-        if office is None:
-            note = f"no field office for state {code!r} in the routing table; {self.default_note}"
-            return Route(self.default, code, note)
-        return Route(office, code)
-
-
-def load_table(path: Path | None = None) -> RoutingTable:
-    """The routing table from ``path``, or the packaged ``field_offices.yaml``."""
-    if path is None:
-        return _packaged()
-    return RoutingTable.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
-
-
-@lru_cache(maxsize=1)
-def _packaged() -> RoutingTable:
-    text = resources.files(__package__).joinpath("field_offices.yaml").read_text("utf-8")
-    return RoutingTable.from_dict(yaml.safe_load(text))
-
-
-@dataclass(frozen=True)
 class Lead:
     item_id: str
     name: str
@@ -147,6 +86,8 @@ class Lead:
     same_as: str | None = None
     #: why no jurisdiction was found (the lead goes to the default queue saying so)
     unplaced: str | None = None
+    #: the lead's country (lower-case ISO code) when not the table's own
+    country: str | None = None
 
 
 def _values(props: dict[str, Any], name: str) -> list[str]:
@@ -287,7 +228,7 @@ def route_leads(
     table = table or load_table()
     routes = [
         Route(table.default, None, f"{lead.unplaced}; {table.default_note}")
-        if lead.unplaced else table.route(lead.state)
+        if lead.unplaced else table.route(lead.state, lead.country)
         for lead in leads
     ]  # fmt: skip
     markings = [_received_marking(lead, peer_id) for lead in leads]
@@ -360,14 +301,27 @@ def _origin_case(session: Session, peer_id: str, remote_case: str | None) -> str
     return session.scalars(query).first()
 
 
-def route_on_arrival(session: Session, msg: Applied) -> None:
-    """A referral hook (``wiring``): on a US node, route the US-person leads of a referral."""
+def route_on_arrival(session: Session, msg: Applied, *, routing_file: Path | None = None) -> None:
+    """A referral hook (``wiring``): on a US node, route the US-person leads of a referral
+    with the node's routing table (``routing_file``, the setting, else the packaged one).
+
+    A routing table that cannot be used routes nothing: the referral is kept as received
+    and its timeline says why (``unrouted``), so the operator can fix the file.
+    """
     body = msg.body
     if not isinstance(body, ReferralBody):
         return
     if node_country(session) != "US":
         return
-    table = load_table()
+    try:
+        table = node_table(session, routing_file)
+    except RoutingTableInvalid as exc:
+        session.add(ReferralEvent(
+            referral_id=msg.entry.message_id, peer_id=msg.entry.sender,
+            message_id=msg.entry.message_id, kind="unrouted", at=utcnow(),
+            summary=f"leads not routed: {exc.message}"[:4000], body={"error": exc.code},
+        ))  # fmt: skip
+        return
     leads = [
         lead
         for item in body.items

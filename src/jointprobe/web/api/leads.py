@@ -111,7 +111,15 @@ def leads_from_list(
     )  # fmt: skip
     with node.write_session() as session:
         actor: User = session.merge(user)
-        report = from_list(session, actor, node_keys(node), read, spec, req)
+        report = from_list(
+            session,
+            actor,
+            node_keys(node),
+            read,
+            spec,
+            req,
+            routing_file=node.settings.leads_routing_file,
+        )
     data = asdict(report)
     data["bad"] = [{"line": line, "reason": reason} for line, reason in report.bad]
     return LeadListOut.model_validate(data)
