@@ -63,7 +63,7 @@ def test_a_selector_held_by_many_lists_a_few_and_says_there_are_more(
     with two_cases.node.session() as s:
         links = cross_case_links(s, two_cases.boss, "A")
         [first] = cross_case_links(s, two_cases.boss, "A", limit=1)
-        in_sql = crosscase._links(s, "A", 1)  # the limit is in the query, not after it
+        in_sql = crosscase._links(s, "A", 1).links  # the limit is in the query, not after it
     [busy] = [link for link in links if link.value == common]
     assert busy.entity_ids == ["a-c0", "a-c1"] and busy.other_entity_ids == ["b-c0", "b-c1"]
     assert busy.more

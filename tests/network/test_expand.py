@@ -195,7 +195,7 @@ def test_holders_statements_are_made_for_a_few_sizes_only(two_cases: TwoCases) -
     (one statement per key count kept tens of thousands of objects alive), and the padding
     finds nothing."""
     _common_phone(two_cases)
-    queries._holders_sql.cache_clear()
+    queries._union.cache_clear()
     absent = [("phone", f"+86136000{i:05d}") for i in range(70)]
     with two_cases.node.session() as s:
         for count in (1, 2, 3, 5, 17, 65, 70):
@@ -203,7 +203,7 @@ def test_holders_statements_are_made_for_a_few_sizes_only(two_cases: TwoCases) -
             held = holders(s, keys, 10)
             assert sorted(h[2] for h in held) == ["n1", "n4"]
             assert all(h[0] == "phone" for h in held)
-    made = queries._holders_sql.cache_info().currsize
+    made = queries._union.cache_info().currsize
     assert made == len(queries.HOLDER_SIZES) == 5  # for 1, 4, 16, 64 and 200 keys
 
 
