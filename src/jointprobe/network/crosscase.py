@@ -2,9 +2,9 @@
 
 Computed when asked, from the selector index (no table of suggestions to keep
 in step): the selectors of the case's entities (``ix_entities_case_id`` then
-``ix_selectors_entity_id``) joined on ``(kind, value)`` — the selectors' primary
-key — with the selectors of every other case. The answer is symmetric, so the
-members of both cases see the suggestion as soon as both hold the selector.
+``ix_selectors_entity_id``), then the holders of each in other cases. The
+answer is symmetric, so the members of both cases see the suggestion as soon
+as both hold the selector.
 
 Need-to-know: only members of the case (and supervisors) may ask. A linked
 case they may see is named with its id, title and entities; one they may not
@@ -14,14 +14,16 @@ entities in an expansion count (``network.expand.LINK_KINDS``): names do not.
 
 Every limit is in the SQL (the case page asks on every view): the case's
 distinct linking selectors, then for each the first :data:`MAX_HOLDERS` + 1
-holders by entity id (``network.queries.holders``: one ``LIMIT`` per
-selector, a search of the selectors' primary key that stops there), in
-selector order until ``limit`` links are found; this case's own entities of
-those selectors at most :data:`MAX_ENTITIES` + 1 each (``ROW_NUMBER`` per
-selector). A selector held by more than :data:`MAX_HOLDERS` entities (a call
-centre's phone) is read no further: its link lists only the cases among its
-first holders and says so (``common``, and ``more``), so that a selector held
-by a million entities costs a bounded read, never its whole index range.
+holders in other cases by case then entity id
+(``network.queries.other_case_holders``: one ``LIMIT`` per selector, a
+search of ``ix_selectors_key_case`` that stops there), in selector order
+until ``limit`` links are found; this case's own entities of those selectors
+at most :data:`MAX_ENTITIES` + 1 each (``ROW_NUMBER`` per selector). A
+selector held in other cases by more than :data:`MAX_HOLDERS` entities (a call
+centre's phone) is read no further: its links name only the cases among those
+first holders (the first cases by id) and say so (``common``, and ``more``),
+so that a selector held by a million entities costs a bounded read, never its
+whole index range.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from jointprobe.audit import record
 from jointprobe.cases.service import can_see_case_id, visible_case
 from jointprobe.network.expand import LINK_KINDS, MAX_HOLDERS
 from jointprobe.network.owners import case_owners
-from jointprobe.network.queries import HOLDER_CHUNK, holders
+from jointprobe.network.queries import HOLDER_CHUNK, other_case_holders
 from jointprobe.store.tables import Case, Entity, Selector, User
 
 DEFAULT_LIMIT = 200
@@ -79,35 +81,35 @@ class _Found:
 
 
 def _keys(session: Session, case_id: str) -> list[tuple[str, str]]:
-    """The distinct linking selectors of the case's entities, sorted."""
+    """The distinct linking selectors of the case's entities, sorted (as Python sorts, the
+    order the links are cut in)."""
     query = (
         select(Selector.kind, Selector.value)
         .distinct()
         .join(Entity, Entity.id == Selector.entity_id)
         .where(Entity.case_id == case_id, _linking(Selector.kind))
-        .order_by(Selector.kind, Selector.value)
     )
-    return [(r[0], r[1]) for r in session.execute(query)]
+    return sorted((r[0], r[1]) for r in session.execute(query))
 
 
 def _links(session: Session, case_id: str, limit: int) -> _Found:
     """The first ``limit`` links, sorted by selector then case. The selectors are read in
-    order, :data:`MAX_HOLDERS` + 1 holders each at most (the cap in the SQL), until
-    ``limit`` links are found: a popular selector's holders are never loaded whole."""
+    order, at most :data:`MAX_HOLDERS` + 1 holders in other cases each (the cap in the SQL),
+    until ``limit`` links are found: a popular selector's holders are never loaded whole."""
     found = _Found([], {}, set())
     keys = _keys(session, case_id)
     for start in range(0, len(keys), HOLDER_CHUNK):
-        by_key: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
-        for kind, value, entity_id, other in holders(
-            session, keys[start : start + HOLDER_CHUNK], MAX_HOLDERS + 1
+        by_key: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        chunk = keys[start : start + HOLDER_CHUNK]
+        for kind, value, entity_id, other in other_case_holders(
+            session, chunk, MAX_HOLDERS + 1, case_id
         ):
             by_key.setdefault((kind, value), []).append((entity_id, other))
         for key, held in by_key.items():
             if len(held) > MAX_HOLDERS:
                 found.common.add(key)
             for entity_id, other in held[:MAX_HOLDERS]:
-                if other is not None and other != case_id:
-                    found.theirs.setdefault((*key, other), []).append(entity_id)
+                found.theirs.setdefault((*key, other), []).append(entity_id)
         if len(found.theirs) >= limit:
             break
     found.links = sorted(found.theirs)[:limit]

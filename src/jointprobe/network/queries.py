@@ -95,6 +95,14 @@ _CASE_HOLDER_TERM = (
     "FROM selectors WHERE kind = :kind AND value = :value AND case_id = :a{i} "
     "ORDER BY entity_id LIMIT :most) AS t{i}"
 )
+#: The holders of one key in cases other than ``:case``, by case then entity
+#: (``ix_selectors_key_case``): ``case_id > ''`` makes it a range search past the holders
+#: outside any case, so that only the asking case's own holders are read and skipped.
+_OTHER_CASE_TERM = (
+    "SELECT kind, value, entity_id, case_id FROM (SELECT kind, value, entity_id, case_id "
+    "FROM selectors WHERE kind = :a{i} AND value = :b{i} AND case_id > '' AND case_id <> :case "
+    "ORDER BY case_id, entity_id LIMIT :most) AS t{i}"
+)
 #: The edges from one entity in the order of ``ix_edges_source_cover`` (its last, implicit
 #: column on SQLite is the id), so that the ``LIMIT`` stops the index search: ordered by
 #: ``id`` alone, a hub's every edge would be read and sorted first.
@@ -180,6 +188,17 @@ def holders(
     """
     rows = _capped_rows(session, _HOLDER_TERM, keys, _NO_KEY, {"most": most})
     return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def other_case_holders(
+    session: Session, keys: Collection[tuple[str, str]], most: int, case_id: str
+) -> list[tuple[str, str, str, str]]:
+    """(kind, value, entity id, case id) of the entities of cases other than ``case_id``
+    holding one of ``keys``: at most ``most`` per key, the first by case then entity id,
+    capped in the SQL like :func:`holders` (for cross-case links)."""
+    params = {"most": most, "case": case_id}
+    return [(r[0], r[1], r[2], r[3])
+            for r in _capped_rows(session, _OTHER_CASE_TERM, keys, _NO_KEY, params)]  # fmt: skip
 
 
 _NULL_CASE_HOLDERS = text(
