@@ -4,13 +4,15 @@ import json
 from dataclasses import asdict
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 from tests.network.conftest import SHARED_PHONE, TwoCases, e
 
+from jointprobe.cases import CaseIn, create_case
 from jointprobe.entities import add_entity
 from jointprobe.errors import NotFound
-from jointprobe.network import cross_case_links, crosscase
-from jointprobe.store.tables import AuditEntry
+from jointprobe.network import cross_case_links, crosscase, queries
+from jointprobe.store.tables import AuditEntry, Case
 
 
 def test_both_owners_see_the_link_and_only_the_owner_of_the_other_case(
@@ -63,10 +65,81 @@ def test_a_selector_held_by_many_lists_a_few_and_says_there_are_more(
     with two_cases.node.session() as s:
         links = cross_case_links(s, two_cases.boss, "A")
         [first] = cross_case_links(s, two_cases.boss, "A", limit=1)
-        in_sql = crosscase._links(s, "A", 1)  # the limit is in the query, not after it
+        in_sql = crosscase._links(s, "A", 1).links  # the limit is in the query, not after it
     [busy] = [link for link in links if link.value == common]
     assert busy.entity_ids == ["a-c0", "a-c1"] and busy.other_entity_ids == ["b-c0", "b-c1"]
     assert busy.more
     assert [(link.value, link.more) for link in links] == [(common, True), (SHARED_PHONE, False)]
     assert (first.value, first.other_case_id) == (common, "B")
     assert in_sql == [("phone", common, "B")]
+
+
+def _callers(two_cases: TwoCases, case: str, first: int, count: int) -> None:
+    with two_cases.node.session() as s:
+        if s.get(Case, case) is None:
+            create_case(s, two_cases.bob, CaseIn(title=f"Case {case} (fictional)", id=case,
+                                                 fictional=True))  # fmt: skip
+        for i in range(first, first + count):
+            item = e(f"{case.lower()}-c{i:03d}", "Person", phone=[COMMON])
+            add_entity(s, two_cases.bob, item, case_id=case, fictional=True)
+
+
+COMMON = "+8613700000009"
+
+
+def _steps(s: Session) -> int:
+    """SQLite VM instructions of one look-up of case A's links (a row read is a few)."""
+    raw = s.connection().connection.dbapi_connection
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    raw.set_progress_handler(count, 1)  # type: ignore[union-attr]
+    try:
+        crosscase._links(s, "A", 10)
+    finally:
+        raw.set_progress_handler(None, 1)  # type: ignore[union-attr]
+    return steps
+
+
+def test_a_selector_too_common_to_list_every_case_says_so_and_reads_a_bounded_part(
+    two_cases: TwoCases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with two_cases.node.session() as s:
+        add_entity(s, two_cases.alice, e("a-c0", "Person", phone=[COMMON]), case_id="A",
+                   fictional=True)  # fmt: skip
+    _callers(two_cases, "B", 0, 2)
+    _callers(two_cases, "C", 0, 1)  # a third case: past the first two holders in other cases
+    monkeypatch.setattr(crosscase, "MAX_HOLDERS", 2)
+    sqlite = two_cases.node.engine.dialect.name == "sqlite"
+    with two_cases.node.session() as s:
+        links = cross_case_links(s, two_cases.boss, "A")
+        for_alice = cross_case_links(s, two_cases.alice, "A")
+        before = _steps(s) if sqlite else 0
+    _callers(two_cases, "C", 1, 150)
+    with two_cases.node.session() as s:
+        again = cross_case_links(s, two_cases.boss, "A")
+        after = _steps(s) if sqlite else 0
+    for found in (links, again):
+        [busy] = [link for link in found if link.value == COMMON]  # case C is not reached
+        assert (busy.other_case_id, busy.other_entity_ids) == ("B", ["b-c000", "b-c001"])
+        assert busy.common and busy.more and busy.entity_ids == ["a-c0"]
+        [plain] = [link for link in found if link.value == SHARED_PHONE]
+        assert not plain.common and not plain.more
+    [hidden] = [link for link in for_alice if link.value == COMMON]
+    assert hidden.common and hidden.other_case_id is None and hidden.other_entity_ids == []
+    assert after <= before + 5  # 150 more holders in other cases: not one more row read
+
+
+def test_other_case_holders_search_the_key_case_index(two_cases: TwoCases) -> None:
+    if two_cases.node.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    params = {"a0": "phone", "b0": COMMON, "case": "A", "most": 3}
+    with two_cases.node.session() as s:
+        sql = "EXPLAIN QUERY PLAN " + queries._OTHER_CASE_TERM.format(i=0)
+        plan = [r[3] for r in s.execute(text(sql), params)]
+    assert any("ix_selectors_key_case (kind=? AND value=? AND case_id>?)" in p for p in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan

@@ -5,14 +5,15 @@ from dataclasses import asdict
 from importlib import import_module
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 from tests.network.conftest import SHARED_PHONE, TwoCases, e
 
 from jointprobe.entities import add_entity
 from jointprobe.errors import InvalidInput, InvalidSelector, NotFound
 from jointprobe.network import UnknownSelector, expand, queries
 from jointprobe.network.queries import holders
-from jointprobe.network.result import KNOWN_ELSEWHERE, CappedSelector
+from jointprobe.network.result import KNOWN_ELSEWHERE, CappedEntity, CappedSelector
 from jointprobe.store.tables import AuditEntry
 
 
@@ -195,7 +196,7 @@ def test_holders_statements_are_made_for_a_few_sizes_only(two_cases: TwoCases) -
     (one statement per key count kept tens of thousands of objects alive), and the padding
     finds nothing."""
     _common_phone(two_cases)
-    queries._holders_sql.cache_clear()
+    queries._union.cache_clear()
     absent = [("phone", f"+86136000{i:05d}") for i in range(70)]
     with two_cases.node.session() as s:
         for count in (1, 2, 3, 5, 17, 65, 70):
@@ -203,7 +204,7 @@ def test_holders_statements_are_made_for_a_few_sizes_only(two_cases: TwoCases) -
             held = holders(s, keys, 10)
             assert sorted(h[2] for h in held) == ["n1", "n4"]
             assert all(h[0] == "phone" for h in held)
-    made = queries._holders_sql.cache_info().currsize
+    made = queries._union.cache_info().currsize
     assert made == len(queries.HOLDER_SIZES) == 5  # for 1, 4, 16, 64 and 200 keys
 
 
@@ -221,3 +222,141 @@ def test_the_cap_on_a_name_counts_only_what_the_user_may_see(
         result = expand(s, two_cases.alice, "Common Name", kind="name", hops=0)
     assert [n.id for n in result.nodes] == ["z-common"]
     assert result.capped == [] and result.placeholders == []  # the hidden three not counted
+
+
+def _hub(two_cases: TwoCases) -> None:
+    """a-hub in case A: relations to four people of A, and from three people of hidden B."""
+    with two_cases.node.session() as s:
+        add_entity(s, two_cases.alice, e("a-hub", "Company", name=["Hub Bank (fictional)"]),
+                   case_id="A", fictional=True)  # fmt: skip
+        for i in range(4):
+            for item in (
+                e(f"a-p{i}", "Person", name=[f"Customer {i}"]),
+                e(f"a-rel{i}", "UnknownLink", subject=["a-hub"], object=[f"a-p{i}"]),
+            ):
+                add_entity(s, two_cases.alice, item, case_id="A", fictional=True)  # fmt: skip
+        for i in range(3):
+            for item in (
+                e(f"b-x{i}", "Person", name=[f"Hidden Client {i}"]),
+                e(f"b-rel{i}", "UnknownLink", subject=[f"b-x{i}"], object=["a-hub"]),
+            ):
+                add_entity(s, two_cases.bob, item, case_id="B", fictional=True)  # fmt: skip
+
+
+def test_a_hub_has_only_its_first_relations_followed_and_says_so(
+    two_cases: TwoCases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _hub(two_cases)
+    monkeypatch.setattr(import_module("jointprobe.network.expand"), "MAX_EDGES", 2)
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.alice, entity_id="a-hub", hops=1)
+        everything = expand(s, two_cases.boss, entity_id="a-hub", hops=1)
+    # two of four relations out (the first by the other end), and two of three in (hidden)
+    assert {n.id for n in result.nodes} == {"a-hub", "a-p0", "a-p1"}
+    [hidden] = result.placeholders  # case B behind the relations in: one placeholder
+    assert hidden.via == "relation held elsewhere" and hidden.owner is None
+    note = "more than 2 relations one way: only the first 2 followed"
+    assert result.capped_entities == [CappedEntity("a-hub", 1, note)]
+    dumped = json.dumps(asdict(result))
+    for secret in ("b-x", "b-rel", "Hidden Client", '"B"'):
+        assert secret not in dumped  # the cap names the visible hub only
+    assert {n.id for n in everything.nodes} == {"a-hub", "a-p0", "a-p1", "b-x0", "b-x1"}
+    assert everything.capped_entities == [CappedEntity("a-hub", 1, note)]
+
+
+def test_edges_are_capped_in_the_query_per_entity_and_direction(two_cases: TwoCases) -> None:
+    _hub(two_cases)
+    queries._union.cache_clear()
+    with two_cases.node.session() as s:
+        edges, cut = queries.edges_touching(s, ["a-hub"], 2)
+        assert [(r.source_id, r.target_id) for r in edges if r.source_id == "a-hub"] == [
+            ("a-hub", "a-p0"), ("a-hub", "a-p1")]  # fmt: skip
+        assert sorted(r.source_id for r in edges if r.target_id == "a-hub") == ["b-x0", "b-x1"]
+        assert cut == {"a-hub"}
+        edges, cut = queries.edges_touching(s, ["a-hub"], 4)  # four out is not more than four
+        assert len(edges) == 7 and cut == set()
+        for count in (3, 17):  # padded with an entity no edge has: a few statements only
+            edges, cut = queries.edges_touching(
+                s, ["a-hub", *(f"none{i}" for i in range(count))], 9
+            )
+            assert len(edges) == 7 and cut == set()
+    assert queries._union.cache_info().currsize == 2 * 3  # from and to, for 1, 4 and 64 ids
+
+
+def test_capped_edges_read_the_covering_indexes_and_stop_there(two_cases: TwoCases) -> None:
+    if two_cases.node.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    with two_cases.node.session() as s:
+        for term, index in ((queries._FROM_TERM, "ix_edges_source_cover"),
+                            (queries._TO_TERM, "ix_edges_target_cover")):  # fmt: skip
+            plan = [r[3] for r in s.execute(text("EXPLAIN QUERY PLAN " + term.format(i=0)),
+                                            {"a0": "a-hub", "most": 3})]  # fmt: skip
+            assert any(f"COVERING INDEX {index}" in step for step in plan), plan
+            assert not any("TEMP B-TREE" in step for step in plan), plan  # no sort of all edges
+
+
+def _wang_weis(two_cases: TwoCases, first: int, count: int) -> None:
+    """``count`` people called Wang Wei in bob's case, hidden from alice, before hers by id."""
+    with two_cases.node.session() as s:
+        for i in range(first, first + count):
+            add_entity(s, two_cases.bob, e(f"b-wang{i:03d}", "Person", name=["Wang Wei"]),
+                       case_id="B", fictional=True)  # fmt: skip
+
+
+def _vm_steps(s: Session, key: tuple[str, str], cases: list[str]) -> int:
+    """SQLite VM instructions the visible-holders look-up runs (a row visited is a few)."""
+    raw = s.connection().connection.dbapi_connection
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    raw.set_progress_handler(count, 1)  # type: ignore[union-attr]
+    try:
+        queries.visible_holders(s, [key], 2, cases)
+    finally:
+        raw.set_progress_handler(None, 1)  # type: ignore[union-attr]
+    return steps
+
+
+def test_a_name_held_by_many_hidden_entities_changes_nothing_and_is_not_read(
+    two_cases: TwoCases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _wang_weis(two_cases, 0, 20)
+    with two_cases.node.session() as s:
+        for i in range(3):
+            add_entity(s, two_cases.alice, e(f"z-wang{i}", "Person", name=["Wang Wei"]),
+                       case_id="A", fictional=True)  # fmt: skip
+    monkeypatch.setattr(import_module("jointprobe.network.expand"), "MAX_HOLDERS", 2)
+    sqlite = two_cases.node.engine.dialect.name == "sqlite"
+    with two_cases.node.session() as s:
+        result = expand(s, two_cases.alice, "Wang Wei", kind="name", hops=0)
+        kind, _, value = result.capped[0].selector.partition(":")  # one of the name keys
+        key = (kind, value)
+        before = _vm_steps(s, key, ["A"]) if sqlite else 0
+    _wang_weis(two_cases, 20, 200)
+    with two_cases.node.session() as s:
+        again = expand(s, two_cases.alice, "Wang Wei", kind="name", hops=0)
+        after = _vm_steps(s, key, ["A"]) if sqlite else 0
+    for found in (result, again):
+        assert [n.id for n in found.nodes] == ["z-wang0", "z-wang1"]  # the first two she sees
+        assert {c.note for c in found.capped} == {
+            "held by more than 2 entities: only the first 2 taken"}  # fmt: skip
+        assert [c.selector for c in found.capped] == [c.selector for c in result.capped]
+        assert found.placeholders == []
+    assert after <= before + 5  # 200 more hidden holders: not one more row visited
+
+
+def test_visible_holders_search_each_case_through_the_key_case_index(two_cases: TwoCases) -> None:
+    if two_cases.node.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    params = {"kind": "name", "value": "wang wei", "a0": "A", "most": 3}
+    with two_cases.node.session() as s:
+        for statement in (queries._CASE_HOLDER_TERM.format(i=0),
+                          str(queries._NULL_CASE_HOLDERS)):  # fmt: skip
+            plan = [r[3] for r in s.execute(text("EXPLAIN QUERY PLAN " + statement), params)]
+            assert any("ix_selectors_key_case (kind=? AND value=? AND case_id=?)" in step
+                       for step in plan), plan  # fmt: skip
+            assert not any("TEMP B-TREE" in step for step in plan), plan

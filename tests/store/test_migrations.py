@@ -65,7 +65,9 @@ def test_migration_0005_keeps_every_selector_both_ways(db_url: str) -> None:
     assert selectors.get_pk_constraint("selectors")["constrained_columns"] == [
         "kind", "value", "entity_id"
     ]  # fmt: skip
-    assert {i["name"] for i in selectors.get_indexes("selectors")} == {"ix_selectors_entity_id"}
+    assert {i["name"] for i in selectors.get_indexes("selectors")} == {
+        "ix_selectors_entity_id", "ix_selectors_key_case"  # 0016
+    }  # fmt: skip
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'selectors'"))
@@ -215,7 +217,7 @@ def test_migration_0014_swaps_the_edge_indexes_both_ways(db_url: str) -> None:
     assert {"ix_edges_source_id", "ix_edges_target_id"} <= names
     assert not {"ix_edges_source_cover", "ix_edges_target_cover"} & names
     upgrade_to_head(engine)
-    assert current_revision(engine) == "0015"
+    assert current_revision(engine) == "0016"
     engine.dispose()
 
 
@@ -232,4 +234,17 @@ def test_migration_0015_adds_the_deconfliction_work_column_and_goes_back(db_url:
         i["name"] for i in inspect(engine).get_indexes("exchange_outbox")
     }
     upgrade_to_head(engine)
+    engine.dispose()
+
+
+def test_migration_0016_adds_the_selectors_key_case_index_and_goes_back(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade_to_head(engine)
+    assert "ix_selectors_key_case" in {i["name"] for i in inspect(engine).get_indexes("selectors")}
+    command.downgrade(alembic_config(engine), "0015")
+    assert "ix_selectors_key_case" not in {
+        i["name"] for i in inspect(engine).get_indexes("selectors")
+    }
+    upgrade_to_head(engine)
+    assert current_revision(engine) == "0016"
     engine.dispose()

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from jointprobe.cli.context import AsOption, console, node_session
-from jointprobe.network.crosscase import cross_case_links
+from jointprobe.network.crosscase import COMMON_NOTE, cross_case_links
 from jointprobe.network.expand import DEFAULT_HOPS, DEFAULT_LIMIT, MAX_HOPS, MAX_LIMIT, expand
 from jointprobe.network.result import Expansion
 
@@ -30,6 +30,8 @@ def _print(result: Expansion) -> None:
     console.print(table)
     for capped in result.capped:
         console.print(f"[yellow]selector {capped.selector}[/] (hop {capped.hop}): {capped.note}")
+    for hub in result.capped_entities:
+        console.print(f"[yellow]entity {hub.entity_id}[/] (hop {hub.hop}): {hub.note}")
     if result.stopped is not None:
         where = f" at {result.stopped.entity_id}" if result.stopped.entity_id else ""
         console.print(f"[yellow]stopped[/]: {result.stopped.reason} reached at hop "
@@ -77,3 +79,6 @@ def links_command(
         table.add_row(f"{link.kind}:{link.value}", ", ".join(link.entity_ids), other,
                       link.other_owner or "—")  # fmt: skip
     console.print(table)
+    for link in links:
+        if link.common:
+            console.print(f"[yellow]selector {link.kind}:{link.value}[/]: {COMMON_NOTE}")

@@ -16,7 +16,10 @@ nodes and placeholders (at most :data:`MAX_LIMIT`) and says at which hop and
 entity. A selector held by more than :data:`MAX_HOLDERS` entities (a call
 centre's phone, a hosting domain: noise, usually) is not followed past hop 0,
 and the result says so (``Expansion.capped``); the cap is in the SQL, so such a
-selector never loads all its holders. Names (and company keys) start an
+selector never loads all its holders. Likewise an entity with more than
+:data:`MAX_EDGES` relations one way (a bank, a courier hub) has only its first
+followed, in the SQL, and the result says so (``Expansion.capped_entities``).
+Names (and company keys) start an
 expansion only among what the user may see: a hidden case gets a placeholder
 at hop 0 only through an exact linking selector. Each expansion is one audit
 entry (``expand network``) naming the visible cases it read and the hidden
@@ -49,6 +52,7 @@ from jointprobe.network.queries import (
     visible_holders,
 )
 from jointprobe.network.result import (
+    CappedEntity,
     CappedSelector,
     Expansion,
     NetworkEdge,
@@ -66,6 +70,9 @@ MAX_LIMIT = 5000
 #: Holders of one selector one hop takes: a selector held by more is not followed (hops
 #: 1 and on) or only its first holders by id are (hop 0), and the result says so.
 MAX_HOLDERS = 500
+#: Relations of one entity one hop follows each way (from it, to it): the first by the other
+#: end; an entity with more (a hub) says so in the result (``Expansion.capped_entities``).
+MAX_EDGES = 1000
 #: Selector kinds that link two entities (``id:<property>`` identifiers too).
 LINK_KINDS = frozenset({"phone", "email", "wallet", "domain", "url", "passport", "iban", "id:"})
 
@@ -126,6 +133,12 @@ class _Walk:
         if selector not in self.capped:
             self.capped.add(selector)
             self.result.capped.append(CappedSelector(selector, hop, note))
+
+    def cap_entity(self, entity_id: str, hop: int) -> None:
+        """Say that ``entity_id`` (a visible frontier entity) had more relations than a hop
+        follows."""
+        note = f"more than {MAX_EDGES} relations one way: only the first {MAX_EDGES} followed"
+        self.result.capped_entities.append(CappedEntity(entity_id, hop, note))
 
     def add_edge(self, source: str, target: str, kind: str, evidence: str,
                  schema: str | None = None) -> None:  # fmt: skip
@@ -213,7 +226,8 @@ def _neighbours(
 ) -> tuple[dict[str, list[tuple[str, str, str | None]]], list[EdgeRow]]:
     """For each frontier entity: (kind:value, holder id, holder case) sharing a link selector
     (one held by more than :data:`MAX_HOLDERS` entities is not followed); and the edges
-    touching the frontier."""
+    touching the frontier, at most :data:`MAX_EDGES` each way an entity (one with more is
+    said in the result)."""
     own = [(e, k, v) for e, k, v in selectors_of(session, frontier) if _link_kind(k)]
     by_key = _capped_holders(session, walk, {(k, v) for _, k, v in own}, hop)
     shared: dict[str, list[tuple[str, str, str | None]]] = {}
@@ -221,7 +235,10 @@ def _neighbours(
         for other, case_id in sorted(by_key.get((kind, value), []), key=lambda p: p[0]):
             if other != entity_id:
                 shared.setdefault(entity_id, []).append((f"{kind}:{value}", other, case_id))
-    return shared, edges_touching(session, frontier)
+    edges, cut = edges_touching(session, frontier, MAX_EDGES)
+    for entity_id in sorted(cut):
+        walk.cap_entity(entity_id, hop)
+    return shared, edges
 
 
 @dataclass(frozen=True, slots=True)

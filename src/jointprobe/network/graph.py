@@ -187,8 +187,9 @@ def expansion_graph(result: Expansion) -> Graph:
     Placeholder ids carry the start of the expansion (``<start>~hidden-1``), so
     that the placeholders of two expansions drawn together stay apart.
     """
-    graph = Graph(truncated=result.stopped is not None,
-                  notes=[f"selector {c.selector}: {c.note}" for c in result.capped])  # fmt: skip
+    notes = [f"selector {c.selector}: {c.note}" for c in result.capped]
+    notes += [f"entity {c.entity_id}: {c.note}" for c in result.capped_entities]
+    graph = Graph(truncated=result.stopped is not None, notes=notes)
     marker_ids = {p.marker: f"{result.start}~{p.marker}" for p in result.placeholders}
     for node in result.nodes:
         graph.nodes.append(GraphNode(node.id, node.caption or node.id, node.schema, node.tlp, None,

@@ -13,10 +13,17 @@ function            reads                                         index
 =================== ============================================= ============================
 ``selectors_of``    selectors of entities                         ``ix_selectors_entity_id``
 ``holders``         entities holding (kind, value) keys, capped   the selectors' primary key
-``edges_touching``  edges from or to entities                     ``ix_edges_source_cover``,
+``visible_holders`` the same, in given cases only, capped         ``ix_selectors_key_case``
+                                                                  (0016)
+``edges_touching``  edges from or to entities, capped             ``ix_edges_source_cover``,
                                                                   ``ix_edges_target_cover`` (0014)
 ``entity_rows``     id, schema, caption, case and marking         the entities' primary key
 =================== ============================================= ============================
+
+A capped look-up is one ``LIMIT`` per key (or entity, or case), the terms joined
+by ``UNION ALL`` and padded to one of :data:`HOLDER_SIZES` items, so that the
+work per key is bounded whatever a popular key or a hub holds, and only a few
+statements are ever made.
 """
 
 from __future__ import annotations
@@ -65,50 +72,89 @@ def _sql(statement: str, *expanding: str) -> TextClause:
 
 
 _SELECTORS_OF = _sql("SELECT entity_id, kind, value FROM selectors WHERE entity_id IN :ids", "ids")
-#: Keys in one holders statement: SQLite allows 500 terms in one compound SELECT.
+#: Items (keys, entities, cases) in one capped statement: SQLite allows 500 terms in one
+#: compound SELECT.
 HOLDER_CHUNK = 200
+#: Item counts a capped statement is made for: a chunk is padded up to the next one with an
+#: item nothing matches (a key of kind ``""``, an entity or case ``""``), so that at most
+#: these few statements are ever made per term. One statement per count (up to 200) kept
+#: 40,000 bind parameters alive in the caches, and every full garbage collection walked
+#: them (docs/benchmarks.md, Network).
+HOLDER_SIZES = (1, 4, 16, 64, HOLDER_CHUNK)
+_NO_KEY = ("", "")
+_NO_ID = ("",)
+
+_COLUMNS = "id, relation_id, schema, source_id, target_id, case_id"
 _HOLDER_TERM = (
     "SELECT kind, value, entity_id, case_id FROM (SELECT kind, value, entity_id, case_id "
-    "FROM selectors WHERE kind = :k{i} AND value = :v{i} ORDER BY entity_id LIMIT :most) AS h{i}"
+    "FROM selectors WHERE kind = :a{i} AND value = :b{i} ORDER BY entity_id LIMIT :most) AS t{i}"
+)
+#: The holders of one key in one case (``ix_selectors_key_case``, migration 0016).
+_CASE_HOLDER_TERM = (
+    "SELECT kind, value, entity_id, case_id FROM (SELECT kind, value, entity_id, case_id "
+    "FROM selectors WHERE kind = :kind AND value = :value AND case_id = :a{i} "
+    "ORDER BY entity_id LIMIT :most) AS t{i}"
+)
+#: The holders of one key in cases other than ``:case``, by case then entity
+#: (``ix_selectors_key_case``): ``case_id > ''`` makes it a range search past the holders
+#: outside any case, so that only the asking case's own holders are read and skipped.
+_OTHER_CASE_TERM = (
+    "SELECT kind, value, entity_id, case_id FROM (SELECT kind, value, entity_id, case_id "
+    "FROM selectors WHERE kind = :a{i} AND value = :b{i} AND case_id > '' AND case_id <> :case "
+    "ORDER BY case_id, entity_id LIMIT :most) AS t{i}"
+)
+#: The edges from one entity in the order of ``ix_edges_source_cover`` (its last, implicit
+#: column on SQLite is the id), so that the ``LIMIT`` stops the index search: ordered by
+#: ``id`` alone, a hub's every edge would be read and sorted first.
+_FROM_TERM = (
+    f"SELECT {_COLUMNS} FROM (SELECT {_COLUMNS} FROM edges WHERE source_id = :a{{i}} "
+    "ORDER BY target_id, case_id, relation_id, schema, id LIMIT :most) AS t{i}"
+)
+_TO_TERM = (
+    f"SELECT {_COLUMNS} FROM (SELECT {_COLUMNS} FROM edges WHERE target_id = :a{{i}} "
+    "ORDER BY source_id, case_id, relation_id, schema, id LIMIT :most) AS t{i}"
 )
 
 
-#: Key counts a holders statement is made for: a chunk is padded up to the next one with a
-#: key no selector has (kind ``""``), so that at most these few statements are ever made.
-#: One statement per count (up to 200) kept 40,000 bind parameters alive in the caches,
-#: and every full garbage collection walked them (docs/benchmarks.md, Network).
-HOLDER_SIZES = (1, 4, 16, 64, HOLDER_CHUNK)
-_NO_KEY = ("", "")
+@lru_cache(maxsize=4 * len(HOLDER_SIZES))
+def _union(term: str, count: int) -> TextClause:
+    """``count`` copies of ``term`` (one ``LIMIT`` each) joined by ``UNION ALL``, made once
+    per term and size.
 
-
-@lru_cache(maxsize=len(HOLDER_SIZES))
-def _holders_sql(count: int) -> TextClause:
-    """One ``LIMIT`` per key, the keys joined by ``UNION ALL`` (made once per size).
-
-    Each term is a search of the selectors' primary key that stops after
-    ``:most`` rows, so a key held by a million entities costs ``:most`` index
+    Each term is an index search that stops after ``:most`` rows, so a key held by
+    a million entities (or an entity with a million edges) costs ``:most`` index
     steps. (``ROW_NUMBER() OVER (PARTITION BY value)`` would read every holder:
     three times slower than not capping at all on SQLite, measured.)
     """
-    return text(" UNION ALL ".join(_HOLDER_TERM.format(i=i) for i in range(count)))
+    return text(" UNION ALL ".join(term.format(i=i) for i in range(count)))
 
 
-def _padded(chunk: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``chunk`` and as many keys no selector has as make it one of :data:`HOLDER_SIZES`."""
+def _padded(chunk: list[tuple[str, ...]], filler: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """``chunk`` and as many ``filler`` items as make it one of :data:`HOLDER_SIZES`."""
     size = next(size for size in HOLDER_SIZES if size >= len(chunk))
-    return chunk + [_NO_KEY] * (size - len(chunk))
+    return chunk + [filler] * (size - len(chunk))
 
 
-_FROM = _sql(
-    "SELECT id, relation_id, schema, source_id, target_id, case_id FROM edges "
-    "WHERE source_id IN :ids",
-    "ids",
-)
-_TO = _sql(
-    "SELECT id, relation_id, schema, source_id, target_id, case_id FROM edges "
-    "WHERE target_id IN :ids",
-    "ids",
-)
+def _capped_rows(
+    session: Session,
+    term: str,
+    items: Collection[tuple[str, ...]],
+    filler: tuple[str, ...],
+    params: dict[str, Any],
+) -> list[Any]:
+    """The rows of ``term`` for every item (sorted), :data:`HOLDER_CHUNK` items a statement;
+    an item's values bind to ``:a{i}``, ``:b{i}``; ``params`` (``most`` at least) to all."""
+    ordered = sorted(set(items))
+    out: list[Any] = []
+    for start in range(0, len(ordered), HOLDER_CHUNK):
+        chunk = _padded(ordered[start : start + HOLDER_CHUNK], filler)
+        bound = dict(params)
+        for i, values in enumerate(chunk):
+            bound.update({f"{name}{i}": value for name, value in zip("ab", values, strict=False)})
+        out += rows_of(session, _union(term, len(chunk)), bound)
+    return out
+
+
 _ENTITIES = _sql(
     "SELECT id, schema, caption, case_id, tlp, fictional FROM entities WHERE id IN :ids", "ids"
 )
@@ -140,47 +186,73 @@ def holders(
     so that a selector held by a million entities costs ``most`` index steps, not a
     million rows; ask for one more than you keep to learn that a key was cut.
     """
-    ordered = sorted(set(keys))
-    out: list[tuple[str, str, str, str | None]] = []
-    for start in range(0, len(ordered), HOLDER_CHUNK):
-        chunk = _padded(ordered[start : start + HOLDER_CHUNK])
-        params: dict[str, Any] = {"most": most}
-        for i, (kind, value) in enumerate(chunk):
-            params[f"k{i}"], params[f"v{i}"] = kind, value
-        statement = _holders_sql(len(chunk))
-        out += [(r[0], r[1], r[2], r[3]) for r in rows_of(session, statement, params)]
-    return out
+    rows = _capped_rows(session, _HOLDER_TERM, keys, _NO_KEY, {"most": most})
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
-_VISIBLE_HOLDERS = _sql(
+def other_case_holders(
+    session: Session, keys: Collection[tuple[str, str]], most: int, case_id: str
+) -> list[tuple[str, str, str, str]]:
+    """(kind, value, entity id, case id) of the entities of cases other than ``case_id``
+    holding one of ``keys``: at most ``most`` per key, the first by case then entity id,
+    capped in the SQL like :func:`holders` (for cross-case links)."""
+    params = {"most": most, "case": case_id}
+    return [(r[0], r[1], r[2], r[3])
+            for r in _capped_rows(session, _OTHER_CASE_TERM, keys, _NO_KEY, params)]  # fmt: skip
+
+
+_NULL_CASE_HOLDERS = text(
     "SELECT kind, value, entity_id, case_id FROM selectors WHERE kind = :kind AND value = :value "
-    "AND (case_id IS NULL OR case_id IN :cases) ORDER BY entity_id LIMIT :most",
-    "cases",
+    "AND case_id IS NULL ORDER BY entity_id LIMIT :most"
 )
 
 
 def visible_holders(
     session: Session, keys: Collection[tuple[str, str]], most: int, cases: Collection[str]
 ) -> list[tuple[str, str, str, str | None]]:
-    """:func:`holders` of ``keys`` outside any case or in ``cases`` only, one statement
-    per key (for the few name keys of a start: what is hidden is not even counted)."""
-    if not cases:
-        cases = [""]  # no case at all: only entities outside any case (``IN ()`` is invalid)
+    """:func:`holders` of ``keys`` outside any case or in ``cases`` only (for the few name
+    keys of a start: what is hidden is not even counted), at most ``most`` per key, the
+    first by entity id.
+
+    One index search per key and case (``ix_selectors_key_case``), each stopping
+    after ``most`` rows: the work is bounded by the visible cases, never by how
+    many hidden entities hold the key (filtering the key's holders by case read
+    every hidden one before the first visible).
+    """
     out: list[tuple[str, str, str, str | None]] = []
     for kind, value in sorted(set(keys)):
-        params = {"kind": kind, "value": value, "most": most, "cases": sorted(cases)}
-        out += [(r[0], r[1], r[2], r[3]) for r in rows_of(session, _VISIBLE_HOLDERS, params)]
+        params: dict[str, Any] = {"kind": kind, "value": value, "most": most}
+        rows = rows_of(session, _NULL_CASE_HOLDERS, params)
+        rows += _capped_rows(session, _CASE_HOLDER_TERM, [(c,) for c in cases], _NO_ID, params)
+        rows.sort(key=lambda r: r[2])
+        out += [(r[0], r[1], r[2], r[3]) for r in rows[:most]]
     return out
 
 
-def edges_touching(session: Session, entity_ids: Collection[str]) -> list[EdgeRow]:
-    """Every edge with ``entity_ids`` at either end, each once, by id."""
+def edges_touching(
+    session: Session, entity_ids: Collection[str], most: int
+) -> tuple[list[EdgeRow], set[str]]:
+    """The edges with ``entity_ids`` at either end, each once, by id; and the entities with
+    more than ``most`` edges from them or to them, whose first ``most`` each way (by the
+    other end, in index order) are the only ones read.
+
+    The cap is in the SQL (a ``LIMIT`` per entity and direction, a search of
+    ``ix_edges_source_cover`` or ``ix_edges_target_cover`` that stops there), so
+    that a hub with a million edges costs ``most`` index steps, not a million rows.
+    """
     found: dict[int, EdgeRow] = {}
-    for chunk in _chunks(entity_ids):
-        for statement in (_FROM, _TO):
-            for r in rows_of(session, statement, {"ids": chunk}):
+    cut: set[str] = set()
+    ids = [(entity_id,) for entity_id in entity_ids]
+    for term, end in ((_FROM_TERM, 3), (_TO_TERM, 4)):
+        kept: dict[str, int] = {}
+        # the rows come term by term, each in its index order: the one past ``most`` is last
+        for r in _capped_rows(session, term, ids, _NO_ID, {"most": most + 1}):
+            count = kept[r[end]] = kept.get(r[end], 0) + 1
+            if count > most:
+                cut.add(r[end])
+            else:
                 found[r[0]] = EdgeRow(r[0], r[1], r[2], r[3], r[4], r[5])
-    return [found[key] for key in sorted(found)]
+    return [found[key] for key in sorted(found)], cut
 
 
 def entity_rows(session: Session, entity_ids: Collection[str]) -> dict[str, EntityRow]:

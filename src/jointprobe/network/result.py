@@ -76,6 +76,17 @@ class CappedSelector:
 
 
 @dataclass(frozen=True, slots=True)
+class CappedEntity:
+    """An entity (always one the user may see: the walk goes on from those only) with more
+    relations one way than one hop follows (``network.expand.MAX_EDGES``): a bank, a
+    courier hub, a marketplace. ``note`` says which were followed."""
+
+    entity_id: str
+    hop: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class StopPoint:
     """Where the expansion stopped before its hops were done, and why."""
 
@@ -95,6 +106,7 @@ class Expansion:
     edges: list[NetworkEdge] = field(default_factory=list)
     stopped: StopPoint | None = None
     capped: list[CappedSelector] = field(default_factory=list)
+    capped_entities: list[CappedEntity] = field(default_factory=list)
 
     def graph(self) -> tuple[list[str], list[tuple[str, str]]]:
         """The visible part as bare ids and (source id, target id) pairs, for graph algorithms."""

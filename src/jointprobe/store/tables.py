@@ -135,11 +135,15 @@ class Selector(Base):
     The primary key is the lookup: (kind, value, entity_id). On SQLite the
     table is stored in that order (``WITHOUT ROWID``), so a lookup reads the
     table itself and a write updates one B-tree besides the entity index
-    (migration 0005).
+    (migration 0005). ``ix_selectors_key_case`` (migration 0016) finds the holders
+    of a key in one case, in entity order, without reading those of other cases.
     """
 
     __tablename__ = "selectors"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        Index("ix_selectors_key_case", "kind", "value", "case_id", "entity_id"),
+        {"sqlite_with_rowid": False},
+    )
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(500), primary_key=True)
     entity_id: Mapped[str] = mapped_column(

@@ -59,6 +59,12 @@ class CappedOut(_Out):
     note: str
 
 
+class CappedEntityOut(_Out):
+    entity_id: str
+    hop: int
+    note: str
+
+
 class ExpansionOut(_Out):
     start: str
     kind: str
@@ -69,6 +75,7 @@ class ExpansionOut(_Out):
     edges: list[EdgeOut]
     stopped: StopOut | None
     capped: list[CappedOut]
+    capped_entities: list[CappedEntityOut]
 
 
 class LinkOut(_Out):
@@ -81,6 +88,9 @@ class LinkOut(_Out):
     other_title: str | None
     other_entity_ids: list[str]
     more: bool = Field(description="A side holds more entities than are listed")
+    common: bool = Field(
+        description="The selector is held by too many entities to list every case holding it"
+    )
 
 
 @router.get("/expand", response_model=ExpansionOut, responses=answers(404))
@@ -99,7 +109,8 @@ def network_expand(
     Give ``q`` or ``entity``. Entities of a case the user may not see are one
     placeholder per case ("known elsewhere — ask the case owner"), never
     followed. ``stopped`` says where the size limit cut the walk; ``capped`` lists the
-    selectors held by too many entities to follow (usually noise).
+    selectors held by too many entities to follow (usually noise), ``capped_entities``
+    the entities with too many relations to follow all (hubs).
     """
     result = expand(session, user, q, entity_id=entity, kind=kind, region=region, hops=hops,
                     limit=limit)  # fmt: skip
@@ -141,6 +152,10 @@ def network_expand(
             hop=result.stopped.hop, entity_id=result.stopped.entity_id, reason=result.stopped.reason
         ),  # fmt: skip
         capped=[CappedOut(selector=c.selector, hop=c.hop, note=c.note) for c in result.capped],
+        capped_entities=[
+            CappedEntityOut(entity_id=c.entity_id, hop=c.hop, note=c.note)
+            for c in result.capped_entities
+        ],  # fmt: skip
     )
 
 
