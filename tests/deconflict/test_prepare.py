@@ -38,6 +38,17 @@ def _outbox(node: Any) -> list[str]:
         return list(s.scalars(select(OutboxEntry.kind).order_by(OutboxEntry.seq)))
 
 
+def _pair(tmp_path: Path) -> tuple[Any, Any]:
+    us, cn = two_nodes(tmp_path)
+    case_with_phones(us, "diana", PHONES)
+    case_with_phones(cn, "xingtai", PHONES[:2])
+    return us, cn
+
+
+def _unread(*args: Any) -> Any:
+    raise AssertionError("the request read the selectors (it must only count them)")
+
+
 def _audit(node: Any, sid: str) -> list[tuple[str, str, dict[str, Any]]]:
     with node.session() as s:
         rows = s.scalars(
@@ -49,16 +60,11 @@ def _audit(node: Any, sid: str) -> list[tuple[str, str, dict[str, Any]]]:
 def test_the_start_counts_and_answers_and_the_worker_reads_orders_and_offers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    us, cn = two_nodes(tmp_path)
-    case_with_phones(us, "diana", PHONES)
-    case_with_phones(cn, "xingtai", PHONES[:2])
-
-    def unread(*args: Any) -> Any:
-        raise AssertionError("the start read the selectors")
+    us, cn = _pair(tmp_path)
 
     with monkeypatch.context() as patch:  # the request counts them, never reads them
-        patch.setattr(worker, "case_selectors", unread)
-        patch.setattr(service, "case_selectors", unread)
+        patch.setattr(worker, "case_selectors", _unread)
+        patch.setattr(service, "case_selectors", _unread)
         sid = _start(us)
     [row] = sessions(us)
     assert (row.state, row.work, row.own_size, row.scalar) == ("preparing", "prepare", 3, None)
@@ -138,7 +144,7 @@ def test_a_storage_failure_in_preparation_is_reported_not_lost(
     def broken(*args: Any) -> None:
         raise StorageError("database error: disk I/O error")
 
-    monkeypatch.setattr(worker, "offer_prepared", broken)
+    monkeypatch.setattr(worker, "send_prepared", broken)
     assert run_pending(us) == 1  # counted as run: no spin on the failed session
     [row] = sessions(us)
     assert (row.state, row.work, row.code) == ("closed", None, "deconflict.step_failed")
@@ -158,3 +164,44 @@ def test_a_decline_while_preparing_drops_the_work_and_tells_no_one(tmp_path: Pat
     [row] = sessions(us)
     assert (row.state, row.code) == ("closed", "deconflict.declined")
     assert _outbox(us) == []
+
+
+def test_a_join_counts_and_answers_and_the_worker_sends_the_accept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    us, cn = _pair(tmp_path)
+    sid = _start(us)
+    carrier = Carrier()
+    run_pending(us)
+    carrier.carry(us, cn)  # the offer and x
+
+    with monkeypatch.context() as patch, cn.write_session() as s:
+        patch.setattr(service, "case_selectors", _unread)
+        deconflict.join(s, user(cn), node_keys(cn), cn.settings, sid, case_id="xingtai")
+    [row] = sessions(cn)
+    assert (row.state, row.work, row.own_size, row.scalar) == ("joining", "prepare", 2, None)
+    assert _outbox(cn) == []  # the accept waits for the set
+
+    run_pending(cn)
+    assert _outbox(cn) == ["psi-accept", "psi-points", "psi-points"]  # accept, y, z
+    carrier.settle(us, cn)
+    assert [(r.state, r.count) for r in sessions(us) + sessions(cn)] == [("counted", 2)] * 2
+
+
+def test_a_join_whose_set_grew_past_the_cap_closes_and_tells_the_peer(tmp_path: Path) -> None:
+    us, cn = two_nodes(tmp_path, deconflict_max_elements=3)
+    case_with_phones(us, "diana", PHONES)
+    case_with_phones(cn, "xingtai", PHONES)
+    sid = _start(us)
+    carrier = Carrier()
+    carrier.settle(us, cn)
+    with cn.write_session() as s:
+        deconflict.join(s, user(cn), node_keys(cn), cn.settings, sid, case_id="xingtai")
+        actor = s.scalars(select(User).where(User.username == "analyst")).one()
+        add_entity(s, actor, {"id": "xingtai-late", "schema": "Person",
+                              "properties": {"name": ["Late"], "phone": ["+86 311 5555 0199"]}},
+                   case_id="xingtai", fictional=True)  # fmt: skip
+    carrier.settle(us, cn)
+    [theirs], [ours] = sessions(cn), sessions(us)
+    assert (theirs.state, theirs.code) == ("closed", "deconflict.cap_exceeded")
+    assert (ours.state, ours.code) == ("closed", "peer:deconflict.cap_exceeded")

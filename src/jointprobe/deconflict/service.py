@@ -1,8 +1,8 @@
 """What users do with deconfliction; the CLI, the API and the page all call these.
 
 ``start`` (a member of the case: checked, counted and answered at once; the
-worker reads, orders and blinds the set, :func:`.steps.offer_prepared`),
-``join`` (a member of the case the responder compares), ``consent`` and
+worker reads, orders and blinds the set, :func:`.steps.send_prepared`),
+``join`` (a member of the case the responder compares; the same way), ``consent`` and
 ``decline`` (the case owner), ``view`` and ``list_sessions`` (need-to-know),
 ``expire_stalled`` (sessions past their deadline are closed and the peer told).
 """
@@ -24,7 +24,7 @@ from jointprobe.deconflict.caps import require_session_quota, require_set_size
 from jointprobe.deconflict.errors import NothingToCompare, SessionState, Stalled
 from jointprobe.deconflict.groups import merge_small_groups
 from jointprobe.deconflict.rounds import ACTIVE, FINAL, close, send
-from jointprobe.deconflict.steps import prepare_own, reveal_if_agreed
+from jointprobe.deconflict.steps import reveal_if_agreed
 from jointprobe.deconflict.store import drop_arrays
 from jointprobe.deconflict.tables import DeconflictSession
 from jointprobe.deconflict.visibility import can_see, holders, require_owner, visible_session
@@ -115,7 +115,7 @@ def start(
     Everything a user can be refused for is checked here, the selectors counted
     by the database (not read); the session is answered ``preparing`` and the
     worker reads, orders and stores the set, then sends the offer and blinds x
-    (``prepare``, :func:`.steps.offer_prepared`).
+    (``prepare``, :func:`.steps.send_prepared`).
     """
     now = now or utcnow()
     case = visible_case(session, actor, case_id)
@@ -154,17 +154,22 @@ def join(
     case_id: str,
     by_kind: bool = False,
 ) -> DeconflictSession:
-    """Answer an invitation with the selectors of one of our cases."""
+    """Answer an invitation with the selectors of one of our cases.
+
+    Checked and counted like :func:`start`; the session is ``joining`` at once and
+    the worker reads and orders the set, sends the accept and blinds y
+    (``prepare``, :func:`.steps.send_prepared`).
+    """
     row = visible_session(session, actor, sid)
     if row.role != "responder" or row.state != "invited":
         raise SessionState(f"session {sid} is {row.state}; only an invitation can be joined")
     case = visible_case(session, actor, case_id)
     if by_kind:
         require_owner(session, actor, case.id)
-    selectors = case_selectors(session, case.id, row.kinds)
-    if not selectors:
+    size = count_case_selectors(session, case.id, row.kinds)
+    if not size:
         raise NothingToCompare(f"case {case.id} has no selectors of kinds {', '.join(row.kinds)}")
-    require_set_size(settings, len(selectors), whose="our")
+    require_set_size(settings, size, whose="our")
     peer_allows = any(kind != "*" for kind, _ in row.peer_groups)
     row.case_id, row.by_kind = case.id, by_kind
     row.by_kind_agreed = by_kind and peer_allows
@@ -172,13 +177,8 @@ def join(
     record(session, actor.username, "join", "deconfliction", row.id,
            {"peer": row.peer_id, "case": case.id, "groups_merged": merged})  # fmt: skip
     drop_arrays(session, row, keep=("x",))
-    prepare_own(session, row, selectors, by_kind=row.by_kind_agreed)
-    row.state = "joining"
-    owe(session, row, "y")  # the worker blinds y now, and z once x is here
-    send(session, keys, row, "accept", {
-        "case_ref": row.case_id, "by_kind": row.by_kind_agreed, "size": row.own_size,
-        "groups": [{"kind": k, "size": s} for k, s in row.own_groups],
-    })  # fmt: skip
+    row.state, row.own_size = "joining", size
+    owe(session, row, "prepare")  # then y at once, and z once x is here
     return row
 
 

@@ -89,27 +89,35 @@ def keep_own(
     put_selectors(session, row.id, ordered)
 
 
-def offer_prepared(
+def send_prepared(
     session: Session,
     keys: NodeKeys,
     row: DeconflictSession,
     ordered: list[tuple[str, str]],
     groups: Groups,
     scalar: bytes,
-) -> None:
-    """The initiator's set is read and ordered (the worker's ``prepare``): keep it, send
-    the offer, owe x (which the worker blinds next)."""
+) -> str:
+    """Our set is read and ordered (the worker's ``prepare``): keep it, send the offer
+    (initiator, now ``offered``) or the accept (responder), and owe the blinding
+    step that follows, which is returned (``x`` or ``y``; z follows y once x is here)."""
     keep_own(session, row, ordered, groups, scalar)
-    row.state, row.updated_at = "offered", utcnow()
-    owe(session, row, "x")
-    send(session, keys, row, "offer", {
-        "suite": SUITE, "case_ref": row.case_id, "kinds": list(row.kinds),
-        "by_kind": row.by_kind, "size": row.own_size,
-        "groups": [{"kind": k, "size": s} for k, s in row.own_groups],
-        "expires": format_time(row.expires_at),
-    })  # fmt: skip
-    record(session, ACTOR, "offer", "deconfliction", row.id,
-           {"peer": row.peer_id, "case": row.case_id, "own_size": row.own_size})  # fmt: skip
+    row.updated_at = utcnow()
+    groups_out = [{"kind": k, "size": s} for k, s in row.own_groups]
+    if row.role == "initiator":
+        row.state = "offered"
+        send(session, keys, row, "offer", {
+            "suite": SUITE, "case_ref": row.case_id, "kinds": list(row.kinds),
+            "by_kind": row.by_kind, "size": row.own_size, "groups": groups_out,
+            "expires": format_time(row.expires_at),
+        })  # fmt: skip
+        record(session, ACTOR, "offer", "deconfliction", row.id,
+               {"peer": row.peer_id, "case": row.case_id, "own_size": row.own_size})  # fmt: skip
+        owe(session, row, "x")
+        return "x"
+    send(session, keys, row, "accept", {"case_ref": row.case_id, "by_kind": row.by_kind_agreed,
+                                        "size": row.own_size, "groups": groups_out})  # fmt: skip
+    owe(session, row, "y")
+    return "y"
 
 
 def finish_x(session: Session, keys: NodeKeys, row: DeconflictSession, x: bytes) -> None:
@@ -224,9 +232,9 @@ __all__ = [
     "groups_of",
     "keep_own",
     "next_for_initiator",
-    "offer_prepared",
     "peer_groups",
     "prepare_own",
     "reveal_if_agreed",
+    "send_prepared",
     "single",
 ]

@@ -1,9 +1,9 @@
 """The deconfliction worker: each session's curve arithmetic, outside write transactions.
 
 A session's ``work`` column names the step it owes (docs/protocol.md §11.2):
-``prepare`` (the initiator reads its case's selectors, orders and keeps them,
-sends the offer, then blinds them at once as ``x``), ``x`` (the initiator
-blinds its set), ``y`` (the responder blinds its set, as
+``prepare`` (a side reads its case's selectors, orders and keeps them, sends
+the offer or the accept, then blinds them at once as ``x`` or ``y``), ``x``
+(the initiator blinds its set), ``y`` (the responder blinds its set, as
 soon as a user joined), ``z`` (the responder reblinds all of x), ``ya`` (the
 initiator reblinds all of y, while the responder computes z) or ``count``
 (the initiator compares y·a with z). :func:`run_step` reads the step's
@@ -52,8 +52,8 @@ from jointprobe.deconflict.steps import (
     finish_y,
     finish_ya,
     finish_z,
-    offer_prepared,
     peer_groups,
+    send_prepared,
 )
 from jointprobe.deconflict.store import get_array, get_selectors
 from jointprobe.deconflict.tables import DeconflictSession
@@ -178,11 +178,13 @@ def _run_step(node: Node, sid: str) -> int:
 
 
 def _prepare(node: Node, sid: str, inputs: _Inputs) -> _Inputs | None:
-    """The initiator's set, read by :func:`_inputs`: order it and draw the scalar with no
-    lock held, then keep both and send the offer; the inputs of x follow, in memory.
+    """Our set, read by :func:`_inputs`: order it and draw the scalar with no lock held,
+    then keep both and send the offer (initiator) or the accept (responder); the
+    inputs of x or y follow, in memory.
 
-    A case emptied, or grown past the cap, since the start closes the session with
-    that refusal's code; the peer, which has not heard of the session yet, is not told.
+    A case emptied, or grown past the cap, since the start or join closes the
+    session with that refusal's code (the peer is told unless the session was
+    still ``preparing``: then it has not heard of it).
     """
     assert inputs.selectors is not None
     refusal: JointprobeError | None = None
@@ -201,8 +203,8 @@ def _prepare(node: Node, sid: str, inputs: _Inputs) -> _Inputs | None:
         if refusal is not None:
             close(session, node_keys(node), row, refusal.code, refusal.message, actor=ACTOR)
             return None
-        offer_prepared(session, node_keys(node), row, ordered, groups, scalar)
-    return _Inputs("x", scalar, [], selectors=ordered)
+        work = send_prepared(session, node_keys(node), row, ordered, groups, scalar)
+    return _Inputs(work, scalar, [], selectors=ordered)
 
 
 def _inputs(session: Session, sid: str) -> _Inputs | None:
@@ -212,7 +214,8 @@ def _inputs(session: Session, sid: str) -> _Inputs | None:
     if row.work == "prepare":
         assert row.case_id is not None
         selectors = case_selectors(session, row.case_id, row.kinds)
-        return _Inputs("prepare", b"", [], selectors=selectors, by_kind=row.by_kind)
+        by_kind = row.by_kind if row.role == "initiator" else row.by_kind_agreed
+        return _Inputs("prepare", b"", [], selectors=selectors, by_kind=by_kind)
     if row.scalar is None and row.work != "count":
         return None
     found = _Inputs(row.work, row.scalar or b"", peer_groups(row))
