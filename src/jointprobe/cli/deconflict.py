@@ -61,7 +61,10 @@ def start(
     row = _run(ctx, username, "offering the case's selectors…", lambda s, u, k, n: (
         deconflict.start(s, u, k, n.settings, peer=peer, case_id=case_id, kinds=chosen,
                          by_kind=by_kind)))  # fmt: skip
-    console.print(f"[green]offered[/] session {row.id}: {row.own_size} selectors to {peer}")
+    console.print(
+        f"[green]{row.state}[/] session {row.id}: {row.own_size} selectors for {peer} "
+        "(the serving node's worker reads, orders and offers them)"
+    )
 
 
 @app.command("join")

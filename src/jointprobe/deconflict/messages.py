@@ -160,6 +160,8 @@ def _on_accept(
     assert isinstance(body, DeconflictAcceptBody)
     if row.role != "initiator":
         raise ProtocolViolation("only the session's responder accepts it")
+    if row.state != "offered":
+        raise ProtocolViolation("the session was not offered yet")
     if row.peer_size:
         raise ReplayedRound("the session was already accepted")
     try:

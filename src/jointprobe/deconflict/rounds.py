@@ -22,6 +22,8 @@ from jointprobe.timeutil import utcnow
 log = logging.getLogger(__name__)
 #: states after which nothing more happens in a session
 FINAL = ("revealed", "closed")
+#: states in which a session may owe a step or time out
+ACTIVE = ("preparing", "offered", "invited", "joining", "joined")
 
 
 def send(
@@ -63,14 +65,15 @@ def close(
     now: datetime | None = None,
 ) -> None:
     """End a session: nothing further is revealed, its points and scalar are dropped;
-    the peer is told when ``tell`` and it can still be messaged (never raises for that)."""
+    the peer is told when ``tell`` and it can still be messaged (never raises for that),
+    and never about a session still ``preparing``: nothing of it was sent yet."""
     if row.state in FINAL:
         return
     previous = row.state
     row.state, row.code, row.reason, row.work = "closed", code, reason[:2000], None
     row.updated_at = now or utcnow()
     drop_arrays(session, row)
-    told = tell and _tell(session, keys, row, code, reason)
+    told = tell and previous != "preparing" and _tell(session, keys, row, code, reason)
     record(session, actor, "close", "deconfliction", row.id,
            {"peer": row.peer_id, "code": code, "was": previous, "own_size": row.own_size,
             "peer_size": row.peer_size, "told_peer": told})  # fmt: skip
@@ -93,4 +96,4 @@ def _tell(session: Session, keys: NodeKeys, row: DeconflictSession, code: str, r
     return True
 
 
-__all__ = ["FINAL", "close", "send", "send_points"]
+__all__ = ["ACTIVE", "FINAL", "close", "send", "send_points"]

@@ -1,9 +1,10 @@
 """What users do with deconfliction; the CLI, the API and the page all call these.
 
-``start`` (a member of the case), ``join`` (a member of the case the
-responder compares), ``consent`` and ``decline`` (the case owner), ``view`` and
-``list_sessions`` (need-to-know), ``expire_stalled`` (sessions past their
-deadline are closed and the peer told).
+``start`` (a member of the case: checked, counted and answered at once; the
+worker reads, orders and blinds the set, :func:`.steps.send_prepared`),
+``join`` (a member of the case the responder compares; the same way), ``consent`` and
+``decline`` (the case owner), ``view`` and ``list_sessions`` (need-to-know),
+``expire_stalled`` (sessions past their deadline are closed and the peer told).
 """
 
 from __future__ import annotations
@@ -13,18 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from jointprobe.audit import record
 from jointprobe.cases import visible_case
 from jointprobe.config import Settings
 from jointprobe.deconflict.caps import require_session_quota, require_set_size
-from jointprobe.deconflict.crypto import SUITE
 from jointprobe.deconflict.errors import NothingToCompare, SessionState, Stalled
 from jointprobe.deconflict.groups import merge_small_groups
-from jointprobe.deconflict.rounds import FINAL, close, send
-from jointprobe.deconflict.steps import prepare_own, reveal_if_agreed
+from jointprobe.deconflict.rounds import ACTIVE, FINAL, close, send
+from jointprobe.deconflict.steps import reveal_if_agreed
 from jointprobe.deconflict.store import drop_arrays
 from jointprobe.deconflict.tables import DeconflictSession
 from jointprobe.deconflict.visibility import can_see, holders, require_owner, visible_session
@@ -71,14 +71,24 @@ class SessionView:
         return data
 
 
-def case_selectors(session: Session, case_id: str, kinds: Sequence[str]) -> list[tuple[str, str]]:
-    """The case's normalised selectors of ``kinds``, each once."""
-    rows = session.execute(
+def _case_selectors_query(case_id: str, kinds: Sequence[str]) -> Select[str, str]:
+    return (
         select(Selector.kind, Selector.value)
         .where(Selector.case_id == case_id, Selector.kind.in_(list(kinds)))
         .distinct()
     )
-    return sorted((kind, value) for kind, value in rows)
+
+
+def case_selectors(session: Session, case_id: str, kinds: Sequence[str]) -> list[tuple[str, str]]:
+    """The case's normalised selectors of ``kinds``, each once (in no particular order:
+    :func:`.crypto.order_selectors` shuffles them)."""
+    return [(kind, value) for kind, value in session.execute(_case_selectors_query(case_id, kinds))]
+
+
+def count_case_selectors(session: Session, case_id: str, kinds: Sequence[str]) -> int:
+    """How many selectors :func:`case_selectors` would read, counted by the database."""
+    query = select(func.count()).select_from(_case_selectors_query(case_id, kinds).subquery())
+    return int(session.scalar(query) or 0)
 
 
 def _kinds(kinds: Sequence[str] | None) -> list[str]:
@@ -100,35 +110,36 @@ def start(
     by_kind: bool = False,
     now: datetime | None = None,
 ) -> DeconflictSession:
-    """Offer the case's selectors to ``peer`` for a private set intersection."""
+    """Offer the case's selectors to ``peer`` for a private set intersection.
+
+    Everything a user can be refused for is checked here, the selectors counted
+    by the database (not read); the session is answered ``preparing`` and the
+    worker reads, orders and stores the set, then sends the offer and blinds x
+    (``prepare``, :func:`.steps.send_prepared`).
+    """
     now = now or utcnow()
     case = visible_case(session, actor, case_id)
     get_peer(session, peer)
     if by_kind:
         require_owner(session, actor, case.id)  # disclosing counts per kind is the owner's call
     chosen = _kinds(kinds)
-    selectors = case_selectors(session, case.id, chosen)
-    if not selectors:
+    size = count_case_selectors(session, case.id, chosen)
+    if not size:
         raise NothingToCompare(f"case {case.id} has no selectors of kinds {', '.join(chosen)}")
-    require_set_size(settings, len(selectors), whose="our")
+    require_set_size(settings, size, whose="our")
     require_session_quota(session, settings, peer, now)
     deadline = now + timedelta(seconds=settings.deconflict_timeout_seconds)
     row = DeconflictSession(
         id=new_id(), peer_id=peer, role="initiator", case_id=case.id, kinds=chosen,
-        by_kind=by_kind, by_kind_agreed=False, state="offered", peer_size=0, peer_groups=[],
-        created_by=actor.username, created_at=now, updated_at=now, expires_at=deadline,
+        by_kind=by_kind, by_kind_agreed=False, state="preparing", own_size=size, peer_size=0,
+        peer_groups=[], created_by=actor.username, created_at=now, updated_at=now,
+        expires_at=deadline,
     )  # fmt: skip
     session.add(row)
+    owe(session, row, "prepare")  # the worker reads and orders the set, then offers it
     session.flush()
-    prepare_own(session, row, selectors, by_kind=by_kind)
-    owe(session, row, "x")  # the worker blinds the set and sends x; the offer goes now
-    send(session, keys, row, "offer", {
-        "suite": SUITE, "case_ref": case.id, "kinds": chosen, "by_kind": by_kind,
-        "size": row.own_size, "groups": [{"kind": k, "size": s} for k, s in row.own_groups],
-        "expires": format_time(deadline),
-    })  # fmt: skip
     record(session, actor.username, "start", "deconfliction", row.id,
-           {"peer": peer, "case": case.id, "own_size": row.own_size, "kinds": chosen,
+           {"peer": peer, "case": case.id, "own_size": size, "kinds": chosen,
             "by_kind": by_kind})  # fmt: skip
     return row
 
@@ -143,17 +154,22 @@ def join(
     case_id: str,
     by_kind: bool = False,
 ) -> DeconflictSession:
-    """Answer an invitation with the selectors of one of our cases."""
+    """Answer an invitation with the selectors of one of our cases.
+
+    Checked and counted like :func:`start`; the session is ``joining`` at once and
+    the worker reads and orders the set, sends the accept and blinds y
+    (``prepare``, :func:`.steps.send_prepared`).
+    """
     row = visible_session(session, actor, sid)
     if row.role != "responder" or row.state != "invited":
         raise SessionState(f"session {sid} is {row.state}; only an invitation can be joined")
     case = visible_case(session, actor, case_id)
     if by_kind:
         require_owner(session, actor, case.id)
-    selectors = case_selectors(session, case.id, row.kinds)
-    if not selectors:
+    size = count_case_selectors(session, case.id, row.kinds)
+    if not size:
         raise NothingToCompare(f"case {case.id} has no selectors of kinds {', '.join(row.kinds)}")
-    require_set_size(settings, len(selectors), whose="our")
+    require_set_size(settings, size, whose="our")
     peer_allows = any(kind != "*" for kind, _ in row.peer_groups)
     row.case_id, row.by_kind = case.id, by_kind
     row.by_kind_agreed = by_kind and peer_allows
@@ -161,13 +177,8 @@ def join(
     record(session, actor.username, "join", "deconfliction", row.id,
            {"peer": row.peer_id, "case": case.id, "groups_merged": merged})  # fmt: skip
     drop_arrays(session, row, keep=("x",))
-    prepare_own(session, row, selectors, by_kind=row.by_kind_agreed)
-    row.state = "joining"
-    owe(session, row, "y")  # the worker blinds y now, and z once x is here
-    send(session, keys, row, "accept", {
-        "case_ref": row.case_id, "by_kind": row.by_kind_agreed, "size": row.own_size,
-        "groups": [{"kind": k, "size": s} for k, s in row.own_groups],
-    })  # fmt: skip
+    row.state, row.own_size = "joining", size
+    owe(session, row, "prepare")  # then y at once, and z once x is here
     return row
 
 
@@ -221,7 +232,7 @@ def expire_stalled(
     """
     now = now or utcnow()
     query = select(DeconflictSession).where(
-        DeconflictSession.state.in_(("offered", "invited", "joining", "joined")),
+        DeconflictSession.state.in_(ACTIVE),
         DeconflictSession.expires_at < now,
     )
     if peer is not None:
@@ -271,6 +282,7 @@ __all__ = [
     "DEFAULT_KINDS",
     "SessionView",
     "case_selectors",
+    "count_case_selectors",
     "consent",
     "decline",
     "expire_stalled",

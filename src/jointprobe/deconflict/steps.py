@@ -29,7 +29,13 @@ from jointprobe.audit import record
 from jointprobe.config import Settings
 from jointprobe.deconflict import sodium
 from jointprobe.deconflict.caps import ask_flag
-from jointprobe.deconflict.crypto import Groups, counts_by_kind, match_positions, order_selectors
+from jointprobe.deconflict.crypto import (
+    SUITE,
+    Groups,
+    counts_by_kind,
+    match_positions,
+    order_selectors,
+)
 from jointprobe.deconflict.rounds import send, send_points
 from jointprobe.deconflict.store import (
     KEPT_AFTER_COUNT,
@@ -42,6 +48,7 @@ from jointprobe.deconflict.store import (
 from jointprobe.deconflict.tables import DeconflictSession
 from jointprobe.deconflict.wake import owe
 from jointprobe.exchange.keys import NodeKeys
+from jointprobe.exchange.wire import format_time
 from jointprobe.timeutil import utcnow
 
 ACTOR = "deconfliction"
@@ -66,9 +73,51 @@ def prepare_own(
     """Order our selectors secretly, draw the session's fresh scalar, keep both for the
     worker's blinding step (``x`` or ``y``)."""
     ordered, groups = order_selectors(selectors, by_kind=by_kind)
-    row.scalar = sodium.random_scalar()
+    keep_own(session, row, ordered, groups, sodium.random_scalar())
+
+
+def keep_own(
+    session: Session,
+    row: DeconflictSession,
+    ordered: list[tuple[str, str]],
+    groups: Groups,
+    scalar: bytes,
+) -> None:
+    """Keep our selectors in their secret order and the session's scalar."""
+    row.scalar = scalar
     row.own_size, row.own_groups = len(ordered), [list(g) for g in groups]
     put_selectors(session, row.id, ordered)
+
+
+def send_prepared(
+    session: Session,
+    keys: NodeKeys,
+    row: DeconflictSession,
+    ordered: list[tuple[str, str]],
+    groups: Groups,
+    scalar: bytes,
+) -> str:
+    """Our set is read and ordered (the worker's ``prepare``): keep it, send the offer
+    (initiator, now ``offered``) or the accept (responder), and owe the blinding
+    step that follows, which is returned (``x`` or ``y``; z follows y once x is here)."""
+    keep_own(session, row, ordered, groups, scalar)
+    row.updated_at = utcnow()
+    groups_out = [{"kind": k, "size": s} for k, s in row.own_groups]
+    if row.role == "initiator":
+        row.state = "offered"
+        send(session, keys, row, "offer", {
+            "suite": SUITE, "case_ref": row.case_id, "kinds": list(row.kinds),
+            "by_kind": row.by_kind, "size": row.own_size, "groups": groups_out,
+            "expires": format_time(row.expires_at),
+        })  # fmt: skip
+        record(session, ACTOR, "offer", "deconfliction", row.id,
+               {"peer": row.peer_id, "case": row.case_id, "own_size": row.own_size})  # fmt: skip
+        owe(session, row, "x")
+        return "x"
+    send(session, keys, row, "accept", {"case_ref": row.case_id, "by_kind": row.by_kind_agreed,
+                                        "size": row.own_size, "groups": groups_out})  # fmt: skip
+    owe(session, row, "y")
+    return "y"
 
 
 def finish_x(session: Session, keys: NodeKeys, row: DeconflictSession, x: bytes) -> None:
@@ -181,9 +230,11 @@ __all__ = [
     "finish_y",
     "finish_z",
     "groups_of",
+    "keep_own",
     "next_for_initiator",
     "peer_groups",
     "prepare_own",
     "reveal_if_agreed",
+    "send_prepared",
     "single",
 ]

@@ -1,7 +1,9 @@
 """The deconfliction worker: each session's curve arithmetic, outside write transactions.
 
 A session's ``work`` column names the step it owes (docs/protocol.md §11.2):
-``x`` (the initiator blinds its set), ``y`` (the responder blinds its set, as
+``prepare`` (a side reads its case's selectors, orders and keeps them, sends
+the offer or the accept, then blinds them at once as ``x`` or ``y``), ``x``
+(the initiator blinds its set), ``y`` (the responder blinds its set, as
 soon as a user joined), ``z`` (the responder reblinds all of x), ``ya`` (the
 initiator reblinds all of y, while the responder computes z) or ``count``
 (the initiator compares y·a with z). :func:`run_step` reads the step's
@@ -30,23 +32,28 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from jointprobe.deconflict import sodium
+from jointprobe.deconflict.caps import require_set_size
 from jointprobe.deconflict.crypto import (
     blind_points,
     blind_selectors,
     match_positions,
+    order_selectors,
     shuffle_points,
 )
-from jointprobe.deconflict.errors import BadPointError, StepFailed
-from jointprobe.deconflict.rounds import FINAL, close
-from jointprobe.deconflict.service import expire_stalled
+from jointprobe.deconflict.errors import BadPointError, CapExceeded, NothingToCompare, StepFailed
+from jointprobe.deconflict.rounds import ACTIVE, FINAL, close
+from jointprobe.deconflict.service import case_selectors, expire_stalled
 from jointprobe.deconflict.sodium import BadPoint
 from jointprobe.deconflict.steps import (
+    ACTOR,
     finish_count,
     finish_x,
     finish_y,
     finish_ya,
     finish_z,
     peer_groups,
+    send_prepared,
 )
 from jointprobe.deconflict.store import get_array, get_selectors
 from jointprobe.deconflict.tables import DeconflictSession
@@ -57,8 +64,6 @@ from jointprobe.node import Node
 from jointprobe.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-#: sessions in these states may owe a step or time out
-ACTIVE = ("offered", "invited", "joining", "joined")
 
 
 @dataclass
@@ -67,6 +72,7 @@ class _Inputs:
     scalar: bytes
     groups: list[tuple[str, int]]
     selectors: list[tuple[str, str]] | None = None
+    by_kind: bool = False
     points: bytes = b""
     compared: bytes = b""
 
@@ -100,7 +106,8 @@ def run_step(node: Node, sid: str) -> int:
     A step that fails for any reason other than the peer's bad point (the peer was
     revoked or ``psi-*`` dropped from its agreement before the result could be
     queued, a storage error) closes that session with ``deconflict.step_failed``
-    in a transaction of its own: one broken session never stops the others.
+    in a transaction of its own: one broken session never stops the others. The
+    peer is told unless the session was still ``preparing`` (it never heard of it).
     """
     try:
         return _run_step(node, sid)
@@ -117,7 +124,7 @@ def _fail(node: Node, sid: str, message: str) -> int:
             row = session.get(DeconflictSession, sid)
             if row is None or row.state in FINAL:
                 return 1
-            close(session, node_keys(node), row, failed.code, failed.message, actor="deconfliction")
+            close(session, node_keys(node), row, failed.code, failed.message, actor=ACTOR)
     except (JointprobeError, SQLAlchemyError):
         log.exception("deconfliction %s: could not close it after its step failed", sid)
         return 0  # not counted as run: run_pending does not spin on it
@@ -129,6 +136,10 @@ def _run_step(node: Node, sid: str) -> int:
         inputs = _inputs(session, sid)
     if inputs is None:
         return 0
+    if inputs.work == "prepare":
+        inputs = _prepare(node, sid, inputs)
+        if inputs is None:
+            return 1
     error: JointprobeError | None = None
     result: tuple[bytes, ...] = ()
     positions: list[int] = []
@@ -166,10 +177,45 @@ def _run_step(node: Node, sid: str) -> int:
     return 1
 
 
+def _prepare(node: Node, sid: str, inputs: _Inputs) -> _Inputs | None:
+    """Our set, read by :func:`_inputs`: order it and draw the scalar with no lock held,
+    then keep both and send the offer (initiator) or the accept (responder); the
+    inputs of x or y follow, in memory.
+
+    A case emptied, or grown past the cap, since the start or join closes the
+    session with that refusal's code (the peer is told unless the session was
+    still ``preparing``: then it has not heard of it).
+    """
+    assert inputs.selectors is not None
+    refusal: JointprobeError | None = None
+    try:
+        if not inputs.selectors:
+            raise NothingToCompare("the case has no selectors of the chosen kinds any more")
+        require_set_size(node.settings, len(inputs.selectors), whose="our")
+    except (NothingToCompare, CapExceeded) as exc:
+        refusal = exc
+    ordered, groups = order_selectors(inputs.selectors, by_kind=inputs.by_kind)
+    scalar = sodium.random_scalar()
+    with node.write_session() as session:
+        row = session.get(DeconflictSession, sid)
+        if row is None or row.work != "prepare" or row.state in FINAL:
+            return None  # declined or timed out meanwhile
+        if refusal is not None:
+            close(session, node_keys(node), row, refusal.code, refusal.message, actor=ACTOR)
+            return None
+        work = send_prepared(session, node_keys(node), row, ordered, groups, scalar)
+    return _Inputs(work, scalar, [], selectors=ordered)
+
+
 def _inputs(session: Session, sid: str) -> _Inputs | None:
     row = session.get(DeconflictSession, sid)
     if row is None or row.work is None or row.state in FINAL:
         return None
+    if row.work == "prepare":
+        assert row.case_id is not None
+        selectors = case_selectors(session, row.case_id, row.kinds)
+        by_kind = row.by_kind if row.role == "initiator" else row.by_kind_agreed
+        return _Inputs("prepare", b"", [], selectors=selectors, by_kind=by_kind)
     if row.scalar is None and row.work != "count":
         return None
     found = _Inputs(row.work, row.scalar or b"", peer_groups(row))
@@ -238,4 +284,4 @@ def _guarded(job: Callable[[Node], object], node: Node) -> None:
         log.exception("deconfliction worker: %s crashed; retrying", getattr(job, "__name__", job))
 
 
-__all__ = ["ACTIVE", "Worker", "owed", "run_pending", "run_step", "sweep"]
+__all__ = ["Worker", "owed", "run_pending", "run_step", "sweep"]

@@ -26,7 +26,7 @@ from jointprobe.web.api import exchange as exchange_api
 from jointprobe.web.api import node as node_api
 from jointprobe.web.errors import install_error_handlers
 from jointprobe.web.limits import BodyLimitMiddleware
-from jointprobe.web.methods import ApiMethodsMiddleware
+from jointprobe.web.methods import ApiMethodsMiddleware, warm_routes
 from jointprobe.web.observe import RequestObserver, health_router
 from jointprobe.web.pages import build_pages
 from jointprobe.wiring import Wiring, default_wiring
@@ -81,4 +81,5 @@ def create_app(node: Node, *, clock: Clock = utcnow, wiring: Wiring | None = Non
     app.include_router(health_router(metrics, node.settings.metrics_token))
     app.add_middleware(RequestObserver, metrics=metrics)  # outermost: sees every answer
     app.mount("/", build_pages(node, clock))  # web pages: matched after every API route
+    app.router.add_event_handler("startup", lambda: warm_routes(app, API_PREFIX))
     return app
