@@ -203,7 +203,9 @@ def release_expansion(
             by_relation.setdefault(edge.relation_id, []).append(edge)
     for relation_id, its_edges in sorted(by_relation.items()):
         kept = [e for e in its_edges if e.source_id in out.entities and e.target_id in out.entities]
-        if not kept:
+        if relation_id in node_ids:  # an entity with an edge property (a wallet's holder)
+            out.edges += kept if relation_id in out.entities else []
+        elif not kept:
             out.withheld[RELATION_END_WITHHELD] += 1
         elif rule.decide(out, rows[relation_id], markings.get(rows[relation_id].case_id or "")):
             out.edges += kept

@@ -13,7 +13,7 @@ import orjson
 from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from jointprobe.interop.export import ExportFormat, export_case
+from jointprobe.interop.export import Exported, ExportFormat, export_case
 from jointprobe.interop.importing import ImportFormat, check_size, import_document
 from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.deps import NodeDep, UserDep, WriteSessionDep
@@ -41,6 +41,18 @@ class ExportOut(BaseModel):
     lines: list[dict[str, Any]] | None = Field(description="FtM entities (format ftm).")
 
 
+def exported_fields(result: Exported) -> dict[str, Any]:
+    """What every export answer holds: format, counts, and the bundle or the lines."""
+    data, stix = result.data, result.format is ExportFormat.STIX
+    return {
+        "format": result.format.value,
+        "entities": result.entities,
+        "withheld": [WithheldOut(reason=r, count=n) for r, n in sorted(result.withheld.items())],
+        "bundle": orjson.loads(data) if stix else None,
+        "lines": None if stix else [orjson.loads(line) for line in data.splitlines()],
+    }
+
+
 class ImportOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
     case_id: str
@@ -63,16 +75,7 @@ def cases_export(
     result = export_case(
         session, user, node.identity, case_id, ExportFormat(format), recipient=peer
     )
-    data = result.data
-    return ExportOut(
-        case_id=result.case_id,
-        format=format,
-        peer=peer,
-        entities=result.entities,
-        withheld=[WithheldOut(reason=r, count=n) for r, n in sorted(result.withheld.items())],
-        bundle=orjson.loads(data) if format == "stix" else None,
-        lines=[orjson.loads(line) for line in data.splitlines()] if format == "ftm" else None,
-    )
+    return ExportOut(case_id=result.case_id, peer=peer, **exported_fields(result))
 
 
 @router.post(

@@ -1,17 +1,21 @@
-"""Network expansion from a selector, and cross-case link suggestions (``network``)."""
+"""Network expansion from a selector (and its export), and cross-case link suggestions."""
 
 from __future__ import annotations
+
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from jointprobe.interop.export import ExportFormat, export_expansion
 from jointprobe.network.crosscase import DEFAULT_LIMIT as LINKS_LIMIT
 from jointprobe.network.crosscase import MAX_LIMIT as LINKS_MAX
 from jointprobe.network.crosscase import cross_case_links
 from jointprobe.network.expand import DEFAULT_HOPS, DEFAULT_LIMIT, MAX_HOPS, MAX_LIMIT, expand
 from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.api.hits import HitKind
-from jointprobe.web.deps import UserDep, WriteSessionDep
+from jointprobe.web.api.interop import WithheldOut, exported_fields
+from jointprobe.web.deps import NodeDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/network", tags=["network"], responses=SIGNED_IN)
 
@@ -142,6 +146,50 @@ def network_expand(
         ),  # fmt: skip
         capped=[CappedOut(selector=c.selector, hop=c.hop, note=c.note) for c in result.capped],
     )
+
+
+class ExpansionExportOut(_Out):
+    """The export of an expansion: the STIX bundle or the FtM lines, what was withheld, why."""
+
+    start: str
+    kind: str
+    hops: int
+    stopped: bool = Field(description="The size limit cut the expansion short.")
+    format: Literal["stix", "ftm"]
+    peer: str | None = Field(description="The peer it is for; null: public (TLP:CLEAR only).")
+    entities: int = Field(description="Entities represented in the export.")
+    withheld: list[WithheldOut]
+    bundle: dict[str, Any] | None = Field(description="The STIX 2.1 bundle (format stix).")
+    lines: list[dict[str, Any]] | None = Field(description="FtM entities (format ftm).")
+
+
+@router.get("/expand/export", response_model=ExpansionExportOut, responses=answers(404, 409))
+def network_expand_export(
+    session: WriteSessionDep,
+    user: UserDep,
+    node: NodeDep,
+    q: str | None = Query(None, min_length=1, max_length=500, description="Start selector or name"),
+    entity: str | None = Query(None, min_length=1, max_length=128, description="Start entity id"),
+    kind: HitKind | None = Query(None, description="Selector kind of q; guessed when absent"),
+    region: str | None = Query(None, max_length=8, description="Default phone region"),
+    hops: int = Query(DEFAULT_HOPS, ge=0, le=MAX_HOPS),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nodes and placeholders"),
+    format: Literal["stix", "ftm"] = Query("stix"),  # noqa: A002 - the API's word
+    peer: str | None = Query(None, max_length=64, description="Peer it is for; absent: public"),
+) -> ExpansionExportOut:
+    """The expansion ``/network/expand`` answers, exported as a case is (``/cases/{id}/export``).
+
+    The entities reached and the relations between them, each under its own
+    case's marking, as far as the release rule allows for ``peer`` (public:
+    TLP:CLEAR only; TLP:RED never). Placeholders (cases you may not see) are
+    never exported, nor counted.
+    """
+    result = export_expansion(session, user, node.identity, ExportFormat(format), q,
+                              entity_id=entity, kind=kind, region=region, hops=hops, limit=limit,
+                              recipient=peer)  # fmt: skip
+    return ExpansionExportOut(start=result.start, kind=result.kind, hops=result.hops,
+                              stopped=result.stopped, peer=peer,
+                              **exported_fields(result))  # fmt: skip
 
 
 @router.get("/cases/{case_id}/links", response_model=list[LinkOut], responses=answers(404))
