@@ -28,17 +28,22 @@ class WithheldOut(BaseModel):
     count: int
 
 
-class ExportOut(BaseModel):
-    """An export: the STIX bundle or the FtM lines, and what was withheld and why."""
+class ExportedOut(BaseModel):
+    """What every export answers: the STIX bundle or the FtM lines, what was withheld, why."""
 
     model_config = ConfigDict(extra="forbid")
-    case_id: str
     format: Literal["stix", "ftm"]
     peer: str | None = Field(description="The peer it is for; null: public (TLP:CLEAR only).")
     entities: int = Field(description="Entities represented in the export.")
     withheld: list[WithheldOut]
     bundle: dict[str, Any] | None = Field(description="The STIX 2.1 bundle (format stix).")
     lines: list[dict[str, Any]] | None = Field(description="FtM entities (format ftm).")
+
+
+class ExportOut(ExportedOut):
+    """A case's export."""
+
+    case_id: str
 
 
 def exported_fields(result: Exported) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from jointprobe.interop.export import ExportFormat, export_expansion
@@ -14,7 +15,7 @@ from jointprobe.network.crosscase import cross_case_links
 from jointprobe.network.expand import DEFAULT_HOPS, DEFAULT_LIMIT, MAX_HOPS, MAX_LIMIT, expand
 from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.api.hits import HitKind
-from jointprobe.web.api.interop import WithheldOut, exported_fields
+from jointprobe.web.api.interop import ExportedOut, exported_fields
 from jointprobe.web.deps import NodeDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/network", tags=["network"], responses=SIGNED_IN)
@@ -63,6 +64,37 @@ class CappedOut(_Out):
     note: str
 
 
+@dataclass(frozen=True, slots=True)
+class ExpandQuery:
+    """Where an expansion starts and how far it goes (``/expand`` and ``/expand/export``)."""
+
+    q: str | None
+    entity: str | None
+    kind: str | None
+    region: str | None
+    hops: int
+    limit: int
+
+    def walk(self) -> dict[str, Any]:
+        """``network.expand``'s keyword arguments (the selector is ``q``)."""
+        return {"entity_id": self.entity, "kind": self.kind, "region": self.region,
+                "hops": self.hops, "limit": self.limit}  # fmt: skip
+
+
+def expand_query(
+    q: str | None = Query(None, min_length=1, max_length=500, description="Start selector or name"),
+    entity: str | None = Query(None, min_length=1, max_length=128, description="Start entity id"),
+    kind: HitKind | None = Query(None, description="Selector kind of q; guessed when absent"),
+    region: str | None = Query(None, max_length=8, description="Default phone region"),
+    hops: int = Query(DEFAULT_HOPS, ge=0, le=MAX_HOPS),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nodes and placeholders"),
+) -> ExpandQuery:
+    return ExpandQuery(q, entity, kind, region, hops, limit)
+
+
+ExpandDep = Annotated[ExpandQuery, Depends(expand_query)]
+
+
 class ExpansionOut(_Out):
     start: str
     kind: str
@@ -91,12 +123,7 @@ class LinkOut(_Out):
 def network_expand(
     session: WriteSessionDep,
     user: UserDep,
-    q: str | None = Query(None, min_length=1, max_length=500, description="Start selector or name"),
-    entity: str | None = Query(None, min_length=1, max_length=128, description="Start entity id"),
-    kind: HitKind | None = Query(None, description="Selector kind of q; guessed when absent"),
-    region: str | None = Query(None, max_length=8, description="Default phone region"),
-    hops: int = Query(DEFAULT_HOPS, ge=0, le=MAX_HOPS),
-    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nodes and placeholders"),
+    start: ExpandDep,
 ) -> ExpansionOut:
     """The network around a selector (or entity) across the cases the user may see.
 
@@ -105,8 +132,7 @@ def network_expand(
     followed. ``stopped`` says where the size limit cut the walk; ``capped`` lists the
     selectors held by too many entities to follow (usually noise).
     """
-    result = expand(session, user, q, entity_id=entity, kind=kind, region=region, hops=hops,
-                    limit=limit)  # fmt: skip
+    result = expand(session, user, start.q, **start.walk())
     return ExpansionOut(
         start=result.start,
         kind=result.kind,
@@ -148,19 +174,13 @@ def network_expand(
     )
 
 
-class ExpansionExportOut(_Out):
-    """The export of an expansion: the STIX bundle or the FtM lines, what was withheld, why."""
+class ExpansionExportOut(ExportedOut):
+    """The export of an expansion: where it started, how far it went."""
 
     start: str
     kind: str
     hops: int
     stopped: bool = Field(description="The size limit cut the expansion short.")
-    format: Literal["stix", "ftm"]
-    peer: str | None = Field(description="The peer it is for; null: public (TLP:CLEAR only).")
-    entities: int = Field(description="Entities represented in the export.")
-    withheld: list[WithheldOut]
-    bundle: dict[str, Any] | None = Field(description="The STIX 2.1 bundle (format stix).")
-    lines: list[dict[str, Any]] | None = Field(description="FtM entities (format ftm).")
 
 
 @router.get("/expand/export", response_model=ExpansionExportOut, responses=answers(404, 409))
@@ -168,12 +188,7 @@ def network_expand_export(
     session: WriteSessionDep,
     user: UserDep,
     node: NodeDep,
-    q: str | None = Query(None, min_length=1, max_length=500, description="Start selector or name"),
-    entity: str | None = Query(None, min_length=1, max_length=128, description="Start entity id"),
-    kind: HitKind | None = Query(None, description="Selector kind of q; guessed when absent"),
-    region: str | None = Query(None, max_length=8, description="Default phone region"),
-    hops: int = Query(DEFAULT_HOPS, ge=0, le=MAX_HOPS),
-    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nodes and placeholders"),
+    start: ExpandDep,
     format: Literal["stix", "ftm"] = Query("stix"),  # noqa: A002 - the API's word
     peer: str | None = Query(None, max_length=64, description="Peer it is for; absent: public"),
 ) -> ExpansionExportOut:
@@ -184,9 +199,8 @@ def network_expand_export(
     TLP:CLEAR only; TLP:RED never). Placeholders (cases you may not see) are
     never exported, nor counted.
     """
-    result = export_expansion(session, user, node.identity, ExportFormat(format), q,
-                              entity_id=entity, kind=kind, region=region, hops=hops, limit=limit,
-                              recipient=peer)  # fmt: skip
+    result = export_expansion(session, user, node.identity, ExportFormat(format), start.q,
+                              recipient=peer, **start.walk())  # fmt: skip
     return ExpansionExportOut(start=result.start, kind=result.kind, hops=result.hops,
                               stopped=result.stopped, peer=peer,
                               **exported_fields(result))  # fmt: skip
