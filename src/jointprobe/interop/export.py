@@ -148,9 +148,9 @@ def export_expansion(
         hops=expansion.hops, stopped=expansion.stopped is not None,
     )  # fmt: skip
     target = f"{expansion.kind}:{expansion.start}"[:128]
+    cases = sorted({r.entity.case_id for r in release.entities.values() if r.entity.case_id})
     _audit(session, actor, ("network", target), result, hops=expansion.hops,
-           limit=expansion.limit, cases=sorted({r.entity.case_id or "" for r in
-                                                release.entities.values()} - {""}))  # fmt: skip
+           limit=expansion.limit, cases=cases)  # fmt: skip
     return result
 
 
