@@ -40,3 +40,22 @@ def test_graph_page_form_expands_from_a_selector(page: Any, nodes: dict[str, Liv
     )
     assert int(canvas.get_attribute("data-nodes")) >= before
     shot(page, "network")
+
+
+def test_network_form_takes_a_kind_and_a_phone_region(
+    page: Any, nodes: dict[str, LiveNode]
+) -> None:
+    us = nodes["us"]
+    sign_in(page, us, "analyst", US_USERS["analyst"][1])
+    page.wait_for_url(f"{us.url}/")
+    page.goto(f"{us.url}/network")
+    national = "0" + _diana_phone(us).removeprefix("+86")  # as dialled in China
+    page.locator("#network-q").fill(national)
+    page.locator("#network-kind").select_option("phone")
+    page.locator("#network-region").fill("CN")
+    page.locator("#network-form button[type=submit]").click()
+    page.wait_for_url(f"{us.url}/network?**kind=phone**")
+    page.locator("#graph[data-ready='1']").wait_for()
+    assert page.locator("#network-summary").is_visible()
+    assert page.locator("#network-kind").input_value() == "phone"
+    assert page.locator("#network-region").input_value() == "CN"

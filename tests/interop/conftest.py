@@ -61,3 +61,44 @@ def us(node: Node, peer_node: Node) -> Node:
               email=["mx.shared@example.com"]),
             handling={"originator": OTHER, "consent": ["*"]})  # fmt: skip
     return node
+
+
+SHARED_PHONE = "+8631155501234"
+#: What of bob's case ``zed-hidden`` could leak; none of it may be in alice's exports.
+HIDDEN = ("zed", "p-zed", "Zed Hidden Buyer", "zed.hidden@example.com", "+8631155507777")
+
+
+@pytest.fixture
+def ring(node: Node, peer_node: Node) -> Node:
+    """alice's cases ``ring`` (CLEAR) and ``buyers`` (AMBER) and bob's ``zed-hidden``, all
+    holding one phone: an expansion from it crosses two visible cases and a hidden one."""
+    card = own_card(peer_node)
+    with node.write_session() as session:
+        add_peer(session, card.to_dict(), card.fingerprint, max_tlp="RED")
+        alice = create_user(session, "alice", "analyst")
+        bob = create_user(session, "bob", "analyst")
+        create_case(session, alice, CaseIn(id="ring", title="Ring (FICTIONAL)", tlp="CLEAR"))
+        create_case(session, alice, CaseIn(id="buyers", title="Buyers (FICTIONAL)", tlp="AMBER"))
+        create_case(session, bob, CaseIn(id="zed-hidden", title="Zed (FICTIONAL)", tlp="GREEN"))
+        for item, tlp in (
+            (e("p-vendor", "Person", name=["Vendor Clear (FICTIONAL)"], phone=[SHARED_PHONE],
+               email=["vendor.clear@example.com"]), "CLEAR"),
+            (e("c-shop", "Company", name=["Shop Clear Ltd (FICTIONAL)"],
+               website=["https://shop-clear.example.org"]), "CLEAR"),
+            (e("o-shop", "Ownership", owner=["p-vendor"], asset=["c-shop"]), "CLEAR"),
+            (e("p-red", "Person", name=["Red Courier (FICTIONAL)"],
+               phone=["+8631155509999"]), "RED"),
+            (e("a-red", "Associate", person=["p-vendor"], associate=["p-red"]), "CLEAR"),
+        ):  # fmt: skip
+            add_entity(session, alice, item, case_id="ring", tlp=tlp, fictional=True)
+        add_entity(session, alice, e("p-amber", "Person", name=["Amber Buyer (FICTIONAL)"],
+                                     phone=[SHARED_PHONE]),
+                   case_id="buyers", tlp="AMBER", fictional=True)  # fmt: skip
+        for item in (
+            e("p-zed", "Person", name=["Zed Hidden Buyer"], phone=[SHARED_PHONE],
+              email=["zed.hidden@example.com"]),
+            e("p-zed-friend", "Person", name=["Zed Friend"], phone=["+8631155507777"]),
+            e("as-zed", "Associate", person=["p-zed"], associate=["p-zed-friend"]),
+        ):  # fmt: skip
+            add_entity(session, bob, item, case_id="zed-hidden", tlp="GREEN", fictional=True)
+    return node

@@ -12,7 +12,7 @@ from jointprobe.interop.validate import stix_problems
 from jointprobe.node import Node
 from jointprobe.web import create_app
 
-from .conftest import PEER
+from .conftest import HIDDEN, PEER, SHARED_PHONE
 
 MISP = Path(__file__).parent / "data" / "misp_event_fictional.json"
 
@@ -66,3 +66,25 @@ def test_integers_over_64_bits_are_taken_or_refused_clearly_never_a_500(us: Node
     bad = alice.post("/api/v1/cases/diana/imports/misp", json=event)
     assert bad.status_code == 422, bad.text
     assert bad.json()["code"] == "interop.invalid" and bad.json()["where"] == "Event.Attribute[0]"
+
+
+def test_export_of_an_expansion_over_the_api(ring: Node) -> None:
+    alice = _client(ring, "alice")
+    route = "/api/v1/network/expand/export"
+    answer = alice.get(route, params={"q": SHARED_PHONE, "hops": 3, "peer": PEER})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert stix_problems(json.dumps(body["bundle"])) == [] and body["lines"] is None
+    assert (body["start"], body["kind"], body["format"]) == (SHARED_PHONE, "phone", "stix")
+    assert sum(w["count"] for w in body["withheld"]) == 2 and body["entities"] == 3
+    assert not any(secret.lower() in answer.text.lower() for secret in HIDDEN)
+    public = alice.get(route, params={"q": SHARED_PHONE, "hops": 3, "format": "ftm"}).json()
+    assert {line["marking"]["tlp"] for line in public["lines"]} == {"CLEAR"}
+    assert public["peer"] is None and public["bundle"] is None
+    unknown = alice.get(route, params={"q": "nobody@nowhere.example"})
+    assert unknown.status_code == 404 and unknown.json()["code"] == "network.unknown_selector"
+    hidden = alice.get(route, params={"entity": "p-zed"})
+    assert hidden.status_code == 404 and "p-zed" in hidden.json()["message"]
+    assert alice.get(route, params={"q": "12345", "kind": "phone"}).status_code == 422
+    assert alice.get(route).status_code == 422  # neither q nor entity
+    assert alice.get(route, params={"q": SHARED_PHONE, "peer": "nobody"}).status_code == 404

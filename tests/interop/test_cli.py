@@ -13,7 +13,7 @@ from jointprobe.cli.main import app
 from jointprobe.interop.validate import stix_problems
 from jointprobe.node import Node
 
-from .conftest import PEER
+from .conftest import HIDDEN, PEER, SHARED_PHONE
 
 runner = CliRunner()
 MISP = Path(__file__).parent / "data" / "misp_event_fictional.json"
@@ -75,3 +75,37 @@ def test_export_file_is_private_and_never_written_through_a_planted_symlink(
     code, text = jp(us, "export", "diana", "--format", "ftm", "--out",
                     str(tmp_path / "no-such-dir" / "x.jsonl"), "--as", "alice")  # fmt: skip
     assert code == 2 and "cannot write" in text, text
+
+
+def test_export_of_an_expansion_on_the_command_line(ring: Node, tmp_path: Path) -> None:
+    out = tmp_path / "net.stix.json"
+    code, text = jp(ring, "export", "--expand", SHARED_PHONE, "--hops", "3", "--format", "stix",
+                    "--out", str(out), "--for", PEER, "--as", "alice")  # fmt: skip
+    assert code == 0, text
+    assert f"3 entities of the network from phone {SHARED_PHONE} (3 hops) exported" in text
+    assert "2 withheld" in text and "TLP:RED exceeds the agreement" in text
+    data = out.read_text()
+    assert stix_problems(data) == [] and stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert not any(secret.lower() in data.lower() for secret in HIDDEN)
+    public = tmp_path / "net.jsonl"
+    code, text = jp(ring, "export", "--entity", "c-shop", "--hops", "1", "--format", "ftm",
+                    "--out", str(public), "--as", "alice")  # fmt: skip
+    assert code == 0, text
+    ids = {json.loads(line)["id"] for line in public.read_text().splitlines()}
+    assert ids == {"c-shop", "p-vendor", "o-shop"}
+
+
+def test_expansion_export_refusals(ring: Node, tmp_path: Path) -> None:
+    out = tmp_path / "x.json"
+    code, text = jp(ring, "export", "ring", "--expand", SHARED_PHONE, "--format", "stix",
+                    "--out", str(out), "--as", "alice")  # fmt: skip
+    assert code == 2 and "Invalid value for CASE: give exactly one of CASE" in text, text
+    code, text = jp(ring, "export", "--format", "stix", "--out", str(out), "--as", "alice")
+    assert code == 2 and "exactly one of" in text, text
+    code, text = jp(ring, "export", "--expand", "nobody@nowhere.example", "--format", "stix",
+                    "--out", str(out), "--as", "alice")  # fmt: skip
+    assert code == 3 and "no entity on this node holds" in text, text
+    code, text = jp(ring, "export", "--entity", "p-zed", "--format", "ftm", "--out", str(out),
+                    "--as", "alice")  # fmt: skip
+    assert code == 3 and "no entity 'p-zed'" in text, text
+    assert not out.exists()

@@ -1,4 +1,5 @@
-"""Interop commands: ``export CASE --format stix|ftm`` and ``import stix|misp FILE --case``."""
+"""Interop commands: ``export CASE|--expand SELECTOR --format stix|ftm`` and
+``import stix|misp FILE --case``."""
 
 from __future__ import annotations
 
@@ -10,13 +11,20 @@ import typer
 
 from jointprobe.cli.context import AsOption, console, err_console, node_session, settings
 from jointprobe.errors import InvalidInput
-from jointprobe.interop.export import ExportFormat, export_case
+from jointprobe.interop.export import (
+    ExpansionExport,
+    Exported,
+    ExportFormat,
+    export_case,
+    export_expansion,
+)
 from jointprobe.interop.importing import ImportFormat, import_document, read_json_file
+from jointprobe.network.expand import DEFAULT_HOPS, DEFAULT_LIMIT, MAX_HOPS, MAX_LIMIT
 
 
 def export(
     ctx: typer.Context,
-    case: str = typer.Argument(..., help="Case id."),
+    case: str | None = typer.Argument(None, help="Case id (or --expand / --entity)."),
     format_: str = typer.Option(
         ..., "--format", help="stix (STIX 2.1 bundle) or ftm (JSON lines)."
     ),
@@ -27,24 +35,52 @@ def export(
         help="Peer the export is for (its agreement applies); default: public, "
         "TLP:CLEAR items only.",
     ),
+    expand_from: str | None = typer.Option(
+        None, "--expand", help="Export the network expanded from this selector instead of a case."
+    ),
+    entity: str | None = typer.Option(
+        None, "--entity", help="Export the network expanded from this entity id."
+    ),
+    hops: int = typer.Option(DEFAULT_HOPS, "--hops", help=f"Expansion hops, 0–{MAX_HOPS}."),
+    limit: int = typer.Option(DEFAULT_LIMIT, "--limit", help=f"Expansion size, 1–{MAX_LIMIT}."),
+    kind: str | None = typer.Option(None, "--kind", help="Selector kind of --expand (guessed)."),
+    region: str | None = typer.Option(None, "--region", help="Default phone region of --expand."),
     as_user: str = AsOption,
 ) -> None:
-    """Export what of a case its markings allow; RED and no-consent items never leave."""
+    """Export what of a case (or of a network expansion) its markings allow; RED and
+    no-consent items never leave, nor anything of a case you may not see."""
+    if sum(x is not None for x in (case, expand_from, entity)) != 1:
+        raise typer.BadParameter(
+            "give exactly one of CASE, --expand SELECTOR or --entity ID", param_hint="CASE"
+        )
     export_format = ExportFormat.from_input(format_)
-    with err_console.status(f"exporting {case} as {export_format.value}"):
-        with node_session(ctx, as_user) as (node, session, actor):
-            result = export_case(
-                session, actor, node.identity, case, export_format, recipient=for_peer
-            )
-            _write(out, result.data)  # inside the transaction: no file, no audit entry
     audience = f"for {for_peer}" if for_peer else "public"
+    with err_console.status(f"exporting {case or 'the expansion'} as {export_format.value}"):
+        with node_session(ctx, as_user) as (node, session, actor):
+            if case is not None:
+                result: Exported = export_case(
+                    session, actor, node.identity, case, export_format, recipient=for_peer
+                )
+                what = f"of {case}"
+            else:
+                expansion = export_expansion(
+                    session, actor, node.identity, export_format, expand_from, entity_id=entity,
+                    kind=kind, region=region, hops=hops, limit=limit, recipient=for_peer,
+                )  # fmt: skip
+                result, what = expansion, _expansion_label(expansion)
+            _write(out, result.data)  # inside the transaction: no file, no audit entry
     console.print(
-        f"{result.entities} entities of {result.case_id} exported ({audience}) to {out}; "
+        f"{result.entities} entities {what} exported ({audience}) to {out}; "
         f"{result.withheld_total} withheld",
         soft_wrap=True,
     )
     for reason, count in sorted(result.withheld.items()):
         console.print(f"  [yellow]{count} withheld[/]: {reason}", soft_wrap=True)
+
+
+def _expansion_label(result: ExpansionExport) -> str:
+    cut = ", cut short by --limit" if result.stopped else ""
+    return f"of the network from {result.kind} {result.start} ({result.hops} hops{cut})"
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -1,4 +1,4 @@
-"""A case's releasable part as a STIX 2.1 bundle (built with the ``stix2`` library).
+"""A case's (or an expansion's) releasable part as a STIX 2.1 bundle (the ``stix2`` library).
 
 =========================================== ==========================================
 jointprobe                                  STIX 2.1
@@ -34,7 +34,7 @@ from typing import Any
 import stix2
 
 from jointprobe.exchange.markings import Marking, Tlp
-from jointprobe.interop.release import CaseRelease, Released
+from jointprobe.interop.release import Release, Released
 from jointprobe.interop.stix_handling import handling_statement, statement_id, statement_marking
 from jointprobe.interop.stix_patterns import pattern_for
 from jointprobe.interop.tlp import TLP2_IDS, tlp2_marking
@@ -62,7 +62,7 @@ def _identity_class(schema: str) -> str | None:
 
 
 class _Builder:
-    def __init__(self, node: NodeIdentity, release: CaseRelease) -> None:
+    def __init__(self, node: NodeIdentity, release: Release) -> None:
         self.node = node
         self.release = release
         self.creator = _id("identity", node.id)
@@ -103,6 +103,7 @@ class _Builder:
                      "description": f"FollowTheMoney {row.schema}"}  # fmt: skip
         label = " (FICTIONAL)" if row.fictional and "FICTIONAL" not in row.caption else ""
         identity_class = _identity_class(row.schema)
+        where = f" in case {row.case_id}" if row.case_id else ""  # its own case, in an expansion
         anchors = self.anchors.setdefault(row.id, [])
         identity_id = None
         if identity_class is not None:
@@ -111,7 +112,7 @@ class _Builder:
             yield stix2.Identity(
                 id=identity_id,
                 name=(row.caption or row.id) + label,
-                description=f"{row.schema} in case {self.release.case.id}{label}",
+                description=f"{row.schema}{where}{label}",
                 identity_class=identity_class,
                 external_references=[reference],
                 **self._common(marking, row.created_at, row.updated_at),
@@ -159,7 +160,7 @@ class _Builder:
                     )
 
 
-def build_bundle(node: NodeIdentity, release: CaseRelease) -> tuple[stix2.Bundle, int]:
+def build_bundle(node: NodeIdentity, release: Release) -> tuple[stix2.Bundle, int]:
     """The bundle and how many entities it represents (others have no STIX form here)."""
     builder = _Builder(node, release)
     objects: list[Any] = [builder.node_identity()]

@@ -76,3 +76,21 @@ def test_network_page_says_which_selectors_were_too_common_to_follow(
     r = analyst.get("/network", params={"q": _diana_phone(web_node), "hops": 2})
     assert r.status_code == 200 and 'id="network-notes"' in r.text
     assert "held by more than 1 entities" in r.text
+
+
+def _national(phone: str) -> str:
+    """A Chinese number as dialled at home: no country code, a trunk 0."""
+    assert phone.startswith("+86")
+    return "0" + phone.removeprefix("+86")
+
+
+def test_network_page_takes_a_kind_and_a_phone_region(analyst: TestClient, web_node: Node) -> None:
+    national = _national(_diana_phone(web_node))
+    r = analyst.get("/network", params={"q": national, "kind": "phone", "region": "CN"})
+    assert r.status_code == 200 and "xt-diana" in r.text
+    assert '<option value="phone" selected>' in r.text and 'value="CN"' in r.text
+    assert 'id="network-region"' in r.text and '<option value="wallet">' in r.text
+    # without the region the number has no country: it does not read as a phone
+    assert analyst.get("/network", params={"q": national, "kind": "phone"}).status_code == 422
+    # as a name it is no name anybody holds
+    assert analyst.get("/network", params={"q": national, "kind": "name"}).status_code in {404, 422}

@@ -13,7 +13,7 @@ import orjson
 from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from jointprobe.interop.export import ExportFormat, export_case
+from jointprobe.interop.export import Exported, ExportFormat, export_case
 from jointprobe.interop.importing import ImportFormat, check_size, import_document
 from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.deps import NodeDep, UserDep, WriteSessionDep
@@ -28,17 +28,34 @@ class WithheldOut(BaseModel):
     count: int
 
 
-class ExportOut(BaseModel):
-    """An export: the STIX bundle or the FtM lines, and what was withheld and why."""
+class ExportedOut(BaseModel):
+    """What every export answers: the STIX bundle or the FtM lines, what was withheld, why."""
 
     model_config = ConfigDict(extra="forbid")
-    case_id: str
     format: Literal["stix", "ftm"]
     peer: str | None = Field(description="The peer it is for; null: public (TLP:CLEAR only).")
     entities: int = Field(description="Entities represented in the export.")
     withheld: list[WithheldOut]
     bundle: dict[str, Any] | None = Field(description="The STIX 2.1 bundle (format stix).")
     lines: list[dict[str, Any]] | None = Field(description="FtM entities (format ftm).")
+
+
+class ExportOut(ExportedOut):
+    """A case's export."""
+
+    case_id: str
+
+
+def exported_fields(result: Exported) -> dict[str, Any]:
+    """What every export answer holds: format, counts, and the bundle or the lines."""
+    data, stix = result.data, result.format is ExportFormat.STIX
+    return {
+        "format": result.format.value,
+        "entities": result.entities,
+        "withheld": [WithheldOut(reason=r, count=n) for r, n in sorted(result.withheld.items())],
+        "bundle": orjson.loads(data) if stix else None,
+        "lines": None if stix else [orjson.loads(line) for line in data.splitlines()],
+    }
 
 
 class ImportOut(BaseModel):
@@ -63,16 +80,7 @@ def cases_export(
     result = export_case(
         session, user, node.identity, case_id, ExportFormat(format), recipient=peer
     )
-    data = result.data
-    return ExportOut(
-        case_id=result.case_id,
-        format=format,
-        peer=peer,
-        entities=result.entities,
-        withheld=[WithheldOut(reason=r, count=n) for r, n in sorted(result.withheld.items())],
-        bundle=orjson.loads(data) if format == "stix" else None,
-        lines=[orjson.loads(line) for line in data.splitlines()] if format == "ftm" else None,
-    )
+    return ExportOut(case_id=result.case_id, peer=peer, **exported_fields(result))
 
 
 @router.post(

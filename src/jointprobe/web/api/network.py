@@ -1,17 +1,22 @@
-"""Network expansion from a selector, and cross-case link suggestions (``network``)."""
+"""Network expansion from a selector (and its export), and cross-case link suggestions."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from jointprobe.interop.export import ExportFormat, export_expansion
 from jointprobe.network.crosscase import DEFAULT_LIMIT as LINKS_LIMIT
 from jointprobe.network.crosscase import MAX_LIMIT as LINKS_MAX
 from jointprobe.network.crosscase import cross_case_links
 from jointprobe.network.expand import DEFAULT_HOPS, DEFAULT_LIMIT, MAX_HOPS, MAX_LIMIT, expand
 from jointprobe.web.api.contract import SIGNED_IN, answers
 from jointprobe.web.api.hits import HitKind
-from jointprobe.web.deps import UserDep, WriteSessionDep
+from jointprobe.web.api.interop import ExportedOut, exported_fields
+from jointprobe.web.deps import NodeDep, UserDep, WriteSessionDep
 
 router = APIRouter(prefix="/network", tags=["network"], responses=SIGNED_IN)
 
@@ -65,6 +70,37 @@ class CappedEntityOut(_Out):
     note: str
 
 
+@dataclass(frozen=True, slots=True)
+class ExpandQuery:
+    """Where an expansion starts and how far it goes (``/expand`` and ``/expand/export``)."""
+
+    q: str | None
+    entity: str | None
+    kind: str | None
+    region: str | None
+    hops: int
+    limit: int
+
+    def walk(self) -> dict[str, Any]:
+        """``network.expand``'s keyword arguments (the selector is ``q``)."""
+        return {"entity_id": self.entity, "kind": self.kind, "region": self.region,
+                "hops": self.hops, "limit": self.limit}  # fmt: skip
+
+
+def expand_query(
+    q: str | None = Query(None, min_length=1, max_length=500, description="Start selector or name"),
+    entity: str | None = Query(None, min_length=1, max_length=128, description="Start entity id"),
+    kind: HitKind | None = Query(None, description="Selector kind of q; guessed when absent"),
+    region: str | None = Query(None, max_length=8, description="Default phone region"),
+    hops: int = Query(DEFAULT_HOPS, ge=0, le=MAX_HOPS),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nodes and placeholders"),
+) -> ExpandQuery:
+    return ExpandQuery(q, entity, kind, region, hops, limit)
+
+
+ExpandDep = Annotated[ExpandQuery, Depends(expand_query)]
+
+
 class ExpansionOut(_Out):
     start: str
     kind: str
@@ -97,12 +133,7 @@ class LinkOut(_Out):
 def network_expand(
     session: WriteSessionDep,
     user: UserDep,
-    q: str | None = Query(None, min_length=1, max_length=500, description="Start selector or name"),
-    entity: str | None = Query(None, min_length=1, max_length=128, description="Start entity id"),
-    kind: HitKind | None = Query(None, description="Selector kind of q; guessed when absent"),
-    region: str | None = Query(None, max_length=8, description="Default phone region"),
-    hops: int = Query(DEFAULT_HOPS, ge=0, le=MAX_HOPS),
-    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Nodes and placeholders"),
+    start: ExpandDep,
 ) -> ExpansionOut:
     """The network around a selector (or entity) across the cases the user may see.
 
@@ -112,8 +143,7 @@ def network_expand(
     selectors held by too many entities to follow (usually noise), ``capped_entities``
     the entities with too many relations to follow all (hubs).
     """
-    result = expand(session, user, q, entity_id=entity, kind=kind, region=region, hops=hops,
-                    limit=limit)  # fmt: skip
+    result = expand(session, user, start.q, **start.walk())
     return ExpansionOut(
         start=result.start,
         kind=result.kind,
@@ -157,6 +187,38 @@ def network_expand(
             for c in result.capped_entities
         ],  # fmt: skip
     )
+
+
+class ExpansionExportOut(ExportedOut):
+    """The export of an expansion: where it started, how far it went."""
+
+    start: str
+    kind: str
+    hops: int
+    stopped: bool = Field(description="The size limit cut the expansion short.")
+
+
+@router.get("/expand/export", response_model=ExpansionExportOut, responses=answers(404, 409))
+def network_expand_export(
+    session: WriteSessionDep,
+    user: UserDep,
+    node: NodeDep,
+    start: ExpandDep,
+    format: Literal["stix", "ftm"] = Query("stix"),  # noqa: A002 - the API's word
+    peer: str | None = Query(None, max_length=64, description="Peer it is for; absent: public"),
+) -> ExpansionExportOut:
+    """The expansion ``/network/expand`` answers, exported as a case is (``/cases/{id}/export``).
+
+    The entities reached and the relations between them, each under its own
+    case's marking, as far as the release rule allows for ``peer`` (public:
+    TLP:CLEAR only; TLP:RED never). Placeholders (cases you may not see) are
+    never exported, nor counted.
+    """
+    result = export_expansion(session, user, node.identity, ExportFormat(format), start.q,
+                              recipient=peer, **start.walk())  # fmt: skip
+    return ExpansionExportOut(start=result.start, kind=result.kind, hops=result.hops,
+                              stopped=result.stopped, peer=peer,
+                              **exported_fields(result))  # fmt: skip
 
 
 @router.get("/cases/{case_id}/links", response_model=list[LinkOut], responses=answers(404))

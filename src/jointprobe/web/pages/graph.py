@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from jointprobe.cases.service import get_case
+from jointprobe.entities.normalise import SELECTOR_KINDS
 from jointprobe.errors import InvalidInput, NotFound
 from jointprobe.network.analysis import Analysis
 from jointprobe.network.expand import DEFAULT_HOPS, DEFAULT_LIMIT, MAX_HOPS, MAX_LIMIT, expand
@@ -117,10 +118,12 @@ def graph_json(
 
 
 def _expansion(
-    db: AuditedDbDep, user: PageUser, q: str | None, entity: str | None, hops: int, limit: int
-) -> Graph:
+    db: AuditedDbDep, user: PageUser, q: str | None, entity: str | None, hops: int, limit: int,
+    kind: str | None = None, region: str | None = None,
+) -> Graph:  # fmt: skip
     result = expand(db, user, q or None, entity_id=entity or None, hops=min(max(hops, 0), MAX_HOPS),
-                    limit=min(max(limit, 1), MAX_LIMIT))  # fmt: skip
+                    limit=min(max(limit, 1), MAX_LIMIT), kind=kind or None,
+                    region=region or None)  # fmt: skip
     return expansion_graph(result)
 
 
@@ -132,17 +135,23 @@ def network_page(
     q: Annotated[str | None, Query(max_length=500)] = None,
     hops: int = DEFAULT_HOPS,
     limit: int = DEFAULT_LIMIT,
+    kind: Annotated[str | None, Query(max_length=16)] = None,
+    region: Annotated[str | None, Query(max_length=8)] = None,
 ) -> Response:
-    """A form to expand from a selector; below it, the network found (or why not)."""
+    """A form to expand from a selector (its kind guessed unless chosen, a phone's default
+    region); below it, the network found (or why not)."""
     graph, error, status = Graph(), None, 200
     if q:
         try:
-            graph = _expansion(db, user, q, None, hops, limit)
+            graph = _expansion(db, user, q, None, hops, limit, kind, region)
         except (InvalidInput, NotFound) as exc:  # said next to the form, with its status
             error, status = exc.message, exc.status
     context = {
         "title": "Network",
         "q": q or "",
+        "kind": kind or "",
+        "kinds": (*SELECTOR_KINDS, "name"),
+        "region": region or "",
         "hops": hops,
         "limit": limit,
         "max_hops": MAX_HOPS,
