@@ -183,6 +183,16 @@ class Settings(BaseSettings):
         "(`interop.too_large`). The API's own body limit (`JOINTPROBE_MAX_BODY_BYTES`) "
         "applies first.",
     )
+    interop_max_export_nodes: int = Field(
+        default=500,
+        ge=1,
+        le=5000,
+        description="Largest size limit an export of a network expansion (`jointprobe export "
+        "--expand`, `GET /api/v1/network/expand/export`) may ask for, in nodes; a larger "
+        "`limit` is refused (422, `invalid_input`). Strict STIX validation of a bundle grows "
+        "with its size (about 40 s for 500 entities on a loaded 2-core machine), so one "
+        "request must not hold a server worker for minutes.",
+    )
     deconflict_min_group: int = Field(
         default=10,
         ge=1,

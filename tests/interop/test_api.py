@@ -88,3 +88,14 @@ def test_export_of_an_expansion_over_the_api(ring: Node) -> None:
     assert alice.get(route, params={"q": "12345", "kind": "phone"}).status_code == 422
     assert alice.get(route).status_code == 422  # neither q nor entity
     assert alice.get(route, params={"q": SHARED_PHONE, "peer": "nobody"}).status_code == 404
+
+
+def test_an_expansion_export_larger_than_the_setting_allows_is_refused(ring: Node) -> None:
+    alice = _client(ring, "alice")
+    route = "/api/v1/network/expand/export"
+    allowed = ring.settings.interop_max_export_nodes
+    refused = alice.get(route, params={"q": SHARED_PHONE, "limit": allowed + 1})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["where"] == "limit"
+    assert "JOINTPROBE_INTEROP_MAX_EXPORT_NODES" in refused.json()["message"]
+    assert alice.get(route, params={"q": SHARED_PHONE, "limit": allowed}).status_code == 200

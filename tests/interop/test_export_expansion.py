@@ -14,7 +14,7 @@ from stix2validator import ValidationOptions, validate_string
 
 from jointprobe.accounts import get_user
 from jointprobe.entities import add_entity
-from jointprobe.errors import NotFound
+from jointprobe.errors import InvalidInput, NotFound
 from jointprobe.exchange.markings import Tlp
 from jointprobe.interop.export import ExpansionExport, ExportFormat, export_expansion
 from jointprobe.interop.release import RELATION_END_WITHHELD
@@ -121,3 +121,12 @@ def test_an_expansion_export_is_audited_with_its_start_and_counts(ring: Node) ->
     assert entry.detail["withheld"] == 2
     assert len(entry.detail["sha256"]) == 64
     assert "zed" not in json.dumps(entry.detail)
+
+
+def test_a_limit_above_max_nodes_is_refused_before_anything_is_expanded(ring: Node) -> None:
+    with ring.write_session() as session, pytest.raises(InvalidInput) as refused:
+        export_expansion(session, get_user(session, "alice"), ring.identity, ExportFormat.STIX,
+                         SHARED_PHONE, limit=11, max_nodes=10)  # fmt: skip
+    assert refused.value.where == "limit"
+    with ring.session() as session:  # refused before the expansion: nothing audited
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "expand")).all() == []

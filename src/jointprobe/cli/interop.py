@@ -66,6 +66,7 @@ def export(
                 expansion = export_expansion(
                     session, actor, node.identity, export_format, expand_from, entity_id=entity,
                     kind=kind, region=region, hops=hops, limit=limit, recipient=for_peer,
+                    max_nodes=node.settings.interop_max_export_nodes,
                 )  # fmt: skip
                 result, what = expansion, _expansion_label(expansion)
             _write(out, result.data)  # inside the transaction: no file, no audit entry

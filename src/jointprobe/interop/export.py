@@ -126,6 +126,7 @@ def export_expansion(
     limit: int = DEFAULT_LIMIT,
     recipient: str | None = None,
     now: datetime | None = None,
+    max_nodes: int = DEFAULT_LIMIT,
 ) -> ExpansionExport:
     """Expand the network around ``selector`` (or ``entity_id``) for ``actor`` and export
     what of it may leave for ``recipient`` (a peer, or ``None``: public).
@@ -134,10 +135,17 @@ def export_expansion(
     and a hidden start entity are 404, a bad selector 422), and it is audited as
     every expansion is. The export takes the entities reached and the relations
     between them through the case export's rule, each entity under its own case's
-    marking; placeholders (cases ``actor`` may not see) never enter it. One audit
+    marking; placeholders (cases ``actor`` may not see) never enter it. A ``limit``
+    above ``max_nodes`` (the node's ``interop_max_export_nodes``) is InvalidInput. One audit
     entry (``export network``) with the start, hops, format, recipient, counts and
     the file's digest.
     """
+    if limit > max_nodes:  # JOINTPROBE_INTEROP_MAX_EXPORT_NODES: validation grows with size
+        raise InvalidInput(
+            f"an export of an expansion takes at most {max_nodes} nodes "
+            "(JOINTPROBE_INTEROP_MAX_EXPORT_NODES)",
+            where="limit",
+        )
     expansion = expand(session, actor, selector, entity_id=entity_id, kind=kind, region=region,
                        hops=hops, limit=limit)  # fmt: skip
     release = release_expansion(

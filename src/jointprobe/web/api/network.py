@@ -215,7 +215,8 @@ def network_expand_export(
     never exported, nor counted.
     """
     result = export_expansion(session, user, node.identity, ExportFormat(format), start.q,
-                              recipient=peer, **start.walk())  # fmt: skip
+                              recipient=peer, max_nodes=node.settings.interop_max_export_nodes,
+                              **start.walk())  # fmt: skip
     return ExpansionExportOut(start=result.start, kind=result.kind, hops=result.hops,
                               stopped=result.stopped, peer=peer,
                               **exported_fields(result))  # fmt: skip
