@@ -76,12 +76,16 @@ _SELECTORS_OF = _sql("SELECT entity_id, kind, value FROM selectors WHERE entity_
 #: compound SELECT (:data:`_OTHER_CASE_TERM` is two a key: 400).
 HOLDER_CHUNK = 200
 #: Item counts a capped statement is made for: a chunk is padded up to the next one with an
-#: item nothing matches (a key of kind ``""``, an entity or case ``""``), so that at most
-#: these few statements are ever made per term. One statement per count (up to 200) kept
+#: item nothing matches (a key of kind :data:`NO_KIND`, an entity or case ``""``), so that
+#: at most these few statements are ever made per term. One statement per count (up to 200) kept
 #: 40,000 bind parameters alive in the caches, and every full garbage collection walked
 #: them (docs/benchmarks.md, Network).
 HOLDER_SIZES = (1, 4, 16, 64, HOLDER_CHUNK)
-_NO_KEY = ("", "")
+#: The padding key's kind: longer than the ``selectors.kind`` column holds (32 characters;
+#: PostgreSQL refuses a longer one) and than any kind ``entities.selectors`` makes (fixed
+#: names, ``id:<property>`` cut to 32), so that no selector row can ever match it.
+NO_KIND = "(padding: no selector has this kind)"
+_NO_KEY = (NO_KIND, "")
 _NO_ID = ("",)
 
 _COLUMNS = "id, relation_id, schema, source_id, target_id, case_id"
