@@ -124,7 +124,7 @@ def test_a_set_grown_past_the_cap_before_preparation_closes_the_session(tmp_path
     run_pending(us)
     [row] = sessions(us)
     assert (row.state, row.work, row.code) == ("closed", None, "deconflict.cap_exceeded")
-    assert "4 selectors" in (row.reason or "")
+    assert "more than 3 selectors" in (row.reason or "")
     with us.session() as s:
         shown = deconflict.view(s, user(us), sid)
     assert (shown.state, shown.code) == ("closed", "deconflict.cap_exceeded")
@@ -132,6 +132,55 @@ def test_a_set_grown_past_the_cap_before_preparation_closes_the_session(tmp_path
     close = [d for _, act, d in _audit(us, sid) if act == "close"]
     assert close == [{"peer": CN, "code": "deconflict.cap_exceeded", "was": "preparing",
                       "own_size": 3, "peer_size": 0, "told_peer": False}]  # fmt: skip
+
+
+def _bulk_import(node: Any, case_id: str, count: int) -> None:
+    """``count`` more phones in ``case_id`` after the request counted it (a bulk import)."""
+    with node.write_session() as s:
+        actor = s.scalars(select(User).where(User.username == "analyst")).one()
+        add_entity(s, actor, {"id": f"{case_id}-bulk", "schema": "Person",
+                              "properties": {"name": ["Bulk"], "phone": ["+1 504 555 0999"]}},
+                   case_id=case_id, fictional=True)  # fmt: skip
+        s.add_all(
+            Selector(kind="phone", value=f"+1504556{i:04d}", entity_id=f"{case_id}-bulk",
+                     case_id=case_id)
+            for i in range(count)
+        )  # fmt: skip
+
+
+def _spy_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many selectors each preparation read; the ordering must never run."""
+    read: list[int] = []
+    real = service.case_selectors
+
+    def counted(*args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        rows = real(*args, **kwargs)
+        read.append(len(rows))
+        return rows
+
+    def unordered(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a set past the cap was ordered before it was refused")
+
+    monkeypatch.setattr(worker, "case_selectors", counted)
+    monkeypatch.setattr(worker, "order_selectors", unordered)
+    return read
+
+
+def test_a_set_grown_far_past_the_cap_is_read_only_to_one_past_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    us, _cn = two_nodes(tmp_path, deconflict_max_elements=10)
+    case_with_phones(us, "diana", [f"+1 504 555 01{i:02d}" for i in range(5)])
+    _start(us)
+    _bulk_import(us, "diana", 1_000)
+
+    read = _spy_read(monkeypatch)
+    run_pending(us)
+    assert read == [11]  # the LIMIT is in the SQL: not the 1,006 the case now holds
+    [row] = sessions(us)
+    assert (row.state, row.work, row.code) == ("closed", None, "deconflict.cap_exceeded")
+    assert "more than 10 selectors" in (row.reason or "")
+    assert _outbox(us) == []
 
 
 def test_a_storage_failure_in_preparation_is_reported_not_lost(
@@ -188,7 +237,9 @@ def test_a_join_counts_and_answers_and_the_worker_sends_the_accept(
     assert [(r.state, r.count) for r in sessions(us) + sessions(cn)] == [("counted", 2)] * 2
 
 
-def test_a_join_whose_set_grew_past_the_cap_closes_and_tells_the_peer(tmp_path: Path) -> None:
+def test_a_join_whose_set_grew_past_the_cap_closes_and_tells_the_peer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     us, cn = two_nodes(tmp_path, deconflict_max_elements=3)
     case_with_phones(us, "diana", PHONES)
     case_with_phones(cn, "xingtai", PHONES)
@@ -197,10 +248,12 @@ def test_a_join_whose_set_grew_past_the_cap_closes_and_tells_the_peer(tmp_path: 
     carrier.settle(us, cn)
     with cn.write_session() as s:
         deconflict.join(s, user(cn), node_keys(cn), cn.settings, sid, case_id="xingtai")
-        actor = s.scalars(select(User).where(User.username == "analyst")).one()
-        add_entity(s, actor, {"id": "xingtai-late", "schema": "Person",
-                              "properties": {"name": ["Late"], "phone": ["+86 311 5555 0199"]}},
-                   case_id="xingtai", fictional=True)  # fmt: skip
+    _bulk_import(cn, "xingtai", 1_000)
+
+    read = _spy_read(monkeypatch)
+    run_pending(cn)
+    assert read == [4]  # one past the cap, not the 1,004 the case now holds
+    monkeypatch.undo()
     carrier.settle(us, cn)
     [theirs], [ours] = sessions(cn), sessions(us)
     assert (theirs.state, theirs.code) == ("closed", "deconflict.cap_exceeded")

@@ -75,13 +75,15 @@ def test_a_selector_held_by_many_lists_a_few_and_says_there_are_more(
 
 
 def _callers(two_cases: TwoCases, case: str, first: int, count: int) -> None:
+    """``count`` people of ``case`` holding COMMON (Alice's in A, Bob's elsewhere)."""
+    who = two_cases.alice if case == "A" else two_cases.bob
     with two_cases.node.session() as s:
         if s.get(Case, case) is None:
             create_case(s, two_cases.bob, CaseIn(title=f"Case {case} (fictional)", id=case,
                                                  fictional=True))  # fmt: skip
         for i in range(first, first + count):
             item = e(f"{case.lower()}-c{i:03d}", "Person", phone=[COMMON])
-            add_entity(s, two_cases.bob, item, case_id=case, fictional=True)
+            add_entity(s, who, item, case_id=case, fictional=True)
 
 
 COMMON = "+8613700000009"
@@ -143,3 +145,57 @@ def test_other_case_holders_search_the_key_case_index(two_cases: TwoCases) -> No
         plan = [r[3] for r in s.execute(text(sql), params)]
     assert any("ix_selectors_key_case (kind=? AND value=? AND case_id>?)" in p for p in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+def _holders_and_steps(
+    s: Session, case: str, most: int
+) -> tuple[list[tuple[str, str, str, str]], int]:
+    """:func:`queries.other_case_holders` of COMMON for ``case`` and, on SQLite, its VM steps."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    raw = s.connection().connection.dbapi_connection
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        raw.set_progress_handler(count, 1)  # type: ignore[union-attr]
+    try:
+        found = queries.other_case_holders(s, [("phone", COMMON)], most, case)
+    finally:
+        if sqlite:
+            raw.set_progress_handler(None, 1)  # type: ignore[union-attr]
+    return found, steps
+
+
+def _expected(s: Session, case: str, most: int) -> list[tuple[str, str, str, str]]:
+    """What other_case_holders must answer, read whole and filtered here."""
+    rows = s.execute(
+        text("SELECT kind, value, entity_id, case_id FROM selectors WHERE kind = 'phone' "
+             "AND value = :value AND case_id IS NOT NULL AND case_id <> :case"),
+        {"value": COMMON, "case": case},
+    )  # fmt: skip
+    return sorted(((r[0], r[1], r[2], r[3]) for r in rows), key=lambda r: (r[3], r[2]))[:most]
+
+
+def test_other_case_holders_never_read_the_asking_cases_own_holders(
+    two_cases: TwoCases,
+) -> None:
+    _callers(two_cases, "A", 0, 2)  # cases before and after B, and one outside any case
+    _callers(two_cases, "B", 0, 1)
+    _callers(two_cases, "C", 0, 3)
+    with two_cases.node.session() as s:
+        add_entity(s, two_cases.bob, e("n-c0", "Person", phone=[COMMON]), fictional=True)
+        _found, before = _holders_and_steps(s, "B", 3)
+    _callers(two_cases, "B", 1, 200)  # the asking case holds the key 201 times
+    with two_cases.node.session() as s:
+        for case in ("A", "B", "C", "D"):
+            for most in (1, 2, 3, 6, 10):
+                found, _steps = _holders_and_steps(s, case, most)
+                assert found == _expected(s, case, most), (case, most)
+        found, after = _holders_and_steps(s, "B", 3)
+    assert [r[2] for r in found] == ["a-c000", "a-c001", "c-c000"]
+    if two_cases.node.engine.dialect.name == "sqlite":
+        assert after <= before + 5  # 200 more holders in the asking case: not one more read

@@ -5,16 +5,18 @@ from dataclasses import asdict
 from importlib import import_module
 
 import pytest
-from sqlalchemy import select, text
+from followthemoney import model
+from sqlalchemy import String, select, text
 from sqlalchemy.orm import Session
 from tests.network.conftest import SHARED_PHONE, TwoCases, e
 
 from jointprobe.entities import add_entity
+from jointprobe.entities.selectors import _plan
 from jointprobe.errors import InvalidInput, InvalidSelector, NotFound
 from jointprobe.network import UnknownSelector, expand, queries
 from jointprobe.network.queries import holders
 from jointprobe.network.result import KNOWN_ELSEWHERE, CappedEntity, CappedSelector
-from jointprobe.store.tables import AuditEntry
+from jointprobe.store.tables import AuditEntry, Selector
 
 
 def test_member_of_one_case_sees_a_placeholder_for_the_other_and_nothing_of_it(
@@ -206,6 +208,21 @@ def test_holders_statements_are_made_for_a_few_sizes_only(two_cases: TwoCases) -
             assert all(h[0] == "phone" for h in held)
     made = queries._union.cache_info().currsize
     assert made == len(queries.HOLDER_SIZES) == 5  # for 1, 4, 16, 64 and 200 keys
+
+
+def test_the_padding_key_matches_no_selector_a_store_can_hold(two_cases: TwoCases) -> None:
+    """The padding of a capped look-up is a key no selector row can have: its kind is longer
+    than the column (PostgreSQL refuses it) and than any kind the extraction makes."""
+    column = Selector.__table__.c.kind.type
+    assert isinstance(column, String) and len(queries.NO_KIND) > (column.length or 0) == 32
+    for schema in model.schemata.values():
+        assert all(0 < len(kind) <= 32 for kind in _plan(schema).kinds.values()), schema.name
+    with two_cases.node.session() as s:  # the empty key, which the padding once was
+        s.add(Selector(kind="", value="", entity_id="b-friend", case_id="B"))
+        s.flush()
+        keys = [("phone", SHARED_PHONE), ("email", "diana@pharma-shop.example")]  # padded to 4
+        found = holders(s, keys, 10) + queries.other_case_holders(s, keys, 10, "A")
+    assert sorted(h[2] for h in found) == ["a-diana", "a-diana", "b-secret", "b-secret"]
 
 
 def test_the_cap_on_a_name_counts_only_what_the_user_may_see(

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from jointprobe.operations import heap
 from jointprobe.operations.heap import settle_heap
 
 
 @pytest.fixture
-def unfrozen() -> Iterator[None]:
+def unfrozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     gc.unfreeze()
+    monkeypatch.setattr(heap, "_settled", False)  # as in a fresh process
     yield
     gc.unfreeze()  # the rest of the suite runs as it did
 
@@ -27,6 +29,17 @@ def test_settle_heap_freezes_what_exists_and_a_collection_then_walks_only_new_ob
     assert sum(len(generation) for generation in (gc.get_objects(g) for g in range(3))) < frozen
     fresh = [[i] for i in range(10)]
     assert any(obj is fresh for obj in gc.get_objects(0))  # new objects are still collected
+
+
+def test_a_second_settle_freezes_nothing_more_and_answers_the_frozen_count(
+    unfrozen: None,
+) -> None:
+    frozen = settle_heap()
+    later = [[i] for i in range(10_000)]  # what a running process made since start-up
+    assert settle_heap() == frozen == gc.get_freeze_count()
+    collected = (obj for g in range(3) for obj in gc.get_objects(g))
+    assert any(obj is later for obj in collected)  # still the collector's, not frozen
+    assert settle_heap() == frozen
 
 
 def test_serve_settles_the_heap_after_building_the_app(

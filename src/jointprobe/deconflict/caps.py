@@ -14,11 +14,18 @@ from jointprobe.deconflict.tables import DeconflictSession
 DAY = timedelta(days=1)
 
 
-def require_set_size(settings: Settings, size: int, *, whose: str) -> None:
-    """A set larger than ``deconflict_max_elements`` is refused."""
+def require_set_size(settings: Settings, size: int, *, whose: str, cut: bool = False) -> None:
+    """A set larger than ``deconflict_max_elements`` is refused; ``cut``: ``size`` is what a
+    read capped at :func:`set_read_cap` returned (the set holds at least that many)."""
     cap = settings.deconflict_max_elements
     if size > cap:
-        raise CapExceeded(f"{whose} set holds {size:,} selectors; at most {cap:,} may be compared")
+        held = f"more than {cap:,}" if cut else f"{size:,}"
+        raise CapExceeded(f"{whose} set holds {held} selectors; at most {cap:,} may be compared")
+
+
+def set_read_cap(settings: Settings) -> int:
+    """How many of our selectors to read at most: one past the cap, to learn it is passed."""
+    return settings.deconflict_max_elements + 1
 
 
 def require_session_quota(
@@ -49,4 +56,4 @@ def ask_flag(settings: Settings, own_size: int, peer_size: int) -> str | None:
     return None
 
 
-__all__ = ["ask_flag", "require_session_quota", "require_set_size"]
+__all__ = ["ask_flag", "require_session_quota", "require_set_size", "set_read_cap"]

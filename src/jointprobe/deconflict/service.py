@@ -79,10 +79,16 @@ def _case_selectors_query(case_id: str, kinds: Sequence[str]) -> Select[str, str
     )
 
 
-def case_selectors(session: Session, case_id: str, kinds: Sequence[str]) -> list[tuple[str, str]]:
+def case_selectors(
+    session: Session, case_id: str, kinds: Sequence[str], *, most: int | None = None
+) -> list[tuple[str, str]]:
     """The case's normalised selectors of ``kinds``, each once (in no particular order:
-    :func:`.crypto.order_selectors` shuffles them)."""
-    return [(kind, value) for kind, value in session.execute(_case_selectors_query(case_id, kinds))]
+    :func:`.crypto.order_selectors` shuffles them); at most ``most`` of them if given, the
+    cap in the SQL (``LIMIT``), so that a case grown to millions is not read to be refused."""
+    query = _case_selectors_query(case_id, kinds)
+    if most is not None:
+        query = query.limit(most)
+    return [(kind, value) for kind, value in session.execute(query)]
 
 
 def count_case_selectors(session: Session, case_id: str, kinds: Sequence[str]) -> int:

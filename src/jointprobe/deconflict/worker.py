@@ -33,8 +33,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from jointprobe.deconflict import sodium
-from jointprobe.deconflict.caps import require_set_size
+from jointprobe.deconflict.caps import require_set_size, set_read_cap
 from jointprobe.deconflict.crypto import (
+    Groups,
     blind_points,
     blind_selectors,
     match_positions,
@@ -133,7 +134,7 @@ def _fail(node: Node, sid: str, message: str) -> int:
 
 def _run_step(node: Node, sid: str) -> int:
     with node.session() as session:
-        inputs = _inputs(session, sid)
+        inputs = _inputs(session, sid, set_read_cap(node.settings))
     if inputs is None:
         return 0
     if inputs.work == "prepare":
@@ -178,24 +179,20 @@ def _run_step(node: Node, sid: str) -> int:
 
 
 def _prepare(node: Node, sid: str, inputs: _Inputs) -> _Inputs | None:
-    """Our set, read by :func:`_inputs`: order it and draw the scalar with no lock held,
-    then keep both and send the offer (initiator) or the accept (responder); the
-    inputs of x or y follow, in memory.
+    """Our set, read by :func:`_inputs` (at most one past the cap): order it and draw the
+    scalar with no lock held, then keep both and send the offer (initiator) or the accept
+    (responder); the inputs of x or y follow, in memory.
 
     A case emptied, or grown past the cap, since the start or join closes the
-    session with that refusal's code (the peer is told unless the session was
-    still ``preparing``: then it has not heard of it).
+    session with that refusal's code at once, before any ordering (the peer is told
+    unless the session was still ``preparing``: then it has not heard of it).
     """
     assert inputs.selectors is not None
-    refusal: JointprobeError | None = None
-    try:
-        if not inputs.selectors:
-            raise NothingToCompare("the case has no selectors of the chosen kinds any more")
-        require_set_size(node.settings, len(inputs.selectors), whose="our")
-    except (NothingToCompare, CapExceeded) as exc:
-        refusal = exc
-    ordered, groups = order_selectors(inputs.selectors, by_kind=inputs.by_kind)
-    scalar = sodium.random_scalar()
+    refusal = _refusal(node, inputs.selectors)
+    prepared: tuple[list[tuple[str, str]], Groups, bytes] | None = None
+    if refusal is None:
+        ordered, groups = order_selectors(inputs.selectors, by_kind=inputs.by_kind)
+        prepared = (ordered, groups, sodium.random_scalar())
     with node.write_session() as session:
         row = session.get(DeconflictSession, sid)
         if row is None or row.work != "prepare" or row.state in FINAL:
@@ -203,17 +200,32 @@ def _prepare(node: Node, sid: str, inputs: _Inputs) -> _Inputs | None:
         if refusal is not None:
             close(session, node_keys(node), row, refusal.code, refusal.message, actor=ACTOR)
             return None
+        assert prepared is not None
+        ordered, groups, scalar = prepared
         work = send_prepared(session, node_keys(node), row, ordered, groups, scalar)
     return _Inputs(work, scalar, [], selectors=ordered)
 
 
-def _inputs(session: Session, sid: str) -> _Inputs | None:
+def _refusal(node: Node, selectors: list[tuple[str, str]]) -> JointprobeError | None:
+    """Why our set (read capped at one past the cap) may not be compared, or None."""
+    try:
+        if not selectors:
+            raise NothingToCompare("the case has no selectors of the chosen kinds any more")
+        require_set_size(node.settings, len(selectors), whose="our", cut=True)
+    except (NothingToCompare, CapExceeded) as exc:
+        return exc
+    return None
+
+
+def _inputs(session: Session, sid: str, most: int) -> _Inputs | None:
+    """What the step ``sid`` owes needs, read; our case's selectors (``prepare``) at most
+    ``most`` (:func:`.caps.set_read_cap`)."""
     row = session.get(DeconflictSession, sid)
     if row is None or row.work is None or row.state in FINAL:
         return None
     if row.work == "prepare":
         assert row.case_id is not None
-        selectors = case_selectors(session, row.case_id, row.kinds)
+        selectors = case_selectors(session, row.case_id, row.kinds, most=most)
         by_kind = row.by_kind if row.role == "initiator" else row.by_kind_agreed
         return _Inputs("prepare", b"", [], selectors=selectors, by_kind=by_kind)
     if row.scalar is None and row.work != "count":

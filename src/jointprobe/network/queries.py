@@ -73,15 +73,19 @@ def _sql(statement: str, *expanding: str) -> TextClause:
 
 _SELECTORS_OF = _sql("SELECT entity_id, kind, value FROM selectors WHERE entity_id IN :ids", "ids")
 #: Items (keys, entities, cases) in one capped statement: SQLite allows 500 terms in one
-#: compound SELECT.
+#: compound SELECT (:data:`_OTHER_CASE_TERM` is two a key: 400).
 HOLDER_CHUNK = 200
 #: Item counts a capped statement is made for: a chunk is padded up to the next one with an
-#: item nothing matches (a key of kind ``""``, an entity or case ``""``), so that at most
-#: these few statements are ever made per term. One statement per count (up to 200) kept
+#: item nothing matches (a key of kind :data:`NO_KIND`, an entity or case ``""``), so that
+#: at most these few statements are ever made per term. One statement per count (up to 200) kept
 #: 40,000 bind parameters alive in the caches, and every full garbage collection walked
 #: them (docs/benchmarks.md, Network).
 HOLDER_SIZES = (1, 4, 16, 64, HOLDER_CHUNK)
-_NO_KEY = ("", "")
+#: The padding key's kind: longer than the ``selectors.kind`` column holds (32 characters;
+#: PostgreSQL refuses a longer one) and than any kind ``entities.selectors`` makes (fixed
+#: names, ``id:<property>`` cut to 32), so that no selector row can ever match it.
+NO_KIND = "(padding: no selector has this kind)"
+_NO_KEY = (NO_KIND, "")
 _NO_ID = ("",)
 
 _COLUMNS = "id, relation_id, schema, source_id, target_id, case_id"
@@ -95,13 +99,18 @@ _CASE_HOLDER_TERM = (
     "FROM selectors WHERE kind = :kind AND value = :value AND case_id = :a{i} "
     "ORDER BY entity_id LIMIT :most) AS t{i}"
 )
-#: The holders of one key in cases other than ``:case``, by case then entity
-#: (``ix_selectors_key_case``): ``case_id > ''`` makes it a range search past the holders
-#: outside any case, so that only the asking case's own holders are read and skipped.
+#: The holders of one key in cases other than ``:case``: two range searches of
+#: ``ix_selectors_key_case``, the cases before ``:case`` (``case_id > ''`` starts past the
+#: holders outside any case) and those after it, each stopping after ``:most`` rows, so that
+#: the asking case's own holders are never read (``case_id <> :case`` read and skipped
+#: them all: a million when the case holds the key a million times).
 _OTHER_CASE_TERM = (
     "SELECT kind, value, entity_id, case_id FROM (SELECT kind, value, entity_id, case_id "
-    "FROM selectors WHERE kind = :a{i} AND value = :b{i} AND case_id > '' AND case_id <> :case "
-    "ORDER BY case_id, entity_id LIMIT :most) AS t{i}"
+    "FROM selectors WHERE kind = :a{i} AND value = :b{i} AND case_id > '' "
+    "AND case_id < :case ORDER BY case_id, entity_id LIMIT :most) AS l{i} UNION ALL "
+    "SELECT kind, value, entity_id, case_id FROM (SELECT kind, value, entity_id, case_id "
+    "FROM selectors WHERE kind = :a{i} AND value = :b{i} AND case_id > :case "
+    "ORDER BY case_id, entity_id LIMIT :most) AS u{i}"
 )
 #: The edges from one entity in the order of ``ix_edges_source_cover`` (its last, implicit
 #: column on SQLite is the id), so that the ``LIMIT`` stops the index search: ordered by
@@ -195,10 +204,14 @@ def other_case_holders(
 ) -> list[tuple[str, str, str, str]]:
     """(kind, value, entity id, case id) of the entities of cases other than ``case_id``
     holding one of ``keys``: at most ``most`` per key, the first by case then entity id,
-    capped in the SQL like :func:`holders` (for cross-case links)."""
+    capped in the SQL like :func:`holders` (for cross-case links): at most ``most`` from
+    the cases before ``case_id`` and ``most`` from those after it, the first ``most`` kept."""
     params = {"most": most, "case": case_id}
-    return [(r[0], r[1], r[2], r[3])
-            for r in _capped_rows(session, _OTHER_CASE_TERM, keys, _NO_KEY, params)]  # fmt: skip
+    by_key: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
+    for r in _capped_rows(session, _OTHER_CASE_TERM, keys, _NO_KEY, params):
+        by_key.setdefault((r[0], r[1]), []).append((r[0], r[1], r[2], r[3]))
+    # the rows come term by term, each in its index order, those before ``case_id`` first
+    return [row for key in sorted(by_key) for row in by_key[key][:most]]
 
 
 _NULL_CASE_HOLDERS = text(
