@@ -1,0 +1,95 @@
+"""Leads a node outside the US receives are routed by its table too (Hebei on a CN node).
+
+The people are FICTIONAL (made up for the test).
+"""
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from tests.exchange.factories import referral_body
+from tests.exchange.live import HANDLERS, keys, make_node, peer
+
+from jointprobe.cases import list_events
+from jointprobe.exchange.envelope import seal
+from jointprobe.exchange.identity import own_card
+from jointprobe.exchange.inbox import receive
+from jointprobe.exchange.workflow import system_user, timeline
+from jointprobe.leads import find_lead_case
+from jointprobe.leads.tables import node_table
+from jointprobe.node import Node
+from jointprobe.store.tables import Case
+from jointprobe.timeutil import utcnow
+from jointprobe.wiring import default_wiring
+
+
+def person(eid: str, name: str, address: str) -> dict[str, Any]:
+    props = {"name": [name], "address": [address], "notes": ["FICTIONAL test person"]}
+    return {"item_id": eid, "type": "entity",
+            "entity": {"id": eid, "schema": "Person", "properties": props}}  # fmt: skip
+
+
+def refer(sender: Node, to: Node, items: list[dict[str, Any]], seq: int,
+          handlers: Any = None) -> str:  # fmt: skip
+    """``sender``'s referral of ``items`` received and applied by ``to``; its id."""
+    body = referral_body(keys(sender).node_id)
+    body["items"] = [{**item, "marking": body["marking"]} for item in items]
+    to_id = keys(to).node_id
+    env = seal(keys(sender), kind="referral", body=body, now=utcnow(), seq={to_id: seq},
+               recipients={to_id: own_card(to).box_public})  # fmt: skip
+    result = receive(to, keys(to), env.to_json(), handlers=handlers or HANDLERS)[0]
+    assert result.results[0].status == "applied"
+    return env.id
+
+
+def lead_cases(node: Node) -> list[str]:
+    with node.session() as s:
+        return sorted(c for c in s.scalars(select(Case.id)) if c.startswith("leads-"))
+
+
+def test_a_cn_node_routes_a_received_hebei_lead_to_the_hebei_department(tmp_path: Path) -> None:
+    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US")
+    cn = make_node(tmp_path, "cn-mps-nnb", "MPS narcotics bureau", "CN")
+    try:
+        peer(us, cn)
+        items = [person("p1", "Wang Example", "河北省邢台市桥东区 1 号"),
+                 person("p2", "Ann Example", "5 Main St, New York, NY, USA")]  # fmt: skip
+        rid = refer(us, cn, items, 1)
+        with cn.session() as s:
+            table = node_table(s)
+            hebei = table.route("HE", "CN").office
+            assert hebei.id != table.default.id
+            case_id = find_lead_case(s, system_user(s), hebei, "us-hsi-nola", rid)
+            assert case_id is not None and case_id.startswith(f"leads-{hebei.id}-")
+            events = list_events(s, system_user(s), case_id)
+            assert [e.details["state"] for e in events] == ["HE"]
+            assert events[0].details["routed"] and events[0].fictional
+            routed = [e.summary for e in timeline(s, rid, "us-hsi-nola") if e.kind == "routed"]
+            assert routed == ["1 leads routed to 1 field offices"]  # the NY buyer is not a lead
+        assert lead_cases(cn) == [case_id]
+    finally:
+        us.close()
+        cn.close()
+
+
+def test_a_node_with_a_configured_table_routes_by_it_whatever_its_country(
+    tmp_path: Path,
+) -> None:
+    offices = tmp_path / "offices.yaml"
+    offices.write_text("country: DE\ndefault: {id: q, name: Queue, note: held}\n"
+                       "offices: {bka-leads: {name: BKA leads desk, regions: [DE]}}\n")  # fmt: skip
+    de = make_node(tmp_path, "de-bka", "BKA", "DE", leads_routing_file=offices)
+    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US")
+    try:
+        peer(us, de)
+        items = [person("p1", "Max Example", "Hauptstr. 1, München")]
+        items[0]["entity"]["properties"]["country"] = ["de"]
+        rid = refer(us, de, items, 1, default_wiring(de.settings).inbox_handlers)
+        with de.session() as s:
+            routed = [e.summary for e in timeline(s, rid, "us-hsi-nola") if e.kind == "routed"]
+            assert routed == ["1 leads routed to 1 field offices"]
+        (desk,) = lead_cases(de)
+        assert desk.startswith("leads-bka-leads-")
+    finally:
+        us.close()
+        de.close()
