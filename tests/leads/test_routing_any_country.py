@@ -16,7 +16,7 @@ from jointprobe.exchange.identity import own_card
 from jointprobe.exchange.inbox import receive
 from jointprobe.exchange.workflow import system_user, timeline
 from jointprobe.leads import find_lead_case
-from jointprobe.leads.tables import node_table
+from jointprobe.leads.tables import INVALID_MESSAGE, node_table
 from jointprobe.node import Node
 from jointprobe.store.tables import Case
 from jointprobe.timeutil import utcnow
@@ -93,3 +93,28 @@ def test_a_node_with_a_configured_table_routes_by_it_whatever_its_country(
     finally:
         us.close()
         de.close()
+
+
+BAD_TABLE = "default: {id: q, name: Q, note: held}\noffices: {hebei: {name: H}}\n- hunter2: [x\n"
+
+
+def test_a_bad_table_is_named_on_the_timeline_by_the_setting_only(tmp_path: Path) -> None:
+    secret = tmp_path / "secret-dir"
+    secret.mkdir()
+    offices = secret / "offices.yaml"
+    offices.write_text(BAD_TABLE)
+    cn = make_node(tmp_path, "cn-mps-nnb", "MPS narcotics bureau", "CN", leads_routing_file=offices)
+    us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US")
+    try:
+        peer(us, cn)
+        handlers = default_wiring(cn.settings).inbox_handlers
+        rid = refer(us, cn, [person("p1", "Wang Example", "河北省邢台市 1 号")], 1, handlers)
+        with cn.session() as s:
+            (event,) = [e for e in timeline(s, rid, "us-hsi-nola") if e.kind == "unrouted"]
+            seen = f"{event.summary} {event.body}"
+        assert event.summary == f"leads not routed: {INVALID_MESSAGE}"
+        assert "secret-dir" not in seen and "hunter2" not in seen and "YAML" not in seen
+        assert lead_cases(cn) == []
+    finally:
+        us.close()
+        cn.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -16,12 +18,24 @@ from jointprobe.leads.fromlist import ListReport, ListRequest, from_list
 from jointprobe.leads.listmap import load_list_mapping
 from jointprobe.leads.listread import read_list_file
 from jointprobe.leads.partners import parse_choices
+from jointprobe.leads.tables import RoutingTableInvalid
 
 app = typer.Typer(help="Leads: seized customer lists routed to field offices and partners.",
                   no_args_is_help=True)  # fmt: skip
 
 _KIND = {"office": "field office", "queue": "default queue", "peer": "partner node",
          "unsent": "not sent"}  # fmt: skip
+
+
+@contextmanager
+def operator_errors() -> Iterator[None]:
+    """A bad routing table as its operator needs it: the file, the key and the problem
+    (API callers and timelines get only :data:`~jointprobe.leads.tables.INVALID_MESSAGE`)."""
+    try:
+        yield
+    except RoutingTableInvalid as exc:
+        err_console.print(f"[bold red]error[/] [dim]({exc.code})[/] {exc.detail}", soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from exc
 
 
 @app.command("from-list")
@@ -46,7 +60,7 @@ def from_list_cmd(
     spec = load_list_mapping(mapping)
     req = ListRequest(case_id=case_id, name=path.name, tlp=tlp, use=use,
                       peers=parse_choices(peer), due_days=due_days, dry_run=dry_run)  # fmt: skip
-    with node_session(ctx, username) as (node, session, user):
+    with operator_errors(), node_session(ctx, username) as (node, session, user):
         read = read_list_file(path, spec, cap=node.settings.leads_list_max_bytes)
         columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn()]  # fmt: skip

@@ -13,7 +13,9 @@ A table is YAML (``field_offices.yaml`` is the packaged US one)::
 territory by its ISO 3166-1 code (``HK``). The older ``states`` key lists USPS
 codes (``NY``) of the table's country (US unless ``country`` says otherwise) and
 means the same as ``regions: [US-NY]``. :func:`validate_table` is the one check:
-each error names the file and the key at fault.
+each error's ``detail`` names the file and the key at fault (for the operator: the
+node's log, the CLI); its ``message``, which API callers and referral timelines see,
+names only the setting.
 
 Which table a node uses (:func:`node_table`): the file the setting
 ``JOINTPROBE_LEADS_ROUTING_FILE`` names, else the packaged table for the node's
@@ -23,6 +25,7 @@ named for the node and whose note says no routing table is configured.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from jointprobe.entities.normalise import normalise_country
 from jointprobe.errors import InvalidInput, InvalidSelector
+from jointprobe.logs import log_event
 from jointprobe.store.tables import NodeIdentity
 
 DEFAULT_QUEUE = "unrouted"
@@ -47,14 +51,30 @@ _OFFICE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}\Z")
 _SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}\Z")
 _TWO = re.compile(r"^[A-Z]{2}\Z")
 _TOP_KEYS = {"version", "country", "region_kind", "default", "offices"}
+SETTING = "JOINTPROBE_LEADS_ROUTING_FILE"
+#: what API callers and referral timelines are told: never the file's path or content
+INVALID_MESSAGE = (
+    f"the node's lead routing table ({SETTING}) is invalid; the operator has been told "
+    "(see the node's log)"
+)
+_LOG = logging.getLogger(__name__)
 
 
 class RoutingTableInvalid(InvalidInput):
-    """The node's routing table cannot be used: its operator must fix the file."""
+    """The node's routing table cannot be used: its operator must fix the file.
+
+    ``message`` is :data:`INVALID_MESSAGE` (API answers, timelines); ``detail`` names the
+    file, the key and the problem, for the operator only (the node's log, the CLI).
+    """
 
     code = "leads.routing_table_invalid"
     status = 500
     exit_code = 7
+
+    def __init__(self, detail: str, *, key: str = "(file)") -> None:
+        super().__init__(INVALID_MESSAGE, where=SETTING)
+        self.detail = detail
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -129,7 +149,7 @@ class RoutingTable:
 
 
 def _bad(source: str, key: str, problem: str) -> RoutingTableInvalid:
-    return RoutingTableInvalid(f"routing table {source}: {key}: {problem}", where=source)
+    return RoutingTableInvalid(f"routing table {source}: {key}: {problem}", key=key)
 
 
 def _text(value: Any, source: str, key: str) -> str:
@@ -273,15 +293,27 @@ def unconfigured_table(node_id: str, node_name: str, country: str) -> RoutingTab
     return RoutingTable({}, {}, queue, note, country or None, "region", "none configured")
 
 
+def _configured(path: Path, country: str) -> RoutingTable:
+    table = load_table(path)
+    if table.country and country and table.country != country:
+        raise _bad(str(path), "country", f"the table is for {table.country} and this node "
+                   f"is in {country}")  # fmt: skip
+    return table
+
+
 def table_for(path: Path | None, identity: NodeIdentity | None) -> RoutingTable:
-    """The table a node with ``identity`` uses, ``path`` (the setting) first."""
+    """The table a node with ``identity`` uses, ``path`` (the setting) first; a file that
+    cannot be used is logged in full (``leads.routing_table_invalid``, with its path, key
+    and problem) and raised as :class:`RoutingTableInvalid`, whose message does not say
+    them."""
     country = identity.country.upper() if identity is not None else ""
     if path is not None:
-        table = load_table(path)
-        if table.country and country and table.country != country:
-            raise _bad(str(path), "country", f"the table is for {table.country} and this node "
-                       f"is in {country}")  # fmt: skip
-        return table
+        try:
+            return _configured(path, country)
+        except RoutingTableInvalid as exc:
+            log_event(_LOG, "leads.routing_table_invalid", logging.ERROR, setting=SETTING,
+                      file=str(path), key=exc.key, detail=exc.detail)  # fmt: skip
+            raise
     if country in PACKAGED:
         return _packaged(PACKAGED[country])
     if identity is None:
@@ -296,6 +328,7 @@ def node_table(session: Session, path: Path | None = None) -> RoutingTable:
 
 __all__ = [
     "DEFAULT_QUEUE",
+    "INVALID_MESSAGE",
     "MAX_TABLE_BYTES",
     "PACKAGED",
     "Office",
