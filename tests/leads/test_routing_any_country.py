@@ -3,14 +3,18 @@
 The people are FICTIONAL (made up for the test).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from tests.exchange.factories import referral_body
 from tests.exchange.live import HANDLERS, keys, make_node, peer
+from typer.testing import CliRunner
 
 from jointprobe.cases import list_events
+from jointprobe.cli.main import app
 from jointprobe.exchange.envelope import seal
 from jointprobe.exchange.identity import own_card
 from jointprobe.exchange.inbox import receive
@@ -98,7 +102,10 @@ def test_a_node_with_a_configured_table_routes_by_it_whatever_its_country(
 BAD_TABLE = "default: {id: q, name: Q, note: held}\noffices: {hebei: {name: H}}\n- hunter2: [x\n"
 
 
-def test_a_bad_table_is_named_on_the_timeline_by_the_setting_only(tmp_path: Path) -> None:
+@contextmanager
+def hebei_lead_under_a_bad_table(tmp_path: Path) -> Iterator[tuple[Node, Path, str]]:
+    """A CN node whose table (in ``secret-dir``) is bad, the Hebei referral it received,
+    and the file."""
     secret = tmp_path / "secret-dir"
     secret.mkdir()
     offices = secret / "offices.yaml"
@@ -109,12 +116,39 @@ def test_a_bad_table_is_named_on_the_timeline_by_the_setting_only(tmp_path: Path
         peer(us, cn)
         handlers = default_wiring(cn.settings).inbox_handlers
         rid = refer(us, cn, [person("p1", "Wang Example", "河北省邢台市 1 号")], 1, handlers)
-        with cn.session() as s:
-            (event,) = [e for e in timeline(s, rid, "us-hsi-nola") if e.kind == "unrouted"]
-            seen = f"{event.summary} {event.body}"
-        assert event.summary == f"leads not routed: {INVALID_MESSAGE}"
-        assert "secret-dir" not in seen and "hunter2" not in seen and "YAML" not in seen
         assert lead_cases(cn) == []
+        yield cn, offices, rid
     finally:
         us.close()
         cn.close()
+
+
+def test_a_bad_table_is_named_on_the_timeline_by_the_setting_only(tmp_path: Path) -> None:
+    with hebei_lead_under_a_bad_table(tmp_path) as (cn, _, rid), cn.session() as s:
+        (event,) = [e for e in timeline(s, rid, "us-hsi-nola") if e.kind == "unrouted"]
+        seen = f"{event.summary} {event.body}"
+        assert event.summary == f"leads not routed: {INVALID_MESSAGE}"
+        assert "secret-dir" not in seen and "hunter2" not in seen and "YAML" not in seen
+
+
+def test_leads_received_under_a_bad_table_are_routed_once_by_reroute(tmp_path: Path) -> None:
+    with hebei_lead_under_a_bad_table(tmp_path) as (cn, offices, rid):
+        cli = ["--data-dir", str(cn.settings.data_dir), "leads", "reroute"]
+        env = {"JOINTPROBE_LEADS_ROUTING_FILE": str(offices)}
+        still_bad = CliRunner().invoke(app, [*cli, "--all-unrouted"], env=env)
+        assert still_bad.exit_code == 7 and "not valid YAML" in " ".join(still_bad.output.split())
+        offices.write_text("default: {id: q, name: Q, note: held}\n"
+                           "offices: {hebei: {name: Hebei PSD, regions: [CN-HE]}}\n")  # fmt: skip
+        outputs = [CliRunner().invoke(app, [*cli, *args], env=env)
+                   for args in (["--all-unrouted"], ["--all-unrouted"], [rid])]  # fmt: skip
+        assert [r.exit_code for r in outputs] == [0, 0, 0], outputs[0].output
+        said = [" ".join(r.output.split()) for r in outputs]  # Rich wraps at the width
+        assert f"{rid} from us-hsi-nola: routed again: 1 leads routed to 1 field offices" in said[0]
+        assert "no referral has unrouted leads" in said[1]
+        assert "nothing left to route" in said[2]
+        (hebei,) = lead_cases(cn)
+        assert hebei.startswith("leads-hebei-")
+        with cn.session() as s:
+            kinds = [e.kind for e in timeline(s, rid, "us-hsi-nola")]
+            assert kinds == ["received", "unrouted", "routed"]
+            assert len(list_events(s, system_user(s), hebei)) == 1

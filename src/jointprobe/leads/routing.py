@@ -362,13 +362,24 @@ def route_received(
     items: Sequence[dict[str, Any]],
     title: str,
     case_ref: str | None,
+    again: bool = False,
 ) -> str | None:
     """Route the leads among a received referral's ``items`` with ``table``; the ``routed``
-    summary, or ``None`` when no item is a lead."""
+    summary, or ``None`` when no item is a lead.
+
+    ``again`` (:func:`reroute`) leaves out the leads whose office already has this
+    referral's case (:func:`find_lead_case`), so routing again creates nothing twice.
+    """
+    actor = system_user(session)
     leads = [lead for item in items if (lead := received_lead(item, table)) is not None]
+    if again:
+        leads = [
+            lead for lead in leads
+            if find_lead_case(session, actor, table.route(lead.state, lead.country).office,
+                              peer_id, referral_id) is None
+        ]  # fmt: skip
     if not leads:
         return None
-    actor = system_user(session)
     origin = _origin_case(session, peer_id, case_ref)
     extra = case_members(session, origin) if origin else []
     extra = [u for u in extra if u != actor.username]
@@ -378,8 +389,10 @@ def route_received(
     )  # fmt: skip
     offices = {r.route.office.id for r in routed if r.route.routed}
     unrouted = sum(1 for r in routed if not r.route.routed)
-    summary = f"{len(routed)} leads routed to {len(offices)} field offices" + (
-        f"; {unrouted} in the default queue ({table.default.name})" if unrouted else ""
+    summary = (
+        ("routed again: " if again else "")
+        + (f"{len(routed)} leads routed to {len(offices)} field offices")
+        + (f"; {unrouted} in the default queue ({table.default.name})" if unrouted else "")
     )
     referral = session.scalars(
         select(Referral).where(Referral.id == referral_id, Referral.peer_id == peer_id)
@@ -396,6 +409,41 @@ def route_received(
     if origin:
         add_event(session, actor, origin, EventIn(kind="note", title=summary))
     return summary
+
+
+def received_referrals(session: Session, referral_id: str) -> list[Referral]:
+    """The received referrals with id ``referral_id`` (one per peer that chose it)."""
+    query = select(Referral).where(
+        Referral.id == referral_id, Referral.direction == "in", Referral.type == "referral"
+    )
+    return list(session.scalars(query.order_by(Referral.peer_id)))
+
+
+def unrouted_referrals(session: Session) -> list[Referral]:
+    """Received referrals whose timeline says ``unrouted`` (a bad routing table) and not
+    ``routed`` since, oldest first."""
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    events = select(ReferralEvent.referral_id, ReferralEvent.peer_id, ReferralEvent.kind)
+    for rid, peer_id, kind in session.execute(
+        events.where(ReferralEvent.kind.in_(("unrouted", "routed")))
+    ):
+        kinds[(rid, peer_id)].add(kind)
+    keys = [k for k, seen in kinds.items() if seen == {"unrouted"}]
+    rows = [r for r in (session.get(Referral, key) for key in keys) if r is not None]
+    rows = [r for r in rows if r.direction == "in" and r.type == "referral"]
+    return sorted(rows, key=lambda r: (r.created_at, r.id))
+
+
+def reroute(session: Session, table: RoutingTable, referral: Referral) -> str | None:
+    """Route a received referral's leads that were not routed (the routing table was bad
+    when it arrived) with ``table``, the node's table now; the ``routed`` summary added to
+    its timeline, or ``None`` when nothing was left to route. Running it twice routes
+    nothing twice: leads whose office case for the referral exists are left out."""
+    return route_received(
+        session, table, referral_id=referral.id, peer_id=referral.peer_id,
+        items=list(referral.items or []), title=referral.title,
+        case_ref=referral.remote_case_ref, again=True,
+    )  # fmt: skip
 
 
 def revoke_lead_access(session: Session, actor: User, case_id: str, user: User) -> None:
@@ -437,5 +485,9 @@ __all__ = [
     "route_on_arrival",
     "route_received",
     "received_lead",
+    "received_referrals",
+    "reroute",
+    "revoke_lead_access",
     "state_of",
+    "unrouted_referrals",
 ]
