@@ -152,6 +152,16 @@ def _bad(source: str, key: str, problem: str) -> RoutingTableInvalid:
     return RoutingTableInvalid(f"routing table {source}: {key}: {problem}", key=key)
 
 
+def _kind(value: Any) -> str:
+    """What a YAML value is, without ``str()`` of it: aliases make a 1 MB file a tree of
+    billions of nodes, which ``str`` or ``repr`` would expand ("billion laughs")."""
+    if isinstance(value, str):
+        return repr(value[:40] + ("…" if len(value) > 40 else ""))
+    if isinstance(value, bool | int | float) or value is None:
+        return repr(value)[:40]
+    return f"a {type(value).__name__}"
+
+
 def _text(value: Any, source: str, key: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 300:
         raise _bad(source, key, "must be a non-empty text of at most 300 characters")
@@ -168,9 +178,10 @@ def _is_country(code: str) -> bool:
 def _country_of(data: dict[str, Any], source: str) -> str | None:
     if "country" not in data:
         return None
-    code = str(data["country"]).strip().upper()
+    value = data["country"]
+    code = value.strip().upper() if isinstance(value, str) else ""
     if not _TWO.match(code) or not _is_country(code):
-        raise _bad(source, "country", f"{data['country']!r} is not an ISO 3166-1 alpha-2 code")
+        raise _bad(source, "country", f"{_kind(value)} is not an ISO 3166-1 alpha-2 code")
     return code
 
 
@@ -184,10 +195,13 @@ def _regions(oid: str, spec: dict[str, Any], country: str | None, source: str) -
         raise _bad(source, f"offices.{oid}.{key}", "must be a list of codes")
     out = []
     for i, item in enumerate(items):
-        code, where = str(item).strip().upper(), f"offices.{oid}.{key}[{i}]"
+        where = f"offices.{oid}.{key}[{i}]"
+        if not isinstance(item, str):
+            raise _bad(source, where, f"{_kind(item)} is not a code (a text such as CN-HE)")
+        code = item.strip().upper()
         if key == "states":
             if not _TWO.match(code):
-                raise _bad(source, where, f"{item!r} is not a two-letter state code")
+                raise _bad(source, where, f"{_kind(item)} is not a two-letter state code")
             out.append(f"{country or 'US'}-{code}")
         elif _SUBDIVISION.match(code):
             if country and not code.startswith(f"{country}-"):
@@ -196,7 +210,7 @@ def _regions(oid: str, spec: dict[str, Any], country: str | None, source: str) -
         elif _TWO.match(code) and _is_country(code):
             out.append(code)
         else:
-            raise _bad(source, where, f"{item!r} is neither an ISO 3166-2 code (CN-HE) nor a "
+            raise _bad(source, where, f"{_kind(item)} is neither an ISO 3166-2 code (CN-HE) nor a "
                        "country or territory code (HK)")  # fmt: skip
     return out
 
@@ -206,9 +220,9 @@ def _office(oid: Any, spec: Any, source: str) -> Office:
         raise _bad(source, f"offices.{oid}", "an office id is 1-40 of a-z 0-9 . _ - (lower case)")
     if not isinstance(spec, dict):
         raise _bad(source, f"offices.{oid}", "must be a mapping with name and regions")
-    unknown = sorted(set(spec) - {"name", "regions", "states"})
+    unknown = sorted(set(map(str, spec)) - {"name", "regions", "states"})  # keys: scalars
     if unknown:
-        raise _bad(source, f"offices.{oid}", f"unknown key(s) {', '.join(map(str, unknown))}")
+        raise _bad(source, f"offices.{oid}", f"unknown key(s) {', '.join(unknown)}")
     return Office(oid, _text(spec.get("name"), source, f"offices.{oid}.name"))
 
 
@@ -231,7 +245,7 @@ def validate_table(data: Any, source: str = "routing table") -> RoutingTable:
     if unknown:
         raise _bad(source, "(top)", f"unknown key(s) {', '.join(unknown)}")
     if data.get("version", 1) != 1:
-        raise _bad(source, "version", f"{data['version']!r}: only version 1 is known")
+        raise _bad(source, "version", f"{_kind(data['version'])}: only version 1 is known")
     country = _country_of(data, source)
     default, note = _default(data, source)
     spec = data.get("offices")
@@ -274,7 +288,12 @@ def _parse(text: str, source: str) -> RoutingTable:
         data = yaml.safe_load(text)
     except (yaml.YAMLError, ValueError) as exc:
         raise _bad(source, "(file)", f"not valid YAML: {exc}") from exc
-    return validate_table(data, source)
+    except RecursionError as exc:
+        raise _bad(source, "(file)", "nested too deeply to read") from exc
+    try:
+        return validate_table(data, source)
+    except RecursionError as exc:
+        raise _bad(source, "(file)", "nested too deeply to check") from exc
 
 
 @lru_cache(maxsize=len(PACKAGED))
