@@ -169,7 +169,8 @@ def test_a_us_node_routes_arriving_leads_and_a_cn_node_does_not(tmp_path: Path) 
                 notes = " | ".join(e.details["note"] for e in queue)
                 assert "no field office for state 'ZZ'" in notes and "no US state" in notes
                 assert all("not routed" in e.title for e in queue)
-            # the same kind of referral to the Chinese node routes nothing there
+            # the same kind of referral to the Chinese node routes nothing there (a US
+            # buyer is not a lead of a CN node; a Hebei one is: test_routing_any_country)
             with us.write_session() as s:
                 add_entity(s, analyst(s), {"id": "p-us", "schema": "Person",
                            "properties": {"name": ["Eve Poe"], "address": ["NY, USA"]}},
