@@ -48,3 +48,20 @@ def test_from_list_refuses_a_mapping_naming_a_missing_column(tmp_path: Path) -> 
     code, out = jp(d, "leads", "from-list", str(tmp_path / "buyers.csv"), "--case", "seized",
                    "--mapping", str(tmp_path / "map.yaml"))  # fmt: skip
     assert code == 2 and "no column 'tel'" in out
+
+
+def test_from_list_shows_the_operator_the_bad_routing_file_and_key(tmp_path: Path) -> None:
+    d = tmp_path / "node"
+    assert jp(d, "init", "--node-id", "us-test", "--name", "T", "--country", "US")[0] == 0
+    assert jp(d, "case", "create", "Seized list", "--id", "seized")[0] == 0
+    (tmp_path / "map.yaml").write_text(MAPPING)
+    (tmp_path / "buyers.csv").write_text(LIST)
+    offices = tmp_path / "offices.yaml"
+    offices.write_text("default: {id: q, name: Q, note: held}\noffices: {a: {name: A}}\n")
+    result = runner.invoke(app, ["--data-dir", str(d), "leads", "from-list",
+                                 str(tmp_path / "buyers.csv"), "--case", "seized",
+                                 "--mapping", str(tmp_path / "map.yaml")],
+                           env={"JOINTPROBE_LEADS_ROUTING_FILE": str(offices)})  # fmt: skip
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 7 and "leads.routing_table_invalid" in flat
+    assert "offices.yaml: offices.a: give either regions or states" in flat

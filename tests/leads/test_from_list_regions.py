@@ -138,7 +138,7 @@ def test_a_bad_routing_file_is_a_clear_error_and_nothing_is_written_or_sent(
     text = HEBEI + US_BUYER + BROKEN
     with pytest.raises(RoutingTableInvalid) as caught:
         _run(cn, text, routing_file=bad)
-    assert caught.value.message == (f"routing table {bad}: offices.hebei: unknown key(s) provinces")
+    assert caught.value.detail == (f"routing table {bad}: offices.hebei: unknown key(s) provinces")
     assert _counts(cn) == before  # no person, lead case, referral or message
     with cn.session() as session:
         lists = select(AuditEntry).where(AuditEntry.object_type == "lead_list")

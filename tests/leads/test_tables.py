@@ -1,5 +1,6 @@
 """Routing tables (jointprobe.leads.tables) and the province rule (jointprobe.leads.provinces)."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -114,18 +115,20 @@ def test_a_bad_table_is_refused_naming_the_file_and_the_key(
     path.write_text(text)
     with pytest.raises(RoutingTableInvalid) as caught:
         load_table(path)
-    assert caught.value.message.startswith(f"routing table {path}: {key}: ")
-    assert problem in caught.value.message
+    assert caught.value.detail.startswith(f"routing table {path}: {key}: ")
+    assert problem in caught.value.detail and caught.value.key == key
     assert caught.value.code == "leads.routing_table_invalid" and caught.value.exit_code == 7
 
 
 def test_a_missing_file_or_a_table_for_another_country_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(RoutingTableInvalid, match="cannot be read"):
+    with pytest.raises(RoutingTableInvalid) as caught:
         table_for(tmp_path / "absent.yaml", _node("CN"))
+    assert "cannot be read" in caught.value.detail
     us = tmp_path / "us.yaml"
     us.write_text(DEFAULT + "offices: {a: {name: A, states: [NY]}}\n")
-    with pytest.raises(RoutingTableInvalid, match="the table is for US and this node is in CN"):
+    with pytest.raises(RoutingTableInvalid) as caught:
         table_for(us, _node("CN"))
+    assert "the table is for US and this node is in CN" in caught.value.detail
 
 
 @pytest.mark.parametrize(
@@ -176,3 +179,45 @@ def test_hong_kong_macao_and_taiwan_are_their_own_jurisdictions() -> None:
     assert decide(_row("Kowloon, Hong Kong")).label == "HK"
     assert decide(_row("台湾台北市")).label == "TW"
     assert decide(_row("河北省邢台市", country="HK")).label == "HK"  # the column decides
+
+
+def _laughs(depth: int = 9) -> str:
+    """Lists of lists nine deep by aliases: a few hundred bytes, 9**9 leaves if expanded."""
+    lines = ["&a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"&a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, depth)]
+    return "[" + ", ".join(lines) + "]"
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    "where",
+    ["offices: {a: {name: A, regions: [LAUGHS]}}", "offices: {a: {name: A, states: [LAUGHS]}}",
+     "country: LAUGHS\noffices: {}", "version: LAUGHS\noffices: {}"],
+)  # fmt: skip
+def test_aliases_nine_deep_are_refused_at_once_not_expanded(tmp_path: Path, where: str) -> None:
+    path = tmp_path / "offices.yaml"
+    path.write_text(DEFAULT + where.replace("LAUGHS", _laughs()) + "\n")
+    assert path.stat().st_size < 2_000
+    started = time.monotonic()
+    with pytest.raises(RoutingTableInvalid) as caught:
+        load_table(path)
+    assert time.monotonic() - started < 1
+    assert "a list" in caught.value.detail and "lol" not in caught.value.detail
+
+
+@pytest.mark.timeout(20)
+def test_yaml_nested_too_deeply_is_refused_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "offices.yaml"
+    path.write_text(DEFAULT + "offices: {a: {name: A, regions: " + "[" * 50_000 + "]" * 50_000
+                    + "}}\n")  # fmt: skip
+    with pytest.raises(RoutingTableInvalid) as caught:
+        load_table(path)
+    assert caught.value.key == "(file)"
+
+
+def test_office_keys_of_mixed_types_are_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "offices.yaml"
+    path.write_text(DEFAULT + "offices: {a: {name: A, regions: [US-NY], 1: x, b: y}}\n")
+    with pytest.raises(RoutingTableInvalid) as caught:
+        load_table(path)
+    assert caught.value.detail.endswith("unknown key(s) 1, b")

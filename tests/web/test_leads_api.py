@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.exchange.live import case, make_node, peer
 
 from jointprobe.accounts import create_token, create_user
+from jointprobe.leads.tables import INVALID_MESSAGE
 from jointprobe.store.tables import Entity
 from jointprobe.web import create_app
 
@@ -83,10 +86,17 @@ def test_a_number_too_long_for_python_is_not_a_server_error(tmp_path: Path) -> N
         us.close()
 
 
-def test_a_bad_routing_file_is_refused_by_name_and_nothing_imported(tmp_path: Path) -> None:
-    offices = tmp_path / "offices.yaml"
-    offices.write_text("default: {id: q, name: Q, note: held}\noffices: {a: {name: A}}\n")
+def test_a_bad_routing_file_is_refused_by_the_setting_and_nothing_imported(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = tmp_path / "secret-dir"
+    secret.mkdir()
+    offices = secret / "offices.yaml"
+    offices.write_text("default: {id: q, name: Q, note: held}\noffices: {a: {name: A}}\n"
+                       "- hunter2: [unclosed\n")  # fmt: skip
     us = make_node(tmp_path, "us-hsi-nola", "HSI New Orleans", "US", leads_routing_file=offices)
+    log = logging.getLogger("jointprobe.leads.tables")  # where the operator is told
+    log.addHandler(caplog.handler)
     try:
         case(us, "seized-2017")
         with us.session() as session:
@@ -96,8 +106,15 @@ def test_a_bad_routing_file_is_refused_by_name_and_nothing_imported(tmp_path: Pa
             answer = client.post(url, json={"content": LIST, "mapping": MAPPING},
                                  headers={"Authorization": f"Bearer {token}"})  # fmt: skip
         assert answer.status_code == 500 and answer.json()["code"] == "leads.routing_table_invalid"
-        assert answer.json()["message"].startswith(f"routing table {offices}: offices.a: ")
+        assert answer.json()["message"] == INVALID_MESSAGE
+        assert answer.json()["where"] == "JOINTPROBE_LEADS_ROUTING_FILE"
+        assert "secret-dir" not in answer.text and "hunter2" not in answer.text
+        assert "yaml" not in answer.text.lower()
+        logged = [r for r in caplog.records if r.getMessage() == "leads.routing_table_invalid"]
+        fields = logged[0].jp_fields  # type: ignore[attr-defined]
+        assert fields["file"] == str(offices) and "not valid YAML" in fields["detail"]
         with us.session() as session:
             assert session.scalar(select(func.count()).select_from(Entity)) == 0
     finally:
+        log.removeHandler(caplog.handler)
         us.close()

@@ -1,8 +1,11 @@
-"""``jointprobe leads from-list``: a seized customer list as routed leads."""
+"""``jointprobe leads from-list``: a seized customer list as routed leads; ``jointprobe
+leads reroute``: received leads routed again once a bad routing table is fixed."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -10,18 +13,33 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from jointprobe.audit import record
 from jointprobe.cli.context import AsOption, console, err_console, node_session
+from jointprobe.errors import InvalidInput, NotFound
 from jointprobe.exchange.identity import node_keys
 from jointprobe.leads.fromlist import ListReport, ListRequest, from_list
 from jointprobe.leads.listmap import load_list_mapping
 from jointprobe.leads.listread import read_list_file
 from jointprobe.leads.partners import parse_choices
+from jointprobe.leads.routing import received_referrals, reroute, unrouted_referrals
+from jointprobe.leads.tables import RoutingTableInvalid, node_table
 
 app = typer.Typer(help="Leads: seized customer lists routed to field offices and partners.",
                   no_args_is_help=True)  # fmt: skip
 
 _KIND = {"office": "field office", "queue": "default queue", "peer": "partner node",
          "unsent": "not sent"}  # fmt: skip
+
+
+@contextmanager
+def operator_errors() -> Iterator[None]:
+    """A bad routing table as its operator needs it: the file, the key and the problem
+    (API callers and timelines get only :data:`~jointprobe.leads.tables.INVALID_MESSAGE`)."""
+    try:
+        yield
+    except RoutingTableInvalid as exc:
+        err_console.print(f"[bold red]error[/] [dim]({exc.code})[/] {exc.detail}", soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from exc
 
 
 @app.command("from-list")
@@ -46,7 +64,7 @@ def from_list_cmd(
     spec = load_list_mapping(mapping)
     req = ListRequest(case_id=case_id, name=path.name, tlp=tlp, use=use,
                       peers=parse_choices(peer), due_days=due_days, dry_run=dry_run)  # fmt: skip
-    with node_session(ctx, username) as (node, session, user):
+    with operator_errors(), node_session(ctx, username) as (node, session, user):
         read = read_list_file(path, spec, cap=node.settings.leads_list_max_bytes)
         columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn()]  # fmt: skip
@@ -59,6 +77,37 @@ def from_list_cmd(
         console.print_json(json.dumps(asdict(report)))
     else:
         render(report, path)
+
+
+@app.command("reroute")
+def reroute_cmd(
+    ctx: typer.Context,
+    referral_id: str | None = typer.Argument(None, help="A received referral's id."),
+    all_unrouted: bool = typer.Option(
+        False, "--all-unrouted", help="Every received referral whose leads were not routed."
+    ),
+    username: str = AsOption,
+) -> None:
+    """Route again the leads of referrals received while the routing table was bad.
+
+    Run it after fixing JOINTPROBE_LEADS_ROUTING_FILE; running it twice routes nothing
+    twice (a lead whose office already has the referral's case is left out).
+    """
+    if (referral_id is None) == (not all_unrouted):
+        raise InvalidInput("give a REFERRAL_ID or --all-unrouted (one of them)")
+    with operator_errors(), node_session(ctx, username) as (node, session, user):
+        table = node_table(session, node.settings.leads_routing_file)
+        rows = unrouted_referrals(session) if all_unrouted else received_referrals(
+            session, str(referral_id))  # fmt: skip
+        if referral_id is not None and not rows:
+            raise NotFound(f"no received referral {referral_id}")
+        for row in rows:
+            summary = reroute(session, table, row)
+            record(session, user.username, "reroute", "referral", row.id,
+                   {"peer": row.peer_id, "routed": summary is not None})  # fmt: skip
+            console.print(f"{row.id} from {row.peer_id}: {summary or 'nothing left to route'}")
+    if not rows:
+        console.print("no referral has unrouted leads")
 
 
 def render(report: ListReport, path: Path) -> None:

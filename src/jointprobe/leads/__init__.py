@@ -5,10 +5,10 @@ The node's routing table is chosen in :mod:`jointprobe.leads.tables` (the settin
 
 Each office works one referral's leads in a case of their own (need-to-know,
 see :mod:`jointprobe.leads.routing`). ``jointprobe.wiring`` connects
-:func:`routing.route_on_arrival` to the inbox, so a US node routes the Person
-leads of a referral as it applies it, and :func:`routing.revoke_lead_access` to
-case membership, so a user removed from a case also leaves the lead cases it
-gave them. Importing this package registers nothing.
+:func:`routing.route_on_arrival` to the inbox, so a node routes the Person
+leads of a referral placed in its country as it applies it, and
+:func:`routing.revoke_lead_access` to case membership, so a user removed from a
+case also leaves the lead cases it gave them. Importing this package registers nothing.
 """
 
 from jointprobe.leads.routing import (

@@ -13,7 +13,7 @@ country
     5. a US state found by the state rules below (the state implies the US).
 state (people in the US, or whose country is still unknown)
     1. the list's state column (two letters, or the name: ``New York``);
-    2. a two-letter state code in the address (``NY, USA``; :func:`leads.routing.state_of`).
+    2. a two-letter state code in the address (``NY, USA``; :func:`state_of`).
 province (people in China)
     a province-level name in the address, hanzi or pinyin
     (:func:`jointprobe.leads.provinces.province_in`): ``CN-HE`` for 河北省 or Hebei.
@@ -28,7 +28,10 @@ default queue.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import phonenumbers
 
@@ -36,7 +39,6 @@ from jointprobe.entities.normalise import normalise_country
 from jointprobe.errors import InvalidSelector
 from jointprobe.leads.listread import ListRow
 from jointprobe.leads.provinces import SEPARATE, province_in
-from jointprobe.leads.routing import state_of
 
 _NAMES = (
     "AL Alabama|AK Alaska|AZ Arizona|AR Arkansas|CA California|CO Colorado|CT Connecticut|"
@@ -53,6 +55,26 @@ _NAMES = (
 STATE_CODES = {
     name.lower(): code for code, _, name in (p.partition(" ") for p in _NAMES.split("|"))
 }
+_STATE = re.compile(r"\b([A-Z]{2})\b")
+
+
+def property_values(props: dict[str, Any], name: str) -> list[str]:
+    """An FtM property's values as texts (one value or a list)."""
+    value = props.get(name) or []
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def state_of(props: dict[str, Any], known: Iterable[str] = ()) -> str | None:
+    """The US state a Person's address names: a known code first, else any two capitals."""
+    known_set = set(known)
+    found: list[str] = []
+    for address in property_values(props, "address"):
+        text = re.sub(r"\bUSA?\b", " ", address)
+        found += _STATE.findall(text)
+    for code in found:
+        if code in known_set:
+            return code
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -180,4 +202,4 @@ def decide(row: ListRow, *, phone_region: str | None = None) -> Jurisdiction:
     return Jurisdiction("us", state[0] if state else None, "; ".join(rules))
 
 
-__all__ = ["STATE_CODES", "Jurisdiction", "decide"]
+__all__ = ["STATE_CODES", "Jurisdiction", "decide", "property_values", "state_of"]

@@ -1,9 +1,11 @@
-"""Route buyer leads to field offices by US state; each office works them as a case.
+"""Route buyer leads to field offices by region; each office works them as a case.
 
-A lead is a FollowTheMoney ``Person`` item of a referral whose address names a US
-state (two-letter code) or whose country is ``us``. The node's routing table
-(:mod:`jointprobe.leads.tables`; the packaged US one is ``field_offices.yaml``)
-maps states to offices; a lead without a state, or with
+A lead is a FollowTheMoney ``Person`` item of a referral placed in the node's
+country (:func:`received_lead`): on a US node, an address naming a US state
+(two-letter code) or the country ``us``; elsewhere, the list rules of
+:mod:`jointprobe.leads.jurisdiction` (a Chinese province in the address). The
+node's routing table (:mod:`jointprobe.leads.tables`; the packaged US one is
+``field_offices.yaml``) maps regions to offices; a lead without a region, or with
 a state the table does not know, goes to the default queue with a note saying
 why. Each routed lead becomes an entity and a ``referral`` event in a case of
 its office, and the office opens domestic investigations as ordinary case events.
@@ -40,6 +42,8 @@ from jointprobe.exchange.markings import Marking, Tlp, marking_to_store
 from jointprobe.exchange.payloads import ReferralBody
 from jointprobe.exchange.tables import Referral, ReferralEvent
 from jointprobe.exchange.workflow import system_user
+from jointprobe.leads.jurisdiction import decide, property_values, state_of
+from jointprobe.leads.listread import ListRow
 from jointprobe.leads.tables import (
     DEFAULT_QUEUE,
     Office,
@@ -52,7 +56,6 @@ from jointprobe.leads.tables import (
 from jointprobe.store.tables import Case, CaseMember, NodeIdentity, User
 from jointprobe.timeutil import utcnow
 
-_STATE = re.compile(r"\b([A-Z]{2})\b")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -90,24 +93,6 @@ class Lead:
     country: str | None = None
 
 
-def _values(props: dict[str, Any], name: str) -> list[str]:
-    value = props.get(name) or []
-    return [str(v) for v in (value if isinstance(value, list) else [value])]
-
-
-def state_of(props: dict[str, Any], known: Iterable[str] = ()) -> str | None:
-    """The US state a Person's address names: a known code first, else any two capitals."""
-    known_set = set(known)
-    found: list[str] = []
-    for address in _values(props, "address"):
-        text = re.sub(r"\bUSA?\b", " ", address)
-        found += _STATE.findall(text)
-    for code in found:
-        if code in known_set:
-            return code
-    return found[0] if found else None
-
-
 _COUNTRIES: dict[str, str] = {}
 
 
@@ -129,22 +114,22 @@ def _received_marking(lead: Lead, peer_id: str) -> tuple[str, dict[str, Any], st
     return marking_to_store(Marking.from_dict(lead.marking))
 
 
-def lead_from_item(item: dict[str, Any], known: Iterable[str] = ()) -> Lead | None:
-    """A lead if the item is a Person in the US; ``None`` for anything else."""
+def _person_props(item: dict[str, Any]) -> dict[str, Any] | None:
+    """The properties of a referral item that is a Person entity; ``None`` for anything else."""
     entity = item.get("entity")
     if item.get("type") != "entity" or not isinstance(entity, dict):
         return None
     if entity.get("schema") != "Person":
         return None
     props = entity.get("properties") or {}
-    if not isinstance(props, dict):
-        return None
-    state = state_of(props, known)
-    countries = {c.lower() for c in _values(props, "country")}
-    if state is None and "us" not in countries:
-        return None
-    names = _values(props, "name")
-    notes = " ".join(_values(props, "notes") + _values(props, "description"))
+    return props if isinstance(props, dict) else None
+
+
+def _lead(item: dict[str, Any], state: str | None, country: str | None = None) -> Lead:
+    entity: dict[str, Any] = item["entity"]
+    props = entity.get("properties") or {}
+    names = property_values(props, "name")
+    notes = " ".join(property_values(props, "notes") + property_values(props, "description"))
     return Lead(
         item_id=str(item.get("item_id") or entity.get("id") or "lead"),
         name=names[0] if names else "(no name)",
@@ -152,7 +137,45 @@ def lead_from_item(item: dict[str, Any], known: Iterable[str] = ()) -> Lead | No
         entity=entity,
         fictional="fictional" in notes.lower(),
         marking=item.get("marking") if isinstance(item.get("marking"), dict) else None,
+        country=country,
     )
+
+
+def lead_from_item(item: dict[str, Any], known: Iterable[str] = ()) -> Lead | None:
+    """A lead if the item is a Person in the US; ``None`` for anything else."""
+    props = _person_props(item)
+    if props is None:
+        return None
+    state = state_of(props, known)
+    countries = {c.lower() for c in property_values(props, "country")}
+    if state is None and "us" not in countries:
+        return None
+    return _lead(item, state)
+
+
+def received_lead(item: dict[str, Any], table: RoutingTable) -> Lead | None:
+    """A lead for the node whose routing table is ``table``, if the item is one.
+
+    On a US table, :func:`lead_from_item` (a Person with a US state or country).
+    Elsewhere, a Person the list rules (:func:`jointprobe.leads.jurisdiction.decide`:
+    country, province, phone) place in the table's country, or in a country or
+    territory the table lists whole (``HK`` on a Chinese node), as from-list keeps
+    such people at home; a Person placed nowhere or abroad is not a lead.
+    """
+    if table.country in (None, "US"):
+        return lead_from_item(item, table.by_state)
+    props = _person_props(item)
+    if props is None:
+        return None
+    countries = property_values(props, "country")
+    row = ListRow(0, "lead", {k: property_values(props, k) for k in ("address", "phone")},
+                  country=countries[0] if countries else None)  # fmt: skip
+    where = decide(row, phone_region=table.country)
+    if where.country is None:
+        return None
+    if where.country != table.country.lower() and not table.covers_country(where.country):
+        return None
+    return _lead(item, where.region, where.country)
 
 
 def _strictest(tlps: Iterable[str]) -> str:
@@ -302,8 +325,10 @@ def _origin_case(session: Session, peer_id: str, remote_case: str | None) -> str
 
 
 def route_on_arrival(session: Session, msg: Applied, *, routing_file: Path | None = None) -> None:
-    """A referral hook (``wiring``): on a US node, route the US-person leads of a referral
-    with the node's routing table (``routing_file``, the setting, else the packaged one).
+    """A referral hook (``wiring``): route the leads of a referral with the node's routing
+    table (:func:`~jointprobe.leads.tables.node_table`: ``routing_file``, the setting, else
+    the packaged table for the node's country, else one default queue named for the node,
+    as from-list does).
 
     A routing table that cannot be used routes nothing: the referral is kept as received
     and its timeline says why (``unrouted``), so the operator can fix the file.
@@ -311,52 +336,114 @@ def route_on_arrival(session: Session, msg: Applied, *, routing_file: Path | Non
     body = msg.body
     if not isinstance(body, ReferralBody):
         return
-    if node_country(session) != "US":
-        return
+    entry = msg.entry
     try:
         table = node_table(session, routing_file)
     except RoutingTableInvalid as exc:
         session.add(ReferralEvent(
-            referral_id=msg.entry.message_id, peer_id=msg.entry.sender,
-            message_id=msg.entry.message_id, kind="unrouted", at=utcnow(),
+            referral_id=entry.message_id, peer_id=entry.sender,
+            message_id=entry.message_id, kind="unrouted", at=utcnow(),
             summary=f"leads not routed: {exc.message}"[:4000], body={"error": exc.code},
         ))  # fmt: skip
         return
-    leads = [
-        lead
-        for item in body.items
-        if (lead := lead_from_item(item.model_dump(), table.by_state)) is not None
-    ]
-    if not leads:
-        return
-    entry = msg.entry
+    route_received(
+        session, table, referral_id=entry.message_id, peer_id=entry.sender,
+        items=[item.model_dump() for item in body.items], title=body.title,
+        case_ref=body.case_ref,
+    )  # fmt: skip
+
+
+def route_received(
+    session: Session,
+    table: RoutingTable,
+    *,
+    referral_id: str,
+    peer_id: str,
+    items: Sequence[dict[str, Any]],
+    title: str,
+    case_ref: str | None,
+    again: bool = False,
+) -> str | None:
+    """Route the leads among a received referral's ``items`` with ``table``; the ``routed``
+    summary, or ``None`` when no item is a lead.
+
+    ``again`` (:func:`reroute`) leaves out the leads whose office already has this
+    referral's case (:func:`find_lead_case`), so routing again creates nothing twice.
+    """
     actor = system_user(session)
-    origin = _origin_case(session, entry.sender, body.case_ref)
+    leads = [lead for item in items if (lead := received_lead(item, table)) is not None]
+    if again:
+        leads = [
+            lead for lead in leads
+            if find_lead_case(session, actor, table.route(lead.state, lead.country).office,
+                              peer_id, referral_id) is None
+        ]  # fmt: skip
+    if not leads:
+        return None
+    origin = _origin_case(session, peer_id, case_ref)
     extra = case_members(session, origin) if origin else []
     extra = [u for u in extra if u != actor.username]
     routed = route_leads(
-        session, actor, referral_id=entry.message_id, peer_id=entry.sender, leads=leads,
-        table=table, members=extra, referral_title=body.title,
+        session, actor, referral_id=referral_id, peer_id=peer_id, leads=leads,
+        table=table, members=extra, referral_title=title,
     )  # fmt: skip
     offices = {r.route.office.id for r in routed if r.route.routed}
     unrouted = sum(1 for r in routed if not r.route.routed)
-    summary = f"{len(routed)} leads routed to {len(offices)} field offices" + (
-        f"; {unrouted} in the default queue ({table.default.name})" if unrouted else ""
+    summary = (
+        ("routed again: " if again else "")
+        + (f"{len(routed)} leads routed to {len(offices)} field offices")
+        + (f"; {unrouted} in the default queue ({table.default.name})" if unrouted else "")
     )
     referral = session.scalars(
-        select(Referral).where(Referral.id == entry.message_id, Referral.peer_id == entry.sender)
+        select(Referral).where(Referral.id == referral_id, Referral.peer_id == peer_id)
     ).first()
     if referral is not None and origin and referral.case_id is None:
         referral.case_id = origin
     session.add(
         ReferralEvent(
-            referral_id=entry.message_id, peer_id=entry.sender, message_id=entry.message_id,
+            referral_id=referral_id, peer_id=peer_id, message_id=referral_id,
             kind="routed", at=utcnow(), summary=summary,
             body={"offices": sorted(offices), "cases": sorted({r.case_id for r in routed})},
         )
     )  # fmt: skip
     if origin:
         add_event(session, actor, origin, EventIn(kind="note", title=summary))
+    return summary
+
+
+def received_referrals(session: Session, referral_id: str) -> list[Referral]:
+    """The received referrals with id ``referral_id`` (one per peer that chose it)."""
+    query = select(Referral).where(
+        Referral.id == referral_id, Referral.direction == "in", Referral.type == "referral"
+    )
+    return list(session.scalars(query.order_by(Referral.peer_id)))
+
+
+def unrouted_referrals(session: Session) -> list[Referral]:
+    """Received referrals whose timeline says ``unrouted`` (a bad routing table) and not
+    ``routed`` since, oldest first."""
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    events = select(ReferralEvent.referral_id, ReferralEvent.peer_id, ReferralEvent.kind)
+    for rid, peer_id, kind in session.execute(
+        events.where(ReferralEvent.kind.in_(("unrouted", "routed")))
+    ):
+        kinds[(rid, peer_id)].add(kind)
+    keys = [k for k, seen in kinds.items() if seen == {"unrouted"}]
+    rows = [r for r in (session.get(Referral, key) for key in keys) if r is not None]
+    rows = [r for r in rows if r.direction == "in" and r.type == "referral"]
+    return sorted(rows, key=lambda r: (r.created_at, r.id))
+
+
+def reroute(session: Session, table: RoutingTable, referral: Referral) -> str | None:
+    """Route a received referral's leads that were not routed (the routing table was bad
+    when it arrived) with ``table``, the node's table now; the ``routed`` summary added to
+    its timeline, or ``None`` when nothing was left to route. Running it twice routes
+    nothing twice: leads whose office case for the referral exists are left out."""
+    return route_received(
+        session, table, referral_id=referral.id, peer_id=referral.peer_id,
+        items=list(referral.items or []), title=referral.title,
+        case_ref=referral.remote_case_ref, again=True,
+    )  # fmt: skip
 
 
 def revoke_lead_access(session: Session, actor: User, case_id: str, user: User) -> None:
@@ -396,5 +483,11 @@ __all__ = [
     "node_country",
     "route_leads",
     "route_on_arrival",
+    "route_received",
+    "received_lead",
+    "received_referrals",
+    "reroute",
+    "revoke_lead_access",
     "state_of",
+    "unrouted_referrals",
 ]

@@ -13,7 +13,9 @@ A table is YAML (``field_offices.yaml`` is the packaged US one)::
 territory by its ISO 3166-1 code (``HK``). The older ``states`` key lists USPS
 codes (``NY``) of the table's country (US unless ``country`` says otherwise) and
 means the same as ``regions: [US-NY]``. :func:`validate_table` is the one check:
-each error names the file and the key at fault.
+each error's ``detail`` names the file and the key at fault (for the operator: the
+node's log, the CLI); its ``message``, which API callers and referral timelines see,
+names only the setting.
 
 Which table a node uses (:func:`node_table`): the file the setting
 ``JOINTPROBE_LEADS_ROUTING_FILE`` names, else the packaged table for the node's
@@ -23,6 +25,7 @@ named for the node and whose note says no routing table is configured.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from jointprobe.entities.normalise import normalise_country
 from jointprobe.errors import InvalidInput, InvalidSelector
+from jointprobe.logs import log_event
 from jointprobe.store.tables import NodeIdentity
 
 DEFAULT_QUEUE = "unrouted"
@@ -47,14 +51,30 @@ _OFFICE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}\Z")
 _SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}\Z")
 _TWO = re.compile(r"^[A-Z]{2}\Z")
 _TOP_KEYS = {"version", "country", "region_kind", "default", "offices"}
+SETTING = "JOINTPROBE_LEADS_ROUTING_FILE"
+#: what API callers and referral timelines are told: never the file's path or content
+INVALID_MESSAGE = (
+    f"the node's lead routing table ({SETTING}) is invalid; the operator has been told "
+    "(see the node's log)"
+)
+_LOG = logging.getLogger(__name__)
 
 
 class RoutingTableInvalid(InvalidInput):
-    """The node's routing table cannot be used: its operator must fix the file."""
+    """The node's routing table cannot be used: its operator must fix the file.
+
+    ``message`` is :data:`INVALID_MESSAGE` (API answers, timelines); ``detail`` names the
+    file, the key and the problem, for the operator only (the node's log, the CLI).
+    """
 
     code = "leads.routing_table_invalid"
     status = 500
     exit_code = 7
+
+    def __init__(self, detail: str, *, key: str = "(file)") -> None:
+        super().__init__(INVALID_MESSAGE, where=SETTING)
+        self.detail = detail
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -129,7 +149,17 @@ class RoutingTable:
 
 
 def _bad(source: str, key: str, problem: str) -> RoutingTableInvalid:
-    return RoutingTableInvalid(f"routing table {source}: {key}: {problem}", where=source)
+    return RoutingTableInvalid(f"routing table {source}: {key}: {problem}", key=key)
+
+
+def _kind(value: Any) -> str:
+    """What a YAML value is, without ``str()`` of it: aliases make a 1 MB file a tree of
+    billions of nodes, which ``str`` or ``repr`` would expand ("billion laughs")."""
+    if isinstance(value, str):
+        return repr(value[:40] + ("…" if len(value) > 40 else ""))
+    if isinstance(value, bool | int | float) or value is None:
+        return repr(value)[:40]
+    return f"a {type(value).__name__}"
 
 
 def _text(value: Any, source: str, key: str) -> str:
@@ -148,9 +178,10 @@ def _is_country(code: str) -> bool:
 def _country_of(data: dict[str, Any], source: str) -> str | None:
     if "country" not in data:
         return None
-    code = str(data["country"]).strip().upper()
+    value = data["country"]
+    code = value.strip().upper() if isinstance(value, str) else ""
     if not _TWO.match(code) or not _is_country(code):
-        raise _bad(source, "country", f"{data['country']!r} is not an ISO 3166-1 alpha-2 code")
+        raise _bad(source, "country", f"{_kind(value)} is not an ISO 3166-1 alpha-2 code")
     return code
 
 
@@ -164,10 +195,13 @@ def _regions(oid: str, spec: dict[str, Any], country: str | None, source: str) -
         raise _bad(source, f"offices.{oid}.{key}", "must be a list of codes")
     out = []
     for i, item in enumerate(items):
-        code, where = str(item).strip().upper(), f"offices.{oid}.{key}[{i}]"
+        where = f"offices.{oid}.{key}[{i}]"
+        if not isinstance(item, str):
+            raise _bad(source, where, f"{_kind(item)} is not a code (a text such as CN-HE)")
+        code = item.strip().upper()
         if key == "states":
             if not _TWO.match(code):
-                raise _bad(source, where, f"{item!r} is not a two-letter state code")
+                raise _bad(source, where, f"{_kind(item)} is not a two-letter state code")
             out.append(f"{country or 'US'}-{code}")
         elif _SUBDIVISION.match(code):
             if country and not code.startswith(f"{country}-"):
@@ -176,7 +210,7 @@ def _regions(oid: str, spec: dict[str, Any], country: str | None, source: str) -
         elif _TWO.match(code) and _is_country(code):
             out.append(code)
         else:
-            raise _bad(source, where, f"{item!r} is neither an ISO 3166-2 code (CN-HE) nor a "
+            raise _bad(source, where, f"{_kind(item)} is neither an ISO 3166-2 code (CN-HE) nor a "
                        "country or territory code (HK)")  # fmt: skip
     return out
 
@@ -186,9 +220,9 @@ def _office(oid: Any, spec: Any, source: str) -> Office:
         raise _bad(source, f"offices.{oid}", "an office id is 1-40 of a-z 0-9 . _ - (lower case)")
     if not isinstance(spec, dict):
         raise _bad(source, f"offices.{oid}", "must be a mapping with name and regions")
-    unknown = sorted(set(spec) - {"name", "regions", "states"})
+    unknown = sorted(set(map(str, spec)) - {"name", "regions", "states"})  # keys: scalars
     if unknown:
-        raise _bad(source, f"offices.{oid}", f"unknown key(s) {', '.join(map(str, unknown))}")
+        raise _bad(source, f"offices.{oid}", f"unknown key(s) {', '.join(unknown)}")
     return Office(oid, _text(spec.get("name"), source, f"offices.{oid}.name"))
 
 
@@ -211,7 +245,7 @@ def validate_table(data: Any, source: str = "routing table") -> RoutingTable:
     if unknown:
         raise _bad(source, "(top)", f"unknown key(s) {', '.join(unknown)}")
     if data.get("version", 1) != 1:
-        raise _bad(source, "version", f"{data['version']!r}: only version 1 is known")
+        raise _bad(source, "version", f"{_kind(data['version'])}: only version 1 is known")
     country = _country_of(data, source)
     default, note = _default(data, source)
     spec = data.get("offices")
@@ -254,7 +288,12 @@ def _parse(text: str, source: str) -> RoutingTable:
         data = yaml.safe_load(text)
     except (yaml.YAMLError, ValueError) as exc:
         raise _bad(source, "(file)", f"not valid YAML: {exc}") from exc
-    return validate_table(data, source)
+    except RecursionError as exc:
+        raise _bad(source, "(file)", "nested too deeply to read") from exc
+    try:
+        return validate_table(data, source)
+    except RecursionError as exc:
+        raise _bad(source, "(file)", "nested too deeply to check") from exc
 
 
 @lru_cache(maxsize=len(PACKAGED))
@@ -273,15 +312,27 @@ def unconfigured_table(node_id: str, node_name: str, country: str) -> RoutingTab
     return RoutingTable({}, {}, queue, note, country or None, "region", "none configured")
 
 
+def _configured(path: Path, country: str) -> RoutingTable:
+    table = load_table(path)
+    if table.country and country and table.country != country:
+        raise _bad(str(path), "country", f"the table is for {table.country} and this node "
+                   f"is in {country}")  # fmt: skip
+    return table
+
+
 def table_for(path: Path | None, identity: NodeIdentity | None) -> RoutingTable:
-    """The table a node with ``identity`` uses, ``path`` (the setting) first."""
+    """The table a node with ``identity`` uses, ``path`` (the setting) first; a file that
+    cannot be used is logged in full (``leads.routing_table_invalid``, with its path, key
+    and problem) and raised as :class:`RoutingTableInvalid`, whose message does not say
+    them."""
     country = identity.country.upper() if identity is not None else ""
     if path is not None:
-        table = load_table(path)
-        if table.country and country and table.country != country:
-            raise _bad(str(path), "country", f"the table is for {table.country} and this node "
-                       f"is in {country}")  # fmt: skip
-        return table
+        try:
+            return _configured(path, country)
+        except RoutingTableInvalid as exc:
+            log_event(_LOG, "leads.routing_table_invalid", logging.ERROR, setting=SETTING,
+                      file=str(path), key=exc.key, detail=exc.detail)  # fmt: skip
+            raise
     if country in PACKAGED:
         return _packaged(PACKAGED[country])
     if identity is None:
@@ -296,6 +347,7 @@ def node_table(session: Session, path: Path | None = None) -> RoutingTable:
 
 __all__ = [
     "DEFAULT_QUEUE",
+    "INVALID_MESSAGE",
     "MAX_TABLE_BYTES",
     "PACKAGED",
     "Office",
