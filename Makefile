@@ -52,8 +52,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Two phases: the in-process tests in two worker processes (pytest-xdist; each
+# PostgreSQL test makes its own database), then the live, browser and spark tests
+# (real servers, Chromium, a JVM) one at a time, so their timings are not shared.
+SERIAL_TESTS := live or browser or spark
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP) $(WEB_VENDOR) browsers jre pango
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not ($(SERIAL_TESTS))" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m "$(SERIAL_TESTS)" $(PYTEST_ARGS)
 
 # Everything but the tests marked live (real `jointprobe serve` processes),
 # browser (Chromium) and spark (a JVM): see the markers in pyproject.toml.
