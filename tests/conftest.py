@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,12 @@ from jointprobe.accounts import create_user
 from jointprobe.config import Settings
 from jointprobe.node import Node
 from jointprobe.store.tables import User
+
+# pytest-xdist's workers get COLUMNS=80 from their launcher, where one process has none:
+# the CLI tests read Rich's tables at the width they get without it (``make test``
+# runs the in-process tests in two workers).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
 
 PG_URL = Settings().test_database_url
 PG_SKIP = "PostgreSQL tests need JOINTPROBE_TEST_DATABASE_URL (set in .ci/run)"
