@@ -7,10 +7,12 @@ each (expansion, cross-case links); ``people``: the cases of ``fixtures``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from sqlalchemy.orm import Session
 
 from jointprobe.cases import CaseIn, create_case
 from jointprobe.entities import add_entity
@@ -20,6 +22,29 @@ from jointprobe.store.tables import User
 from .fixtures import load
 
 SHARED_PHONE = "+8613812345678"
+T = TypeVar("T")
+
+
+def vm_steps(s: Session, run: Callable[[], T]) -> tuple[T, int]:
+    """What ``run`` answers and, on SQLite, the VM instructions it took (a row read is a
+    few; 0 elsewhere): how much a look-up read, not only what it returned."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    raw = s.connection().connection.dbapi_connection
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        raw.set_progress_handler(count, 1)  # type: ignore[union-attr]
+    try:
+        found = run()
+    finally:
+        if sqlite:
+            raw.set_progress_handler(None, 1)  # type: ignore[union-attr]
+    return found, steps
 
 
 def e(entity_id: str, schema: str, **props: Any) -> dict[str, Any]:

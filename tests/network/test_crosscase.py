@@ -6,7 +6,7 @@ from dataclasses import asdict
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
-from tests.network.conftest import SHARED_PHONE, TwoCases, e
+from tests.network.conftest import SHARED_PHONE, TwoCases, e, vm_steps
 
 from jointprobe.cases import CaseIn, create_case
 from jointprobe.entities import add_entity
@@ -91,20 +91,7 @@ COMMON = "+8613700000009"
 
 def _steps(s: Session) -> int:
     """SQLite VM instructions of one look-up of case A's links (a row read is a few)."""
-    raw = s.connection().connection.dbapi_connection
-    steps = 0
-
-    def count() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
-    raw.set_progress_handler(count, 1)  # type: ignore[union-attr]
-    try:
-        crosscase._links(s, "A", 10)
-    finally:
-        raw.set_progress_handler(None, 1)  # type: ignore[union-attr]
-    return steps
+    return vm_steps(s, lambda: crosscase._links(s, "A", 10))[1]
 
 
 def test_a_selector_too_common_to_list_every_case_says_so_and_reads_a_bounded_part(
@@ -151,23 +138,7 @@ def _holders_and_steps(
     s: Session, case: str, most: int
 ) -> tuple[list[tuple[str, str, str, str]], int]:
     """:func:`queries.other_case_holders` of COMMON for ``case`` and, on SQLite, its VM steps."""
-    steps = 0
-
-    def count() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
-    raw = s.connection().connection.dbapi_connection
-    sqlite = s.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        raw.set_progress_handler(count, 1)  # type: ignore[union-attr]
-    try:
-        found = queries.other_case_holders(s, [("phone", COMMON)], most, case)
-    finally:
-        if sqlite:
-            raw.set_progress_handler(None, 1)  # type: ignore[union-attr]
-    return found, steps
+    return vm_steps(s, lambda: queries.other_case_holders(s, [("phone", COMMON)], most, case))
 
 
 def _expected(s: Session, case: str, most: int) -> list[tuple[str, str, str, str]]:

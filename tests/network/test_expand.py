@@ -8,7 +8,7 @@ import pytest
 from followthemoney import model
 from sqlalchemy import String, select, text
 from sqlalchemy.orm import Session
-from tests.network.conftest import SHARED_PHONE, TwoCases, e
+from tests.network.conftest import SHARED_PHONE, TwoCases, e, vm_steps
 
 from jointprobe.entities import add_entity
 from jointprobe.entities.selectors import _plan
@@ -322,20 +322,7 @@ def _wang_weis(two_cases: TwoCases, first: int, count: int) -> None:
 
 def _vm_steps(s: Session, key: tuple[str, str], cases: list[str]) -> int:
     """SQLite VM instructions the visible-holders look-up runs (a row visited is a few)."""
-    raw = s.connection().connection.dbapi_connection
-    steps = 0
-
-    def count() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
-    raw.set_progress_handler(count, 1)  # type: ignore[union-attr]
-    try:
-        queries.visible_holders(s, [key], 2, cases)
-    finally:
-        raw.set_progress_handler(None, 1)  # type: ignore[union-attr]
-    return steps
+    return vm_steps(s, lambda: queries.visible_holders(s, [key], 2, cases))[1]
 
 
 def test_a_name_held_by_many_hidden_entities_changes_nothing_and_is_not_read(
